@@ -1,0 +1,74 @@
+import type { Command } from 'commander';
+import { type Db, openDb } from '../core/clickhouse/client.js';
+import { applyRetention, migrate } from '../core/clickhouse/migrate.js';
+import type { SchemaOptions } from '../core/clickhouse/migrations/types.js';
+import { loadConfig } from '../core/config/load.js';
+import type { Config } from '../core/config/schema.js';
+import { createLogger, type Logger } from '../core/logging.js';
+import { createMetrics, type Metrics } from '../core/metrics.js';
+
+/** Global options every command accepts (DESIGN.md §5). */
+export interface GlobalOptions {
+  db?: string;
+  clickhouseUrl?: string;
+  config?: string;
+  logLevel?: string;
+}
+
+export function addGlobalOptions(program: Command): Command {
+  return program
+    .option('--db <dir>', 'embedded chDB data directory (default ./.flowlens)')
+    .option('--clickhouse-url <url>', 'use a ClickHouse server instead of the embedded engine')
+    .option('--config <file>', 'configuration file (YAML or JSON)')
+    .option('--log-level <level>', 'debug | info | warn | error | silent');
+}
+
+/** Resolves configuration once: file → FLOWLENS_* env → command-line flags. */
+export function resolveConfig(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Config {
+  const database: Record<string, unknown> = {};
+  if (opts.db) database.path = opts.db;
+  const url = opts.clickhouseUrl ?? env.FLOWLENS_CLICKHOUSE_URL;
+  if (url) database.url = url;
+  if (env.FLOWLENS_CLICKHOUSE_USER) database.username = env.FLOWLENS_CLICKHOUSE_USER;
+  if (env.FLOWLENS_CLICKHOUSE_PASSWORD) database.password = env.FLOWLENS_CLICKHOUSE_PASSWORD;
+  const overrides: Record<string, unknown> = { database };
+  if (opts.logLevel) overrides.log = { level: opts.logLevel };
+  return loadConfig({ ...(opts.config ? { file: opts.config } : {}), env, overrides });
+}
+
+export function schemaOptions(config: Config): SchemaOptions {
+  const r = config.database.retention;
+  return {
+    rawTtlDays: r.rawDays,
+    minuteTtlDays: r.minuteDays,
+    hourTtlDays: r.hourDays,
+    ...(config.database.cluster ? { cluster: config.database.cluster } : {}),
+  };
+}
+
+/** What a command gets: config, a migrated database, a logger and metrics. */
+export interface AppContext {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+export async function openApp(config: Config): Promise<AppContext> {
+  const d = config.database;
+  const db = openDb(
+    d.url
+      ? {
+          kind: 'server',
+          url: d.url,
+          database: d.database,
+          ...(d.username !== undefined ? { username: d.username } : {}),
+          ...(d.password !== undefined ? { password: d.password } : {}),
+        }
+      : { kind: 'embedded', path: d.path },
+  );
+  const schema = schemaOptions(config);
+  await migrate(db.client, schema);
+  await applyRetention(db.client, schema);
+  return { config, db, logger: createLogger(config.log.level), metrics: createMetrics() };
+}

@@ -1,0 +1,60 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type ClickHouseClient, type ClickHouseSettings, createClient } from '@clickhouse/client';
+
+type ClientConfig = NonNullable<Parameters<typeof createClient>[0]>;
+
+import { createChdbConnection } from 'chdb/connection';
+
+/** Where the data lives: an in-process chDB directory (default) or a ClickHouse server. */
+export type DbTarget =
+  | { kind: 'embedded'; path: string }
+  | { kind: 'server'; url: string; username?: string; password?: string; database?: string };
+
+export interface Db {
+  readonly client: ClickHouseClient;
+  readonly target: DbTarget;
+  /** Database name tables live in (`default` unless the server target names another). */
+  readonly database: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Settings every session gets, so chDB and a server answer alike.
+ * - 64-bit integers as JSON numbers: counters stay below 2^53 and the API wants numbers.
+ * - `async_insert=0`: inserts are synchronous so "resolved" means durable, and insert
+ *   deduplication tokens apply (async inserts are on by default in chDB; TESTING.md).
+ */
+export const SESSION_SETTINGS: ClickHouseSettings = {
+  output_format_json_quote_64bit_integers: 0,
+  async_insert: 0,
+  deduplicate_blocks_in_dependent_materialized_views: 1,
+};
+
+/**
+ * Creates the one client the process uses. Inert until first query; the embedded engine allows one
+ * data directory per process (a second open fails with "Cannot lock file …/status").
+ * @see https://clickhouse.com/docs/chdb
+ */
+export function openDb(target: DbTarget): Db {
+  if (target.kind === 'embedded') {
+    const path = resolve(target.path);
+    mkdirSync(path, { recursive: true });
+    const client = createClient({
+      // chdb types its Connection against its own copy of @clickhouse/client-common; same shape.
+      connection: createChdbConnection({ path }) as unknown as NonNullable<ClientConfig['connection']>,
+      clickhouse_settings: SESSION_SETTINGS,
+    });
+    return { client, target: { kind: 'embedded', path }, database: 'default', close: () => client.close() };
+  }
+  const database = target.database ?? 'default';
+  const client = createClient({
+    url: target.url,
+    ...(target.username !== undefined ? { username: target.username } : {}),
+    ...(target.password !== undefined ? { password: target.password } : {}),
+    database,
+    clickhouse_settings: SESSION_SETTINGS,
+    request_timeout: 120_000,
+  });
+  return { client, target, database, close: () => client.close() };
+}

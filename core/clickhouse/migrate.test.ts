@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDb, rows } from '../../test/harness/chdb.js';
+import { createTable, replicatedEngine } from './ddl.js';
+import { appliedVersions, migrate } from './migrate.js';
+import { MIGRATIONS } from './migrations/index.js';
+import { DEFAULT_SCHEMA_OPTIONS } from './migrations/types.js';
+
+describe('migrations on real chDB', () => {
+  let db: Awaited<ReturnType<typeof openTestDb>>;
+  beforeAll(async () => {
+    db = await openTestDb();
+  });
+  afterAll(async () => db.close());
+
+  it('applies every migration once and records it', async () => {
+    expect(await appliedVersions(db.client)).toEqual(MIGRATIONS.map((m) => m.version));
+    const again = await migrate(db.client);
+    expect(again.applied).toEqual([]);
+  });
+
+  it('feeds the minute and hour rollups from flows', async () => {
+    await db.client.insert({
+      table: 'flows',
+      format: 'JSONEachRow',
+      values: [
+        {
+          time: '2024-08-19 18:00:01.000',
+          dst_port: 22,
+          direction: 'inbound',
+          action: 'allow',
+          bytes_sent: 10,
+          nsg: 'a',
+        },
+        {
+          time: '2024-08-19 18:00:30.000',
+          dst_port: 22,
+          direction: 'inbound',
+          action: 'allow',
+          bytes_sent: 5,
+          nsg: 'a',
+        },
+      ],
+    });
+    const [m] = await rows<{ flows: number; b: number }>(
+      db,
+      'SELECT sum(flows) flows, sum(bytes_sent) b FROM flows_1m',
+    );
+    const [h] = await rows<{ flows: number; b: number }>(
+      db,
+      'SELECT sum(flows) flows, sum(bytes_sent) b FROM flows_1h',
+    );
+    expect(m).toEqual({ flows: 2, b: 15 });
+    expect(h).toEqual({ flows: 2, b: 15 });
+  });
+});
+
+describe('cluster DDL', () => {
+  it('renders Replicated engines and Distributed tables ON CLUSTER', () => {
+    const [local, dist] = createTable(
+      { ...DEFAULT_SCHEMA_OPTIONS, cluster: 'prod' },
+      { name: 't', columns: ['a UInt8'], engine: 'SummingMergeTree((a))', orderBy: 'a' },
+    );
+    expect(local).toContain('CREATE TABLE IF NOT EXISTS t_local ON CLUSTER prod');
+    expect(local).toContain(
+      `ReplicatedSummingMergeTree('/clickhouse/tables/{shard}/{database}/t_local', '{replica}', (a))`,
+    );
+    expect(dist).toContain('ENGINE = Distributed(prod, currentDatabase(), t_local, rand())');
+    expect(replicatedEngine('MergeTree', 'x')).toBe(
+      `ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/x', '{replica}')`,
+    );
+  });
+});

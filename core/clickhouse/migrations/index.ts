@@ -1,0 +1,9 @@
+import { migration0001 } from './0001_flows.js';
+import type { Migration } from './types.js';
+
+/**
+ * Every migration in order. Append only. Number ranges keep parallel work from colliding:
+ * 0001–0099 core and ingest, 0100–0199 ingest sources, 0200–0299 analyzers and findings,
+ * 0300–0399 rules, 0400–0499 API.
+ */
+export const MIGRATIONS: readonly Migration[] = [migration0001];

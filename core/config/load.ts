@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { type Config, ConfigSchema } from './schema.js';
+
+/**
+ * Loads configuration: file (YAML or JSON) → environment overrides → one zod parse.
+ * Every problem is reported at once (ConfigError lists them all).
+ *
+ * Environment: `FLOWLENS_<SECTION>_<KEY>` with `__` for deeper levels, e.g.
+ * `FLOWLENS_DATABASE_URL`, `FLOWLENS_DATABASE_PASSWORD`, `FLOWLENS_DATABASE_RETENTION__RAW_DAYS=7`.
+ * Values are parsed as JSON when they look like JSON (numbers, booleans, arrays), else strings.
+ */
+export function loadConfig(options: {
+  file?: string;
+  env?: Record<string, string | undefined>;
+  overrides?: object;
+}): Config {
+  const fromFile = options.file ? readConfigFile(options.file) : {};
+  const merged = deepMerge(deepMerge(fromFile, envOverrides(options.env ?? {})), options.overrides ?? {});
+  return parseConfig(merged);
+}
+
+export function parseConfig(input: unknown): Config {
+  const result = ConfigSchema.safeParse(input);
+  if (!result.success) throw new ConfigError(formatIssues(result.error.issues));
+  return result.data;
+}
+
+export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
+}
+
+function readConfigFile(file: string): object {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`cannot read config file ${file}: ${(err as Error).message}`]);
+  }
+  try {
+    const value: unknown = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    if (value === null || value === undefined) return {};
+    if (typeof value !== 'object' || Array.isArray(value)) throw new Error('top level must be a mapping');
+    return value;
+  } catch (err) {
+    throw new ConfigError([`config file ${file} is not valid: ${(err as Error).message}`]);
+  }
+}
+
+const SECRET_ENV_ONLY = new Set(['database.password']);
+
+export { SECRET_ENV_ONLY };
+
+export function envOverrides(env: Record<string, string | undefined>): object {
+  const out: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(env)) {
+    if (!key.startsWith('FLOWLENS_') || raw === undefined) continue;
+    const path = key
+      .slice('FLOWLENS_'.length)
+      .split('__')
+      .flatMap((part, i) => (i === 0 ? splitSection(part) : [camel(part)]));
+    if (path.length < 2) continue;
+    setPath(out, path, parseEnvValue(raw));
+  }
+  return out;
+}
+
+/** `DATABASE_URL` → ['database', 'url']; `DATABASE_RETENTION` → ['database', 'retention']. */
+function splitSection(part: string): string[] {
+  const [section, ...rest] = part.split('_');
+  return rest.length ? [camel(section!), camel(rest.join('_'))] : [camel(section!)];
+}
+
+function camel(s: string): string {
+  return s.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+function parseEnvValue(raw: string): unknown {
+  if (/^(true|false|null|-?\d+(\.\d+)?|\[.*\]|\{.*\})$/s.test(raw.trim())) {
+    try {
+      return JSON.parse(raw);
+    } catch {
+      return raw;
+    }
+  }
+  return raw;
+}
+
+function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path.at(-1)!] = value;
+}
+
+export function deepMerge(base: object, over: object): object {
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(over)) {
+    const prev = out[k];
+    out[k] = isPlainObject(prev) && isPlainObject(v) ? deepMerge(prev, v) : v;
+  }
+  return out;
+}
+
+function isPlainObject(v: unknown): v is object {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { DatabaseConfigSchema } from './sections/database.js';
+import { SourceConfigSchema } from './sections/sources.js';
+
+/**
+ * The one configuration schema. Sections are owned by their components (core/config/sections/).
+ * Every field has a default, so an empty file is a valid config for the embedded demo.
+ */
+export const ConfigSchema = z
+  .object({
+    database: DatabaseConfigSchema.prefault({}),
+    sources: z.array(SourceConfigSchema).default([]),
+    log: z
+      .object({ level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info') })
+      .prefault({}),
+    ingest: z
+      .object({
+        /** Rows per insert; 100 k gets 95 % of whole-blob throughput (PERFORMANCE.md §3.2). */
+        batchRows: z.number().int().min(1000).default(100_000),
+        /** Directory for staged Native files read by chDB's file() (tmpfs when available). */
+        stagingDir: z.string().optional(),
+      })
+      .prefault({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+
+/**
+ * Configured sources for `flowlens run`. Each source type adds its schema to the union
+ * (`type` is the discriminator): file, blob, kafka, event-hubs.
+ */
+export const FileSourceConfigSchema = z
+  .object({
+    type: z.literal('file'),
+    name: z.string().optional(),
+    paths: z.array(z.string()).min(1),
+  })
+  .strict();
+
+export const SourceConfigSchema = z.discriminatedUnion('type', [FileSourceConfigSchema]);
+export type SourceConfig = z.infer<typeof SourceConfigSchema>;

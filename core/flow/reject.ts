@@ -1,0 +1,40 @@
+/**
+ * A piece of input that could not become a flow row. Nothing is dropped silently: every reject is
+ * counted and written to the `rejects` table (the dead letter) with where it came from.
+ */
+export interface Reject {
+  reason: RejectReason;
+  /** Human-readable specifics, e.g. "expected 8 or 13 fields, got 11". */
+  detail: string;
+  /** Byte offset in the source body where the bad piece starts (-1 when unknown). */
+  offset: number;
+  /** Record index inside the body (-1 when unknown), and tuple index inside the record (-1 for whole records). */
+  recordIndex: number;
+  tupleIndex: number;
+  /** At most {@link EXCERPT_LIMIT} characters of the offending input. */
+  excerpt: string;
+}
+
+/** The closed list of reasons. Add a reason here (and to docs/data-model.md) rather than inventing strings. */
+export const REJECT_REASONS = [
+  'invalid-json', // body or record is not parseable JSON
+  'unknown-shape', // valid JSON, but not a flow-log record of any known format
+  'missing-field', // a required record field is absent or has the wrong type
+  'tuple-field-count', // tuple has neither 8 nor 13 fields
+  'tuple-timestamp', // timestamp not an epoch in seconds or milliseconds
+  'tuple-ip', // source or destination is not an IPv4/IPv6 address
+  'tuple-port', // port not an integer 0–65535
+  'tuple-protocol', // protocol neither T/U nor a number 0–255
+  'tuple-direction', // direction not I/O
+  'tuple-decision', // decision/state letter unknown
+  'tuple-counter', // counter not a non-negative integer
+  'sink-permanent', // the database refused the rows permanently (schema, type); rows kept as excerpt
+  'message-too-large', // a message or block beyond the configured limit
+] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+export const EXCERPT_LIMIT = 512;
+
+export function excerpt(text: string): string {
+  return text.length <= EXCERPT_LIMIT ? text : `${text.slice(0, EXCERPT_LIMIT - 1)}…`;
+}

@@ -1,0 +1,64 @@
+import type { FlowColumns } from '../core/flow/batch.js';
+import type { Reject } from '../core/flow/reject.js';
+
+/**
+ * Where a body came from. `key` names the stream (file path, blob name, `topic/partition`,
+ * `hub/partition`); `start`/`end` delimit the body inside it (byte range, offset range). The pair
+ * is also the insert deduplication token, so a replay of the same range adds no rows.
+ */
+export interface SourcePosition {
+  kind: 'file' | 'blob' | 'kafka' | 'event-hubs';
+  key: string;
+  start: number;
+  end: number;
+}
+
+/** One unit of work from a source. `ack()` is called exactly once, after the rows are durable. */
+export interface SourceBatch {
+  body: Buffer;
+  position: SourcePosition;
+  /** Extra facts for the normalizer (e.g. a blob name that carries subscription/NSG/MAC). */
+  meta?: NormalizeMeta;
+  ack(): Promise<void>;
+}
+
+export interface Source {
+  readonly name: string;
+  /** Yields batches until `signal` aborts or the source is exhausted (file replay). */
+  batches(signal: AbortSignal): AsyncIterable<SourceBatch>;
+  /** Idempotent; flushes cursors; resolves within `deadlineMs`. */
+  stop(deadlineMs?: number): Promise<void>;
+}
+
+export interface NormalizeMeta {
+  /** Source label stored on every row (`flows.source`) and reject. */
+  source: string;
+  /** Byte offset of `body` inside its source, added to record offsets so positions are absolute. */
+  baseOffset?: number;
+  /** Blob path, when known: fills subscription / NSG / MAC when records lack them. */
+  blobName?: string;
+}
+
+export interface NormalizeResult {
+  columns: FlowColumns;
+  rejects: Reject[];
+  /** Records seen (valid or not), for counters. */
+  records: number;
+}
+
+/**
+ * Pure: no I/O, no clock, never throws on bad input. Accepts every shape in FLOW-LOGS.md's parser
+ * checklist (whole blob, a block range with a leading comma, NDJSON, one record, connector records).
+ */
+export type Normalizer = (body: Buffer, meta: NormalizeMeta) => NormalizeResult;
+
+/** Durable write of one normalized body. Resolves only when every row is stored. */
+export interface FlowSink {
+  write(columns: FlowColumns, rejects: Reject[], position: SourcePosition): Promise<WriteResult>;
+  close(): Promise<void>;
+}
+
+export interface WriteResult {
+  rows: number;
+  rejects: number;
+}
