@@ -5,7 +5,9 @@ import { simulateToDirectory } from '../../simulator/index.js';
 export function register(program: Command): void {
   program
     .command('simulate')
-    .description('write simulated NSG v2 and VNet flow logs (PT1H.json tree), NSG definitions and ground truth')
+    .description(
+      'write simulated NSG v2 and VNet flow logs (PT1H.json tree), NSG definitions and ground truth',
+    )
     .requiredOption('--out <dir>', 'output directory')
     .option('--hours <n>', 'hours of traffic', '24')
     .option('--seed <n>', 'random seed (same seed, same traffic)', '7')
