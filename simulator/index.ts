@@ -1,4 +1,5 @@
 export { type Expectation, groundTruth, INCIDENTS, type Incident } from './incidents.js';
+export { LiveFeed, type LiveFeedOptions, type LiveFeedStatus } from './live.js';
 export { nsgDefinitions } from './nsg-definitions.js';
 export { blobName, CONTAINERS } from './records.js';
 export { type ScenarioFiles, simulateToDirectory } from './scenario.js';
