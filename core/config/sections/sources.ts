@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KafkaSourceConfigSchema } from './kafka.js';
 
 /**
  * Configured sources for `flowlens run`. Each source type adds its schema to the union
@@ -12,5 +13,8 @@ export const FileSourceConfigSchema = z
   })
   .strict();
 
-export const SourceConfigSchema = z.discriminatedUnion('type', [FileSourceConfigSchema]);
+export const SourceConfigSchema = z.discriminatedUnion('type', [
+  FileSourceConfigSchema,
+  KafkaSourceConfigSchema,
+]);
 export type SourceConfig = z.infer<typeof SourceConfigSchema>;
