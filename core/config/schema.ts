@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ApiConfigSchema } from './sections/api.js';
 import { DatabaseConfigSchema } from './sections/database.js';
 import { SourceConfigSchema } from './sections/sources.js';
 
@@ -9,6 +10,7 @@ import { SourceConfigSchema } from './sections/sources.js';
 export const ConfigSchema = z
   .object({
     database: DatabaseConfigSchema.prefault({}),
+    api: ApiConfigSchema.prefault({}),
     sources: z.array(SourceConfigSchema).default([]),
     log: z
       .object({ level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info') })
