@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { AlertsConfigSchema } from './sections/alerts.js';
+import { AnalyzeConfigSchema } from './sections/analyze.js';
 import { DatabaseConfigSchema } from './sections/database.js';
 import { SourceConfigSchema } from './sections/sources.js';
 
@@ -10,6 +12,8 @@ export const ConfigSchema = z
   .object({
     database: DatabaseConfigSchema.prefault({}),
     sources: z.array(SourceConfigSchema).default([]),
+    analyze: AnalyzeConfigSchema.prefault({}),
+    alerts: AlertsConfigSchema.prefault({}),
     log: z
       .object({ level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info') })
       .prefault({}),
