@@ -130,7 +130,8 @@ export class RecordScanner implements TuplesHook {
     if (hasBackslash(buf, start, q)) {
       // An escaped tuple (never seen from Azure): decode it properly, then scan the decoded bytes.
       text = r.string();
-      const bytes = Buffer.from(text, 'utf8');
+      // A decoded quote must not end the tuple early: make it an invalid byte for the scanner.
+      const bytes = Buffer.from(text.replaceAll('"', '\u0001'), 'utf8');
       reason = scanner.scan(bytes, 0, bytes.length, family, run.ctx, offset, index);
       if (reason === null) {
         this.counted(run, r.pos, r);

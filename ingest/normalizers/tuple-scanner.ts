@@ -286,7 +286,7 @@ export class TupleScanner {
     return true;
   }
 
-  /** VNet encryption column: `X`, `NX` or `NX_*`; any `[A-Za-z0-9_]{0,40}` token is kept as logged. */
+  /** VNet encryption column: `X`, `NX` or `NX_<REASON>` (the documented set), kept as logged. */
   private encryption(): number {
     const buf = this.buf;
     const p = this.p;
@@ -301,11 +301,11 @@ export class TupleScanner {
       if (this.x < 0) this.x = this.b.encryptionId('X');
       return this.x;
     }
-    if (len > 40) return -1;
-    for (let k = p; k < q; k++) {
+    // `NX_` + upper-case/digit/underscore reason, at most 40 bytes in all.
+    if (len < 4 || len > 40 || buf[p] !== 0x4e || buf[p + 1] !== 0x58 || buf[p + 2] !== 0x5f) return -1;
+    for (let k = p + 3; k < q; k++) {
       const ch = buf[k]!;
-      const ok = (ch >= 48 && ch <= 57) || (ch >= 65 && ch <= 90) || (ch >= 97 && ch <= 122) || ch === 0x5f;
-      if (!ok) return -1;
+      if (!((ch >= 48 && ch <= 57) || (ch >= 65 && ch <= 90) || ch === 0x5f)) return -1;
     }
     return this.b.encryptionId(latin1(buf, p, q));
   }
