@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as analyze } from './analyze.js';
 import { register as config } from './config.js';
 import { register as ingest } from './ingest.js';
 import { register as simulate } from './simulate.js';
@@ -7,4 +8,10 @@ import { register as stats } from './stats.js';
 /** Each command is a file in this folder exporting `register(program)`; add one line here. */
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [config, ingest, simulate, stats];
+export const COMMANDS: RegisterCommand[] = [
+  ingest,
+  analyze,
+  stats,
+  simulate,
+  config,
+];
