@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
+import { register as report } from './report.js';
+import { register as rules } from './rules.js';
 
 /** Each command is a file in this folder exporting `register(program)`; add one line here. */
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [];
+export const COMMANDS: RegisterCommand[] = [rules, report];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DatabaseConfigSchema } from './sections/database.js';
+import { RulesConfigSchema } from './sections/rules.js';
 import { SourceConfigSchema } from './sections/sources.js';
 
 /**
@@ -10,6 +11,7 @@ export const ConfigSchema = z
   .object({
     database: DatabaseConfigSchema.prefault({}),
     sources: z.array(SourceConfigSchema).default([]),
+    rules: RulesConfigSchema.prefault({}),
     log: z
       .object({ level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info') })
       .prefault({}),
