@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
+import { register as config } from './config.js';
 import { register as report } from './report.js';
 import { register as rules } from './rules.js';
+import { register as simulate } from './simulate.js';
+import { register as stats } from './stats.js';
 
 /** Each command is a file in this folder exporting `register(program)`; add one line here. */
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [rules, report];
+export const COMMANDS: RegisterCommand[] = [config, simulate, stats, rules, report];
