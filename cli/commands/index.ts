@@ -4,6 +4,7 @@ import { register as config } from './config.js';
 import { register as ingest } from './ingest.js';
 import { register as report } from './report.js';
 import { register as rules } from './rules.js';
+import { register as serve } from './serve.js';
 import { register as simulate } from './simulate.js';
 import { register as stats } from './stats.js';
 
@@ -15,6 +16,7 @@ export const COMMANDS: RegisterCommand[] = [
   rules,
   analyze,
   report,
+  serve,
   stats,
   simulate,
   config,
