@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BlobSourceConfigSchema } from './blob-source.js';
+import { KafkaSourceConfigSchema } from './kafka.js';
 
 /**
  * Configured sources for `flowlens run`. Each source type adds its schema to the union
@@ -16,5 +17,6 @@ export const FileSourceConfigSchema = z
 export const SourceConfigSchema = z.discriminatedUnion('type', [
   FileSourceConfigSchema,
   BlobSourceConfigSchema,
+  KafkaSourceConfigSchema,
 ]);
 export type SourceConfig = z.infer<typeof SourceConfigSchema>;

@@ -1,0 +1,55 @@
+import { ipTextSql } from '../../query/source.js';
+
+/** A top-N grouping: the raw columns it reads and how each key part is selected. */
+export interface Dimension {
+  columns: string[];
+  /** `[alias, select expression]` per key part; aliases become the keys of `key` in responses. */
+  select: [string, string][];
+}
+
+const ip = (column: string): [string, string] => [column, ipTextSql(column)];
+
+export const DIMENSIONS = {
+  local_ip: { columns: ['local_ip'], select: [ip('local_ip')] },
+  remote_ip: { columns: ['remote_ip'], select: [ip('remote_ip')] },
+  src_ip: { columns: ['src_ip'], select: [ip('src_ip')] },
+  dst_ip: { columns: ['dst_ip'], select: [ip('dst_ip')] },
+  dst_port: {
+    columns: ['protocol', 'dst_port'],
+    select: [
+      ['protocol', 'protocol'],
+      ['dst_port', 'dst_port'],
+    ],
+  },
+  rule: {
+    columns: ['nsg', 'rule_name'],
+    select: [
+      ['nsg', 'nsg'],
+      ['rule_name', 'rule_name'],
+    ],
+  },
+  nsg: { columns: ['nsg'], select: [['nsg', 'nsg']] },
+  conversation: {
+    columns: ['src_ip', 'dst_ip', 'protocol', 'dst_port'],
+    select: [ip('src_ip'), ip('dst_ip'), ['protocol', 'protocol'], ['dst_port', 'dst_port']],
+  },
+} satisfies Record<string, Dimension>;
+
+export type DimensionName = keyof typeof DIMENSIONS;
+export const DIMENSION_NAMES = Object.keys(DIMENSIONS) as [DimensionName, ...DimensionName[]];
+
+/** Time-series splits: each series is one value of these columns. */
+export const SPLITS = {
+  none: [],
+  action: ['action'],
+  direction: ['direction'],
+  action_direction: ['action', 'direction'],
+  nsg: ['nsg'],
+  rule_name: ['nsg', 'rule_name'],
+  dst_port: ['protocol', 'dst_port'],
+  local_ip: ['local_ip'],
+} satisfies Record<string, string[]>;
+export type SplitName = keyof typeof SPLITS;
+export const SPLIT_NAMES = Object.keys(SPLITS) as [SplitName, ...SplitName[]];
+/** Splits with unbounded cardinality keep their top series only. */
+export const TOP_SERIES = 10;

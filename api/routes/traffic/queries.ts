@@ -1,0 +1,110 @@
+import type { Db } from '../../../core/clickhouse/client.js';
+import { type FilterNode, fieldsOf } from '../../filter/ast.js';
+import { compileFilter } from '../../filter/compile.js';
+import { ParamBag } from '../../query/params.js';
+import { readRows } from '../../query/run.js';
+import { chooseTable, ipTextSql, type Metric, metricSql, type TableChoice } from '../../query/source.js';
+import { chTime, isoTime, pickStep, type TimeWindow } from '../../query/time.js';
+import { DIMENSIONS, type DimensionName, SPLITS, type SplitName, TOP_SERIES } from './dimensions.js';
+
+export interface TrafficInput {
+  window: TimeWindow;
+  filter: FilterNode | null;
+  metric: Metric;
+}
+
+/** `time` range + filter: the WHERE clause every traffic read shares. */
+function where(input: TrafficInput, params: ParamBag): string {
+  const from = params.add('DateTime64(3)', chTime(input.window.from));
+  const to = params.add('DateTime64(3)', chTime(input.window.to));
+  return `time >= ${from} AND time < ${to} AND ${compileFilter(input.filter, params)}`;
+}
+
+export interface TopRow {
+  key: Record<string, string | number>;
+  value: number;
+  denied: number;
+  flows: number;
+  bytes: number;
+  packets: number;
+}
+
+/** Top-N keys by a metric, with the denied share and all three counters. */
+export async function topN(
+  db: Db,
+  input: TrafficInput & { dimension: DimensionName; limit: number },
+): Promise<{ source: TableChoice; rows: TopRow[] }> {
+  const dim = DIMENSIONS[input.dimension];
+  const source = chooseTable(input.window, [...fieldsOf(input.filter), ...dim.columns]);
+  const params = new ParamBag();
+  const t = source.table;
+  const keys = dim.select.map(([alias, expr]) => `${expr} AS k_${alias}`).join(', ');
+  const query =
+    `SELECT ${keys}, ${metricSql(input.metric, t)} AS m_value, ` +
+    `${metricSql(input.metric, t, `action = 'deny'`)} AS m_denied, ${metricSql('flows', t)} AS m_flows, ` +
+    `${metricSql('bytes', t)} AS m_bytes, ${metricSql('packets', t)} AS m_packets ` +
+    `FROM ${t} WHERE ${where(input, params)} ` +
+    `GROUP BY ${dim.select.map(([alias]) => `k_${alias}`).join(', ')} ` +
+    `ORDER BY m_value DESC LIMIT ${params.add('UInt32', input.limit)}`;
+  const rows = await readRows<Record<string, string | number>>(db, query, params.values);
+  return {
+    source,
+    rows: rows.map((r) => ({
+      key: Object.fromEntries(dim.select.map(([alias]) => [alias, r[`k_${alias}`]!])),
+      value: Number(r.m_value),
+      denied: Number(r.m_denied),
+      flows: Number(r.m_flows),
+      bytes: Number(r.m_bytes),
+      packets: Number(r.m_packets),
+    })),
+  };
+}
+
+export interface Series {
+  key: Record<string, string | number>;
+  total: number;
+  points: [string, number][];
+}
+
+/** A metric over time, bucketed, one series per value of the split columns. */
+export async function timeSeries(
+  db: Db,
+  input: TrafficInput & { split: SplitName },
+): Promise<{ source: TableChoice; step: number; series: Series[] }> {
+  const cols: string[] = SPLITS[input.split];
+  const source = chooseTable(input.window, [...fieldsOf(input.filter), ...cols]);
+  const step = pickStep(input.window, source.resolution);
+  const params = new ParamBag();
+  const t = source.table;
+  const splitSel = cols.map((c) => `${c === 'local_ip' ? ipTextSql(c) : c} AS s_${c}`);
+  const filterSql = where(input, params);
+  const bounded = cols.length && !['action', 'direction'].includes(cols[0]!);
+  const topClause = bounded
+    ? ` AND (${cols.join(', ')}) IN (SELECT ${cols.join(', ')} FROM ${t} WHERE ${filterSql} ` +
+      `GROUP BY ${cols.join(', ')} ORDER BY ${metricSql(input.metric, t)} DESC LIMIT ${TOP_SERIES})`
+    : '';
+  const query =
+    `SELECT toStartOfInterval(time, INTERVAL ${params.add('UInt32', step)} SECOND) AS t, ` +
+    `${[...splitSel, `${metricSql(input.metric, t)} AS m_v`].join(', ')} ` +
+    `FROM ${t} WHERE ${filterSql}${topClause} ` +
+    `GROUP BY ${['t', ...cols.map((c) => `s_${c}`)].join(', ')} ORDER BY t`;
+  const rows = await readRows<Record<string, string | number>>(db, query, params.values);
+  return { source, step, series: groupSeries(rows, cols) };
+}
+
+function groupSeries(rows: Record<string, string | number>[], cols: string[]): Series[] {
+  const byKey = new Map<string, Series>();
+  for (const r of rows) {
+    const key = Object.fromEntries(cols.map((c) => [c, r[`s_${c}`]!]));
+    const id = JSON.stringify(key);
+    let s = byKey.get(id);
+    if (!s) {
+      s = { key, total: 0, points: [] };
+      byKey.set(id, s);
+    }
+    const v = Number(r.m_v);
+    s.total += v;
+    s.points.push([isoTime(String(r.t)), v]);
+  }
+  return [...byKey.values()].sort((a, b) => b.total - a.total);
+}
