@@ -5,6 +5,7 @@ import type { Metrics } from '../core/metrics.js';
 import type { Normalizer, Source } from './contracts.js';
 import { normalize } from './normalizers/index.js';
 import { createBlobSource, resolveBlobAuth } from './sources/blob/factory.js';
+import { withBlobRange } from './sources/blob/normalize.js';
 import { clickHouseFilePositions } from './sources/file/positions.js';
 import { createFileSource } from './sources/file/source.js';
 import { resolveKafkaSecrets } from './sources/kafka/client-config.js';
@@ -46,7 +47,7 @@ export function createConfiguredSource(cfg: SourceConfig, deps: SourceDeps): Con
           metrics: deps.metrics,
           logger,
         }),
-        normalize,
+        normalize: withBlobRange(normalize),
       };
     case 'kafka':
       return {

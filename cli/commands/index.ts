@@ -4,6 +4,7 @@ import { register as config } from './config.js';
 import { register as ingest } from './ingest.js';
 import { register as report } from './report.js';
 import { register as rules } from './rules.js';
+import { register as run } from './run.js';
 import { register as serve } from './serve.js';
 import { register as simulate } from './simulate.js';
 import { register as stats } from './stats.js';
@@ -20,4 +21,5 @@ export const COMMANDS: RegisterCommand[] = [
   stats,
   simulate,
   config,
+  run,
 ];
