@@ -1,8 +1,9 @@
 import type { FlowBatchBuilder } from '../../core/flow/builder.js';
 import { Action, Direction, FlowState } from '../../core/flow/enums.js';
 import type { RejectReason } from '../../core/flow/reject.js';
-import { isPublicIp, writeIp } from '../../core/net/ip.js';
+import { isPublicIp } from '../../core/net/ip.js';
 import { PublicV4 } from './public-v4.js';
+import { countFields, encryptionToken, fieldEnd, ip6Field } from './tuple-fields.js';
 
 const COMMA = 0x2c;
 const QUOTE = 0x22;
@@ -68,7 +69,6 @@ export class TupleScanner {
   private num = 0;
   private v4 = -1;
   private nx = -1;
-  private x = -1;
   private readonly publicV4 = new PublicV4();
 
   constructor(private readonly b: FlowBatchBuilder) {}
@@ -279,41 +279,19 @@ export class TupleScanner {
   }
 
   private ip6(buf: Uint8Array, start: number, out: Uint8Array, at: number): number {
-    const q = this.fieldEnd(buf, start);
-    const text = latin1(buf, start, q);
-    if (!text.includes(':') || !writeIp(text, out, at)) return -1;
     this.v4 = -1;
-    return q;
+    return ip6Field(buf, start, this.limit, out, at);
   }
 
-  /** VNet encryption column: `X`, `NX` or `NX_<REASON>` (the documented set), kept as logged. */
+  /** VNet encryption column beyond the plain `NX` fast path. */
   private encryption(buf: Uint8Array, p: number, row: number, c: Cols): number {
-    const q = this.fieldEnd(buf, p);
-    const len = q - p;
-    if (len === 2 && buf[p] === 0x4e && buf[p + 1] === 0x58) {
+    const q = fieldEnd(buf, p, this.limit);
+    const token = encryptionToken(buf, p, q);
+    if (token === null) return E_ENCRYPTION;
+    if (token === 'NX') {
       if (this.nx < 0) this.nx = this.b.encryptionId('NX');
       c.encryption[row] = this.nx;
-      return q;
-    }
-    if (len === 1 && buf[p] === 0x58) {
-      if (this.x < 0) this.x = this.b.encryptionId('X');
-      c.encryption[row] = this.x;
-      return q;
-    }
-    // `NX_` + upper-case/digit/underscore reason, at most 40 bytes in all.
-    if (len < 4 || len > 40 || buf[p] !== 0x4e || buf[p + 1] !== 0x58 || buf[p + 2] !== 0x5f)
-      return E_ENCRYPTION;
-    for (let k = p + 3; k < q; k++) {
-      const ch = buf[k]!;
-      if (!((ch >= 48 && ch <= 57) || (ch >= 65 && ch <= 90) || ch === 0x5f)) return E_ENCRYPTION;
-    }
-    c.encryption[row] = this.b.encryptionId(latin1(buf, p, q));
-    return q;
-  }
-
-  private fieldEnd(buf: Uint8Array, p: number): number {
-    let q = p;
-    while (q < this.limit && buf[q] !== COMMA && buf[q] !== QUOTE) q++;
+    } else c.encryption[row] = this.b.encryptionId(token);
     return q;
   }
 }
@@ -325,16 +303,4 @@ function noCounters(row: number, c: Cols, p: number): number {
   c.bytesReceived[row] = 0;
   c.hasCounters[row] = 0;
   return p;
-}
-
-function latin1(buf: Uint8Array, start: number, end: number): string {
-  let s = '';
-  for (let k = start; k < end; k++) s += String.fromCharCode(buf[k]!);
-  return s;
-}
-
-export function countFields(buf: Uint8Array, start: number, end: number): number {
-  let n = 1;
-  for (let k = start; k < end; k++) if (buf[k] === COMMA) n++;
-  return n;
 }
