@@ -36,6 +36,8 @@ export async function groupCaughtUp(kafka: Kafka, groupId: string, topic: string
       const c = committed?.partitions.find((p) => p.partition === e.partition);
       return c !== undefined && (Number(e.high) === 0 || Number(c.offset) === Number(e.high)) && !c.metadata;
     });
+  } catch {
+    return false; // e.g. the group coordinator is not up yet (__consumer_offsets is created lazily)
   } finally {
     await admin.disconnect();
   }

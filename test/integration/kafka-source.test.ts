@@ -1,8 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../cli/main.js';
 import type { Db } from '../../core/clickhouse/client.js';
 import { KafkaSourceConfigSchema } from '../../core/config/sections/kafka.js';
-import { resolveKafkaSecrets } from '../../ingest/sources/kafka/index.js';
+import { normalize } from '../../ingest/normalizers/index.js';
+import { resolveKafkaSecrets, toMessages } from '../../ingest/sources/kafka/index.js';
 import { count, openTestDb, rows } from '../harness/chdb.js';
+import { fixturesDir } from '../harness/fixtures.js';
 import { client, type KafkaBroker, startKafka } from '../harness/kafka.js';
 import {
   expectedRows,
@@ -122,6 +127,49 @@ describe('Kafka source → flows (real broker, real chDB)', () => {
     const result = await wrong.done;
     await wrong.stop();
     expect(result.error?.message).toMatch(/SASL PLAIN authentication failed/);
+  });
+
+  it('`flowlens publish --kafka` sends files as connector-style messages that ingest to the same rows', async () => {
+    await broker.createTopic('cli', 3);
+    const file = join(fixturesDir(), 'sumologic_nsg-v2_PT1H_real.json');
+    const dir = join(fixturesDir(), 'msdocs_vnet-flowlog-v4_sample.json');
+    const out: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((c) => out.push(String(c)) > 0);
+    const code = await main([
+      'node',
+      'flowlens',
+      'publish',
+      '--kafka',
+      broker.brokers.join(','),
+      '--topic',
+      'cli',
+      '--mode',
+      'connector',
+      file,
+      dir,
+    ]);
+    write.mockRestore();
+    expect(code).toBe(0);
+    const messages = [
+      ...toMessages(readFileSync(file), 'connector'),
+      ...toMessages(readFileSync(dir), 'connector'),
+    ];
+    expect(out.join('')).toContain(`published ${messages.length} messages`);
+    const p = startKafkaPipeline(db, {
+      type: 'kafka',
+      brokers: broker.brokers,
+      topics: ['cli'],
+      groupId: 'g-cli',
+      range: { lingerMs: 100 },
+    });
+    await waitFor('the group to commit everything', () =>
+      groupCaughtUp(client(broker.brokers), 'g-cli', 'cli'),
+    );
+    await p.stop();
+    const whole =
+      normalize(readFileSync(file), { source: 'x' }).columns.length +
+      normalize(readFileSync(dir), { source: 'x' }).columns.length;
+    expect(await flowsOf('cli')).toBe(whole);
   });
 
   it('resumes after the broker restarts mid-stream', async () => {
