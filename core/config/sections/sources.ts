@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BlobSourceConfigSchema } from './blob-source.js';
 import { KafkaSourceConfigSchema } from './kafka.js';
 
 /**
@@ -15,6 +16,7 @@ export const FileSourceConfigSchema = z
 
 export const SourceConfigSchema = z.discriminatedUnion('type', [
   FileSourceConfigSchema,
+  BlobSourceConfigSchema,
   KafkaSourceConfigSchema,
 ]);
 export type SourceConfig = z.infer<typeof SourceConfigSchema>;
