@@ -3,6 +3,7 @@ import {
   type EventHubsSourceConfigInput,
   EventHubsSourceConfigSchema,
 } from '../../core/config/sections/event-hubs.js';
+import type { FlowSink } from '../../ingest/contracts.js';
 import { normalize } from '../../ingest/normalizers/index.js';
 import { type PipelineResult, runPipeline } from '../../ingest/pipeline.js';
 import { createClickHouseSink } from '../../ingest/sinks/clickhouse/sink.js';
@@ -25,6 +26,8 @@ export interface ConsumerSetup {
   storageConnectionString: string;
   container: string;
   config?: Partial<EventHubsSourceConfigInput>;
+  /** Fault injection around the real sink (the crash test kills itself between write and ack). */
+  wrapSink?: (sink: FlowSink) => FlowSink;
 }
 
 /** Fast load balancing so tests settle in seconds (the SDK defaults are 10 s / 60 s). */
@@ -46,7 +49,8 @@ export function startConsumer(setup: ConsumerSetup): ConsumerHandle {
       checkpointConnectionString: setup.storageConnectionString,
     },
   });
-  const sink = createClickHouseSink({ db: setup.db });
+  const real = createClickHouseSink({ db: setup.db });
+  const sink = setup.wrapSink ? setup.wrapSink(real) : real;
   const controller = new AbortController();
   const done = runPipeline({
     source,
