@@ -3,10 +3,13 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AzuriteHandle, startAzurite } from '../../core/azurite.js';
 import type { Db } from '../../core/clickhouse/client.js';
+import { publishFilesToEventHubs } from '../../ingest/sources/event-hubs/publish.js';
 import { openTestDb, rows } from '../harness/chdb.js';
 import { type ConsumerHandle, startConsumer } from '../harness/eventhubs-consumer.js';
 import { connectorBody, waitUntil } from '../harness/eventhubs-messages.js';
 import { type EventHubsTestDouble, startEventHubsTestDouble } from '../harness/eventhubs-server/server.js';
+import { fixture } from '../harness/fixtures.js';
+import { countTuples } from '../harness/flow-tuples.js';
 
 // Real SDK consumer + real BlobCheckpointStore on Azurite + real chDB, against the Event Hubs
 // test double (not an emulator). Each test uses its own hub, consumer group container and rows.
@@ -21,7 +24,7 @@ beforeAll(async () => {
     openTestDb(),
     startAzurite(),
     startEventHubsTestDouble({
-      hubs: { exact: 4, shared: 4, latest: 2, bytime: 2 },
+      hubs: { exact: 4, shared: 4, latest: 2, bytime: 2, publish: 2 },
       now: () => clock ?? Date.now(),
     }),
   ]);
@@ -163,5 +166,40 @@ describe('Event Hubs source', () => {
       await c.stop();
     }
     expect(await flowStats('bytime')).toEqual({ n: 4 * RECORDS, unique: 4 * RECORDS });
+  });
+
+  it('ingests what publishFilesToEventHubs sent: a whole PT1H blob and connector-style messages', async () => {
+    const name = 'sumologic_nsg-v2_PT1H_real.json';
+    const content = fixture(name);
+    const tuples = countTuples(content.toString('utf8'));
+    const producer = new EventHubProducerClient(double.connectionString('publish'));
+    try {
+      const whole = await publishFilesToEventHubs(producer, [{ name, content }], {
+        mode: 'file',
+        partitionId: '0',
+      });
+      const flat = await publishFilesToEventHubs(producer, [{ name, content }], {
+        mode: 'connector',
+        partitionId: '1',
+      });
+      expect(whole.messages).toBe(1);
+      expect(flat.messages).toBeGreaterThan(1);
+    } finally {
+      await producer.close();
+    }
+    const c = consumer('publish', 'cp-publish');
+    try {
+      await waitUntil('both copies', async () => (await flowStats('publish')).n >= 2 * tuples);
+      await waitUntil('checkpoints', () => c.source.stats().checkpoints >= 2);
+    } finally {
+      await c.stop();
+    }
+    const [r] = await rows<{ n: string }>(
+      db,
+      'SELECT count() AS n FROM flows WHERE source LIKE {p:String} GROUP BY source ORDER BY source',
+      { p: 'event-hubs:%/publish/%' },
+    );
+    expect(Number(r?.n)).toBe(tuples);
+    expect((await flowStats('publish')).n).toBe(2 * tuples);
   });
 });
