@@ -99,6 +99,8 @@ class KafkaSource implements Source {
     await this.admin.connect();
     const consumer = this.kafka.consumer({
       groupId: this.cfg.groupId,
+      sessionTimeout: this.cfg.sessionTimeoutMs,
+      heartbeatInterval: Math.max(500, Math.floor(this.cfg.sessionTimeoutMs / 10)),
       // Never give up rejoining while running (broker restarts, coordinator moves).
       retry: {
         retries: 8,
@@ -191,7 +193,6 @@ class KafkaSource implements Source {
     return new PartitionWork(
       {
         key,
-        source: this.name,
         limits: { maxMessages: this.cfg.range.maxMessages, maxBytes: this.cfg.range.maxBytes },
         lingerMs: this.cfg.range.lingerMs,
         budget: this.budget,
