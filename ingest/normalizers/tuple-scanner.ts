@@ -2,10 +2,22 @@ import type { FlowBatchBuilder } from '../../core/flow/builder.js';
 import { Action, Direction, FlowState } from '../../core/flow/enums.js';
 import type { RejectReason } from '../../core/flow/reject.js';
 import { isPublicIp, writeIp } from '../../core/net/ip.js';
-import { FAMILY_VNET } from './json-reader.js';
 import { PublicV4 } from './public-v4.js';
 
 const COMMA = 0x2c;
+// Local copies: reading an imported binding per tuple showed up in profiles (module getters under tsx).
+const ALLOW: number = Action.allow;
+const DENY: number = Action.deny;
+const INBOUND: number = Direction.inbound;
+const OUTBOUND: number = Direction.outbound;
+const S_NONE: number = FlowState.none;
+const S_BEGIN: number = FlowState.begin;
+const S_CONTINUE: number = FlowState.continue;
+const S_END: number = FlowState.end;
+const S_DENY: number = FlowState.deny;
+const QUOTE = 0x22;
+/** Same value as json-reader's FAMILY_VNET; a local constant keeps the hot path free of module getters. */
+const VNET = 1;
 const EMPTY = -2;
 const INVALID = -1;
 
@@ -14,6 +26,7 @@ const INVALID = -1;
  * per tuple. NSG (8 fields v1, 13 fields v2): `ts,src,dst,sport,dport,T|U,I|O,A|D[,B|C|E,pkts,bytes,pkts,bytes]`.
  * VNet (13 fields): `ts,src,dst,sport,dport,proto,I|O,B|C|E|D,encryption,pkts,bytes,pkts,bytes`.
  * Timestamps of up to 11 digits are seconds, 13 digits milliseconds; counters are all empty or all set.
+ * The tuple ends at the first `"` or at `limit`, so the caller never searches for the closing quote.
  * @see https://learn.microsoft.com/azure/network-watcher/nsg-flow-logs-overview#log-format
  * @see https://learn.microsoft.com/azure/network-watcher/vnet-flow-logs-overview#log-format
  */
@@ -32,13 +45,18 @@ export class TupleScanner {
   /** After a success: 8 or 13. */
   fields = 0;
 
+  /** Where the last scan stopped: the closing quote (or `limit`) after a success. */
+  stop = 0;
   constructor(private readonly b: FlowBatchBuilder) {}
 
-  /** Appends a row for the tuple in `buf[start, end)`, or returns why not (no row then). */
+  /**
+   * Appends a row for the tuple starting at `start` and ending at the next `"` (or `limit`), or returns
+   * why not (no row then; `stop` is then the tuple's end).
+   */
   scan(
     buf: Uint8Array,
     start: number,
-    end: number,
+    limit: number,
     family: number,
     ctx: number,
     recordOffset: number,
@@ -46,71 +64,76 @@ export class TupleScanner {
   ): RejectReason | null {
     this.buf = buf;
     this.p = start;
-    this.end = end;
+    this.end = limit;
     const row = this.b.next();
-    const reason = family === FAMILY_VNET ? this.vnet(row) : this.nsg(row);
+    const c = this.b.cols;
+    const reason = family === VNET ? this.vnet(row, c) : this.nsg(row, c);
     if (reason === null) {
-      const c = this.b.cols;
       c.ctx[row] = ctx;
       c.recordOffset[row] = recordOffset;
       c.tupleIndex[row] = tupleIndex;
+      this.stop = this.p;
       return null;
     }
     this.b.undo();
+    let q = start;
+    while (q < limit && buf[q] !== QUOTE) q++;
+    this.stop = q;
     // A missing or extra field shifts every later field; report the count rather than the symptom.
-    this.fieldsSeen = countFields(buf, start, end);
-    const ok = this.fieldsSeen === 13 || (this.fieldsSeen === 8 && family !== FAMILY_VNET);
+    this.fieldsSeen = countFields(buf, start, q);
+    const ok = this.fieldsSeen === 13 || (this.fieldsSeen === 8 && family !== VNET);
     return ok ? reason : 'tuple-field-count';
   }
 
-  private nsg(row: number): RejectReason | null {
-    const head = this.head(row);
+  private atEnd(): boolean {
+    return this.p >= this.end || this.buf[this.p] === QUOTE;
+  }
+
+  private nsg(row: number, c: Cols): RejectReason | null {
+    const head = this.head(row, c);
     if (head !== null) return head;
-    const c = this.b.cols;
     const decision = this.letter();
-    if (decision === 0x41) c.action[row] = Action.allow;
-    else if (decision === 0x44) c.action[row] = Action.deny;
+    if (decision === 0x41) c.action[row] = ALLOW;
+    else if (decision === 0x44) c.action[row] = DENY;
     else return 'tuple-decision';
     c.encryption[row] = 0;
-    if (this.p === this.end) {
-      c.state[row] = FlowState.none;
+    if (this.atEnd()) {
+      c.state[row] = S_NONE;
       this.fields = 8;
-      return this.noCounters(row);
+      return noCounters(row, c);
     }
     if (!this.comma()) return 'tuple-decision';
     const state = this.letter();
-    if (state === 0x42) c.state[row] = FlowState.begin;
-    else if (state === 0x43) c.state[row] = FlowState.continue;
-    else if (state === 0x45) c.state[row] = FlowState.end;
+    if (state === 0x42) c.state[row] = S_BEGIN;
+    else if (state === 0x43) c.state[row] = S_CONTINUE;
+    else if (state === 0x45) c.state[row] = S_END;
     else return 'tuple-decision';
     if (!this.comma()) return 'tuple-field-count';
-    return this.counters(row);
+    return this.counters(row, c);
   }
 
-  private vnet(row: number): RejectReason | null {
-    const head = this.head(row);
+  private vnet(row: number, c: Cols): RejectReason | null {
+    const head = this.head(row, c);
     if (head !== null) return head;
-    const c = this.b.cols;
     const state = this.letter();
-    c.action[row] = Action.allow;
-    if (state === 0x42) c.state[row] = FlowState.begin;
-    else if (state === 0x43) c.state[row] = FlowState.continue;
-    else if (state === 0x45) c.state[row] = FlowState.end;
+    c.action[row] = ALLOW;
+    if (state === 0x42) c.state[row] = S_BEGIN;
+    else if (state === 0x43) c.state[row] = S_CONTINUE;
+    else if (state === 0x45) c.state[row] = S_END;
     else if (state === 0x44) {
-      c.state[row] = FlowState.deny;
-      c.action[row] = Action.deny;
+      c.state[row] = S_DENY;
+      c.action[row] = DENY;
     } else return 'tuple-decision';
     if (!this.comma()) return 'tuple-field-count';
     const enc = this.encryption();
     if (enc < 0) return 'tuple-encryption';
     c.encryption[row] = enc;
     if (!this.comma()) return 'tuple-field-count';
-    return this.counters(row);
+    return this.counters(row, c);
   }
 
   /** Fields 1–7, shared by every format, plus `remoteIsPublic`. */
-  private head(row: number): RejectReason | null {
-    const c = this.b.cols;
+  private head(row: number, c: Cols): RejectReason | null {
     const ts = this.uint(14);
     if (ts < 0 || !this.comma()) return 'tuple-timestamp';
     if (this.digits <= 11) c.timeMs[row] = ts * 1000;
@@ -134,14 +157,14 @@ export class TupleScanner {
     if (dir !== 0x49 && dir !== 0x4f) return 'tuple-direction';
     if (!this.comma()) return 'tuple-field-count';
     const inbound = dir === 0x49;
-    c.direction[row] = inbound ? Direction.inbound : Direction.outbound;
+    c.direction[row] = inbound ? INBOUND : OUTBOUND;
     const remote = inbound ? srcV4 : dstV4;
     const pub = remote >= 0 ? this.publicV4.isPublic(remote) : isPublicIp(inbound ? c.srcIp : c.dstIp, at);
     c.remoteIsPublic[row] = pub ? 1 : 0;
     return null;
   }
 
-  private counters(row: number): RejectReason | null {
+  private counters(row: number, c: Cols): RejectReason | null {
     const ps = this.uint(15);
     if (ps === INVALID || !this.comma()) return 'tuple-counter';
     const bs = this.uint(15);
@@ -150,28 +173,17 @@ export class TupleScanner {
     if (pr === INVALID || !this.comma()) return 'tuple-counter';
     const br = this.uint(15);
     if (br === INVALID) return 'tuple-counter';
-    if (this.p !== this.end) return 'tuple-field-count';
+    if (!this.atEnd()) return 'tuple-field-count';
     this.fields = 13;
     const empty =
       (ps === EMPTY ? 1 : 0) + (bs === EMPTY ? 1 : 0) + (pr === EMPTY ? 1 : 0) + (br === EMPTY ? 1 : 0);
-    if (empty === 4) return this.noCounters(row);
+    if (empty === 4) return noCounters(row, c);
     if (empty !== 0) return 'tuple-counter';
-    const c = this.b.cols;
     c.packetsSent[row] = ps;
     c.bytesSent[row] = bs;
     c.packetsReceived[row] = pr;
     c.bytesReceived[row] = br;
     c.hasCounters[row] = 1;
-    return null;
-  }
-
-  private noCounters(row: number): null {
-    const c = this.b.cols;
-    c.packetsSent[row] = 0;
-    c.bytesSent[row] = 0;
-    c.packetsReceived[row] = 0;
-    c.bytesReceived[row] = 0;
-    c.hasCounters[row] = 0;
     return null;
   }
 
@@ -193,7 +205,7 @@ export class TupleScanner {
     while (p < end) {
       const d = buf[p]! - 48;
       if (d < 0 || d > 9) {
-        if (d === COMMA - 48) break;
+        if (d === COMMA - 48 || d === QUOTE - 48) break;
         return INVALID;
       }
       v = v * 10 + d;
@@ -210,7 +222,8 @@ export class TupleScanner {
   private letter(): number {
     const p = this.p;
     if (p >= this.end) return -1;
-    if (p + 1 < this.end && this.buf[p + 1] !== COMMA) return -1;
+    const next = this.buf[p + 1];
+    if (p + 1 < this.end && next !== COMMA && next !== QUOTE) return -1;
     this.p = p + 1;
     return this.buf[p]!;
   }
@@ -225,7 +238,11 @@ export class TupleScanner {
     return n >= 0 && n <= 255 ? n : -1;
   }
 
-  /** IPv4 fast path (no leading zeros, like core/net/ip.ts); anything else goes through `writeIp`. */
+  /**
+   * IPv4 fast path (no leading zeros, like core/net/ip.ts); anything else goes through `writeIp`.
+   * Bytes 0–9 of a reserved row are already zero (fresh arrays; `undo()` clears them), so only the
+   * `ffff` marker and the four octets are written.
+   */
   private ip(out: Uint8Array, at: number): boolean {
     const buf = this.buf;
     const end = this.end;
@@ -243,23 +260,19 @@ export class TupleScanner {
         digits++;
       } else if (ch === 0x2e) {
         if (digits === 0 || octet > 255 || dots === 3) return false;
-        v = v * 256 + octet;
+        out[at + 12 + dots] = octet;
+        v = (v << 8) | octet;
         octet = 0;
         digits = 0;
         dots++;
-      } else if (ch === COMMA) break;
+      } else if (ch === COMMA || ch === QUOTE) break;
       else return this.ip6(out, at);
     }
     if (dots !== 3 || digits === 0 || octet > 255) return false;
-    v = v * 256 + octet;
-    out.fill(0, at, at + 10);
     out[at + 10] = 0xff;
     out[at + 11] = 0xff;
-    out[at + 12] = v >>> 24;
-    out[at + 13] = (v >>> 16) & 0xff;
-    out[at + 14] = (v >>> 8) & 0xff;
-    out[at + 15] = v & 0xff;
-    this.v4 = v;
+    out[at + 15] = octet;
+    this.v4 = ((v << 8) | octet) >>> 0;
     this.p = p;
     return true;
   }
@@ -273,7 +286,7 @@ export class TupleScanner {
     return true;
   }
 
-  /** VNet encryption column: `X`, `NX` or `NX_*`; any `[A-Za-z0-9_]{0,40}` token is kept as logged. */
+  /** VNet encryption column: `X`, `NX` or `NX_<REASON>` (the documented set), kept as logged. */
   private encryption(): number {
     const buf = this.buf;
     const p = this.p;
@@ -288,20 +301,31 @@ export class TupleScanner {
       if (this.x < 0) this.x = this.b.encryptionId('X');
       return this.x;
     }
-    if (len > 40) return -1;
-    for (let k = p; k < q; k++) {
+    // `NX_` + upper-case/digit/underscore reason, at most 40 bytes in all.
+    if (len < 4 || len > 40 || buf[p] !== 0x4e || buf[p + 1] !== 0x58 || buf[p + 2] !== 0x5f) return -1;
+    for (let k = p + 3; k < q; k++) {
       const ch = buf[k]!;
-      const ok = (ch >= 48 && ch <= 57) || (ch >= 65 && ch <= 90) || (ch >= 97 && ch <= 122) || ch === 0x5f;
-      if (!ok) return -1;
+      if (!((ch >= 48 && ch <= 57) || (ch >= 65 && ch <= 90) || ch === 0x5f)) return -1;
     }
     return this.b.encryptionId(latin1(buf, p, q));
   }
 
   private fieldEnd(): number {
     let q = this.p;
-    while (q < this.end && this.buf[q] !== COMMA) q++;
+    while (q < this.end && this.buf[q] !== COMMA && this.buf[q] !== QUOTE) q++;
     return q;
   }
+}
+
+type Cols = FlowBatchBuilder['cols'];
+
+function noCounters(row: number, c: Cols): null {
+  c.packetsSent[row] = 0;
+  c.bytesSent[row] = 0;
+  c.packetsReceived[row] = 0;
+  c.bytesReceived[row] = 0;
+  c.hasCounters[row] = 0;
+  return null;
 }
 
 function latin1(buf: Uint8Array, start: number, end: number): string {
