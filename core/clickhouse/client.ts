@@ -24,10 +24,14 @@ export interface Db {
  * - 64-bit integers as JSON numbers: counters stay below 2^53 and the API wants numbers.
  * - `async_insert=0`: inserts are synchronous so "resolved" means durable, and insert
  *   deduplication tokens apply (async inserts are on by default in chDB; TESTING.md).
+ * - `insert_deduplication_token: ''`: the chDB Connection applies settings with `SET`, which persist
+ *   in its session, so a token given to one insert would silently deduplicate (drop) the next insert
+ *   that names none. Every statement resets it unless the call sets its own (measured, chdb 3.4.0).
  */
 export const SESSION_SETTINGS: ClickHouseSettings = {
   output_format_json_quote_64bit_integers: 0,
   async_insert: 0,
+  insert_deduplication_token: '',
   deduplicate_blocks_in_dependent_materialized_views: 1,
 };
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { AlertsConfigSchema } from './sections/alerts.js';
+import { AnalyzeConfigSchema } from './sections/analyze.js';
 import { ApiConfigSchema } from './sections/api.js';
 import { DatabaseConfigSchema } from './sections/database.js';
 import { SourceConfigSchema } from './sections/sources.js';
@@ -12,6 +14,8 @@ export const ConfigSchema = z
     database: DatabaseConfigSchema.prefault({}),
     api: ApiConfigSchema.prefault({}),
     sources: z.array(SourceConfigSchema).default([]),
+    analyze: AnalyzeConfigSchema.prefault({}),
+    alerts: AlertsConfigSchema.prefault({}),
     log: z
       .object({ level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info') })
       .prefault({}),

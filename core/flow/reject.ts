@@ -28,6 +28,7 @@ export const REJECT_REASONS = [
   'tuple-direction', // direction not I/O
   'tuple-decision', // decision/state letter unknown
   'tuple-counter', // counter not a non-negative integer
+  'tuple-encryption', // VNet encryption column not a token like X, NX, NX_*
   'sink-permanent', // the database refused the rows permanently (schema, type); rows kept as excerpt
   'message-too-large', // a message or block beyond the configured limit
 ] as const;

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { BlobSourceConfigSchema } from './blob-source.js';
+import { KafkaSourceConfigSchema } from './kafka.js';
 
 /**
  * Configured sources for `flowlens run`. Each source type adds its schema to the union
@@ -12,5 +14,9 @@ export const FileSourceConfigSchema = z
   })
   .strict();
 
-export const SourceConfigSchema = z.discriminatedUnion('type', [FileSourceConfigSchema]);
+export const SourceConfigSchema = z.discriminatedUnion('type', [
+  FileSourceConfigSchema,
+  BlobSourceConfigSchema,
+  KafkaSourceConfigSchema,
+]);
 export type SourceConfig = z.infer<typeof SourceConfigSchema>;

@@ -1,0 +1,133 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { AlertsConfig } from '../../core/config/sections/alerts.js';
+import { errorMessage } from '../../core/errors.js';
+import type { Finding } from '../../core/finding.js';
+import type { Logger } from '../../core/logging.js';
+import { retry } from '../../core/retry.js';
+import { severityRank } from '../severity.js';
+import type { AlertChannel } from './channel.js';
+import { deadLetter, lastNotifications, recordNotification } from './notifications.js';
+import { rateLimiter, routeFinding } from './route.js';
+
+export interface AlertStats {
+  sent: number;
+  deduplicated: number;
+  rateLimited: number;
+  failed: number;
+}
+
+export interface Alerter {
+  /** Routes, deduplicates and delivers; never throws for delivery problems (they go to the dead letter). */
+  notify(findings: readonly Finding[], signal?: AbortSignal): Promise<AlertStats>;
+  close(): Promise<void>;
+}
+
+/**
+ * Alert dispatcher. Only open findings are sent. A (finding, channel) pair is sent again only after
+ * `renotifyMinutes` or when the severity rose since the last send; state lives in
+ * `alert_notifications`, so a restart does not re-send everything.
+ */
+export function createAlerter(deps: {
+  client: ClickHouseClient;
+  config: AlertsConfig;
+  channels: readonly AlertChannel[];
+  logger?: Logger;
+  clock?: () => Date;
+}): Alerter {
+  const clock = deps.clock ?? (() => new Date());
+  const allowed = rateLimiter(deps.config.maxPerMinute);
+  const names = deps.channels.map((c) => c.name);
+  const byName = new Map(deps.channels.map((c) => [c.name, c]));
+  return {
+    async notify(findings, signal) {
+      const stats: AlertStats = { sent: 0, deduplicated: 0, rateLimited: 0, failed: 0 };
+      const open = findings.filter((f) => f.status === 'open');
+      if (!open.length || !deps.channels.length) return stats;
+      const last = await lastNotifications(
+        deps.client,
+        open.map((f) => f.id),
+      );
+      for (const f of open) {
+        for (const name of routeFinding(f, deps.config.routes, names)) {
+          const prev = last.get(`${f.id}|${name}`);
+          const now = clock();
+          if (prev && !dueAgain(prev, f, now, deps.config.renotifyMinutes)) {
+            stats.deduplicated++;
+            continue;
+          }
+          await deliver(byName.get(name)!, f, now, stats, signal);
+        }
+      }
+      return stats;
+    },
+    close: async () => {
+      await Promise.all(deps.channels.map((c) => c.close().catch(() => {})));
+    },
+  };
+
+  async function deliver(
+    channel: AlertChannel,
+    f: Finding,
+    now: Date,
+    stats: AlertStats,
+    signal?: AbortSignal,
+  ) {
+    if (!allowed(channel.name, now.getTime())) {
+      stats.rateLimited++;
+      await deadLetter(deps.client, dead(channel, f, now, 0, 'rate-limited'), deps.config.deadLetterFile);
+      return;
+    }
+    let attempts = 0;
+    try {
+      await retry(
+        async (attempt) => {
+          attempts = attempt + 1;
+          await channel.send(f, signal);
+        },
+        { ...deps.config.retry, ...(signal ? { signal } : {}) },
+      );
+      await recordNotification(deps.client, f.id, channel.name, f.severity, now);
+      stats.sent++;
+    } catch (err) {
+      stats.failed++;
+      deps.logger?.warn(
+        { channel: channel.name, finding: f.id, err: errorMessage(err) },
+        'alert not delivered',
+      );
+      await deadLetter(
+        deps.client,
+        dead(channel, f, now, attempts, errorMessage(err)),
+        deps.config.deadLetterFile,
+      );
+    }
+  }
+}
+
+function dueAgain(
+  prev: { severity: string; sentAt: number },
+  f: Finding,
+  now: Date,
+  renotifyMinutes: number,
+): boolean {
+  const rose = severityRank(f.severity) > severityRank(prev.severity as Finding['severity']);
+  return rose || now.getTime() - prev.sentAt >= renotifyMinutes * 60_000;
+}
+
+function dead(channel: AlertChannel, f: Finding, now: Date, attempts: number, error: string) {
+  return {
+    time: now,
+    findingId: f.id,
+    channel: channel.name,
+    attempts,
+    error,
+    payload: safeRender(channel, f),
+  };
+}
+
+function safeRender(channel: AlertChannel, f: Finding): string {
+  try {
+    return channel.render(f);
+  } catch (err) {
+    return JSON.stringify({ renderError: errorMessage(err), finding: f });
+  }
+}

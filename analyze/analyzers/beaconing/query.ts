@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import type { AnalysisWindow, AnalyzerQuery } from '../../analyzer.js';
+import { expandWindow, IN_WINDOW, ipText, SAMPLE_TUPLE, SamplesSchema, windowParams } from '../../sql.js';
+import type { BeaconingConfig } from './config.js';
+
+export const BeaconRowSchema = z.object({
+  ip: z.string(),
+  remote: z.string(),
+  port: z.coerce.number(),
+  protocol: z.coerce.number(),
+  connections: z.coerce.number(),
+  starts: z.array(z.coerce.number()),
+  bytesOut: z.coerce.number(),
+  bytesIn: z.coerce.number(),
+  peers: z.coerce.number(),
+  samples: SamplesSchema,
+});
+export type BeaconRow = z.infer<typeof BeaconRowSchema>;
+
+/**
+ * Connection start times per (local host, public destination, port, protocol). A connection is a
+ * `B` (begin) tuple; NSG v1 has no states, so there a connection is the first tuple per source port.
+ * `peers` = how many local hosts talk to the destination at all (rare destinations are more suspect).
+ */
+export function beaconQuery(config: BeaconingConfig, window: AnalysisWindow): AnalyzerQuery<BeaconRow> {
+  const sql = `
+SELECT ${ipText('c.src_ip')} AS ip, ${ipText('c.dst_ip')} AS remote, c.dst_port AS port, c.protocol AS protocol,
+  count() AS connections, arraySort(groupArray(20000)(c.startMs)) AS starts,
+  sum(c.o) AS bytesOut, sum(c.i) AS bytesIn, any(p.peers) AS peers,
+  groupArray({samples:UInt32})(c.s) AS samples
+FROM (
+  SELECT src_ip, dst_ip, dst_port, protocol, toUnixTimestamp64Milli(min(time)) AS startMs,
+    sum(bytes_sent) AS o, sum(bytes_received) AS i, argMin(${SAMPLE_TUPLE}, time) AS s
+  FROM flows
+  WHERE ${IN_WINDOW} AND direction = 'outbound' AND action = 'allow' AND remote_is_public
+    AND state IN ('begin', 'none')
+  GROUP BY src_ip, dst_ip, dst_port, protocol, src_port, if(state = 'begin', toUnixTimestamp64Milli(time), 0)
+) AS c
+LEFT JOIN (
+  SELECT dst_ip, uniqExact(src_ip) AS peers FROM flows
+  WHERE ${IN_WINDOW} AND direction = 'outbound' AND remote_is_public GROUP BY dst_ip
+) AS p ON c.dst_ip = p.dst_ip
+GROUP BY c.src_ip, c.dst_ip, c.dst_port, c.protocol
+HAVING connections > {minConnections:UInt32}
+ORDER BY ip, remote, port`;
+  const w = expandWindow(window, 60, config.spanSeconds);
+  return {
+    sql,
+    params: { ...windowParams(w), minConnections: config.minConnections, samples: config.sampleFlows },
+    row: BeaconRowSchema,
+  };
+}

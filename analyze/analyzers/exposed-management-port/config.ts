@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { MANAGEMENT_PORTS } from '../../ports.js';
+
+export const ExposedManagementPortConfigSchema = z
+  .object({
+    /** Destination ports (TCP or UDP) that must not accept connections from the internet. */
+    ports: z.array(z.number().int().min(0).max(65535)).default(Object.keys(MANAGEMENT_PORTS).map(Number)),
+    /** Distinct public sources from which exposure counts as "broad" (one severity step up). */
+    manySources: z.number().int().min(2).default(10),
+    sampleFlows: z.number().int().min(1).max(100).default(5),
+  })
+  .strict();
+export type ExposedManagementPortConfig = z.infer<typeof ExposedManagementPortConfigSchema>;

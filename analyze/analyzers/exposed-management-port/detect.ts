@@ -1,0 +1,67 @@
+import type { Finding, Severity } from '../../../core/finding.js';
+import type { AnalyzerContext } from '../../analyzer.js';
+import { fingerprint } from '../../fingerprint.js';
+import { portName, protocolName } from '../../ports.js';
+import { raise } from '../../severity.js';
+import { sortSamples } from '../../sql.js';
+import type { ExposedManagementPortConfig } from './config.js';
+import type { ExposureRow } from './query.js';
+
+export const EXPOSED_CATEGORY = 'exposed-management-port';
+
+/**
+ * One finding per (local address, port, protocol) reachable from the internet.
+ * Severity: medium for any allowed inbound flow from the internet (CIS Azure 6.1/6.2 treat the
+ * reachability itself as the problem); one step up each for established sessions, many distinct
+ * sources, and sources on a threat-intel list.
+ */
+export function detectExposure(
+  rows: ExposureRow[],
+  config: ExposedManagementPortConfig,
+  context: AnalyzerContext,
+): Finding[] {
+  return rows.map((row) => toFinding(row, config, context));
+}
+
+function toFinding(row: ExposureRow, config: ExposedManagementPortConfig, context: AnalyzerContext): Finding {
+  const intel = row.sourceIps.filter((ip) => context.threatIntel.has(ip));
+  const severity = exposureSeverity(row, config, intel.length);
+  const service = `${portName(row.port)} (${row.port}/${protocolName(row.protocol)})`;
+  const key = { ip: row.ip, port: row.port, protocol: row.protocol };
+  return {
+    id: fingerprint(EXPOSED_CATEGORY, key),
+    category: EXPOSED_CATEGORY,
+    severity,
+    title: `${service} on ${row.ip} is reachable from the internet`,
+    reason:
+      `${row.flows} allowed inbound flows from ${row.sources} public source(s) reached ${row.ip}:${row.port} ` +
+      `(NSG ${row.topNsg || '?'}, rule ${row.topRule || '?'}); ${row.established} carried traffic both ways` +
+      (intel.length ? `; ${intel.length} source(s) are on a threat-intel list.` : '.'),
+    firstSeen: row.firstSeen,
+    lastSeen: row.lastSeen,
+    subject: { ...key, nsg: row.topNsg, rule: row.topRule },
+    evidence: {
+      flows: row.flows,
+      bytes: row.bytes,
+      packets: row.packets,
+      distinctPeers: row.sources,
+      established: row.established,
+      sources: row.sourceIps.slice(0, 20),
+      threatIntelSources: intel.slice(0, 20),
+      sampleFlows: sortSamples(row.samples),
+    },
+    status: 'open',
+  };
+}
+
+export function exposureSeverity(
+  row: ExposureRow,
+  config: ExposedManagementPortConfig,
+  intelHits: number,
+): Severity {
+  let steps = 0;
+  if (row.established > 0) steps++;
+  if (row.sources >= config.manySources) steps++;
+  if (intelHits > 0) steps++;
+  return raise('medium', steps);
+}

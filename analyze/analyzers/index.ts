@@ -1,0 +1,17 @@
+import type { RegisteredAnalyzer } from '../analyzer.js';
+import { beaconing } from './beaconing/index.js';
+import { bruteForce } from './brute-force/index.js';
+import { exfiltration } from './exfiltration/index.js';
+import { exposedManagementPort } from './exposed-management-port/index.js';
+import { portScan } from './port-scan/index.js';
+import { portSweep } from './port-sweep/index.js';
+
+/** Every analyzer, one line each. Config lives under `analyze.analyzers.<id>`. */
+export const ANALYZERS: readonly RegisteredAnalyzer[] = [
+  exposedManagementPort,
+  exfiltration,
+  portScan,
+  portSweep,
+  bruteForce,
+  beaconing,
+];

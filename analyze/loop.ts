@@ -1,0 +1,112 @@
+import type { Db } from '../core/clickhouse/client.js';
+import type { Config } from '../core/config/schema.js';
+import { errorMessage } from '../core/errors.js';
+import type { Logger } from '../core/logging.js';
+import { sleep } from '../core/retry.js';
+import { createAlerter } from './alerts/dispatcher.js';
+import { createChannels } from './alerts/factory.js';
+import type { AnalysisWindow, AnalyzerContext } from './analyzer.js';
+import type { IpSet } from './ip-set.js';
+import { analyzeWindow } from './runner.js';
+import { dt, isoTime } from './sql.js';
+import { loadThreatIntel } from './threat-intel.js';
+
+/** What the loop needs from the application context (cli/context.ts AppContext satisfies it). */
+export interface AnalysisLoopContext {
+  config: Config;
+  db: Db;
+  logger: Logger;
+}
+
+/** Time range (data time) of rows ingested after `sinceMs` (ingest time), and the newest ingest time. */
+export async function newDataRange(
+  db: Db,
+  sinceMs: number,
+): Promise<{ window: AnalysisWindow; ingestedMs: number } | null> {
+  const rs = await db.client.query({
+    query:
+      'SELECT count() AS n, min(time) AS lo, max(time) AS hi, max(ingested_at) AS ing FROM flows ' +
+      `PREWHERE ingested_at > {since:DateTime64(3, 'UTC')}`,
+    query_params: { since: dt(new Date(sinceMs)) },
+    format: 'JSONEachRow',
+  });
+  const [r] = await rs.json<{ n: number; lo: string; hi: string; ing: string }>();
+  if (!r || Number(r.n) === 0) return null;
+  const hi = Date.parse(isoTime(r.hi));
+  return {
+    window: { from: new Date(isoTime(r.lo)), to: new Date(hi + 1) },
+    ingestedMs: Date.parse(isoTime(r.ing)),
+  };
+}
+
+/**
+ * The scheduler behind `flowlens run`: every `analyze.intervalSeconds`, analyze the data-time range
+ * of rows ingested since the last tick (minus an overlap for inserts that committed late; re-analysis
+ * is idempotent), store findings and send alerts. Resolves when `signal` aborts. Errors in one
+ * tick are logged and the next tick tries again; the loop never ends on its own.
+ */
+export async function startAnalysisLoop(ctx: AnalysisLoopContext, signal: AbortSignal): Promise<void> {
+  const { config, db, logger } = ctx;
+  const a = config.analyze;
+  const alerter = createAlerter({
+    client: db.client,
+    config: config.alerts,
+    channels: createChannels(config.alerts),
+    logger,
+  });
+  let intel: IpSet = await loadThreatIntel(a.threatIntel, logger);
+  let intelLoadedAt = Date.now();
+  let watermark = 0;
+  try {
+    while (!signal.aborted) {
+      const started = Date.now();
+      if (started - intelLoadedAt >= a.threatIntel.refreshMinutes * 60_000) {
+        intel = await loadThreatIntel(a.threatIntel, logger);
+        intelLoadedAt = started;
+      }
+      try {
+        watermark = await tick(ctx, watermark, intel, alerter, signal);
+      } catch (err) {
+        logger.error({ err: errorMessage(err) }, 'analysis tick failed');
+      }
+      await sleep(Math.max(0, a.intervalSeconds * 1000 - (Date.now() - started)), signal);
+    }
+  } finally {
+    await alerter.close();
+  }
+}
+
+async function tick(
+  ctx: AnalysisLoopContext,
+  watermark: number,
+  threatIntel: IpSet,
+  alerter: ReturnType<typeof createAlerter>,
+  signal: AbortSignal,
+): Promise<number> {
+  const a = ctx.config.analyze;
+  const since = watermark === 0 ? 0 : watermark - a.overlapSeconds * 1000;
+  const range = await newDataRange(ctx.db, since);
+  if (!range) return watermark;
+  const earliest = range.window.to.getTime() - a.initialLookbackHours * 3_600_000;
+  const window =
+    watermark === 0
+      ? { from: new Date(Math.max(range.window.from.getTime(), earliest)), to: range.window.to }
+      : range.window;
+  const context: AnalyzerContext = { threatIntel, now: new Date(), extra: {} };
+  const result = await analyzeWindow(
+    { client: ctx.db.client, config: a, context, logger: ctx.logger },
+    window,
+  );
+  const stats = await alerter.notify(result.notify, signal);
+  ctx.logger.info(
+    {
+      from: window.from.toISOString(),
+      to: window.to.toISOString(),
+      findings: result.findings.length,
+      errors: result.errors.length,
+      ...stats,
+    },
+    'analysis tick',
+  );
+  return Math.max(watermark, range.ingestedMs);
+}

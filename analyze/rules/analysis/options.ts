@@ -1,0 +1,38 @@
+import type { AddressContext } from '../model/context.js';
+import { createAddressContext } from '../model/context.js';
+import { DEFAULT_TIGHTEN, type TightenOptions } from '../tighten/narrow.js';
+
+export interface RuleReportOptions {
+  ctx: AddressContext;
+  tighten: TightenOptions;
+  /** Equal slices of the window used to measure flow-log coverage. */
+  coverageSlices: number;
+  /** Minimum share of slices with data before "no hits" may be called "unused". */
+  minCoverage: number;
+  /** More allowed ports than this from the internet counts as open to the world. */
+  broadPorts: number;
+  /** Backtest: propose from the first share of the window, replay the rest. */
+  backtestSplit: number;
+  /** Cap on distinct observed tuples read per rule. */
+  observedLimit: number;
+  sampleFlows: number;
+  /** Listed newly denied flows per recommendation (the count is always exact). */
+  maxDeniedListed: number;
+  now: () => Date;
+}
+
+export function defaultReportOptions(overrides: Partial<RuleReportOptions> = {}): RuleReportOptions {
+  return {
+    ctx: createAddressContext({}),
+    tighten: DEFAULT_TIGHTEN,
+    coverageSlices: 30,
+    minCoverage: 0.9,
+    broadPorts: 10,
+    backtestSplit: 0.7,
+    observedLimit: 100_000,
+    sampleFlows: 5,
+    maxDeniedListed: 50,
+    now: () => new Date(),
+    ...overrides,
+  };
+}

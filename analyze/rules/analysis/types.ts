@@ -1,0 +1,99 @@
+import type { SampleFlow, Severity } from '../../../core/finding.js';
+import type { NsgRule } from '../model/types.js';
+
+/**
+ * The rule-tightening report: what `flowlens report rules --format json` prints and what the API
+ * serves. Add fields, never rename.
+ */
+export const RULE_CATEGORIES = [
+  'unused-allow-rule',
+  'overly-permissive-rule',
+  'open-to-internet-rule',
+  'management-port-from-internet',
+  'shadowed-rule',
+  'redundant-rule',
+  'deny-hit-by-internal-source',
+] as const;
+export type RuleCategory = (typeof RULE_CATEGORIES)[number];
+export type RuleAction = 'remove' | 'narrow' | 'review';
+
+export interface Evidence {
+  hits: number;
+  distinctSources: number;
+  /** Distinct destination ports seen (up to 100, ascending). */
+  observedPorts: number[];
+  firstHit: string | null;
+  lastHit: string | null;
+  sampleFlows: SampleFlow[];
+  /** Flow-log formats the hits came from (`nsg-v2`, `vnet`, …). */
+  formats: string[];
+}
+
+/** A distinct flow the proposed rules would deny although the current ones allowed it. */
+export interface DeniedFlow {
+  srcIp: string;
+  dstIp: string;
+  dstPort: number;
+  protocol: number;
+  direction: 'inbound' | 'outbound';
+  hits: number;
+}
+
+export interface Backtest {
+  /** Proposal derived from [trainFrom, split), replayed on [split, to). */
+  split: string;
+  testFlows: number;
+  newlyDenied: number;
+  /** 1 − newlyDenied / testFlows; null when the test part had no traffic. */
+  confidence: number | null;
+  level: 'high' | 'medium' | 'low' | 'n/a';
+}
+
+export interface WhatIf {
+  newlyDenied: DeniedFlow[];
+  newlyDeniedCount: number;
+  /** Flows (sum of hits) replayed. */
+  replayedFlows: number;
+  backtest: Backtest | null;
+}
+
+export interface Recommendation {
+  /** Stable: same NSG, rule and category → same id across runs. */
+  id: string;
+  nsg: string;
+  nsgId: string;
+  resourceGroup: string;
+  subscriptionId: string;
+  rule: string;
+  /** The main category; `categories` lists every check that flagged the rule. */
+  category: RuleCategory;
+  categories: RuleCategory[];
+  severity: Severity;
+  action: RuleAction;
+  reason: string;
+  current: NsgRule;
+  proposed: NsgRule | null;
+  unusedAttributes: string[];
+  evidence: Evidence;
+  whatIf: WhatIf | null;
+  commands: { az: string; bicep: string; terraform: string };
+}
+
+export interface NsgCoverage {
+  nsg: string;
+  nsgId: string;
+  /** Share of the window's slices with any flow of this NSG (0–1). */
+  coverage: number;
+  covered: boolean;
+}
+
+export interface RuleReport {
+  generatedAt: string;
+  window: { from: string; to: string };
+  coverage: NsgCoverage[];
+  /** Allow rules without hits on NSGs whose flow logs do not cover the window: no verdict. */
+  insufficientData: { nsg: string; rule: string; coverage: number; reason: string }[];
+  recommendations: Recommendation[];
+  /** Caveats: unresolved service tags/ASGs, flow groups that matched no known rule. */
+  notes: string[];
+}

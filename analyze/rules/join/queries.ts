@@ -1,0 +1,229 @@
+import { z } from 'zod';
+import type { Db } from '../../../core/clickhouse/client.js';
+import type { SampleFlow } from '../../../core/finding.js';
+import { chTime } from '../inventory/store.js';
+import type { FlowKey } from './resolve.js';
+
+/** Analysis window, ISO-8601 instants, `from` inclusive, `to` exclusive. */
+export interface Window {
+  from: string;
+  to: string;
+}
+
+const num = z.coerce.number();
+const KeyRowSchema = z.object({
+  nsg: z.string(),
+  acl_id: z.string(),
+  subscription_id: z.string(),
+  resource_group: z.string(),
+  rule_name: z.string(),
+  rule_kind: z.string(),
+  direction: z.enum(['inbound', 'outbound']),
+  action: z.enum(['allow', 'deny']),
+  hits: num,
+  sources: num,
+  internal_hits: num,
+  internal_sources: num,
+  first: z.string(),
+  last: z.string(),
+  formats: z.array(z.string()),
+});
+
+export interface KeyStats extends FlowKey {
+  direction: 'inbound' | 'outbound';
+  action: 'allow' | 'deny';
+  hits: number;
+  sources: number;
+  /** Flows whose remote side is not public (internal peers). */
+  internalHits: number;
+  internalSources: number;
+  first: string;
+  last: string;
+  formats: string[];
+}
+
+/** Raw key of a flow group as a single string, for `IN` filters. `|` occurs in no NSG/rule name or ARM id. */
+export const KEY_EXPR = "concat(nsg, '|', acl_id, '|', rule_name)";
+export const keyString = (k: Pick<FlowKey, 'nsg' | 'aclId' | 'ruleName'>) =>
+  `${k.nsg}|${k.aclId}|${k.ruleName}`;
+const WINDOW = `time >= {from:DateTime64(3, 'UTC')} AND time < {to:DateTime64(3, 'UTC')}`;
+const windowParams = (w: Window) => ({ from: chTime(w.from), to: chTime(w.to) });
+
+/**
+ * Hits per (NSG, ACL, rule, direction, action) over the window: the few distinct rule groups the
+ * `flows` table holds, small enough to resolve against the inventory in TypeScript.
+ */
+export async function queryKeyStats(db: Db, w: Window): Promise<KeyStats[]> {
+  const rows = await select(
+    db,
+    KeyRowSchema,
+    'SELECT nsg, acl_id, subscription_id, resource_group, rule_name, rule_kind, toString(direction) AS direction, ' +
+      'toString(action) AS action, count() AS hits, uniqExact(src_ip) AS sources, countIf(NOT remote_is_public) AS internal_hits, ' +
+      'uniqExactIf(src_ip, NOT remote_is_public) AS internal_sources, toString(min(time)) AS first, toString(max(time)) AS last, ' +
+      `groupUniqArray(format) AS formats FROM flows WHERE ${WINDOW} ` +
+      'GROUP BY nsg, acl_id, subscription_id, resource_group, rule_name, rule_kind, direction, action',
+    windowParams(w),
+  );
+  return rows.map((r) => ({
+    nsg: r.nsg,
+    aclId: r.acl_id,
+    subscriptionId: r.subscription_id,
+    resourceGroup: r.resource_group,
+    ruleName: r.rule_name,
+    ruleKind: r.rule_kind,
+    direction: r.direction,
+    action: r.action,
+    hits: r.hits,
+    sources: r.sources,
+    internalHits: r.internal_hits,
+    internalSources: r.internal_sources,
+    first: isoOf(r.first),
+    last: isoOf(r.last),
+    formats: r.formats,
+  }));
+}
+
+const CoverageRowSchema = z.object({
+  nsg: z.string(),
+  acl_id: z.string(),
+  subscription_id: z.string(),
+  resource_group: z.string(),
+  buckets: z.array(num),
+});
+
+/** Which of `buckets` equal slices of the window hold any flow, per NSG key. */
+export async function queryCoverage(
+  db: Db,
+  w: Window,
+  buckets: number,
+): Promise<{ key: FlowKey; buckets: number[] }[]> {
+  const span = Math.max(1, Date.parse(w.to) - Date.parse(w.from));
+  const rows = await select(
+    db,
+    CoverageRowSchema,
+    'SELECT nsg, acl_id, subscription_id, resource_group, ' +
+      `groupUniqArray(toUInt32(intDiv(toUnixTimestamp64Milli(time) - {fromMs:Int64}, {slice:Int64}))) AS buckets FROM flows WHERE ${WINDOW} ` +
+      'GROUP BY nsg, acl_id, subscription_id, resource_group',
+    { ...windowParams(w), fromMs: Date.parse(w.from), slice: Math.ceil(span / buckets) },
+  );
+  return rows.map((r) => ({
+    key: {
+      nsg: r.nsg,
+      aclId: r.acl_id,
+      subscriptionId: r.subscription_id,
+      resourceGroup: r.resource_group,
+      ruleName: '',
+      ruleKind: '',
+    },
+    buckets: r.buckets.filter((b) => b < buckets),
+  }));
+}
+
+const ObservedRowSchema = z.object({
+  src: z.string(),
+  dst: z.string(),
+  src_port: num,
+  dst_port: num,
+  protocol: num,
+  direction: z.enum(['inbound', 'outbound']),
+  late: num,
+  hits: num,
+});
+export type ObservedRow = z.infer<typeof ObservedRowSchema>;
+
+/**
+ * Distinct allowed (source, destination, port, protocol) of some rule groups, split at `split`
+ * (`late` = 1 for flows at or after it) for backtests. Capped by `limit`, busiest first.
+ */
+export async function queryObserved(
+  db: Db,
+  w: Window,
+  keys: string[],
+  split: string,
+  limit: number,
+): Promise<ObservedRow[]> {
+  if (!keys.length) return [];
+  return select(
+    db,
+    ObservedRowSchema,
+    'SELECT toString(src_ip) AS src, toString(dst_ip) AS dst, any(src_port) AS src_port, dst_port, protocol, ' +
+      `toString(direction) AS direction, toUInt8(time >= {split:DateTime64(3, 'UTC')}) AS late, count() AS hits FROM flows ` +
+      `WHERE ${WINDOW} AND action = 'allow' AND ${KEY_EXPR} IN {keys:Array(String)} ` +
+      'GROUP BY src, dst, dst_port, protocol, direction, late ORDER BY hits DESC LIMIT {limit:UInt32}',
+    { ...windowParams(w), split: chTime(split), keys, limit },
+  );
+}
+
+const SampleRowSchema = z.object({
+  time: z.string(),
+  src_ip: z.string(),
+  dst_ip: z.string(),
+  src_port: num,
+  dst_port: num,
+  protocol: num,
+  direction: z.enum(['inbound', 'outbound']),
+  action: z.enum(['allow', 'deny']),
+  state: z.string(),
+  packets_sent: num,
+  bytes_sent: num,
+  packets_received: num,
+  bytes_received: num,
+  nsg: z.string(),
+  rule: z.string(),
+  mac: z.string(),
+  format: z.string(),
+});
+
+/** The latest few flows of some rule groups, as Finding sample flows. */
+export async function querySamples(
+  db: Db,
+  w: Window,
+  keys: string[],
+  limit: number,
+  where = '1',
+): Promise<SampleFlow[]> {
+  if (!keys.length) return [];
+  const rows = await select(
+    db,
+    SampleRowSchema,
+    "SELECT toString(time) AS time, replaceRegexpOne(toString(src_ip), '^::ffff:', '') AS src_ip, " +
+      "replaceRegexpOne(toString(dst_ip), '^::ffff:', '') AS dst_ip, src_port, dst_port, protocol, toString(direction) AS direction, " +
+      'toString(action) AS action, toString(state) AS state, packets_sent, bytes_sent, packets_received, bytes_received, nsg, rule, mac, format ' +
+      `FROM flows WHERE ${WINDOW} AND ${KEY_EXPR} IN {keys:Array(String)} AND ${where} ORDER BY time DESC LIMIT {limit:UInt32}`,
+    { ...windowParams(w), keys, limit },
+  );
+  return rows.map((r) => ({
+    time: isoOf(r.time),
+    srcIp: r.src_ip,
+    dstIp: r.dst_ip,
+    srcPort: r.src_port,
+    dstPort: r.dst_port,
+    protocol: r.protocol,
+    direction: r.direction,
+    action: r.action,
+    state: r.state,
+    packetsSent: r.packets_sent,
+    bytesSent: r.bytes_sent,
+    packetsReceived: r.packets_received,
+    bytesReceived: r.bytes_received,
+    nsg: r.nsg,
+    rule: r.rule,
+    mac: r.mac,
+    format: r.format,
+  }));
+}
+
+async function select<T>(
+  db: Db,
+  schema: z.ZodType<T>,
+  query: string,
+  params: Record<string, unknown>,
+): Promise<T[]> {
+  const rs = await db.client.query({ query, query_params: params, format: 'JSONEachRow' });
+  return z.array(schema).parse(await rs.json());
+}
+
+/** ClickHouse `toString(DateTime64)` → ISO-8601 (UTC). */
+export function isoOf(text: string): string {
+  return new Date(text.includes('T') ? text : `${text.replace(' ', 'T')}Z`).toISOString();
+}

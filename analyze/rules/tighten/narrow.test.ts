@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { ipBytes } from '../../../core/net/ip.js';
+import { makeRule } from '../model/build.js';
+import { compileRule } from '../model/compile.js';
+import { createAddressContext } from '../model/context.js';
+import { matches } from '../model/match.js';
+import type { NsgRule } from '../model/types.js';
+import { DEFAULT_TIGHTEN, type ObservedTuple, tighten } from './narrow.js';
+
+const ctx = createAddressContext({ virtualNetwork: ['10.0.0.0/16'] });
+const obs = (src: string, dst: string, dstPort: number, protocol = 6): ObservedTuple => ({
+  srcIp: ipBytes(src)!,
+  dstIp: ipBytes(dst)!,
+  dstPort,
+  protocol,
+});
+const rule = (p: Partial<NsgRule>) => compileRule(makeRule({ name: 'r', priority: 200, ...p }), ctx);
+
+type Case = [string, Partial<NsgRule>, ObservedTuple[], Partial<NsgRule> | null, string[]];
+const cases: Case[] = [
+  [
+    'wide port range used on one port by two sources',
+    { destinationPorts: ['8000-8999'], destinationAddresses: ['10.0.1.4'] },
+    [obs('203.0.113.5', '10.0.1.4', 8443), obs('198.51.100.7', '10.0.1.4', 8443)],
+    {
+      sourceAddresses: ['198.51.100.7/32', '203.0.113.5/32'],
+      destinationPorts: ['8443'],
+      destinationAddresses: ['10.0.1.4'],
+    },
+    ['sources', 'ports'],
+  ],
+  [
+    'any/any narrowed on every side',
+    { protocol: '*' },
+    [obs('203.0.113.5', '10.0.1.4', 443)],
+    {
+      sourceAddresses: ['203.0.113.5/32'],
+      destinationAddresses: ['10.0.1.4/32'],
+      destinationPorts: ['443'],
+      protocol: 'Tcp',
+    },
+    ['sources', 'destinations', 'ports', 'protocol'],
+  ],
+  [
+    'already tight rule stays',
+    { sourceAddresses: ['203.0.113.5'], destinationAddresses: ['10.0.1.4'], destinationPorts: ['443'] },
+    [obs('203.0.113.5', '10.0.1.4', 443)],
+    null,
+    [],
+  ],
+  [
+    'port list used mostly keeps',
+    {
+      sourceAddresses: ['203.0.113.0/24'],
+      destinationAddresses: ['10.0.1.0/24'],
+      destinationPorts: ['80', '443'],
+    },
+    [obs('203.0.113.5', '10.0.1.4', 443), obs('203.0.113.5', '10.0.1.4', 80)],
+    {
+      sourceAddresses: ['203.0.113.5/32'],
+      destinationAddresses: ['10.0.1.4/32'],
+      destinationPorts: ['80', '443'],
+    },
+    ['sources', 'destinations'],
+  ],
+  [
+    'service tags and VirtualNetwork are kept',
+    {
+      sourceAddresses: ['VirtualNetwork'],
+      destinationAddresses: ['AzureLoadBalancer'],
+      destinationPorts: ['443'],
+    },
+    [obs('10.0.5.5', '168.63.129.16', 443)],
+    null,
+    [],
+  ],
+  [
+    'port aggregation never adds ports the rule did not allow',
+    {
+      sourceAddresses: ['203.0.113.5'],
+      destinationAddresses: ['10.0.1.4'],
+      destinationPorts: ['1000-1010', '2000-2010', '3000-3999'],
+    },
+    [obs('203.0.113.5', '10.0.1.4', 1005), obs('203.0.113.5', '10.0.1.4', 3005)],
+    { destinationPorts: ['1005', '3005'] },
+    ['ports'],
+  ],
+  [
+    'address lists are not widened across gaps',
+    {
+      sourceAddresses: ['10.1.0.0/24', '10.1.2.0/24'],
+      destinationPorts: ['22'],
+      destinationAddresses: ['10.0.1.4'],
+    },
+    [obs('10.1.0.5', '10.0.1.4', 22), obs('10.1.2.5', '10.0.1.4', 22)],
+    { sourceAddresses: ['10.1.0.5/32', '10.1.2.5/32'] },
+    ['sources'],
+  ],
+];
+
+describe('tighten', () => {
+  it.each(cases)('%s', (_n, current, observed, want, narrowed) => {
+    const r = rule(current);
+    const t = tighten(r, observed, ctx);
+    expect(t.narrowed).toEqual(narrowed);
+    if (want === null) expect(t.proposed).toBeNull();
+    else expect(t.proposed).toMatchObject(want);
+    // Every proposal still allows everything observed.
+    if (t.proposed) {
+      const p = compileRule(t.proposed, ctx);
+      for (const o of observed) expect(matches(p, { ...o, srcPort: 50000, direction: 'inbound' })).toBe(true);
+    }
+  });
+
+  it('names what was never used', () => {
+    const t = tighten(rule({ destinationPorts: ['8000-8999'] }), [obs('203.0.113.5', '10.0.1.4', 8443)], ctx);
+    expect(t.unusedAttributes).toContain('destination ports 8000-8442, 8444-8999');
+    expect(t.unusedAttributes[0]).toMatch(/^sources other than 203.0.113.5\/32 \(rule allows \*\)/);
+  });
+
+  it('does not widen an address list to meet the prefix cap', () => {
+    const r = rule({
+      sourceAddresses: ['10.1.0.0/24', '10.1.2.0/24'],
+      destinationPorts: ['22'],
+      destinationAddresses: ['10.0.1.4'],
+    });
+    const observed = [obs('10.1.0.5', '10.0.1.4', 22), obs('10.1.2.5', '10.0.1.4', 22)];
+    const t = tighten(r, observed, ctx, { ...DEFAULT_TIGHTEN, maxPrefixes: 1 });
+    expect(t.narrowed).toEqual([]);
+  });
+
+  it('keeps sources that spread too wide', () => {
+    const spread = [
+      '1.1.1.1',
+      '9.9.9.9',
+      '77.1.1.1',
+      '200.1.1.1',
+      '100.1.1.1',
+      '45.3.3.3',
+      '66.6.6.6',
+      '88.8.8.8',
+      '99.9.9.9',
+    ];
+    const t = tighten(
+      rule({ destinationPorts: ['443'], destinationAddresses: ['10.0.1.4'] }),
+      spread.map((s) => obs(s, '10.0.1.4', 443)),
+      ctx,
+    );
+    expect(t.proposed).toBeNull();
+  });
+});

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import type { SampleFlow } from '../core/finding.js';
+import type { AnalysisWindow } from './analyzer.js';
+
+/**
+ * SQL fragments shared by analyzers. Values are never spliced in: only column names and
+ * constants chosen here; everything user-supplied goes through `{name:Type}` parameters.
+ * @see https://clickhouse.com/docs/interfaces/cli#cli-queries-with-parameters
+ */
+
+/** Text form of an IPv6 column, IPv4-mapped addresses as dotted quads (matches core/net/ip.ts formatIp). */
+export function ipText(column: string): string {
+  return `replaceRegexpOne(IPv6NumToString(${column}), '^::ffff:([0-9.]+)$', '\\\\1')`;
+}
+
+/** Bytes the *local* host sent: outbound tuples count src→dst, inbound tuples (remote initiated) dst→src. */
+export const LOCAL_BYTES_OUT = `if(direction = 'outbound', bytes_sent, bytes_received)`;
+/** Bytes the local host received. */
+export const LOCAL_BYTES_IN = `if(direction = 'outbound', bytes_received, bytes_sent)`;
+
+/** Every tuple field of a flow, as a named tuple (JSON object in JSONEachRow output). */
+export const SAMPLE_TUPLE =
+  `CAST(tuple(formatDateTime(time, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC'), ${ipText('src_ip')}, ${ipText('dst_ip')}, ` +
+  'src_port, dst_port, protocol, toString(direction), toString(action), toString(state), ' +
+  'packets_sent, bytes_sent, packets_received, bytes_received, toString(nsg), toString(rule), toString(mac), toString(format)), ' +
+  `'Tuple(time String, srcIp String, dstIp String, srcPort UInt16, dstPort UInt16, protocol UInt8, ` +
+  'direction String, action String, state String, packetsSent UInt64, bytesSent UInt64, packetsReceived UInt64, ' +
+  `bytesReceived UInt64, nsg String, rule String, mac String, format String)')`;
+
+/** `groupArray(n)(…)` of sample tuples, latest first is not guaranteed; enough to show an analyst. */
+export function samples(n: number): string {
+  return `groupArray(${Math.max(1, Math.floor(n))})(${SAMPLE_TUPLE})`;
+}
+
+export const SampleFlowRowSchema = z.object({
+  time: z.string(),
+  srcIp: z.string(),
+  dstIp: z.string(),
+  srcPort: z.coerce.number(),
+  dstPort: z.coerce.number(),
+  protocol: z.coerce.number(),
+  direction: z.enum(['inbound', 'outbound']),
+  action: z.enum(['allow', 'deny']),
+  state: z.string(),
+  packetsSent: z.coerce.number(),
+  bytesSent: z.coerce.number(),
+  packetsReceived: z.coerce.number(),
+  bytesReceived: z.coerce.number(),
+  nsg: z.string(),
+  rule: z.string(),
+  mac: z.string(),
+  format: z.string(),
+});
+export const SamplesSchema = z.array(SampleFlowRowSchema);
+
+/** Sorted by time so evidence reads chronologically. */
+export function sortSamples(rows: SampleFlow[]): SampleFlow[] {
+  return [...rows].sort((a, b) => a.time.localeCompare(b.time));
+}
+
+/** DateTime64(3) parameter text for a Date (`YYYY-MM-DD hh:mm:ss.sss`, UTC). */
+export function dt(d: Date): string {
+  return d.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/** ClickHouse returns DateTime64 as `YYYY-MM-DD hh:mm:ss.sss`; the Finding contract wants ISO 8601. */
+export function isoTime(text: string): string {
+  return text.includes('T') ? text : `${text.replace(' ', 'T')}Z`;
+}
+
+/** Window parameters every analyzer query uses. */
+export function windowParams(window: AnalysisWindow): { from: string; to: string } {
+  return { from: dt(window.from), to: dt(window.to) };
+}
+
+/** The shared `WHERE` prefix: time range on the sorting-key column (prunes parts and granules). */
+export const IN_WINDOW = `time >= {from:DateTime64(3, 'UTC')} AND time < {to:DateTime64(3, 'UTC')}`;
+
+export const TimeText = z.string().transform(isoTime);
+
+/**
+ * The window an analyzer actually queries: `from` moved back to a bucket boundary (tumbling
+ * buckets make results independent of how a run was sliced) and, for analyzers that need a span
+ * longer than the run (beaconing), back to `to - spanSeconds`.
+ */
+export function expandWindow(window: AnalysisWindow, bucketSeconds: number, spanSeconds = 0): AnalysisWindow {
+  const bucketMs = Math.max(1, bucketSeconds) * 1000;
+  const spanFrom = window.to.getTime() - spanSeconds * 1000;
+  const from = Math.min(window.from.getTime(), spanFrom);
+  return { from: new Date(Math.floor(from / bucketMs) * bucketMs), to: window.to };
+}

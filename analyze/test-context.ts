@@ -1,0 +1,11 @@
+import type { AnalysisWindow, AnalyzerContext } from './analyzer.js';
+import { ipSet } from './ip-set.js';
+
+/** A context for tests and library callers: no threat intel, no extras. */
+export function emptyContext(threatIntel: string[] = [], now = new Date(0)): AnalyzerContext {
+  return { threatIntel: ipSet(threatIntel), now, extra: {} };
+}
+
+export function windowOf(from: string, to: string): AnalysisWindow {
+  return { from: new Date(from), to: new Date(to) };
+}

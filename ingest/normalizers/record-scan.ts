@@ -1,0 +1,193 @@
+import type { FlowBatchBuilder } from '../../core/flow/builder.js';
+import { emptyContext } from '../../core/flow/context.js';
+import { excerpt, type Reject, type RejectReason } from '../../core/flow/reject.js';
+import type { BlobNameInfo } from './blob-name.js';
+import { connectorTuple, fillConnector } from './connector.js';
+import {
+  FAMILY_NSG,
+  FAMILY_VNET,
+  type JsonReader,
+  type JsonValue,
+  TupleRun,
+  type TuplesHook,
+} from './json-reader.js';
+import { fillFromBlob, fillNsg, fillVnet, obj, recordKind } from './record-context.js';
+import { TupleScanner } from './tuple-scanner.js';
+
+const DETAILS: Partial<Record<RejectReason, string>> = {
+  'tuple-timestamp': 'timestamp is not epoch seconds (≤ 11 digits) or milliseconds (13 digits)',
+  'tuple-ip': 'source or destination is not an IPv4/IPv6 address',
+  'tuple-port': 'port is not an integer 0–65535',
+  'tuple-protocol': 'protocol is neither T/U nor a number 0–255',
+  'tuple-direction': 'direction is not I/O',
+  'tuple-decision': 'decision (A/D) or state (B/C/E, VNet also D) unknown',
+  'tuple-counter': 'counters must be four non-negative integers or four empty fields',
+  'tuple-encryption': 'encryption is not a token like X, NX or NX_*',
+};
+
+/**
+ * Per-body state of one normalization: the {@link TuplesHook} that scans `flowTuples` arrays into the
+ * builder, the per-record bookkeeping (index, offset, contexts, rollback mark) and the reject list.
+ */
+export class RecordScanner implements TuplesHook {
+  readonly rejects: Reject[] = [];
+  private readonly scanner: TupleScanner;
+  private recordIndex = -1;
+  private recordStart = 0;
+  private tupleIndex = 0;
+  private ids: number[] = [];
+  private mark = { rows: 0, rejects: 0, contexts: 0 };
+
+  constructor(
+    private readonly b: FlowBatchBuilder,
+    private readonly base: number,
+    private readonly blob: BlobNameInfo | null,
+  ) {
+    this.scanner = new TupleScanner(b);
+  }
+
+  begin(recordIndex: number, start: number): void {
+    this.recordIndex = recordIndex;
+    this.recordStart = start;
+    this.tupleIndex = 0;
+    this.ids = [];
+    this.mark = { rows: this.b.length, rejects: this.rejects.length, contexts: this.b.contexts.length };
+  }
+
+  /** Forgets every row, reject and context of the current record (it is rejected as a whole). */
+  rollback(): void {
+    while (this.b.length > this.mark.rows) this.b.undo();
+    this.rejects.length = this.mark.rejects;
+    this.b.contexts.length = this.mark.contexts;
+  }
+
+  /** Rejects the current record as a whole, covering `text`. */
+  rejectRecord(reason: RejectReason, detail: string, text: string): void {
+    this.rollback();
+    this.push(reason, detail, this.recordStart, -1, text);
+  }
+
+  /** Classifies a parsed record and fills its contexts, or rejects it. */
+  finish(rec: JsonValue, text: () => string): void {
+    const kind = recordKind(rec);
+    const o = obj(rec);
+    if (kind.kind === null || !o) {
+      const k = kind.kind === null ? kind : { missing: false, detail: 'record is not a JSON object' };
+      this.rejectRecord(k.missing ? 'missing-field' : 'unknown-shape', k.detail, text());
+      return;
+    }
+    const onBad = (detail: string) => this.push('missing-field', detail, this.recordStart, -1, text());
+    if (kind.kind === 'nsg') fillNsg(o, this.b.contexts, this.ids, onBad);
+    else if (kind.kind === 'vnet') fillVnet(o, this.b.contexts, this.ids, onBad);
+    else this.connector(o);
+    if (this.blob) for (const id of this.ids) fillFromBlob(this.b.contexts[id]!, this.blob);
+  }
+
+  tuples(r: JsonReader, family: number): TupleRun {
+    const run = new TupleRun();
+    const buf = r.buf;
+    r.pos++;
+    r.skipWs();
+    if (buf[r.pos] === 0x5d) {
+      r.pos++;
+      return run;
+    }
+    for (;;) {
+      r.skipWs();
+      const index = this.tupleIndex++;
+      run.tuples++;
+      if (buf[r.pos] === 0x22) this.stringTuple(r, family, run, index);
+      else {
+        const at = r.pos;
+        r.value(0, family);
+        this.push('unknown-shape', 'tuple is not a string', at, index, buf.toString('utf8', at, r.pos));
+      }
+      r.skipWs();
+      const c = buf[r.pos];
+      r.pos++;
+      if (c === 0x5d) return run;
+      if (c !== 0x2c) r.fail(r.pos - 1);
+    }
+  }
+
+  private stringTuple(r: JsonReader, family: number, run: TupleRun, index: number): void {
+    const buf = r.buf;
+    const start = r.pos + 1;
+    const q = buf.indexOf(0x22, start);
+    if (q < 0) r.fail(r.end);
+    if (run.ctx < 0) run.ctx = this.context(family);
+    const offset = this.base + this.recordStart;
+    let reason = this.scanner.scan(buf, start, q, family, run.ctx, offset, index);
+    if (reason === null) {
+      this.counted(run, q + 1, r);
+      return;
+    }
+    let text: string;
+    if (hasBackslash(buf, start, q)) {
+      // An escaped tuple (never seen from Azure): decode it properly, then scan the decoded bytes.
+      text = r.string();
+      const bytes = Buffer.from(text, 'utf8');
+      reason = this.scanner.scan(bytes, 0, bytes.length, family, run.ctx, offset, index);
+      if (reason === null) {
+        this.counted(run, r.pos, r);
+        return;
+      }
+    } else {
+      text = buf.toString('utf8', start, q);
+      r.pos = q + 1;
+    }
+    const detail =
+      reason === 'tuple-field-count'
+        ? `expected ${family === FAMILY_VNET ? '13' : '8 or 13'} fields, got ${this.scanner.fieldsSeen}`
+        : (DETAILS[reason] ?? reason);
+    this.push(reason, detail, start - 1, index, text);
+  }
+
+  private counted(run: TupleRun, pos: number, r: JsonReader): void {
+    if (this.scanner.fields === 13) run.wide++;
+    else run.narrow++;
+    r.pos = pos;
+  }
+
+  private connector(rec: Parameters<typeof fillConnector>[0]): void {
+    const id = this.context(FAMILY_NSG);
+    fillConnector(rec, this.b.contexts[id]!);
+    const tuple = Buffer.from(connectorTuple(rec), 'utf8');
+    const index = this.tupleIndex++;
+    const reason = this.scanner.scan(
+      tuple,
+      0,
+      tuple.length,
+      FAMILY_NSG,
+      id,
+      this.base + this.recordStart,
+      index,
+    );
+    if (reason !== null) {
+      this.push(reason, DETAILS[reason] ?? reason, this.recordStart, index, tuple.toString('utf8'));
+    }
+  }
+
+  private context(family: number): number {
+    const id = this.b.addContext(emptyContext(family === FAMILY_VNET ? 'vnet' : 'nsg-v2'));
+    this.ids.push(id);
+    return id;
+  }
+
+  /** Appends a reject; `at` is relative to the body. */
+  push(reason: RejectReason, detail: string, at: number, tupleIndex: number, text: string): void {
+    this.rejects.push({
+      reason,
+      detail,
+      offset: this.base + at,
+      recordIndex: this.recordIndex,
+      tupleIndex,
+      excerpt: excerpt(text),
+    });
+  }
+}
+
+function hasBackslash(buf: Uint8Array, start: number, end: number): boolean {
+  for (let k = start; k < end; k++) if (buf[k] === 0x5c) return true;
+  return false;
+}

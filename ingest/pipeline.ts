@@ -1,0 +1,103 @@
+import { errorMessage } from '../core/errors.js';
+import { FlowBatchBuilder } from '../core/flow/builder.js';
+import { excerpt } from '../core/flow/reject.js';
+import { type Logger, silentLogger } from '../core/logging.js';
+import type { Metrics } from '../core/metrics.js';
+import type { FlowSink, NormalizeResult, Normalizer, Source, SourceBatch } from './contracts.js';
+
+export interface PipelineOptions {
+  source: Source;
+  normalize: Normalizer;
+  sink: FlowSink;
+  metrics?: Metrics;
+  logger?: Logger;
+  /** Aborting stops pulling; the write in flight completes and is acked, then the run resolves. */
+  signal: AbortSignal;
+  /** Called after every acked batch (progress bars). */
+  onBatch?: (stats: Readonly<PipelineStats>, batch: SourceBatch) => void;
+}
+
+export interface PipelineStats {
+  batches: number;
+  bytes: number;
+  records: number;
+  rows: number;
+  rejects: number;
+}
+
+export interface PipelineResult extends PipelineStats {
+  /** Set when a write failed for good (retries exhausted): the run stopped, that batch is not acked. */
+  error?: Error;
+}
+
+/**
+ * Pull → normalize → write → ack. Normalizing batch N+1 (JS, one core) overlaps writing batch N
+ * (the engine's own threads), with at most one write in flight and one normalized batch waiting, so
+ * memory stays at about two bodies plus their columns however large the input is. Every batch is
+ * acked exactly once, after its write resolved, in source order. Bad input never stops the run (it
+ * is rejects); a write that fails for good stops it without acking, so the source replays it.
+ */
+export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
+  const { source, sink, signal } = options;
+  const logger = options.logger ?? silentLogger();
+  const stats: PipelineStats = { batches: 0, bytes: 0, records: 0, rows: 0, rejects: 0 };
+  let inflight: Promise<void> | undefined;
+  let failure: Error | undefined;
+
+  const writeAndAck = async (batch: SourceBatch, result: NormalizeResult) => {
+    const written = await sink.write(result.columns, result.rejects, batch.position);
+    await batch.ack();
+    stats.batches++;
+    stats.bytes += batch.body.length;
+    stats.records += result.records;
+    stats.rows += written.rows;
+    stats.rejects += written.rejects;
+    options.onBatch?.(stats, batch);
+  };
+
+  try {
+    for await (const batch of source.batches(signal)) {
+      const result = normalizeSafely(options.normalize, batch);
+      options.metrics?.recordsTotal.inc({ source: batch.position.kind }, result.records);
+      options.metrics?.bytesReadTotal.inc({ source: batch.position.kind }, batch.body.length);
+      await inflight;
+      if (failure || signal.aborted) break;
+      inflight = writeAndAck(batch, result).catch((err: unknown) => {
+        failure = err instanceof Error ? err : new Error(String(err));
+      });
+    }
+    await inflight;
+  } catch (err) {
+    // The source itself failed (its own retries exhausted).
+    await inflight;
+    failure ??= err instanceof Error ? err : new Error(String(err));
+  }
+  if (failure) logger.error({ err: failure.message, ...stats }, 'pipeline stopped: write failed');
+  return failure ? { ...stats, error: failure } : { ...stats };
+}
+
+/** The Normalizer contract says it never throws; if one does anyway, the body becomes a reject. */
+function normalizeSafely(normalize: Normalizer, batch: SourceBatch): NormalizeResult {
+  try {
+    return normalize(batch.body, {
+      source: `${batch.position.kind}:${batch.position.key}`,
+      baseOffset: batch.position.start,
+      ...batch.meta,
+    });
+  } catch (err) {
+    return {
+      columns: new FlowBatchBuilder(16).finish(),
+      records: 0,
+      rejects: [
+        {
+          reason: 'unknown-shape',
+          detail: `normalizer failed: ${errorMessage(err)}`,
+          offset: batch.position.start,
+          recordIndex: -1,
+          tupleIndex: -1,
+          excerpt: excerpt(batch.body.subarray(0, 600).toString('utf8')),
+        },
+      ],
+    };
+  }
+}

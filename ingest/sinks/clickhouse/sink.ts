@@ -1,0 +1,146 @@
+import type { Db } from '../../../core/clickhouse/client.js';
+import { errorMessage, PermanentError } from '../../../core/errors.js';
+import { type FlowColumns, rowAt } from '../../../core/flow/batch.js';
+import { excerpt, type Reject } from '../../../core/flow/reject.js';
+import { type Logger, silentLogger } from '../../../core/logging.js';
+import type { Metrics } from '../../../core/metrics.js';
+import { DEFAULT_RETRY, type RetryOptions, retry } from '../../../core/retry.js';
+import type { FlowSink, SourcePosition, WriteResult } from '../../contracts.js';
+import { type BlockWriter, chdbFileWriter, serverInputWriter } from './block-writer.js';
+import { classifyInsertError } from './classify.js';
+import { flowBlock } from './flow-block.js';
+import { insertRejects, rejectRows } from './rejects.js';
+import { defaultStagingRoot, StagingArea } from './staging.js';
+
+export interface ClickHouseSinkOptions {
+  db: Db;
+  metrics?: Metrics;
+  logger?: Logger;
+  /** Rows per insert (config `ingest.batchRows`); bigger bodies are split deterministically. */
+  batchRows?: number;
+  /** Staging directory for the embedded path (config `ingest.stagingDir`); tmpfs by default. */
+  stagingDir?: string;
+  retry?: Partial<RetryOptions>;
+  /** Aborting stops retry back-off waits (a pending insert still completes or fails). */
+  signal?: AbortSignal;
+  /** Replaces the Native block writer (tests inject failures here). */
+  writer?: BlockWriter;
+}
+
+/**
+ * The insert deduplication token of a source range: `<kind>:<key>:<start>-<end>`. A replay of the
+ * same range carries the same token, so ClickHouse drops the repeated blocks (docs/architecture.md
+ * "Exactly-once rows").
+ * @see https://clickhouse.com/docs/operations/settings/settings#insert_deduplication_token
+ */
+export function positionToken(p: SourcePosition): string {
+  return `${p.kind}:${p.key}:${p.start}-${p.end}`;
+}
+
+/** Row ranges of at most `batchRows` rows, the same for the same body and setting. */
+export function splitRanges(length: number, batchRows: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let from = 0; from < length; from += batchRows) out.push([from, Math.min(length, from + batchRows)]);
+  return out;
+}
+
+/**
+ * A {@link FlowSink} into ClickHouse `flows` (rollups follow through materialized views) and
+ * `rejects`. Rows go as Native blocks (embedded: staged file + `file()`, server: `input()` over HTTP),
+ * each with a token derived from the source position. Transient failures are retried with backoff;
+ * a permanent failure turns the block's rows into one `sink-permanent` reject, so nothing is lost
+ * silently and the pipeline carries on.
+ */
+export function createClickHouseSink(options: ClickHouseSinkOptions): FlowSink {
+  const { db } = options;
+  const logger = options.logger ?? silentLogger();
+  const batchRows = options.batchRows ?? 100_000;
+  const staging = new StagingArea(defaultStagingRoot(options.stagingDir));
+  const writer =
+    options.writer ??
+    (db.target.kind === 'embedded' ? chdbFileWriter(db.client, staging) : serverInputWriter(db.client));
+  const retryOptions: RetryOptions = {
+    ...DEFAULT_RETRY,
+    ...options.retry,
+    ...(options.signal ? { signal: options.signal } : {}),
+    onRetry: (err, attempt, delayMs) =>
+      logger.warn({ err: errorMessage(err), attempt, delayMs }, 'insert failed, retrying'),
+  };
+  const attempt = <T>(table: string, fn: () => Promise<T>) =>
+    retry(() => timed(options.metrics, table, fn), retryOptions);
+
+  async function writeRows(cols: FlowColumns, position: SourcePosition): Promise<WriteResult> {
+    const token = positionToken(position);
+    const result: WriteResult = { rows: 0, rejects: 0 };
+    for (const [from, to] of splitRanges(cols.length, batchRows)) {
+      const subToken = `${token}|${from}-${to}`;
+      try {
+        await attempt('flows', () =>
+          writer.insert(flowBlock(cols, from, to, sourceLabel(position)), subToken),
+        );
+        result.rows += to - from;
+      } catch (err) {
+        if (!(err instanceof PermanentError)) throw err;
+        logger.error(
+          { err: err.message, token: subToken, rows: to - from },
+          'insert refused; rows dead-lettered',
+        );
+        const reject = permanentReject(cols, from, to, err);
+        await attempt('rejects', () =>
+          insertRejects(db.client, rejectRows([reject], position), `${subToken}|sink-permanent`),
+        );
+        result.rejects += 1;
+        options.metrics?.rejectsTotal.inc({ source: position.kind, reason: 'sink-permanent' });
+      }
+    }
+    return result;
+  }
+
+  return {
+    async write(columns, rejects, position) {
+      const result = await writeRows(columns, position);
+      if (rejects.length > 0) {
+        await attempt('rejects', () =>
+          insertRejects(db.client, rejectRows(rejects, position), `${positionToken(position)}|rejects`),
+        );
+        for (const r of rejects)
+          options.metrics?.rejectsTotal.inc({ source: position.kind, reason: r.reason });
+      }
+      options.metrics?.rowsTotal.inc({ source: position.kind }, result.rows);
+      return { rows: result.rows, rejects: result.rejects + rejects.length };
+    },
+    async close() {
+      await staging.close();
+    },
+  };
+}
+
+/** `flows.source`: where the rows came from, `<kind>:<key>` (record_offset is relative to it). */
+export function sourceLabel(position: SourcePosition): string {
+  return `${position.kind}:${position.key}`;
+}
+
+async function timed<T>(metrics: Metrics | undefined, table: string, fn: () => Promise<T>): Promise<T> {
+  const stop = metrics?.insertSeconds.startTimer({ table });
+  try {
+    return await fn();
+  } catch (err) {
+    throw classifyInsertError(err);
+  } finally {
+    stop?.();
+  }
+}
+
+/** The rows of a refused block as one dead-letter entry: count, error and the first rows as an excerpt. */
+function permanentReject(cols: FlowColumns, from: number, to: number, err: Error): Reject {
+  const sample = [];
+  for (let i = from; i < Math.min(to, from + 3); i++) sample.push(rowAt(cols, i));
+  return {
+    reason: 'sink-permanent',
+    detail: `${to - from} rows refused: ${err.message}`.slice(0, 2000),
+    offset: to > from ? cols.recordOffset[from]! : -1,
+    recordIndex: -1,
+    tupleIndex: -1,
+    excerpt: excerpt(JSON.stringify(sample)),
+  };
+}

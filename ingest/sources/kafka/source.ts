@@ -1,0 +1,260 @@
+import {
+  type Admin,
+  type Consumer,
+  type EachBatchPayload,
+  Kafka,
+  type KafkaMessage,
+  logLevel,
+} from 'kafkajs';
+import type { KafkaSourceConfig } from '../../../core/config/sections/kafka.js';
+import type { Logger } from '../../../core/logging.js';
+import { retry } from '../../../core/retry.js';
+import type { Source, SourceBatch } from '../../contracts.js';
+import { type KafkaSecrets, kafkaClientConfig } from './client-config.js';
+import { AsyncQueue, InFlightBudget, withHeartbeat } from './flow-control.js';
+import { FLAG_NULL, FLAG_TOO_LARGE, type FramedMessage } from './frame.js';
+import { PartitionWork } from './partition.js';
+import { decodePending } from './ranges.js';
+import type { CommitSnapshot } from './tracker.js';
+
+export interface KafkaSourceDeps {
+  secrets: KafkaSecrets;
+  logger?: Logger;
+  /** Most ranges handed out and not yet durable (also bounds the pending list in commit metadata). */
+  maxInFlightRanges?: number;
+}
+
+/** Counters for logs, metrics and tests. */
+export interface KafkaSourceStats {
+  messages: number;
+  bytes: number;
+  rangesHandedOut: number;
+  rebalances: number;
+  /** Partitions taken over with recorded ranges to re-form (restart or rebalance after a crash). */
+  replays: number;
+}
+
+/**
+ * Kafka (or the Event Hubs Kafka endpoint) as a flow-log source, on kafkajs with a consumer group.
+ * Each partition's messages are cut into offset ranges (ranges.ts); a range becomes one
+ * SourceBatch whose framed body (frame.ts) the pipeline normalizes with `withKafkaFrames`. Offsets
+ * are committed only after `ack()`, i.e. once the sink made the rows durable; fetching pauses
+ * while `maxInFlightBytes` is reached. Delivery is at-least-once; rows are exactly-once because a
+ * replay re-forms the same ranges and the sink deduplicates by position.
+ * @see https://kafka.js.org/docs/consuming#a-name-each-batch-a-eachbatch
+ */
+export function createKafkaSource(
+  cfg: KafkaSourceConfig,
+  deps: KafkaSourceDeps,
+): Source & { stats(): KafkaSourceStats } {
+  return new KafkaSource(cfg, deps);
+}
+
+class KafkaSource implements Source {
+  readonly name: string;
+  private readonly kafka: Kafka;
+  private readonly queue = new AsyncQueue<SourceBatch>();
+  private readonly budget: InFlightBudget;
+  private consumer: Consumer | undefined;
+  private admin: Admin | undefined;
+  private parts = new Map<string, Promise<PartitionWork>>();
+  private readonly counters: KafkaSourceStats = {
+    messages: 0,
+    bytes: 0,
+    rangesHandedOut: 0,
+    rebalances: 0,
+    replays: 0,
+  };
+  private started = false;
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    private readonly cfg: KafkaSourceConfig,
+    private readonly deps: KafkaSourceDeps,
+  ) {
+    this.name = cfg.name ?? `kafka:${cfg.topics.join(',')}`;
+    this.kafka = new Kafka({
+      ...kafkaClientConfig(cfg, deps.secrets),
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 5000 },
+    });
+    this.budget = new InFlightBudget(cfg.maxInFlightBytes, deps.maxInFlightRanges ?? 64);
+  }
+
+  stats(): KafkaSourceStats {
+    return { ...this.counters };
+  }
+
+  batches(signal: AbortSignal): AsyncIterable<SourceBatch> {
+    if (!this.started) {
+      this.started = true;
+      signal.addEventListener('abort', () => void this.stop(), { once: true });
+      this.start().catch((err: unknown) => this.queue.close(err));
+    }
+    return this.queue.iterate();
+  }
+
+  private async start(): Promise<void> {
+    this.admin = this.kafka.admin();
+    await this.admin.connect();
+    const consumer = this.kafka.consumer({
+      groupId: this.cfg.groupId,
+      // Never give up rejoining while running (broker restarts, coordinator moves).
+      retry: {
+        retries: 8,
+        initialRetryTime: 300,
+        maxRetryTime: 5000,
+        restartOnFailure: async () => !this.stopping,
+      },
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, () => this.newGeneration());
+    consumer.on(consumer.events.CRASH, (e) =>
+      this.deps.logger?.warn(
+        { err: e.payload.error.message, restart: e.payload.restart },
+        'kafka consumer crashed',
+      ),
+    );
+    await consumer.connect();
+    await consumer.subscribe({ topics: this.cfg.topics, fromBeginning: this.cfg.fromBeginning });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.cfg.partitionsConsumedConcurrently,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+  }
+
+  /** Every rebalance starts every partition afresh from its committed offset and metadata. */
+  private newGeneration(): void {
+    this.counters.rebalances += 1;
+    const old = this.parts;
+    this.parts = new Map();
+    for (const p of old.values())
+      void p.then(
+        (w) => w.dispose(),
+        () => undefined,
+      );
+  }
+
+  private async onBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
+    if (!isRunning() || isStale() || batch.messages.length === 0) return;
+    const work = await withHeartbeat(this.partition(batch.topic, batch.partition), heartbeat);
+    const framed = batch.messages.map((m) => this.frame(m));
+    const handedOut = work.add(framed);
+    resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
+    await withHeartbeat(handedOut, heartbeat);
+  }
+
+  private frame(m: KafkaMessage): FramedMessage {
+    const offset = Number(m.offset);
+    this.counters.messages += 1;
+    if (m.value === null) return { offset, value: Buffer.alloc(0), flags: FLAG_NULL };
+    this.counters.bytes += m.value.length;
+    if (m.value.length > this.cfg.maxMessageBytes)
+      return { offset, value: m.value.subarray(0, 512), flags: FLAG_TOO_LARGE };
+    return { offset, value: m.value, flags: 0 };
+  }
+
+  /** The partition's work for this generation, initialised from its committed offset + metadata. */
+  private partition(topic: string, partition: number): Promise<PartitionWork> {
+    const key = `${topic}/${partition}`;
+    let p = this.parts.get(key);
+    if (!p) {
+      const parts = this.parts;
+      p = this.committed(topic, partition).then(({ offset, metadata }) => {
+        const replayEnds = decodePending(metadata, offset);
+        if (replayEnds.length) this.counters.replays += 1;
+        const work = this.newWork(key, topic, partition, offset, replayEnds, () => parts === this.parts);
+        if (parts !== this.parts) work.dispose();
+        return work;
+      });
+      parts.set(key, p);
+    }
+    return p;
+  }
+
+  private newWork(
+    key: string,
+    topic: string,
+    partition: number,
+    committed: number,
+    replayEnds: number[],
+    current: () => boolean,
+  ): PartitionWork {
+    return new PartitionWork(
+      {
+        key,
+        source: this.name,
+        limits: { maxMessages: this.cfg.range.maxMessages, maxBytes: this.cfg.range.maxBytes },
+        lingerMs: this.cfg.range.lingerMs,
+        budget: this.budget,
+        commit: (s) => this.commit(topic, partition, s, current),
+        emit: (b) => {
+          this.counters.rangesHandedOut += 1;
+          this.queue.push(b);
+        },
+        fail: (err) => this.queue.close(err),
+      },
+      committed,
+      replayEnds,
+    );
+  }
+
+  private async committed(
+    topic: string,
+    partition: number,
+  ): Promise<{ offset: number; metadata: string | null }> {
+    const admin = this.admin!;
+    const topics = await retry(() => admin.fetchOffsets({ groupId: this.cfg.groupId, topics: [topic] }), {
+      attempts: 20,
+      baseDelayMs: 200,
+      maxDelayMs: 3000,
+    });
+    const p = topics[0]?.partitions.find((x) => x.partition === partition);
+    return { offset: p ? Number(p.offset) : -1, metadata: p?.metadata ?? null };
+  }
+
+  /** Commits unless the partition changed hands; retries through broker restarts. */
+  private async commit(
+    topic: string,
+    partition: number,
+    s: CommitSnapshot,
+    current: () => boolean,
+  ): Promise<void> {
+    if (s.offset < 0) return;
+    await retry(
+      async () => {
+        if (!current() || this.stopping) return;
+        await this.consumer!.commitOffsets([
+          { topic, partition, offset: String(s.offset), metadata: s.metadata },
+        ]);
+      },
+      { attempts: 30, baseDelayMs: 200, maxDelayMs: 3000, isRetryable: () => current() && !this.stopping },
+    ).catch((err: unknown) => {
+      if (current() && !this.stopping) throw err;
+    });
+  }
+
+  stop(deadlineMs = 10_000): Promise<void> {
+    this.stopping ??= this.shutdown(deadlineMs);
+    return this.stopping;
+  }
+
+  private async shutdown(deadlineMs: number): Promise<void> {
+    this.budget.abort();
+    this.newGeneration();
+    for (const b of this.queue.drainPending()) void b.ack().catch(() => undefined); // releases; no commit (disposed)
+    const disconnect = Promise.allSettled([this.consumer?.disconnect(), this.admin?.disconnect()]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([disconnect, new Promise((r) => (timer = setTimeout(r, deadlineMs)))]);
+    clearTimeout(timer);
+    this.queue.close();
+  }
+}

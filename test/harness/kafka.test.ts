@@ -1,0 +1,56 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVENT_HUBS_USER, type KafkaBroker, startKafka } from './kafka.js';
+
+// Also the proof that kafkajs 2.2.4 speaks to a Kafka 4.x broker (4.0 removed old protocol versions).
+describe('Kafka broker harness (real Kafka 4.x, KRaft)', () => {
+  let broker: KafkaBroker;
+  beforeAll(async () => {
+    broker = await startKafka();
+  });
+  afterAll(async () => {
+    await broker?.destroy();
+  });
+
+  it('produces and consumes with kafkajs, and keeps data across a restart', async () => {
+    await broker.createTopic('harness', 2);
+    const kafka = new Kafka({ clientId: 't', brokers: broker.brokers, logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: 'harness', messages: [{ value: 'a' }, { value: 'b' }, { value: 'c' }] });
+    await producer.disconnect();
+    const pidBefore = broker.pid();
+    await broker.restart();
+    expect(broker.pid()).not.toBe(pidBefore);
+    expect(() => process.kill(pidBefore, 0)).toThrow();
+    const admin = kafka.admin();
+    await admin.connect();
+    const offsets = await admin.fetchTopicOffsets('harness');
+    await admin.disconnect();
+    expect(offsets.reduce((n, p) => n + Number(p.high), 0)).toBe(3);
+  });
+
+  it('accepts $ConnectionString + connection string on the SASL PLAIN listener, refuses a wrong one', async () => {
+    const ok = new Kafka({
+      clientId: 't',
+      brokers: broker.saslBrokers,
+      logLevel: logLevel.NOTHING,
+      sasl: { mechanism: 'plain', username: EVENT_HUBS_USER, password: broker.eventHubsConnectionString },
+    }).admin();
+    await ok.connect();
+    expect(await ok.listTopics()).toContain('harness');
+    await ok.disconnect();
+    const bad = new Kafka({
+      clientId: 't',
+      brokers: broker.saslBrokers,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 0 },
+      sasl: {
+        mechanism: 'plain',
+        username: EVENT_HUBS_USER,
+        password: `${broker.eventHubsConnectionString}x`,
+      },
+    }).admin();
+    await expect(bad.connect()).rejects.toThrow(/SASL PLAIN authentication failed/);
+  });
+});

@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDb } from '../../core/clickhouse/client.js';
+import { migrate } from '../../core/clickhouse/migrate.js';
+import { DEFAULT_SCHEMA_OPTIONS } from '../../core/clickhouse/migrations/types.js';
+import { createClickHouseSink } from '../../ingest/sinks/clickhouse/sink.js';
+import type { IngestStats } from '../../ingest/stats.js';
+import { runCli } from '../harness/cli.js';
+import { sampleColumns } from '../harness/flow-columns.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'flowlens-stats-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('flowlens stats', () => {
+  it('counts stored flows by format, NSG, rule, direction and action', async () => {
+    // Fill the database in this process, then close it: chDB allows one process per directory.
+    const db = openDb({ kind: 'embedded', path: dir });
+    await migrate(db.client, { ...DEFAULT_SCHEMA_OPTIONS, rawTtlDays: 0, minuteTtlDays: 0, hourTtlDays: 0 });
+    const sink = createClickHouseSink({ db });
+    await sink.write(
+      sampleColumns(100, { nsgs: ['NSG-ONE', 'NSG-TWO'], startMs: Date.now() - 3_600_000 }),
+      [{ reason: 'tuple-ip', detail: 'x', offset: 1, recordIndex: 0, tupleIndex: 0, excerpt: '' }],
+      { kind: 'file', key: 'stats.json', start: 0, end: 10 },
+    );
+    await sink.close();
+    await db.close();
+
+    const r = await runCli(['--db', dir, 'stats', '--json']);
+    expect(r.code).toBe(0);
+    const stats = JSON.parse(r.stdout) as IngestStats;
+    expect(stats.rows).toBe(100);
+    expect(stats.rolledUp).toBe(100);
+    expect(stats.rejects).toBe(1);
+    expect(stats.byFormat).toEqual([{ key: 'nsg-v2', flows: 100 }]);
+    expect(stats.byNsg).toEqual([
+      { key: 'NSG-ONE', flows: 50 },
+      { key: 'NSG-TWO', flows: 50 },
+    ]);
+    expect(stats.byRule).toEqual([
+      { key: 'AllowHttps', flows: 50 },
+      { key: 'DenyAllInBound', flows: 50 },
+    ]);
+    expect(stats.byDirection).toEqual([
+      { key: 'inbound', flows: 50 },
+      { key: 'outbound', flows: 50 },
+    ]);
+    expect(stats.byAction).toEqual([
+      { key: 'allow', flows: 80 },
+      { key: 'deny', flows: 20 },
+    ]);
+    expect(stats.rejectsByReason).toEqual([{ key: 'tuple-ip', flows: 1 }]);
+
+    const text = await runCli(['--db', dir, 'stats']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('flows: 100 rows');
+    expect(text.stdout).toMatch(/by NSG\n {2}NSG-ONE +50\n {2}NSG-TWO +50/);
+  });
+});
