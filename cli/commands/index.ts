@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { register as analyze } from './analyze.js';
 import { register as config } from './config.js';
+import { register as demo } from './demo.js';
 import { register as ingest } from './ingest.js';
+import { register as publish } from './publish.js';
 import { register as report } from './report.js';
 import { register as rules } from './rules.js';
 import { register as run } from './run.js';
@@ -18,8 +20,10 @@ export const COMMANDS: RegisterCommand[] = [
   analyze,
   report,
   serve,
+  run,
+  demo,
   stats,
   simulate,
   config,
-  run,
+  publish,
 ];
