@@ -149,4 +149,24 @@ describe('input shapes', () => {
       hasCounters: true,
     });
   });
+  it('connector records of one message share a context per (resource, rule, MAC, time)', () => {
+    const base = JSON.parse(
+      fixture('nsgconnector_eventhub-message-body_denormalized_excerpt.json').toString('utf8'),
+    ).records[0] as Record<string, string>;
+    const records = [
+      base,
+      { ...base, sourcePort: '1' },
+      { ...base, nsgRuleName: 'UserRule_other' },
+      { ...base, sourcePort: 'x' },
+    ];
+    const r = run(JSON.stringify({ records }));
+    expect(r.columns.length).toBe(3);
+    expect(r.rejects.map((j) => [j.reason, j.recordIndex, j.tupleIndex])).toEqual([['tuple-port', 3, 0]]);
+    expect(r.columns.contexts).toHaveLength(2);
+    expect(toRows(r.columns).map((x) => x.ruleName)).toEqual([
+      'AllowVnetInBound',
+      'AllowVnetInBound',
+      'other',
+    ]);
+  });
 });
