@@ -27,7 +27,7 @@ export class TupleRun {
 
 export interface TuplesHook {
   /** Called with `reader.pos` on the `[`; must leave `pos` after the matching `]`. */
-  tuples(reader: JsonReader, family: number): TupleRun;
+  tuples(reader: JsonReader, family: number, depth: number): TupleRun;
 }
 
 export class JsonSyntaxError extends Error {
@@ -125,7 +125,7 @@ export class JsonReader {
   private member(key: string, depth: number, family: number): JsonValue {
     if (key === 'flowTuples') {
       this.skipWs();
-      if (this.buf[this.pos] === 0x5b) return this.hook.tuples(this, family);
+      if (this.buf[this.pos] === 0x5b) return this.hook.tuples(this, family, depth + 1);
     }
     const inner = key === 'flowRecords' || key === 'flowGroups' ? FAMILY_VNET : family;
     return this.value(depth, inner);

@@ -121,6 +121,9 @@ describe('input shapes', () => {
     const deep = run(`{"a":${'['.repeat(100_000)}`);
     expect(deep.rejects.map((x) => x.reason)).toEqual(['invalid-json']);
     expect(run('['.repeat(100_000))).toMatchObject({ records: 0, rejects: [] });
+    const nested = run(`{"a":${'{"flowTuples":['.repeat(20_000)}`);
+    expect(nested.rejects).toHaveLength(1);
+    expect(nested.rejects[0]!.detail).toMatch(/^invalid JSON/);
     expect(run('{"x":1e999}').rejects[0]!.reason).toBe('invalid-json');
     const noisy = run(`garbage ${nsgRecord([tuple(1)])} more garbage\n${nsgRecord([tuple(2)])}`);
     expect(noisy.columns.length).toBe(2);

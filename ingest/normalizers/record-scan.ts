@@ -95,7 +95,7 @@ export class RecordScanner implements TuplesHook {
     if (this.blob) for (const id of this.ids) fillFromBlob(this.b.contexts[id]!, this.blob);
   }
 
-  tuples(r: JsonReader, family: number): TupleRun {
+  tuples(r: JsonReader, family: number, depth: number): TupleRun {
     const run = new TupleRun();
     const buf = r.buf;
     r.pos++;
@@ -111,7 +111,7 @@ export class RecordScanner implements TuplesHook {
       if (buf[r.pos] === 0x22) this.stringTuple(r, family, run, index);
       else {
         const at = r.pos;
-        r.value(0, family);
+        r.value(depth, family);
         this.push('unknown-shape', 'tuple is not a string', at, index, buf.toString('utf8', at, r.pos));
       }
       r.skipWs();
