@@ -63,7 +63,7 @@ export function createConfiguredSource(cfg: SourceConfig, deps: SourceDeps): Con
           secrets: resolveEventHubsSecrets(cfg, deps.env, () => new DefaultAzureCredential()),
           logger,
         }),
-        // Event Hubs bodies use the Kafka source's frame (one body per sequence-number range).
+        // Events are framed like Kafka messages (one body, several events, per-event positions).
         normalize: withKafkaFrames(normalize),
       };
   }

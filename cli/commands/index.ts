@@ -3,6 +3,7 @@ import { register as analyze } from './analyze.js';
 import { register as config } from './config.js';
 import { register as demo } from './demo.js';
 import { register as ingest } from './ingest.js';
+import { register as publish } from './publish.js';
 import { register as report } from './report.js';
 import { register as rules } from './rules.js';
 import { register as run } from './run.js';
@@ -24,4 +25,5 @@ export const COMMANDS: RegisterCommand[] = [
   stats,
   simulate,
   config,
+  publish,
 ];
