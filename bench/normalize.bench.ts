@@ -9,7 +9,9 @@ import { generateNsgV2Blob, generateVnetBlob } from './gen-blob.js';
  * (../shared/PERFORMANCE.md §5 T2: gate ≥ 40 %, stretch ≥ 80 %). Runs are interleaved so machine
  * noise hits both sides alike; medians of `--runs` (default 5).
  *
- * Usage: `npm run bench -- normalize [--mb 50] [--runs 5] [--seed 1] [--format nsg|vnet|both]`.
+ * Usage: `npm run bench -- normalize [--mb 50] [--runs 5] [--seed 1] [--format nsg|vnet|both]
+ * [--only normalize|parse]`. Peak RSS is a process high-water mark; `--only` runs one side alone (no
+ * ratio) so the RSS line belongs to it.
  */
 export async function run(args: string[]): Promise<void> {
   const opts = parseArgs(args);
@@ -17,7 +19,8 @@ export async function run(args: string[]): Promise<void> {
   for (const format of formats) {
     const gen = format === 'vnet' ? generateVnetBlob : generateNsgV2Blob;
     const blob = gen({ targetBytes: opts.mb * 1_000_000, seed: opts.seed });
-    report(format, blob, measure(blob, opts.runs));
+    if (opts.only) isolated(format, blob, opts.only, opts.runs);
+    else report(format, blob, measure(blob, opts.runs));
   }
   console.log(
     `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (whole process, incl. generator)`,
@@ -35,37 +38,35 @@ interface Measured {
 }
 
 function measure(blob: Buffer, runs: number): Measured {
-  let tuples = 0;
-  let rejects = 0;
-  const parseMs: number[] = [];
-  const normMs: number[] = [];
-  const parseCpu: number[] = [];
-  const normCpu: number[] = [];
+  const m: Measured = { parseMs: [], normMs: [], parseCpu: [], normCpu: [], tuples: 0, rejects: 0 };
   const gc = collector();
-  // One untimed warm-up of each, then interleaved timed runs.
+  // One untimed warm-up of each; the batch must hold real rows, not an empty shell.
   JSON.parse(blob.toString());
   const warm = normalize(blob, { source: 'bench' });
-  // Sanity: the batch must be real rows, not an empty shell.
   if (warm.columns.length === 0 || toRows({ ...warm.columns, length: 1 }).length !== 1)
     throw new Error('no rows');
-  for (let i = 0; i < runs; i++) {
-    gc();
-    let t = performance.now();
-    let cpu = process.cpuUsage();
+  const parse = () => {
     const parsed = JSON.parse(blob.toString()) as { records: unknown[] };
-    parseMs.push(performance.now() - t);
-    parseCpu.push(cpuMs(cpu));
     if (!parsed.records.length) throw new Error('empty blob');
-    gc();
-    t = performance.now();
-    cpu = process.cpuUsage();
+  };
+  const norm = () => {
     const r = normalize(blob, { source: 'bench' });
-    normMs.push(performance.now() - t);
-    normCpu.push(cpuMs(cpu));
-    tuples = r.columns.length;
-    rejects = r.rejects.length;
+    m.tuples = r.columns.length;
+    m.rejects = r.rejects.length;
+  };
+  for (let i = 0; i < runs; i++) {
+    // Alternate the order so neither side always runs right after the other's allocations.
+    const order = i % 2 === 0 ? [parse, norm] : [norm, parse];
+    for (const f of order) {
+      gc();
+      const t = performance.now();
+      const cpu = process.cpuUsage();
+      f();
+      (f === parse ? m.parseMs : m.normMs).push(performance.now() - t);
+      (f === parse ? m.parseCpu : m.normCpu).push(cpuMs(cpu));
+    }
   }
-  return { parseMs, normMs, parseCpu, normCpu, tuples, rejects };
+  return m;
 }
 
 function report(format: string, blob: Buffer, m: Measured): void {
@@ -93,7 +94,25 @@ function cpuMs(since: NodeJS.CpuUsage): number {
   return (d.user + d.system) / 1000;
 }
 
-function parseArgs(args: string[]): { mb: number; runs: number; seed: number; format: string } {
+/** One side alone, for its peak RSS (the generator's garbage is collected first). */
+function isolated(format: string, blob: Buffer, only: string, runs: number): void {
+  const gc = collector();
+  gc();
+  const before = process.memoryUsage().rss;
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    if (only === 'parse') JSON.parse(blob.toString());
+    else normalize(blob, { source: 'bench' });
+    ms.push(performance.now() - t);
+  }
+  const mb = (n: number) => (n / 1024 / 1024).toFixed(0);
+  console.log(
+    `${format} ${only} only: median ${median(ms).toFixed(0)} ms; RSS before ${mb(before)} MB (incl. ${mb(blob.length)} MB blob)`,
+  );
+}
+
+function parseArgs(args: string[]): { mb: number; runs: number; seed: number; format: string; only: string } {
   const get = (name: string, fallback: string) => {
     const at = args.indexOf(`--${name}`);
     return at >= 0 && args[at + 1] !== undefined ? args[at + 1]! : fallback;
@@ -103,6 +122,7 @@ function parseArgs(args: string[]): { mb: number; runs: number; seed: number; fo
     runs: Math.max(3, Number(get('runs', '5'))),
     seed: Number(get('seed', '1')),
     format: get('format', 'both'),
+    only: get('only', ''),
   };
 }
 

@@ -1,3 +1,4 @@
+import { DefaultAzureCredential } from '@azure/identity';
 import type { Db } from '../core/clickhouse/client.js';
 import type { SourceConfig } from '../core/config/sections/sources.js';
 import type { Logger } from '../core/logging.js';
@@ -5,6 +6,8 @@ import type { Metrics } from '../core/metrics.js';
 import type { Normalizer, Source } from './contracts.js';
 import { normalize } from './normalizers/index.js';
 import { createBlobSource, resolveBlobAuth } from './sources/blob/factory.js';
+import { resolveEventHubsSecrets } from './sources/event-hubs/client.js';
+import { createEventHubsSource } from './sources/event-hubs/source.js';
 import { clickHouseFilePositions } from './sources/file/positions.js';
 import { createFileSource } from './sources/file/source.js';
 import { resolveKafkaSecrets } from './sources/kafka/client-config.js';
@@ -51,6 +54,16 @@ export function createConfiguredSource(cfg: SourceConfig, deps: SourceDeps): Con
     case 'kafka':
       return {
         source: createKafkaSource(cfg, { secrets: resolveKafkaSecrets(cfg, deps.env), logger }),
+        normalize: withKafkaFrames(normalize),
+      };
+    case 'event-hubs':
+      return {
+        source: createEventHubsSource({
+          config: cfg,
+          secrets: resolveEventHubsSecrets(cfg, deps.env, () => new DefaultAzureCredential()),
+          logger,
+        }),
+        // Events are framed like Kafka messages (one body, several events, per-event positions).
         normalize: withKafkaFrames(normalize),
       };
   }

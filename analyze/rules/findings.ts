@@ -3,7 +3,7 @@ import type { Finding, Severity } from '../../core/finding.js';
 import type { Recommendation, RuleCategory, RuleReport } from './analysis/types.js';
 
 const CATEGORY_SEVERITY: Record<RuleCategory, Severity> = {
-  'management-port-from-internet': 'high',
+  'management-port-open-to-internet': 'high',
   'open-to-internet-rule': 'medium',
   'overly-permissive-rule': 'medium',
   'deny-hit-by-internal-source': 'medium',
@@ -16,7 +16,7 @@ const TITLES: Record<RuleCategory, string> = {
   'unused-allow-rule': 'Unused allow rule',
   'overly-permissive-rule': 'Allow rule wider than its traffic',
   'open-to-internet-rule': 'Rule open to the internet on many ports',
-  'management-port-from-internet': 'Management port allowed from the internet',
+  'management-port-open-to-internet': 'Management port allowed from the internet',
   'shadowed-rule': 'Rule shadowed by a higher-priority rule',
   'redundant-rule': 'Redundant rule',
   'deny-hit-by-internal-source': 'Deny rule hit by internal sources',

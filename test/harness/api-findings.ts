@@ -1,34 +1,24 @@
+import { writeFindings } from '../../analyze/findings-store.js';
+import { mergeDetection } from '../../analyze/lifecycle.js';
 import type { Db } from '../../core/clickhouse/client.js';
 import type { Finding } from '../../core/finding.js';
 
-/**
- * Writes findings for API tests. Until the analyzers' `findings` migration is on this branch, the
- * table is created here with the columns the API reads (see api/routes/findings/store.ts).
- */
-export async function seedFindings(db: Db, findings: readonly Finding[]): Promise<void> {
-  await db.client.command({
-    query: `CREATE TABLE IF NOT EXISTS findings (id String, category LowCardinality(String),
-      severity LowCardinality(String), title String, reason String, first_seen DateTime64(3, 'UTC'),
-      last_seen DateTime64(3, 'UTC'), subject String, evidence String, status LowCardinality(String),
-      updated_at DateTime64(3, 'UTC') DEFAULT now64(3)) ENGINE = ReplacingMergeTree(updated_at) ORDER BY id`,
+/** Stores findings the way an analysis run does (lifecycle merge → findings + finding_events). */
+export async function seedFindings(
+  db: Db,
+  findings: readonly Finding[],
+  now = new Date('2026-01-10T12:00:00Z'),
+): Promise<void> {
+  const merges = findings.flatMap((f) => {
+    const m = mergeDetection(undefined, f, now);
+    return m ? [m] : [];
   });
-  await db.client.insert({
-    table: 'findings',
-    values: findings.map((f) => ({
-      id: f.id,
-      category: f.category,
-      severity: f.severity,
-      title: f.title,
-      reason: f.reason,
-      first_seen: f.firstSeen,
-      last_seen: f.lastSeen,
-      subject: JSON.stringify(f.subject),
-      evidence: JSON.stringify(f.evidence),
-      status: f.status,
-    })),
-    format: 'JSONEachRow',
-    clickhouse_settings: { date_time_input_format: 'best_effort' },
-  });
+  await writeFindings(
+    db.client,
+    merges.map((m) => m.stored),
+    merges.flatMap((m) => m.events),
+    now,
+  );
 }
 
 export const SCENARIO_FINDINGS: Finding[] = [

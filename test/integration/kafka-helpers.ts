@@ -1,7 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Kafka } from 'kafkajs';
+import type { Db } from '../../core/clickhouse/client.js';
+import { type KafkaSourceConfigInput, KafkaSourceConfigSchema } from '../../core/config/sections/kafka.js';
 import { normalize } from '../../ingest/normalizers/index.js';
+import { type PipelineResult, runPipeline } from '../../ingest/pipeline.js';
+import { createClickHouseSink } from '../../ingest/sinks/clickhouse/sink.js';
+import { createKafkaSource, type KafkaSecrets, withKafkaFrames } from '../../ingest/sources/kafka/index.js';
 import { toMessages } from '../../ingest/sources/kafka/messages.js';
 import { fixture } from '../harness/fixtures.js';
 
@@ -31,6 +36,8 @@ export async function groupCaughtUp(kafka: Kafka, groupId: string, topic: string
       const c = committed?.partitions.find((p) => p.partition === e.partition);
       return c !== undefined && (Number(e.high) === 0 || Number(c.offset) === Number(e.high)) && !c.metadata;
     });
+  } catch {
+    return false; // e.g. the group coordinator is not up yet (__consumer_offsets is created lazily)
   } finally {
     await admin.disconnect();
   }
@@ -103,4 +110,33 @@ export async function produce(
   } finally {
     await producer.disconnect();
   }
+}
+
+export interface RunningPipeline {
+  source: ReturnType<typeof createKafkaSource>;
+  done: Promise<PipelineResult>;
+  stop(): Promise<PipelineResult>;
+}
+
+/** Kafka source → real normalizer → ClickHouse sink, in this process. */
+export function startKafkaPipeline(
+  db: Db,
+  cfg: KafkaSourceConfigInput,
+  secrets: KafkaSecrets = {},
+): RunningPipeline {
+  const source = createKafkaSource(KafkaSourceConfigSchema.parse(cfg), { secrets });
+  const sink = createClickHouseSink({ db });
+  const ac = new AbortController();
+  const done = runPipeline({ source, sink, normalize: withKafkaFrames(normalize), signal: ac.signal });
+  return {
+    source,
+    done,
+    stop: async () => {
+      ac.abort();
+      const r = await done;
+      await source.stop();
+      await sink.close();
+      return r;
+    },
+  };
 }

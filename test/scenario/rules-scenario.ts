@@ -133,7 +133,7 @@ export function nsgDefinitions(): unknown[] {
 export const EXPECTED: Record<string, { action: string; category: string } | 'none' | 'insufficient'> = {
   'web-nsg/allow-https': 'none',
   'web-nsg/allow-app-range': { action: 'narrow', category: 'overly-permissive-rule' },
-  'web-nsg/allow-rdp': { action: 'narrow', category: 'management-port-from-internet' },
+  'web-nsg/allow-rdp': { action: 'narrow', category: 'management-port-open-to-internet' },
   'web-nsg/allow-legacy-ftp': { action: 'remove', category: 'unused-allow-rule' },
   'web-nsg/allow-monitoring': 'none',
   'web-nsg/allow-https-copy': { action: 'remove', category: 'redundant-rule' },

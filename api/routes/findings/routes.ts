@@ -10,14 +10,16 @@ import { evidenceWindow, subjectFilter } from './evidence.js';
 import { FindingStore, type TriagedFinding } from './store.js';
 
 export const TriagedFindingSchema = FindingSchema.extend({
-  statusChangedBy: z.string().optional(),
-  statusChangedAt: z.string().optional(),
+  statusBy: z.string(),
+  statusReason: z.string(),
+  statusAt: z.string(),
+  detections: z.number(),
 });
-export const StatusEventSchema = z.object({
+export const HistoryEventSchema = z.object({
+  kind: z.string().openapi({ description: 'detected | redetected | status' }),
   status: z.enum(FINDING_STATUSES),
-  comment: z.string(),
   actor: z.string(),
-  actorKind: z.string(),
+  reason: z.string(),
   at: z.string(),
 });
 export const FindingListSchema = z.object({
@@ -31,7 +33,7 @@ export const FindingListSchema = z.object({
 export type FindingList = z.infer<typeof FindingListSchema>;
 export const FindingDetailSchema = z.object({
   finding: TriagedFindingSchema,
-  history: z.array(StatusEventSchema),
+  history: z.array(HistoryEventSchema),
   evidence: z.object({ filter: z.string(), from: z.string(), to: z.string(), flows: z.array(FlowRowSchema) }),
 });
 export type FindingDetail = z.infer<typeof FindingDetailSchema>;
@@ -143,8 +145,9 @@ export function registerFindingRoutes(app: ApiApp, deps: ApiDeps, now: () => Dat
     if (body.status === 'suppressed' && !body.comment.trim()) {
       throw new ApiError(400, 'invalid_request', 'suppressing needs a comment saying why');
     }
-    if (!(await store.get(id))) throw new ApiError(404, 'not_found', 'no such finding');
-    await store.setStatus(id, body.status, body.comment, c.get('principal'), now());
+    if (!(await store.setStatus(id, body.status, body.comment, c.get('principal'), now()))) {
+      throw new ApiError(404, 'not_found', 'no such finding');
+    }
     deps.logger.info(
       { findingId: id, status: body.status, actor: c.get('principal').id },
       'finding status changed',

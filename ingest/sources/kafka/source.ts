@@ -30,6 +30,8 @@ export interface KafkaSourceStats {
   bytes: number;
   rangesHandedOut: number;
   rebalances: number;
+  /** Partitions assigned to this consumer in the current generation. */
+  assigned: number;
   /** Partitions taken over with recorded ranges to re-form (restart or rebalance after a crash). */
   replays: number;
 }
@@ -63,6 +65,7 @@ class KafkaSource implements Source {
     bytes: 0,
     rangesHandedOut: 0,
     rebalances: 0,
+    assigned: 0,
     replays: 0,
   };
   private started = false;
@@ -110,7 +113,10 @@ class KafkaSource implements Source {
       },
     });
     this.consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, () => this.newGeneration());
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      this.counters.assigned = Object.values(e.payload.memberAssignment).reduce((n, ps) => n + ps.length, 0);
+      this.newGeneration();
+    });
     consumer.on(consumer.events.CRASH, (e) =>
       this.deps.logger?.warn(
         { err: e.payload.error.message, restart: e.payload.restart },

@@ -100,8 +100,8 @@ describe('auth matrix', () => {
 
   it('records the key name as the actor of a status change', async () => {
     const r = await api.send('POST', FINDING, { status: 'resolved', comment: 'fixed' }, bearer(KEYS.analyst));
-    const body = (await r.json()) as { finding: { statusChangedBy: string }; history: { actor: string }[] };
-    expect(body.finding.statusChangedBy).toBe('analyst-key');
+    const body = (await r.json()) as { finding: { statusBy: string }; history: { actor: string }[] };
+    expect(body.finding.statusBy).toBe('analyst-key');
     expect(body.history.at(-1)?.actor).toBe('analyst-key');
   });
 });
@@ -117,9 +117,7 @@ describe('OIDC bearer tokens (local JWKS, locally signed)', () => {
     });
     const r = await api.send('POST', FINDING, statusBody, bearer(analyst));
     expect(r.status).toBe(200);
-    expect(((await r.json()) as { finding: { statusChangedBy: string } }).finding.statusChangedBy).toBe(
-      'ana@example.com',
-    );
+    expect(((await r.json()) as { finding: { statusBy: string } }).finding.statusBy).toBe('ana@example.com');
   });
 
   it.each([

@@ -112,7 +112,7 @@ describe('findings', () => {
       '(src_ip = 10.0.1.4 OR dst_ip = 10.0.1.4) AND dst_port = 3389 AND protocol = 6 AND nsg = "nsg-web" AND (rule = "AllowRdp" OR rule_name = "AllowRdp")',
     );
     expect(d.evidence.flows).toHaveLength(4);
-    expect(d.history).toEqual([]);
+    expect(d.history.map((h) => h.kind)).toEqual(['detected']);
     await json(api.get('/api/findings/nope'), 404);
   });
 
@@ -123,7 +123,7 @@ describe('findings', () => {
     );
     expect(ack.finding).toMatchObject({
       status: 'acknowledged',
-      statusChangedBy: 'local (no credentials configured)',
+      statusBy: 'local (no credentials configured)',
     });
     const noComment = await json<{ error: { code: string } }>(
       api.send('POST', `/api/findings/${id}/status`, { status: 'suppressed' }),
@@ -134,11 +134,16 @@ describe('findings', () => {
       api.send('POST', `/api/findings/${id}/status`, { status: 'suppressed', comment: 'known scanner' }),
     );
     expect(sup.finding.status).toBe('suppressed');
-    expect(sup.history.map((h) => [h.status, h.comment, h.actorKind])).toEqual([
-      ['acknowledged', '', 'local'],
-      ['suppressed', 'known scanner', 'local'],
+    expect(sup.finding).toMatchObject({
+      statusReason: 'known scanner',
+      statusAt: '2026-01-10T13:00:00.001Z',
+    });
+    const local = 'local (no credentials configured)';
+    expect(sup.history.map((h) => [h.kind, h.status, h.reason, h.actor, h.at])).toEqual([
+      ['detected', 'open', 'Denied inbound attempts.', 'flowlens', '2026-01-10T12:00:00.000Z'],
+      ['status', 'acknowledged', '', local, '2026-01-10T13:00:00.000Z'],
+      ['status', 'suppressed', 'known scanner', local, '2026-01-10T13:00:00.001Z'],
     ]);
-    expect(sup.history.map((h) => h.at)).toEqual(['2026-01-10T13:00:00.000Z', '2026-01-10T13:00:00.001Z']);
     const open = await json<FindingList>(api.get('/api/findings?status=open'));
     expect(open.total).toBe(2);
     await json(api.send('POST', `/api/findings/${id}/status`, { status: 'gone' }), 400);
