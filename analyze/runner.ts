@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { AnalyzeConfig } from '../core/config/sections/analyze.js';
-import { errorMessage } from '../core/errors.js';
+import { ConfigError, errorMessage } from '../core/errors.js';
 import type { Finding } from '../core/finding.js';
 import type { Logger } from '../core/logging.js';
 import type { AnalysisWindow, AnalyzerContext, RegisteredAnalyzer } from './analyzer.js';
@@ -59,6 +59,12 @@ export function analyzerConfigProblems(config: AnalyzeConfig, analyzers = ANALYZ
     }
   }
   return problems;
+}
+
+/** Throws a ConfigError listing every analyzer configuration problem (for start-up checks). */
+export function assertAnalyzerConfig(config: AnalyzeConfig, analyzers = ANALYZERS): void {
+  const problems = analyzerConfigProblems(config, analyzers);
+  if (problems.length) throw new ConfigError(problems);
 }
 
 /**
