@@ -36,7 +36,7 @@ export async function runBatchAnalysis(
   const a = deps.config.analyze;
   const fallback = await defaultWindow(deps.db, a.initialLookbackHours, opts.to);
   const window = fallback && { from: opts.from ?? fallback.from, to: opts.to ?? fallback.to };
-  if (!window) return { window, result: { findings: [], notify: [], errors: [] } };
+  if (!window) return { window, result: { findings: [], notify: [], errors: [], timings: {} } };
   const threatIntel = await loadThreatIntel(a.threatIntel, deps.logger);
   const context = { threatIntel, now: opts.now ?? new Date(), extra: {} };
   const result = await analyzeWindow(

@@ -107,6 +107,7 @@ async function tick(
       to: window.to.toISOString(),
       findings: result.findings.length,
       errors: result.errors.length,
+      analyzerMs: result.timings,
       ...stats,
     },
     'analysis tick',

@@ -98,7 +98,11 @@ async function analysisCost(hours: number): Promise<string> {
       { from: new Date(end - 120_000), to: new Date(end) },
     );
     const t3 = performance.now();
-    return mdTable(
+    const perAnalyzer = mdTable(
+      ['analyzer', `${hours} h pass (ms)`, '2-min tick (ms)'],
+      Object.keys(r.timings).map((id) => [id, String(r.timings[id]), String(again.timings[id] ?? '')]),
+    );
+    return `${perAnalyzer}\n\n${mdTable(
       [
         'data',
         'rows',
@@ -119,7 +123,7 @@ async function analysisCost(hours: number): Promise<string> {
           `${r.findings.length} (${again.findings.length} in the tick)`,
         ],
       ],
-    );
+    )}`;
   } finally {
     await db.close();
     rmSync(tmp, { recursive: true, force: true });
