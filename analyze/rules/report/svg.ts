@@ -54,7 +54,10 @@ export function portStrip(
       )
       .join('');
   const ticks = observed
-    .map((p) => `<line x1="${x(p).toFixed(1)}" x2="${x(p).toFixed(1)}" y1="0" y2="26" class="tick"/>`)
+    .map(
+      (p) =>
+        `<line x1="${x(p + 0.5).toFixed(1)}" x2="${x(p + 0.5).toFixed(1)}" y1="0" y2="26" class="tick"/>`,
+    )
     .join('');
   const axis = [0, 0.25, 0.5, 0.75, 1]
     .map((f) => Math.round(lo + f * (hi - lo)))
