@@ -2,6 +2,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { KeyStore } from './auth/keys.js';
@@ -96,6 +97,12 @@ function clientKey(c: Context): string {
 
 function handleError(err: Error, c: Context<ApiEnv>, deps: ApiDeps): Response {
   if (err instanceof ApiError) return errorResponse(c, err);
+  if (err instanceof HTTPException && err.status < 500) {
+    // Hono's own 4xx (e.g. a body that is not JSON): keep the status, use the envelope.
+    const code =
+      err.status === 413 ? 'payload_too_large' : err.status === 401 ? 'unauthenticated' : 'invalid_request';
+    return c.json(errorBody(c, code, err.status === 400 ? 'malformed request' : err.message), err.status);
+  }
   // Unexpected: log with the request id, answer without internals (no stack, no SQL, no versions).
   deps.logger.error({ requestId: c.get('requestId'), err: err.message }, 'request failed');
   return c.json(errorBody(c, 'internal', 'internal error; quote the requestId when reporting'), 500);

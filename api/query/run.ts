@@ -2,12 +2,12 @@ import type { ClickHouseSettings } from '@clickhouse/client';
 import type { Db } from '../../core/clickhouse/client.js';
 
 /**
- * Settings for every dashboard read: read-only (defence in depth behind parameters and the field
- * whitelist) and bounded in time.
- * @see https://clickhouse.com/docs/operations/settings/permissions-for-queries#readonly
+ * Settings for every dashboard read: bounded in time. Not `readonly`: chDB applies per-query
+ * settings to its one shared session, so a read-only read would turn later inserts read-only too
+ * (seen on chdb 3.4.0). Parameters and the field whitelist are the injection defence.
+ * @see https://clickhouse.com/docs/operations/settings/query-complexity#max-execution-time
  */
 export const READ_SETTINGS: ClickHouseSettings = {
-  readonly: '2',
   max_execution_time: 60,
 };
 

@@ -1,6 +1,12 @@
 import type { KeyStore } from '../auth/keys.js';
 import type { ApiDeps } from '../deps.js';
 import type { ApiApp } from '../env.js';
+import { registerFilterRoutes } from './filter/routes.js';
+import { registerFindingRoutes } from './findings/routes.js';
+import { registerFlowRoutes } from './flows/routes.js';
+import { registerIngestRoutes } from './ingest/routes.js';
+import { registerKeyRoutes } from './keys/routes.js';
+import { registerRuleRoutes } from './rules/routes.js';
 import { registerSystemRoutes } from './system/routes.js';
 import { registerTrafficRoutes } from './traffic/routes.js';
 
@@ -8,5 +14,10 @@ import { registerTrafficRoutes } from './traffic/routes.js';
 export function registerRoutes(app: ApiApp, deps: ApiDeps & { now: () => Date }, keys: KeyStore): void {
   registerSystemRoutes(app, deps);
   registerTrafficRoutes(app, deps, deps.now);
-  void keys;
+  registerFlowRoutes(app, deps, deps.now);
+  registerFindingRoutes(app, deps, deps.now);
+  registerRuleRoutes(app, deps, deps.now);
+  registerIngestRoutes(app, deps, deps.now);
+  registerFilterRoutes(app, deps, deps.now);
+  registerKeyRoutes(app, keys);
 }

@@ -4,7 +4,7 @@ import { defaultReportOptions } from '../../analyze/rules/analysis/options.js';
 import type { RuleReport } from '../../analyze/rules/analysis/types.js';
 import { createAddressContext } from '../../analyze/rules/model/context.js';
 import { openTestDb } from '../harness/chdb.js';
-import { loadRuleScenario } from '../scenario/load.js';
+import { loadRuleScenario } from '../scenario/load-rules.js';
 import { EXPECTED, WINDOW } from '../scenario/rules-scenario.js';
 
 type TestDb = Awaited<ReturnType<typeof openTestDb>>;

@@ -4,7 +4,7 @@ import type { ApiApp } from '../../api/env.js';
 import type { Db } from '../../core/clickhouse/client.js';
 import { parseConfig } from '../../core/config/load.js';
 import type { ConfigInput } from '../../core/config/schema.js';
-import { silentLogger } from '../../core/logging.js';
+import { createLogger, silentLogger } from '../../core/logging.js';
 import { createMetrics } from '../../core/metrics.js';
 import { SCENARIO_NOW } from './api-scenario.js';
 
@@ -21,7 +21,7 @@ export function testApi(db: Db, config: ConfigInput = {}, extra: Partial<ApiDeps
   const deps: ApiDeps = {
     db,
     config: parseConfig(config),
-    logger: silentLogger(),
+    logger: process.env.API_TEST_LOG ? createLogger('debug') : silentLogger(),
     metrics: createMetrics(),
     now: () => SCENARIO_NOW,
     ...extra,

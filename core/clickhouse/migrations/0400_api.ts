@@ -3,13 +3,12 @@ import type { Migration } from './types.js';
 
 /**
  * API tables. `api_keys` holds only SHA-256 hashes of keys; a revocation is a newer version of the
- * row. `finding_status_events` is the audit trail of triage actions (who, when, what, why): the
- * current status of a finding is its latest event, so analyzer re-runs never undo a triage.
+ * row. (Triage status changes are audited in the analyzers' `finding_events`, migration 0200.)
  * @see https://clickhouse.com/docs/engines/table-engines/mergetree-family/replacingmergetree
  */
 export const migration0400: Migration = {
   version: '0400',
-  name: 'api keys, finding status audit trail',
+  name: 'api keys',
   up: (opts) => [
     ...createTable(opts, {
       name: 'api_keys',
@@ -25,19 +24,6 @@ export const migration0400: Migration = {
       ],
       engine: 'ReplacingMergeTree(updated_at)',
       orderBy: 'id',
-    }),
-    ...createTable(opts, {
-      name: 'finding_status_events',
-      columns: [
-        'finding_id String',
-        `status LowCardinality(String)`,
-        'comment String',
-        'actor String',
-        `actor_kind LowCardinality(String)`,
-        `at DateTime64(3, 'UTC')`,
-      ],
-      engine: 'MergeTree',
-      orderBy: '(finding_id, at)',
     }),
   ],
 };

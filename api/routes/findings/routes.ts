@@ -1,0 +1,181 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { FINDING_STATUSES, FindingSchema, SEVERITIES } from '../../../core/finding.js';
+import type { ApiDeps } from '../../deps.js';
+import type { ApiApp } from '../../env.js';
+import { ApiError } from '../../errors.js';
+import { errorResponses, filterParam } from '../common.js';
+import { searchFlows } from '../flows/queries.js';
+import { FlowRowSchema } from '../flows/routes.js';
+import { evidenceWindow, subjectFilter } from './evidence.js';
+import { FindingStore, type TriagedFinding } from './store.js';
+
+export const TriagedFindingSchema = FindingSchema.extend({
+  statusBy: z.string(),
+  statusReason: z.string(),
+  statusAt: z.string(),
+  detections: z.number(),
+});
+export const HistoryEventSchema = z.object({
+  kind: z.string().openapi({ description: 'detected | redetected | status' }),
+  status: z.enum(FINDING_STATUSES),
+  actor: z.string(),
+  reason: z.string(),
+  at: z.string(),
+});
+export const FindingListSchema = z.object({
+  total: z.number(),
+  counts: z.object({
+    bySeverity: z.record(z.string(), z.number()),
+    byStatus: z.record(z.string(), z.number()),
+  }),
+  items: z.array(TriagedFindingSchema),
+});
+export type FindingList = z.infer<typeof FindingListSchema>;
+export const FindingDetailSchema = z.object({
+  finding: TriagedFindingSchema,
+  history: z.array(HistoryEventSchema),
+  evidence: z.object({ filter: z.string(), from: z.string(), to: z.string(), flows: z.array(FlowRowSchema) }),
+});
+export type FindingDetail = z.infer<typeof FindingDetailSchema>;
+export const StatusChangeSchema = z.object({
+  status: z.enum(FINDING_STATUSES),
+  comment: z.string().max(2000).default(''),
+});
+
+const csv = <T extends string>(values: readonly [T, ...T[]]) =>
+  z
+    .string()
+    .max(200)
+    .optional()
+    .transform((s, ctx) => {
+      const items = s ? s.split(',').filter(Boolean) : [];
+      const bad = items.filter((i) => !values.includes(i as T));
+      if (bad.length) ctx.addIssue({ code: 'custom', message: `unknown value ${bad[0]}` });
+      return items as T[];
+    });
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/api/findings',
+  tags: ['findings'],
+  summary: 'Findings (triage queue), newest first',
+  request: {
+    query: z.object({
+      status: csv(FINDING_STATUSES).openapi({ description: 'Comma-separated, e.g. open,acknowledged' }),
+      severity: csv(SEVERITIES),
+      category: z.string().max(100).optional(),
+      q: z.string().max(200).optional().openapi({ description: 'Text in title, reason or subject' }),
+      limit: z.coerce.number().int().min(1).max(500).default(50),
+      offset: z.coerce.number().int().min(0).default(0),
+    }),
+  },
+  responses: {
+    200: { description: 'Matching findings', content: { 'application/json': { schema: FindingListSchema } } },
+    ...errorResponses,
+  },
+});
+
+const IdParam = z.object({ id: z.string().min(1).max(200) });
+
+const detailRoute = createRoute({
+  method: 'get',
+  path: '/api/findings/{id}',
+  tags: ['findings'],
+  summary: 'One finding with its triage history and evidence flows',
+  request: { params: IdParam },
+  responses: {
+    200: { description: 'The finding', content: { 'application/json': { schema: FindingDetailSchema } } },
+    404: { description: 'No such finding' },
+    ...errorResponses,
+  },
+});
+
+const statusRoute = createRoute({
+  method: 'post',
+  path: '/api/findings/{id}/status',
+  tags: ['findings'],
+  summary: 'Acknowledge, resolve, suppress or reopen (analyst); recorded with who and when',
+  request: {
+    params: IdParam,
+    body: { content: { 'application/json': { schema: StatusChangeSchema } }, required: true },
+  },
+  responses: {
+    200: { description: 'Updated finding', content: { 'application/json': { schema: FindingDetailSchema } } },
+    404: { description: 'No such finding' },
+    ...errorResponses,
+  },
+});
+
+const SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i]));
+
+export function registerFindingRoutes(app: ApiApp, deps: ApiDeps, now: () => Date): void {
+  const store = new FindingStore(deps.db);
+  app.openapi(listRoute, async (c) => {
+    const q = c.req.valid('query');
+    const all = await store.list();
+    const matching = all.filter((f) => matches(f, q)).sort(newestFirst);
+    const counts = {
+      bySeverity: countBy(matching, (f) => f.severity),
+      byStatus: countBy(all, (f) => f.status),
+    };
+    const items = matching.slice(q.offset, q.offset + q.limit);
+    return c.json({ total: matching.length, counts, items }, 200);
+  });
+  const detail = async (id: string) => {
+    const finding = await store.get(id);
+    if (!finding) throw new ApiError(404, 'not_found', 'no such finding');
+    const filter = subjectFilter(finding.subject);
+    const window = evidenceWindow(finding.firstSeen, finding.lastSeen);
+    const flows = await searchFlows(deps.db, {
+      window,
+      filter: filterParam(filter),
+      order: 'asc',
+      limit: 100,
+    });
+    return {
+      finding,
+      history: await store.history(id),
+      evidence: { filter, from: window.from.toISOString(), to: window.to.toISOString(), flows: flows.rows },
+    } as FindingDetail;
+  };
+  app.openapi(detailRoute, async (c) => c.json(await detail(c.req.valid('param').id), 200));
+  app.openapi(statusRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const body = c.req.valid('json');
+    if (body.status === 'suppressed' && !body.comment.trim()) {
+      throw new ApiError(400, 'invalid_request', 'suppressing needs a comment saying why');
+    }
+    if (!(await store.setStatus(id, body.status, body.comment, c.get('principal'), now()))) {
+      throw new ApiError(404, 'not_found', 'no such finding');
+    }
+    deps.logger.info(
+      { findingId: id, status: body.status, actor: c.get('principal').id },
+      'finding status changed',
+    );
+    return c.json(await detail(id), 200);
+  });
+}
+
+function matches(
+  f: TriagedFinding,
+  q: { status: string[]; severity: string[]; category?: string | undefined; q?: string | undefined },
+): boolean {
+  if (q.status.length && !q.status.includes(f.status)) return false;
+  if (q.severity.length && !q.severity.includes(f.severity)) return false;
+  if (q.category && f.category !== q.category) return false;
+  if (q.q) {
+    const text = `${f.title} ${f.reason} ${JSON.stringify(f.subject)}`.toLowerCase();
+    if (!text.includes(q.q.toLowerCase())) return false;
+  }
+  return true;
+}
+
+function newestFirst(a: TriagedFinding, b: TriagedFinding): number {
+  return b.lastSeen.localeCompare(a.lastSeen) || SEVERITY_RANK[b.severity]! - SEVERITY_RANK[a.severity]!;
+}
+
+function countBy<T>(items: T[], key: (t: T) => string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const i of items) out[key(i)] = (out[key(i)] ?? 0) + 1;
+  return out;
+}

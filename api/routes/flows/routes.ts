@@ -1,0 +1,124 @@
+import { Readable } from 'node:stream';
+import { createRoute, z } from '@hono/zod-openapi';
+import type { ApiDeps } from '../../deps.js';
+import type { ApiApp } from '../../env.js';
+import {
+  errorResponses,
+  filterParam,
+  WindowQuerySchema,
+  WindowSchema,
+  windowJson,
+  windowParam,
+} from '../common.js';
+import { decodeCursor } from './cursor.js';
+import { exportFlows, searchFlows } from './queries.js';
+
+export const FlowRowSchema = z.object({
+  time: z.string(),
+  src_ip: z.string(),
+  src_port: z.number(),
+  dst_ip: z.string(),
+  dst_port: z.number(),
+  protocol: z.number(),
+  direction: z.string(),
+  action: z.string(),
+  state: z.string(),
+  bytes_sent: z.number(),
+  bytes_received: z.number(),
+  packets_sent: z.number(),
+  packets_received: z.number(),
+  nsg: z.string(),
+  rule: z.string(),
+  rule_name: z.string(),
+  remote_is_public: z.boolean(),
+  mac: z.string(),
+  format: z.string(),
+  subscription_id: z.string(),
+  resource_group: z.string(),
+  flow_log: z.string(),
+  source: z.string(),
+  record_offset: z.number(),
+  tuple_index: z.number(),
+});
+export type FlowRow = z.infer<typeof FlowRowSchema>;
+
+export const FlowPageSchema = z.object({
+  window: WindowSchema,
+  rows: z.array(FlowRowSchema),
+  nextCursor: z
+    .string()
+    .nullable()
+    .openapi({ description: 'Pass as cursor for the next page; null at the end' }),
+});
+export type FlowPage = z.infer<typeof FlowPageSchema>;
+
+const OrderSchema = z.enum(['desc', 'asc']).default('desc');
+
+const searchRoute = createRoute({
+  method: 'get',
+  path: '/api/flows',
+  tags: ['flows'],
+  summary: 'Search raw flows (keyset pagination on time + source position)',
+  request: {
+    query: WindowQuerySchema.extend({
+      limit: z.coerce.number().int().min(1).max(1000).default(100),
+      cursor: z.string().max(1000).optional(),
+      order: OrderSchema,
+    }),
+  },
+  responses: {
+    200: { description: 'A page of flows', content: { 'application/json': { schema: FlowPageSchema } } },
+    ...errorResponses,
+  },
+});
+
+const exportRoute = createRoute({
+  method: 'get',
+  path: '/api/flows/export',
+  tags: ['flows'],
+  summary: 'Export flows as CSV or NDJSON (streamed)',
+  request: {
+    query: WindowQuerySchema.extend({
+      format: z.enum(['csv', 'ndjson']).default('csv'),
+      limit: z.coerce.number().int().min(1).optional(),
+      order: OrderSchema,
+    }),
+  },
+  responses: {
+    200: {
+      description: 'Streamed rows',
+      content: { 'text/csv': { schema: z.string() }, 'application/x-ndjson': { schema: z.string() } },
+    },
+    ...errorResponses,
+  },
+});
+
+export function registerFlowRoutes(app: ApiApp, deps: ApiDeps, now: () => Date): void {
+  app.openapi(searchRoute, async (c) => {
+    const q = c.req.valid('query');
+    const window = windowParam(q, now());
+    const page = await searchFlows(deps.db, {
+      window,
+      filter: filterParam(q.filter),
+      order: q.order,
+      limit: q.limit,
+      ...(q.cursor ? { cursor: decodeCursor(q.cursor) } : {}),
+    });
+    return c.json({ window: windowJson(window), ...page } as FlowPage, 200);
+  });
+  app.openapi(exportRoute, async (c) => {
+    const q = c.req.valid('query');
+    const window = windowParam(q, now());
+    const maxRows = Math.min(q.limit ?? deps.config.api.exportMaxRows, deps.config.api.exportMaxRows);
+    const filter = filterParam(q.filter);
+    const stream = await exportFlows(deps.db, { window, filter, order: q.order, maxRows, format: q.format });
+    const csv = q.format === 'csv';
+    return new Response(Readable.toWeb(stream as Readable) as ReadableStream, {
+      status: 200,
+      headers: {
+        'Content-Type': csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
+        'Content-Disposition': `attachment; filename="flows.${csv ? 'csv' : 'ndjson'}"`,
+      },
+    });
+  });
+}

@@ -1,0 +1,165 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Db } from '../../../core/clickhouse/client.js';
+import type { ApiDeps } from '../../deps.js';
+import type { ApiApp } from '../../env.js';
+import { ApiError } from '../../errors.js';
+import { ParamBag } from '../../query/params.js';
+import { readRows } from '../../query/run.js';
+import { chooseTable } from '../../query/source.js';
+import { chTime, isoTime, type TimeWindow } from '../../query/time.js';
+import { errorResponses, WindowSchema, windowJson, windowParam } from '../common.js';
+import type { InventoryRule, RuleReportFormat } from './provider.js';
+
+export const RuleRowSchema = z.object({
+  nsg: z.string(),
+  rule_name: z.string(),
+  rule_kind: z.string(),
+  flows: z.number(),
+  allowed: z.number(),
+  denied: z.number(),
+  bytes: z.number(),
+  lastHit: z.string().nullable(),
+  inInventory: z.boolean(),
+  inventory: z.record(z.string(), z.unknown()).optional(),
+});
+export type RuleRow = z.infer<typeof RuleRowSchema>;
+export const RulesResponseSchema = z.object({
+  window: WindowSchema,
+  inventoryAvailable: z.boolean(),
+  rules: z.array(RuleRowSchema),
+});
+export type RulesResponse = z.infer<typeof RulesResponseSchema>;
+
+const WindowOnly = z.object({
+  from: z.string().max(40).optional().openapi({ example: 'now-30d' }),
+  to: z.string().max(40).optional(),
+  nsg: z.string().max(200).optional(),
+});
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/api/rules',
+  tags: ['rules'],
+  summary: 'Rules with hit counts (from the rollups) joined to the NSG inventory when imported',
+  request: { query: WindowOnly },
+  responses: {
+    200: { description: 'Rules', content: { 'application/json': { schema: RulesResponseSchema } } },
+    ...errorResponses,
+  },
+});
+
+const recommendationsRoute = createRoute({
+  method: 'get',
+  path: '/api/rules/recommendations',
+  tags: ['rules'],
+  summary: 'Unused and overly permissive rules with proposed rules and what-if',
+  request: { query: WindowOnly },
+  responses: {
+    200: { description: 'Recommendations', content: { 'application/json': { schema: z.unknown() } } },
+    501: { description: 'Rules analysis not wired in this build' },
+    ...errorResponses,
+  },
+});
+
+const REPORT_TYPES: Record<RuleReportFormat, string> = {
+  json: 'application/json',
+  md: 'text/markdown; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+};
+
+const reportRoute = createRoute({
+  method: 'get',
+  path: '/api/rules/report',
+  tags: ['rules'],
+  summary: 'The rule report (json, md, html or csv) as a download',
+  request: { query: WindowOnly.extend({ format: z.enum(['json', 'md', 'html', 'csv']).default('md') }) },
+  responses: {
+    200: { description: 'Report', content: { 'text/plain': { schema: z.string() } } },
+    501: { description: 'Rules analysis not wired in this build' },
+    ...errorResponses,
+  },
+});
+
+export function registerRuleRoutes(app: ApiApp, deps: ApiDeps, now: () => Date): void {
+  const window = (q: { from?: string | undefined; to?: string | undefined }) =>
+    windowParam({ from: q.from ?? 'now-30d', to: q.to }, now());
+  app.openapi(listRoute, async (c) => {
+    const q = c.req.valid('query');
+    const w = window(q);
+    const hits = await ruleHits(deps.db, w, q.nsg);
+    const inventory = deps.rules?.inventory ? await deps.rules.inventory() : null;
+    const rules = mergeInventory(hits, inventory, q.nsg);
+    return c.json({ window: windowJson(w), inventoryAvailable: inventory !== null, rules }, 200);
+  });
+  app.openapi(recommendationsRoute, async (c) => {
+    if (!deps.rules) throw notWired();
+    return c.json(await deps.rules.recommendations(window(c.req.valid('query'))), 200);
+  });
+  app.openapi(reportRoute, async (c) => {
+    if (!deps.rules) throw notWired();
+    const q = c.req.valid('query');
+    const body = await deps.rules.report(window(q), q.format);
+    return c.body(body, 200, {
+      'Content-Type': REPORT_TYPES[q.format],
+      'Content-Disposition': `attachment; filename="rule-report.${q.format}"`,
+    });
+  });
+}
+
+function notWired(): ApiError {
+  return new ApiError(501, 'not_available', 'rule recommendations are not available: import NSG rules first');
+}
+
+async function ruleHits(db: Db, w: TimeWindow, nsg?: string): Promise<RuleRow[]> {
+  const { table } = chooseTable(w, ['nsg', 'rule_name']);
+  const params = new ParamBag();
+  const nsgSql = nsg ? ` AND nsg = ${params.add('String', nsg)}` : '';
+  const rows = await readRows<Record<string, string | number>>(
+    db,
+    `SELECT nsg, rule_name, any(rule_kind) AS kind, sum(flows) AS n, sumIf(flows, action = 'allow') AS a, ` +
+      `sumIf(flows, action = 'deny') AS d, sum(bytes_sent + bytes_received) AS b, max(time) AS last ` +
+      `FROM ${table} WHERE time >= ${params.add('DateTime64(3)', chTime(w.from))} ` +
+      `AND time < ${params.add('DateTime64(3)', chTime(w.to))}${nsgSql} GROUP BY nsg, rule_name ORDER BY nsg, n DESC`,
+    params.values,
+  );
+  return rows.map((r) => ({
+    nsg: String(r.nsg),
+    rule_name: String(r.rule_name),
+    rule_kind: String(r.kind),
+    flows: Number(r.n),
+    allowed: Number(r.a),
+    denied: Number(r.d),
+    bytes: Number(r.b),
+    lastHit: isoTime(String(r.last)),
+    inInventory: false,
+  }));
+}
+
+/** Hit counts joined to the inventory by (nsg, rule name); inventory rules without hits show 0. */
+function mergeInventory(hits: RuleRow[], inventory: InventoryRule[] | null, nsg?: string): RuleRow[] {
+  if (!inventory) return hits;
+  const byKey = new Map(hits.map((h) => [`${h.nsg}\u0000${h.rule_name}`, h]));
+  const out: RuleRow[] = [];
+  for (const rule of inventory) {
+    if (nsg && rule.nsg !== nsg) continue;
+    const key = `${rule.nsg}\u0000${rule.name}`;
+    const hit = byKey.get(key);
+    byKey.delete(key);
+    out.push({
+      ...(hit ?? {
+        nsg: rule.nsg,
+        rule_name: rule.name,
+        rule_kind: 'user',
+        flows: 0,
+        allowed: 0,
+        denied: 0,
+        bytes: 0,
+        lastHit: null,
+      }),
+      inInventory: true,
+      inventory: rule,
+    });
+  }
+  return [...out, ...byKey.values()];
+}

@@ -1,0 +1,132 @@
+import type { Completion, Validation } from '../../api/routes/filter/routes.js';
+import type { FindingDetail, FindingList } from '../../api/routes/findings/routes.js';
+import type { FlowPage } from '../../api/routes/flows/routes.js';
+import type { IngestStatus, RejectRow } from '../../api/routes/ingest/routes.js';
+import type { RulesResponse } from '../../api/routes/rules/routes.js';
+import type { MatrixResponse, SeriesResponse, TopResponse } from '../../api/routes/traffic/routes.js';
+
+export type {
+  Completion,
+  FindingDetail,
+  FindingList,
+  FlowPage,
+  IngestStatus,
+  MatrixResponse,
+  RejectRow,
+  RulesResponse,
+  SeriesResponse,
+  TopResponse,
+  Validation,
+};
+
+/** An API error in the server's envelope. */
+export class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly position?: number | undefined,
+  ) {
+    super(message);
+  }
+}
+
+const KEY_STORAGE = 'flowlens.apiKey';
+
+export function apiKey(): string | null {
+  return localStorage.getItem(KEY_STORAGE);
+}
+export function setApiKey(key: string | null): void {
+  if (key) localStorage.setItem(KEY_STORAGE, key);
+  else localStorage.removeItem(KEY_STORAGE);
+}
+
+type Params = Record<string, string | number | undefined>;
+
+export function query(params: Params): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+/** Typed fetch against the flowlens API; the API key (if any) travels in X-API-Key. */
+export async function call<T>(path: string, params: Params = {}, init: RequestInit = {}): Promise<T> {
+  const headers = new Headers(init.headers);
+  const key = apiKey();
+  if (key) headers.set('X-API-Key', key);
+  if (init.body) headers.set('Content-Type', 'application/json');
+  const res = await fetch(`${path}${query(params)}`, { ...init, headers });
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as {
+      error?: { code: string; message: string; position?: number | undefined };
+    } | null;
+    throw new ApiFailure(
+      res.status,
+      body?.error?.code ?? 'http',
+      body?.error?.message ?? res.statusText,
+      body?.error?.position,
+    );
+  }
+  return (await res.json()) as T;
+}
+
+export type Range = { from: string; to: string };
+
+export const api = {
+  series: (
+    r: Range,
+    p: { metric?: string | undefined; split?: string | undefined; filter?: string | undefined },
+  ) => call<SeriesResponse>('/api/traffic/series', { ...r, ...p }),
+  top: (
+    r: Range,
+    p: {
+      dimension: string;
+      metric?: string | undefined;
+      filter?: string | undefined;
+      limit?: number | undefined;
+    },
+  ) => call<TopResponse>('/api/traffic/top', { ...r, ...p }),
+  matrix: (
+    r: Range,
+    p: {
+      metric?: string | undefined;
+      filter?: string | undefined;
+      prefix?: number | undefined;
+      limit?: number | undefined;
+    },
+  ) => call<MatrixResponse>('/api/traffic/matrix', { ...r, ...p }),
+  flows: (
+    r: Range,
+    p: {
+      filter?: string | undefined;
+      cursor?: string | undefined;
+      limit?: number | undefined;
+      order?: string | undefined;
+    },
+  ) => call<FlowPage>('/api/flows', { ...r, ...p }),
+  findings: (p: {
+    status?: string | undefined;
+    severity?: string | undefined;
+    category?: string | undefined;
+    q?: string | undefined;
+    limit?: number | undefined;
+  }) => call<FindingList>('/api/findings', p),
+  finding: (id: string) => call<FindingDetail>(`/api/findings/${encodeURIComponent(id)}`),
+  setStatus: (id: string, status: string, comment: string) =>
+    call<FindingDetail>(
+      `/api/findings/${encodeURIComponent(id)}/status`,
+      {},
+      {
+        method: 'POST',
+        body: JSON.stringify({ status, comment }),
+      },
+    ),
+  rules: (r: Range, nsg?: string) => call<RulesResponse>('/api/rules', { ...r, nsg }),
+  recommendations: (r: Range, nsg?: string) => call<unknown>('/api/rules/recommendations', { ...r, nsg }),
+  ingest: (r: Range) => call<IngestStatus>('/api/ingest/status', r),
+  rejects: (r: Range) => call<{ rows: RejectRow[] }>('/api/ingest/rejects', { ...r, limit: 50 }),
+  complete: (field?: string | undefined, prefix?: string) =>
+    call<Completion>('/api/filter/complete', { field, prefix }),
+  validate: (filter: string) => call<Validation>('/api/filter/validate', { filter }),
+};

@@ -1,0 +1,42 @@
+import { egress } from './pages/egress.js';
+import { exposure } from './pages/exposure.js';
+import { findings } from './pages/findings.js';
+import { flows } from './pages/flows.js';
+import { ingest } from './pages/ingest.js';
+import { overview } from './pages/overview.js';
+import { rules } from './pages/rules.js';
+import { segmentation } from './pages/segmentation.js';
+import { get } from './state.js';
+import { disposeCharts } from './ui/charts.js';
+import { topBar } from './ui/controls.js';
+import { clear, h } from './ui/dom.js';
+
+const PAGES: Record<string, () => HTMLElement> = {
+  '/': overview,
+  '/exposure': exposure,
+  '/egress': egress,
+  '/findings': findings,
+  '/rules': rules,
+  '/segmentation': segmentation,
+  '/flows': flows,
+  '/ingest': ingest,
+};
+
+let timer: number | undefined;
+
+/** Renders the page the URL names; every state change re-renders from the URL. */
+function render(): void {
+  const root = document.getElementById('app')!;
+  disposeCharts();
+  clear(root);
+  const page = PAGES[location.pathname] ?? overview;
+  root.append(topBar(), h('main', {}, page()));
+  window.clearTimeout(timer);
+  const refresh = Number(get('refresh'));
+  if (refresh > 0) timer = window.setTimeout(render, refresh * 1000);
+  document.body.dataset.page = location.pathname;
+}
+
+window.addEventListener('popstate', render);
+window.addEventListener('flowlens:state', render);
+render();

@@ -1,0 +1,55 @@
+import { api } from '../api.js';
+import { navigate, range } from '../state.js';
+import { grid, slot } from '../ui/async.js';
+import { barChart, seriesChart } from '../ui/charts.js';
+import { card, time } from '../ui/dom.js';
+import { table } from '../ui/table.js';
+
+const EGRESS = 'direction = outbound AND remote_is_public = true';
+
+/** Egress: bytes to public destinations by host, top destinations, exfiltration findings. */
+export function egress(): HTMLElement {
+  const r = range();
+  const overTime = slot(
+    () => api.series(r, { metric: 'bytes', split: 'action', filter: EGRESS }),
+    (d) => seriesChart(d, 'B'),
+  );
+  const hosts = slot(
+    () => api.top(r, { dimension: 'local_ip', metric: 'bytes', filter: EGRESS, limit: 15 }),
+    (d) =>
+      barChart(
+        d.rows.map((x) => ({ label: String(x.key.local_ip), value: x.value, denied: x.denied })),
+        'B',
+        (i) => navigate('/flows', { filter: `${EGRESS} AND src_ip = ${d.rows[i]!.key.local_ip}` }),
+      ),
+  );
+  const dests = slot(
+    () => api.top(r, { dimension: 'remote_ip', metric: 'bytes', filter: EGRESS, limit: 15 }),
+    (d) =>
+      barChart(
+        d.rows.map((x) => ({ label: String(x.key.remote_ip), value: x.value, denied: x.denied })),
+        'B',
+        (i) => navigate('/flows', { filter: `${EGRESS} AND dst_ip = ${d.rows[i]!.key.remote_ip}` }),
+      ),
+  );
+  const findings = slot(
+    () => api.findings({ category: 'exfiltration', limit: 20 }),
+    (d) =>
+      table(
+        d.items,
+        [
+          { title: 'severity', value: (f) => f.severity },
+          { title: 'finding', value: (f) => f.title },
+          { title: 'status', value: (f) => f.status },
+          { title: 'last seen', value: (f) => time(f.lastSeen) },
+        ],
+        (f) => navigate('/findings', { id: f.id }),
+      ),
+  );
+  return grid(
+    card('Bytes to internet destinations', overTime, { wide: true }),
+    card('Top hosts by bytes out', hosts),
+    card('Top internet destinations', dests),
+    card('Exfiltration findings', findings, { wide: true }),
+  );
+}

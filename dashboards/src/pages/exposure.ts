@@ -1,0 +1,90 @@
+import { api, type TopResponse } from '../api.js';
+import { flowsLink, range } from '../state.js';
+import { grid, slot } from '../ui/async.js';
+import { seriesChart } from '../ui/charts.js';
+import { card, h, human } from '../ui/dom.js';
+import { table } from '../ui/table.js';
+import { protoName } from './overview.js';
+
+/** Ports used to administer machines; reachable from the internet they are an exposure. */
+export const MANAGEMENT_PORTS = [22, 23, 3389, 5985, 5986, 445, 135, 1433, 3306, 5432, 6379, 9200, 27017];
+
+const BASE = `direction = inbound AND remote_is_public = true AND dst_port IN (${MANAGEMENT_PORTS.join(', ')})`;
+
+interface Exposed {
+  host: string;
+  port: number;
+  protocol: number;
+  flows: number;
+  sources: string[];
+}
+
+function byHost(d: TopResponse): Exposed[] {
+  const out = new Map<string, Exposed>();
+  for (const row of d.rows) {
+    const k = `${row.key.dst_ip}|${row.key.dst_port}|${row.key.protocol}`;
+    const e = out.get(k) ?? {
+      host: String(row.key.dst_ip),
+      port: Number(row.key.dst_port),
+      protocol: Number(row.key.protocol),
+      flows: 0,
+      sources: [],
+    };
+    e.flows += row.flows;
+    e.sources.push(String(row.key.src_ip));
+    out.set(k, e);
+  }
+  return [...out.values()].sort((a, b) => b.sources.length - a.sources.length || b.flows - a.flows);
+}
+
+/** Exposure: management ports reachable (allowed) from the internet, by host, with sources. */
+export function exposure(): HTMLElement {
+  const r = range();
+  const exposed = slot(
+    () =>
+      api.top(r, {
+        dimension: 'conversation',
+        metric: 'flows',
+        filter: `${BASE} AND action = allow`,
+        limit: 1000,
+      }),
+    (d) =>
+      table(
+        byHost(d),
+        [
+          { title: 'host', value: (e) => e.host },
+          { title: 'port', value: (e) => `${e.port}/${protoName(e.protocol)}` },
+          { title: 'allowed flows', value: (e) => human(e.flows), align: 'right' },
+          { title: 'internet sources', value: (e) => e.sources.length, align: 'right' },
+          { title: 'sources (first 5)', value: (e) => e.sources.slice(0, 5).join(', ') },
+        ],
+        (e) => {
+          location.href = flowsLink(
+            `${BASE} AND action = allow AND dst_ip = ${e.host} AND dst_port = ${e.port}`,
+          );
+        },
+      ),
+  );
+  const attempts = slot(
+    () => api.series(r, { metric: 'flows', split: 'action', filter: BASE }),
+    (d) => seriesChart(d, ''),
+  );
+  const findings = slot(
+    () => api.findings({ category: 'exposed-management-port', limit: 20 }),
+    (d) =>
+      table(d.items, [
+        { title: 'severity', value: (f) => f.severity },
+        { title: 'finding', value: (f) => f.title },
+        { title: 'status', value: (f) => f.status },
+      ]),
+  );
+  return grid(
+    card('Management ports reachable from the internet (allowed)', exposed, { wide: true }),
+    card('Internet attempts on management ports: allowed vs denied', attempts, { wide: true }),
+    card('Exposure findings', findings, { wide: true }),
+  );
+}
+
+export function wrap(el: HTMLElement): HTMLElement {
+  return h('div', {}, el);
+}
