@@ -82,13 +82,14 @@ export function cef(f: Finding, version: string): string {
   ]
     .map((v, i) => (i === 0 ? v : cefHeaderEscape(v)))
     .join('|');
-  const scanner = f.category === 'port-scan' || f.category === 'port-sweep';
+  // Subject `ip` is our host, `remoteIp` the other end; egress categories are initiated by our host.
+  const outbound = f.category === 'exfiltration' || f.category === 'beaconing';
   const ext: [string, string | number | undefined][] = [
     ['rt', Date.parse(f.lastSeen)],
     ['start', Date.parse(f.firstSeen)],
     ['end', Date.parse(f.lastSeen)],
-    ['src', scanner ? f.subject.ip : f.subject.remoteIp],
-    ['dst', scanner ? undefined : f.subject.ip],
+    ['src', outbound ? f.subject.ip : f.subject.remoteIp],
+    ['dst', outbound ? f.subject.remoteIp : f.subject.ip],
     ['dpt', f.subject.port],
     ['proto', f.subject.protocol !== undefined ? protocolName(f.subject.protocol) : undefined],
     ['cnt', f.evidence.flows],

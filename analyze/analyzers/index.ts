@@ -3,8 +3,11 @@ import { beaconing } from './beaconing/index.js';
 import { bruteForce } from './brute-force/index.js';
 import { exfiltration } from './exfiltration/index.js';
 import { exposedManagementPort } from './exposed-management-port/index.js';
+import { nsgRuleHygiene } from './nsg-rule-hygiene/index.js';
+import { overlyPermissiveRule } from './overly-permissive-rule/index.js';
 import { portScan } from './port-scan/index.js';
 import { portSweep } from './port-sweep/index.js';
+import { unusedAllowRule } from './unused-allow-rule/index.js';
 
 /** Every analyzer, one line each. Config lives under `analyze.analyzers.<id>`. */
 export const ANALYZERS: readonly RegisteredAnalyzer[] = [
@@ -14,4 +17,7 @@ export const ANALYZERS: readonly RegisteredAnalyzer[] = [
   portSweep,
   bruteForce,
   beaconing,
+  unusedAllowRule,
+  overlyPermissiveRule,
+  nsgRuleHygiene,
 ];

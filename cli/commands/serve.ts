@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { startApi } from '../../api/server.js';
 import { ConfigError } from '../../core/errors.js';
 import { type GlobalOptions, openApp, resolveConfig } from '../context.js';
+import { rulesProvider } from '../rules-provider.js';
 
 /** `flowlens serve [--host H] [--port P]`: the API and dashboards until SIGINT/SIGTERM. */
 export function register(program: Command): void {
@@ -22,7 +23,7 @@ export function register(program: Command): void {
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       try {
-        const api = await startApi(ctx, controller.signal, {
+        const api = await startApi({ ...ctx, rules: rulesProvider(ctx) }, controller.signal, {
           ...(opts.host ? { host: opts.host } : {}),
           ...(port !== undefined ? { port } : {}),
         });

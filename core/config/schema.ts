@@ -3,6 +3,7 @@ import { AlertsConfigSchema } from './sections/alerts.js';
 import { AnalyzeConfigSchema } from './sections/analyze.js';
 import { ApiConfigSchema } from './sections/api.js';
 import { DatabaseConfigSchema } from './sections/database.js';
+import { RulesConfigSchema } from './sections/rules.js';
 import { SourceConfigSchema } from './sections/sources.js';
 
 /**
@@ -16,6 +17,7 @@ export const ConfigSchema = z
     sources: z.array(SourceConfigSchema).default([]),
     analyze: AnalyzeConfigSchema.prefault({}),
     alerts: AlertsConfigSchema.prefault({}),
+    rules: RulesConfigSchema.prefault({}),
     log: z
       .object({ level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info') })
       .prefault({}),

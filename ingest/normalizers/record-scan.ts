@@ -113,11 +113,15 @@ export class RecordScanner implements TuplesHook {
   private stringTuple(r: JsonReader, family: number, run: TupleRun, index: number): void {
     const buf = r.buf;
     const start = r.pos + 1;
-    const q = buf.indexOf(0x22, start);
-    if (q < 0) r.fail(r.end);
     if (run.ctx < 0) run.ctx = this.context(family);
     const offset = this.base + this.recordStart;
-    let reason = this.scanner.scan(buf, start, q, family, run.ctx, offset, index);
+    const scanner = this.scanner;
+    let reason = scanner.scan(buf, start, r.end, family, run.ctx, offset, index);
+    const q = scanner.stop;
+    if (q >= r.end) {
+      if (reason === null) this.b.undo();
+      r.fail(r.end); // unterminated string: the record is truncated
+    }
     if (reason === null) {
       this.counted(run, q + 1, r);
       return;
@@ -126,8 +130,9 @@ export class RecordScanner implements TuplesHook {
     if (hasBackslash(buf, start, q)) {
       // An escaped tuple (never seen from Azure): decode it properly, then scan the decoded bytes.
       text = r.string();
-      const bytes = Buffer.from(text, 'utf8');
-      reason = this.scanner.scan(bytes, 0, bytes.length, family, run.ctx, offset, index);
+      // A decoded quote must not end the tuple early: make it an invalid byte for the scanner.
+      const bytes = Buffer.from(text.replaceAll('"', '\u0001'), 'utf8');
+      reason = scanner.scan(bytes, 0, bytes.length, family, run.ctx, offset, index);
       if (reason === null) {
         this.counted(run, r.pos, r);
         return;
@@ -138,7 +143,7 @@ export class RecordScanner implements TuplesHook {
     }
     const detail =
       reason === 'tuple-field-count'
-        ? `expected ${family === FAMILY_VNET ? '13' : '8 or 13'} fields, got ${this.scanner.fieldsSeen}`
+        ? `expected ${family === FAMILY_VNET ? '13' : '8 or 13'} fields, got ${scanner.fieldsSeen}`
         : (DETAILS[reason] ?? reason);
     this.push(reason, detail, start - 1, index, text);
   }

@@ -127,12 +127,9 @@ function javaArgs(dir: string, main: string[]): string[] {
   ];
 }
 
+/** Kafka cluster ids are 16 random bytes in URL-safe base64 (what `StorageTool random-uuid` prints). */
 function format(dir: string): void {
-  const id = spawnSync('java', javaArgs(dir, ['kafka.tools.StorageTool', 'random-uuid']), {
-    encoding: 'utf8',
-  });
-  const clusterId = id.stdout.trim().split('\n').pop() ?? '';
-  if (id.status !== 0 || !clusterId) throw new Error(`StorageTool random-uuid failed: ${id.stderr}`);
+  const clusterId = randomBytes(16).toString('base64url');
   const props = join(dir, 'server.properties');
   const f = spawnSync(
     'java',

@@ -89,6 +89,30 @@ describe('ClickHouse sink on real chDB', () => {
     await sink.close();
   });
 
+  it('keeps values right across split inserts and dictionaries wider than one byte', async () => {
+    const nsgs = Array.from({ length: 300 }, (_, i) => `NSG-WIDE-${i}`);
+    const cols = sampleColumns(2500, { nsgs, rules: ['UserRule_X'] });
+    const sink = createClickHouseSink({ db, batchRows: 1000 });
+    expect(await sink.write(cols, [], pos('wide.json'))).toEqual({ rows: 2500, rejects: 0 });
+    const stored = await rows<{ nsg: string; tuple_index: number; bytes_sent: number; src_ip: string }>(
+      db,
+      `SELECT nsg, tuple_index, bytes_sent, src_ip FROM flows WHERE source = 'file:wide.json' ORDER BY time`,
+    );
+    const expected = toRows(cols);
+    expect(stored).toHaveLength(2500);
+    for (const i of [0, 999, 1000, 1777, 2499]) {
+      const e = expected[i]!;
+      expect(stored[i]).toEqual({
+        nsg: e.nsg,
+        tuple_index: e.tupleIndex,
+        bytes_sent: e.bytesSent,
+        src_ip: `::ffff:${e.srcIp}`,
+      });
+    }
+    expect(new Set(stored.map((r) => r.nsg)).size).toBe(300);
+    await sink.close();
+  });
+
   it('adds no rows to flows, flows_1m or flows_1h when the same position is written again', async () => {
     const sink = createClickHouseSink({ db, batchRows: 1000 });
     const cols = sampleColumns(2500, { nsgs: ['NSG-DEDUP'] });

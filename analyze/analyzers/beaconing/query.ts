@@ -18,23 +18,26 @@ export const BeaconRowSchema = z.object({
 export type BeaconRow = z.infer<typeof BeaconRowSchema>;
 
 /**
- * Connection start times per (local host, public destination, port, protocol). A connection is a
- * `B` (begin) tuple; NSG v1 has no states, so there a connection is the first tuple per source port.
+ * Connection start times per (local host, public destination, port, protocol). Tuples are grouped
+ * per source port; each `B` (begin) tuple in the group is a connection start (a port reused within
+ * the span still counts every start); groups without a B row (NSG v1 has no states, or the window
+ * cut the start off) count once, at their first tuple. Bytes sum every tuple (C/E carry the counters).
  * `peers` = how many local hosts talk to the destination at all (rare destinations are more suspect).
  */
 export function beaconQuery(config: BeaconingConfig, window: AnalysisWindow): AnalyzerQuery<BeaconRow> {
   const sql = `
 SELECT ${ipText('c.src_ip')} AS ip, ${ipText('c.dst_ip')} AS remote, c.dst_port AS port, c.protocol AS protocol,
-  count() AS connections, arraySort(groupArray(20000)(c.startMs)) AS starts,
+  arraySort(arrayFlatten(groupArray(c.startsMs))) AS starts, length(starts) AS connections,
   sum(c.o) AS bytesOut, sum(c.i) AS bytesIn, any(p.peers) AS peers,
   groupArray({samples:UInt32})(c.s) AS samples
 FROM (
-  SELECT src_ip, dst_ip, dst_port, protocol, toUnixTimestamp64Milli(min(time)) AS startMs,
+  SELECT src_ip, dst_ip, dst_port, protocol,
+    if(countIf(state = 'begin') > 0, groupArrayIf(toUnixTimestamp64Milli(time), state = 'begin'),
+       [toUnixTimestamp64Milli(min(time))]) AS startsMs,
     sum(bytes_sent) AS o, sum(bytes_received) AS i, argMin(${SAMPLE_TUPLE}, time) AS s
   FROM flows
   WHERE ${IN_WINDOW} AND direction = 'outbound' AND action = 'allow' AND remote_is_public
-    AND state IN ('begin', 'none')
-  GROUP BY src_ip, dst_ip, dst_port, protocol, src_port, if(state = 'begin', toUnixTimestamp64Milli(time), 0)
+  GROUP BY src_ip, dst_ip, dst_port, protocol, src_port
 ) AS c
 LEFT JOIN (
   SELECT dst_ip, uniqExact(src_ip) AS peers FROM flows

@@ -1,45 +1,91 @@
 import type { Finding, Severity } from '../../../core/finding.js';
 import { groupBy, maxBy, maxTime, minTime, sum } from '../../aggregate.js';
-import type { AnalyzerContext } from '../../analyzer.js';
+import type { AnalysisWindow, AnalyzerContext } from '../../analyzer.js';
 import { fingerprint } from '../../fingerprint.js';
-import { sortSamples } from '../../sql.js';
+import { expandWindow, sortSamples } from '../../sql.js';
 import type { ExfiltrationConfig } from './config.js';
 import type { EgressHourRow } from './query.js';
 
 export const EXFILTRATION_CATEGORY = 'exfiltration';
 
+export interface Baseline {
+  hours: number;
+  mean: number;
+  std: number;
+  max: number;
+}
+
 export interface EgressScore {
   weighted: number;
   threshold: number;
   hasBaseline: boolean;
+  baseline: Baseline;
+}
+
+/** A candidate hour with the score it got against its own baseline. */
+interface Scored {
+  row: EgressHourRow;
+  score: EgressScore;
+}
+
+/**
+ * Baseline of one hour: the host's active hours (egress > 0) in the look-back before it. Mean over
+ * active hours, not all hours, so an idle night does not make a normal working hour look anomalous.
+ */
+export function baselineOf(
+  series: readonly EgressHourRow[],
+  hourMs: number,
+  lookbackHours: number,
+): Baseline {
+  const from = hourMs - lookbackHours * 3_600_000;
+  const values = series
+    .filter((r) => {
+      const t = Date.parse(r.hour);
+      return t >= from && t < hourMs;
+    })
+    .map((r) => r.bytes);
+  if (!values.length) return { hours: 0, mean: 0, std: 0, max: 0 };
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length;
+  return { hours: values.length, mean, std: Math.sqrt(variance), max: Math.max(...values) };
 }
 
 /** Weighted egress of one hour against the host's baseline (see config.ts for the rule). */
-export function scoreHour(row: EgressHourRow, config: ExfiltrationConfig): EgressScore {
+export function scoreHour(row: EgressHourRow, baseline: Baseline, config: ExfiltrationConfig): EgressScore {
   const weighted = row.bytes - row.newBytes + config.newDestinationWeight * row.newBytes;
-  const hasBaseline = row.baselineHours >= config.minBaselineHours;
-  const mean = hasBaseline ? row.baselineMean : 0;
-  const std = hasBaseline ? row.baselineStd : 0;
+  const hasBaseline = baseline.hours >= config.minBaselineHours;
+  const mean = hasBaseline ? baseline.mean : 0;
+  const std = hasBaseline ? baseline.std : 0;
   const threshold = Math.max(config.minBytes, mean + config.sigma * std, config.ratio * mean);
-  return { weighted, threshold, hasBaseline };
+  return { weighted, threshold, hasBaseline, baseline };
 }
 
-/** One finding per host with at least one anomalous hour; evidence from its peak hour. */
+/** One finding per host with at least one anomalous hour in the window; evidence from its peak hour. */
 export function detectExfiltration(
   rows: EgressHourRow[],
   config: ExfiltrationConfig,
+  window: AnalysisWindow,
   context: AnalyzerContext,
 ): Finding[] {
-  const flagged = rows.filter((r) => {
-    const s = scoreHour(r, config);
-    return s.weighted > s.threshold;
-  });
-  return [...groupBy(flagged, (r) => r.ip).values()].map((hours) => toFinding(hours, config, context));
+  const from = expandWindow(window, 3600).from.getTime();
+  const out: Finding[] = [];
+  for (const series of groupBy(rows, (r) => r.ip).values()) {
+    const flagged: Scored[] = [];
+    for (const row of series) {
+      const hourMs = Date.parse(row.hour);
+      if (hourMs < from || row.bytes < config.minBytes) continue;
+      const score = scoreHour(row, baselineOf(series, hourMs, config.lookbackHours), config);
+      if (score.weighted > score.threshold) flagged.push({ row, score });
+    }
+    if (flagged.length) out.push(toFinding(flagged, config, context));
+  }
+  return out;
 }
 
-function toFinding(hours: EgressHourRow[], config: ExfiltrationConfig, context: AnalyzerContext): Finding {
-  const peak = maxBy(hours, (h) => scoreHour(h, config).weighted);
-  const score = scoreHour(peak, config);
+function toFinding(flagged: Scored[], config: ExfiltrationConfig, context: AnalyzerContext): Finding {
+  const { row: peak, score } = maxBy(flagged, (s) => s.score.weighted);
+  const hours = flagged.map((s) => s.row);
+  const b = score.baseline;
   const intel = peak.topDestinations.find((d) => context.threatIntel.has(d));
   const severity = egressSeverity(peak, score, config, intel !== undefined);
   const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
@@ -52,8 +98,8 @@ function toFinding(hours: EgressHourRow[], config: ExfiltrationConfig, context: 
       `In the hour from ${peak.hour}, ${peak.ip} sent ${mib(peak.bytes)} to ${peak.destinations} public destination(s), ` +
       `${mib(peak.newBytes)} to ${peak.newDestinations} never seen in the previous ${config.lookbackHours} h; ` +
       (score.hasBaseline
-        ? `its baseline is ${mib(peak.baselineMean)}/h (σ ${mib(peak.baselineStd)}, max ${mib(peak.baselineMax)}), threshold ${mib(score.threshold)}.`
-        : `it has no baseline (${peak.baselineHours} active hours), threshold ${mib(score.threshold)}.`),
+        ? `its baseline is ${mib(b.mean)}/h (σ ${mib(b.std)}, max ${mib(b.max)}), threshold ${mib(score.threshold)}.`
+        : `it has no baseline (${b.hours} active hours), threshold ${mib(score.threshold)}.`),
     firstSeen: minTime(hours.map((h) => h.firstSeen)),
     lastSeen: maxTime(hours.map((h) => h.lastSeen)),
     subject: { ip: peak.ip, ...(peak.topDestinations[0] ? { remoteIp: peak.topDestinations[0] } : {}) },
@@ -68,10 +114,10 @@ function toFinding(hours: EgressHourRow[], config: ExfiltrationConfig, context: 
       newDestinations: peak.newDestinations,
       topDestinations: peak.topDestinations,
       baseline: {
-        hours: peak.baselineHours,
-        meanBytes: peak.baselineMean,
-        stdBytes: peak.baselineStd,
-        maxBytes: peak.baselineMax,
+        hours: b.hours,
+        meanBytes: b.mean,
+        stdBytes: b.std,
+        maxBytes: b.max,
       },
       thresholdBytes: score.threshold,
       ...(intel ? { threatIntel: intel } : {}),

@@ -10,5 +10,5 @@ export const exfiltration = defineAnalyzer({
   category: EXFILTRATION_CATEGORY,
   config: ExfiltrationConfigSchema,
   query: (config, window) => exfiltrationQuery(config, window),
-  detect: (rows, config, _window, context) => detectExfiltration(rows, config, context),
+  detect: (rows, config, window, context) => detectExfiltration(rows, config, window, context),
 });

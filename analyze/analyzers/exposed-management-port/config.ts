@@ -7,6 +7,11 @@ export const ExposedManagementPortConfigSchema = z
     ports: z.array(z.number().int().min(0).max(65535)).default(Object.keys(MANAGEMENT_PORTS).map(Number)),
     /** Distinct public sources from which exposure counts as "broad" (one severity step up). */
     manySources: z.number().int().min(2).default(10),
+    /**
+     * Sources that are expected (corporate egress, partners): flows from them are not exposure.
+     * Addresses or CIDRs.
+     */
+    trustedSources: z.array(z.string()).default([]),
     sampleFlows: z.number().int().min(1).max(100).default(5),
   })
   .strict();

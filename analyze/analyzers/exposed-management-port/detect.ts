@@ -1,6 +1,7 @@
 import type { Finding, Severity } from '../../../core/finding.js';
 import type { AnalyzerContext } from '../../analyzer.js';
 import { fingerprint } from '../../fingerprint.js';
+import { ipSet } from '../../ip-set.js';
 import { portName, protocolName } from '../../ports.js';
 import { raise } from '../../severity.js';
 import { sortSamples } from '../../sql.js';
@@ -13,14 +14,41 @@ export const EXPOSED_CATEGORY = 'exposed-management-port';
  * One finding per (local address, port, protocol) reachable from the internet.
  * Severity: medium for any allowed inbound flow from the internet (CIS Azure 6.1/6.2 treat the
  * reachability itself as the problem); one step up each for established sessions, many distinct
- * sources, and sources on a threat-intel list.
+ * sources, and sources on a threat-intel list. Exception: when every source sits in one /24 (and none
+ * is on a threat-intel list) the rule most likely allows a corporate range, so low (info when no
+ * session was established). `trustedSources` are dropped before any of this.
  */
 export function detectExposure(
   rows: ExposureRow[],
   config: ExposedManagementPortConfig,
   context: AnalyzerContext,
 ): Finding[] {
-  return rows.map((row) => toFinding(row, config, context));
+  const trusted = ipSet(config.trustedSources);
+  const out: Finding[] = [];
+  for (const row of rows) {
+    const sourceIps = row.sourceIps.filter((ip) => !trusted.has(ip));
+    if (!sourceIps.length) continue;
+    out.push(
+      toFinding(
+        { ...row, sourceIps, sources: row.sources - (row.sourceIps.length - sourceIps.length) },
+        config,
+        context,
+      ),
+    );
+  }
+  return out;
+}
+
+/**
+ * Distinct networks (/24 for IPv4, /48 for IPv6) the sources come from. Sources from one network
+ * look like a rule restricted to a corporate or partner range rather than "any".
+ */
+export function sourceNetworks(ips: readonly string[]): number {
+  return new Set(
+    ips.map((ip) =>
+      ip.includes(':') ? ip.split(':').slice(0, 3).join(':') : ip.split('.').slice(0, 3).join('.'),
+    ),
+  ).size;
 }
 
 function toFinding(row: ExposureRow, config: ExposedManagementPortConfig, context: AnalyzerContext): Finding {
@@ -59,6 +87,11 @@ export function exposureSeverity(
   config: ExposedManagementPortConfig,
   intelHits: number,
 ): Severity {
+  const complete = row.sourceIps.length >= row.sources;
+  if (intelHits === 0 && complete && sourceNetworks(row.sourceIps) <= 1) {
+    // Every source in one /24: most likely a rule restricted to a known range; worth a look, not an alarm.
+    return row.established > 0 ? 'low' : 'info';
+  }
   let steps = 0;
   if (row.established > 0) steps++;
   if (row.sources >= config.manySources) steps++;

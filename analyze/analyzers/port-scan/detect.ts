@@ -9,17 +9,21 @@ import type { ScanBucketRow } from './query.js';
 export const PORT_SCAN_CATEGORY = 'port-scan';
 
 /**
- * One finding per scanning source (all its over-threshold buckets merged).
+ * One finding per (scanner, target) pair, all its over-threshold buckets merged. Subject: `ip` is
+ * the scanned host, `remoteIp` the scanner.
  * Severity: an internal source scanning is lateral movement (high); a public source is internet
  * background noise unless the NSG let it through (low when everything was denied, medium when
  * some allowed flow got an answer); a threat-intel source is one step up.
  */
 export function detectPortScan(rows: ScanBucketRow[], context: AnalyzerContext): Finding[] {
-  return [...groupBy(rows, (r) => r.ip).entries()].map(([ip, buckets]) => toFinding(ip, buckets, context));
+  return [...groupBy(rows, (r) => `${r.ip}|${r.target}`).values()].map((buckets) =>
+    toFinding(buckets, context),
+  );
 }
 
-function toFinding(ip: string, buckets: ScanBucketRow[], context: AnalyzerContext): Finding {
+function toFinding(buckets: ScanBucketRow[], context: AnalyzerContext): Finding {
   const peak = maxBy(buckets, (b) => b.ports);
+  const { ip, target } = peak;
   const flows = sum(buckets, (b) => b.flows);
   const allowed = sum(buckets, (b) => b.allowed);
   const answered = sum(buckets, (b) => b.answered);
@@ -27,26 +31,25 @@ function toFinding(ip: string, buckets: ScanBucketRow[], context: AnalyzerContex
   const intel = context.threatIntel.match(ip);
   const severity = scanSeverity(isPublic, answered, intel !== undefined);
   return {
-    id: fingerprint(PORT_SCAN_CATEGORY, { ip }),
+    id: fingerprint(PORT_SCAN_CATEGORY, { ip: target, remoteIp: ip }),
     category: PORT_SCAN_CATEGORY,
     severity,
-    title: `Port scan from ${isPublic ? 'internet address' : 'internal host'} ${ip}`,
+    title: `Port scan of ${target} from ${isPublic ? 'internet address' : 'internal host'} ${ip}`,
     reason:
-      `${ip} tried ${peak.ports} distinct ports on ${peak.targets} host(s) within one bucket starting ${peak.bucket}; ` +
+      `${ip} tried ${peak.ports} distinct ports on ${target} within one bucket starting ${peak.bucket}; ` +
       `${allowed} of ${flows} flows were allowed and ${answered} were answered` +
       (intel ? `; source is on a threat-intel list (${intel}).` : '.'),
     firstSeen: minTime(buckets.map((b) => b.firstSeen)),
     lastSeen: maxTime(buckets.map((b) => b.lastSeen)),
-    subject: { ip },
+    subject: { ip: target, remoteIp: ip },
     evidence: {
       flows,
-      distinctPeers: peak.targets,
+      distinctPeers: 1,
       distinctPorts: peak.ports,
       buckets: buckets.length,
       allowed,
       answered,
       ports: peak.portList.slice(0, 50),
-      targets: peak.targetIps,
       ...(intel ? { threatIntel: intel } : {}),
       sampleFlows: sortSamples(peak.samples),
     },

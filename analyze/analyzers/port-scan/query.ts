@@ -13,15 +13,14 @@ import type { PortScanConfig } from './config.js';
 
 export const ScanBucketRowSchema = z.object({
   ip: z.string(),
+  target: z.string(),
   bucket: TimeText,
   ports: z.coerce.number(),
-  targets: z.coerce.number(),
   flows: z.coerce.number(),
   allowed: z.coerce.number(),
   answered: z.coerce.number(),
   publicSource: z.coerce.number(),
   portList: z.array(z.coerce.number()),
-  targetIps: z.array(z.string()),
   firstSeen: TimeText,
   lastSeen: TimeText,
   samples: SamplesSchema,
@@ -29,27 +28,27 @@ export const ScanBucketRowSchema = z.object({
 export type ScanBucketRow = z.infer<typeof ScanBucketRowSchema>;
 
 /**
- * Distinct destination ports per source in tumbling buckets. The source of a tuple is the
+ * Distinct destination ports per (source, target) in tumbling buckets (a vertical scan; many
+ * hosts on one port is a sweep, see port-sweep). The source of a tuple is the
  * initiator for both directions (inbound: the remote end; outbound: the local one).
  * `answered` = tuples with traffic both ways (the scanned port responded).
  */
 export function portScanQuery(config: PortScanConfig, window: AnalysisWindow): AnalyzerQuery<ScanBucketRow> {
   const sql = `
-SELECT ${ipText('src_ip')} AS ip,
+SELECT ${ipText('src_ip')} AS ip, ${ipText('dst_ip')} AS target,
   toStartOfInterval(time, toIntervalSecond({bucket:UInt32})) AS bucket,
-  uniqExact(dst_port) AS ports, uniqExact(dst_ip) AS targets, count() AS flows,
+  uniqExact(dst_port) AS ports, count() AS flows,
   countIf(action = 'allow') AS allowed,
   countIf(action = 'allow' AND bytes_sent > 0 AND bytes_received > 0) AS answered,
   max(direction = 'inbound' AND remote_is_public) AS publicSource,
   arraySlice(arraySort(groupUniqArray(1000)(dst_port)), 1, 100) AS portList,
-  arrayMap(x -> ${ipText('x')}, groupUniqArray(20)(dst_ip)) AS targetIps,
   min(time) AS firstSeen, max(time) AS lastSeen,
   ${samples(config.sampleFlows)} AS samples
 FROM flows
 WHERE ${IN_WINDOW}
-GROUP BY src_ip, bucket
+GROUP BY src_ip, dst_ip, bucket
 HAVING ports > {minPorts:UInt32}
-ORDER BY ip, bucket`;
+ORDER BY ip, target, bucket`;
   const w = expandWindow(window, config.bucketSeconds);
   return {
     sql,

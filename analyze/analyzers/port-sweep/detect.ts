@@ -9,7 +9,10 @@ import type { SweepBucketRow } from './query.js';
 
 export const PORT_SWEEP_CATEGORY = 'port-sweep';
 
-/** One finding per (source, port, protocol); severity as for port scans (internal source = high). */
+/**
+ * One finding per (source, port, protocol); `remoteIp` is the sweeping source (targets are in the
+ * evidence). Severity as for port scans (internal source = high).
+ */
 export function detectPortSweep(rows: SweepBucketRow[], context: AnalyzerContext): Finding[] {
   const groups = groupBy(rows, (r) => `${r.ip}|${r.port}|${r.protocol}`);
   return [...groups.values()].map((buckets) => toFinding(buckets, context));
@@ -24,7 +27,7 @@ function toFinding(buckets: SweepBucketRow[], context: AnalyzerContext): Finding
   const isPublic = buckets.some((b) => b.publicSource > 0);
   const intel = context.threatIntel.match(ip);
   return {
-    id: fingerprint(PORT_SWEEP_CATEGORY, { ip, port, protocol }),
+    id: fingerprint(PORT_SWEEP_CATEGORY, { remoteIp: ip, port, protocol }),
     category: PORT_SWEEP_CATEGORY,
     severity: scanSeverity(isPublic, answered, intel !== undefined),
     title: `Port sweep of ${portName(port)} (${port}/${protocolName(protocol)}) from ${ip}`,
@@ -34,7 +37,7 @@ function toFinding(buckets: SweepBucketRow[], context: AnalyzerContext): Finding
       (intel ? `; source is on a threat-intel list (${intel}).` : '.'),
     firstSeen: minTime(buckets.map((b) => b.firstSeen)),
     lastSeen: maxTime(buckets.map((b) => b.lastSeen)),
-    subject: { ip, port, protocol },
+    subject: { remoteIp: ip, port, protocol },
     evidence: {
       flows,
       distinctPeers: peak.hosts,

@@ -33,7 +33,7 @@ export interface Assessment {
 }
 
 const ORDER: RuleCategory[] = [
-  'management-port-from-internet',
+  'management-port-open-to-internet',
   'open-to-internet-rule',
   'overly-permissive-rule',
   'unused-allow-rule',
@@ -77,7 +77,7 @@ function staticChecks(input: RuleInput, opts: RuleReportOptions, a: Assessment):
     const names = mgmt.map((m) => `${m.name} (${m.port})`).join(', ');
     flag(
       a,
-      'management-port-from-internet',
+      'management-port-open-to-internet',
       'high',
       `Allows ${names} from the internet: use Azure Bastion, Defender for Cloud just-in-time access or a VPN instead of an open rule.`,
     );

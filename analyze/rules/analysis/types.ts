@@ -9,7 +9,7 @@ export const RULE_CATEGORIES = [
   'unused-allow-rule',
   'overly-permissive-rule',
   'open-to-internet-rule',
-  'management-port-from-internet',
+  'management-port-open-to-internet',
   'shadowed-rule',
   'redundant-rule',
   'deny-hit-by-internal-source',

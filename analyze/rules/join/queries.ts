@@ -155,7 +155,7 @@ export async function queryObserved(
 }
 
 const SampleRowSchema = z.object({
-  time: z.string(),
+  ts: z.string(),
   src_ip: z.string(),
   dst_ip: z.string(),
   src_port: num,
@@ -186,14 +186,14 @@ export async function querySamples(
   const rows = await select(
     db,
     SampleRowSchema,
-    "SELECT toString(time) AS time, replaceRegexpOne(toString(src_ip), '^::ffff:', '') AS src_ip, " +
+    "SELECT toString(time) AS ts, replaceRegexpOne(toString(src_ip), '^::ffff:', '') AS src_ip, " +
       "replaceRegexpOne(toString(dst_ip), '^::ffff:', '') AS dst_ip, src_port, dst_port, protocol, toString(direction) AS direction, " +
       'toString(action) AS action, toString(state) AS state, packets_sent, bytes_sent, packets_received, bytes_received, nsg, rule, mac, format ' +
-      `FROM flows WHERE ${WINDOW} AND ${KEY_EXPR} IN {keys:Array(String)} AND ${where} ORDER BY time DESC LIMIT {limit:UInt32}`,
+      `FROM flows WHERE ${WINDOW} AND ${KEY_EXPR} IN {keys:Array(String)} AND ${where} ORDER BY flows.time DESC LIMIT {limit:UInt32}`,
     { ...windowParams(w), keys, limit },
   );
   return rows.map((r) => ({
-    time: isoOf(r.time),
+    time: isoOf(r.ts),
     srcIp: r.src_ip,
     dstIp: r.dst_ip,
     srcPort: r.src_port,

@@ -30,16 +30,16 @@ const cases: Case[] = [
     ['sources', 'ports'],
   ],
   [
-    'any/any narrowed on every side',
+    'any/any: remote side, ports and protocol narrowed, local side kept',
     { protocol: '*' },
     [obs('203.0.113.5', '10.0.1.4', 443)],
     {
       sourceAddresses: ['203.0.113.5/32'],
-      destinationAddresses: ['10.0.1.4/32'],
+      destinationAddresses: ['*'],
       destinationPorts: ['443'],
       protocol: 'Tcp',
     },
-    ['sources', 'destinations', 'ports', 'protocol'],
+    ['sources', 'ports', 'protocol'],
   ],
   [
     'already tight rule stays',
@@ -49,30 +49,43 @@ const cases: Case[] = [
     [],
   ],
   [
-    'port list used mostly keeps',
+    'subnet-sized source with every port used is not flagged',
     {
       sourceAddresses: ['203.0.113.0/24'],
       destinationAddresses: ['10.0.1.0/24'],
       destinationPorts: ['80', '443'],
     },
     [obs('203.0.113.5', '10.0.1.4', 443), obs('203.0.113.5', '10.0.1.4', 80)],
-    {
-      sourceAddresses: ['203.0.113.5/32'],
-      destinationAddresses: ['10.0.1.4/32'],
-      destinationPorts: ['80', '443'],
-    },
-    ['sources', 'destinations'],
-  ],
-  [
-    'service tags and VirtualNetwork are kept',
-    {
-      sourceAddresses: ['VirtualNetwork'],
-      destinationAddresses: ['AzureLoadBalancer'],
-      destinationPorts: ['443'],
-    },
-    [obs('10.0.5.5', '168.63.129.16', 443)],
     null,
     [],
+  ],
+  [
+    'subnet-sized source is narrowed once the ports are',
+    { sourceAddresses: ['10.0.1.0/24'], destinationPorts: ['8000-8999'] },
+    [obs('10.0.1.4', '10.0.2.4', 8080), obs('10.0.1.5', '10.0.2.5', 8080)],
+    { sourceAddresses: ['10.0.1.4/31'], destinationAddresses: ['*'], destinationPorts: ['8080'] },
+    ['sources', 'ports'],
+  ],
+  [
+    'service tags are kept',
+    { sourceAddresses: ['AzureLoadBalancer'], destinationPorts: ['*'] },
+    [obs('168.63.129.16', '10.0.1.4', 80)],
+    { sourceAddresses: ['AzureLoadBalancer'], destinationPorts: ['80'] },
+    ['ports'],
+  ],
+  [
+    'VirtualNetwork is narrowed to the peers seen',
+    { sourceAddresses: ['VirtualNetwork'], protocol: '*' },
+    [obs('10.0.4.4', '10.0.3.4', 5432)],
+    { sourceAddresses: ['10.0.4.4/32'], destinationPorts: ['5432'], protocol: 'Tcp' },
+    ['sources', 'ports', 'protocol'],
+  ],
+  [
+    'outbound rules narrow destinations, not sources',
+    { direction: 'outbound', destinationAddresses: ['Internet'], destinationPorts: ['443'] },
+    [obs('10.0.1.4', '20.38.1.1', 443)],
+    { sourceAddresses: ['*'], destinationAddresses: ['20.38.1.1/32'] },
+    ['destinations'],
   ],
   [
     'port aggregation never adds ports the rule did not allow',
@@ -108,7 +121,8 @@ describe('tighten', () => {
     // Every proposal still allows everything observed.
     if (t.proposed) {
       const p = compileRule(t.proposed, ctx);
-      for (const o of observed) expect(matches(p, { ...o, srcPort: 50000, direction: 'inbound' })).toBe(true);
+      for (const o of observed)
+        expect(matches(p, { ...o, srcPort: 50000, direction: p.rule.direction })).toBe(true);
     }
   });
 

@@ -30,6 +30,8 @@ export interface TightenOptions {
   minPrefixV6: number;
   /** Above this many distinct addresses a side is not turned into an allow-list. */
   maxDistinctAddresses: number;
+  /** A remote side allowing more addresses than this (a /24) is broad enough to flag on its own. */
+  broadAddresses: number;
 }
 
 export const DEFAULT_TIGHTEN: TightenOptions = {
@@ -39,6 +41,7 @@ export const DEFAULT_TIGHTEN: TightenOptions = {
   minPrefixV4: 16,
   minPrefixV6: 48,
   maxDistinctAddresses: 4096,
+  broadAddresses: 256,
 };
 
 export type NarrowedSide = 'sources' | 'destinations' | 'ports' | 'protocol';
@@ -52,10 +55,14 @@ export interface Tightening {
 }
 
 /**
- * Proposes the narrowest rule that still allows every observed tuple: observed sources and
- * destinations as covering prefixes, observed ports as a list or ranges, a single protocol. Each
- * proposed side stays inside what the rule allowed (never widens) and service tags / ASGs are kept,
- * since they follow Azure-side changes that a fixed prefix list would not.
+ * Proposes the narrowest rule that still allows every observed tuple. A rule is flagged when its
+ * remote side (sources of an inbound rule, destinations of an outbound one) is broad — `*`,
+ * `Internet`, `VirtualNetwork`, more than a /24 — and the observed peers fit in far less, or when
+ * the observed ports are a small share of the allowed ones. The proposal then narrows the remote
+ * side to covering prefixes, the ports to a list or ranges, and `*` to the single protocol seen.
+ * The local side is left alone: the NSG's attachment already scopes it, and new VMs in the subnet
+ * should keep working. Each proposed side stays inside what the rule allowed (never widens);
+ * service tags other than `VirtualNetwork` and ASGs are kept, as they follow Azure-side changes.
  */
 export function tighten(
   rule: CompiledRule,
@@ -65,45 +72,38 @@ export function tighten(
 ): Tightening {
   const out: Tightening = { proposed: null, narrowed: [], unusedAttributes: [] };
   if (!observed.length) return out;
-  const next: NsgRule = { ...rule.rule };
-  const src = narrowSide(
-    rule.rule.sourceAddresses,
-    rule.rule.sourceAsgs,
-    rule.src,
-    observed.map((o) => o.srcIp),
+  const r = rule.rule;
+  const inbound = r.direction === 'inbound';
+  const [terms, asgs, set] = inbound
+    ? [r.sourceAddresses, r.sourceAsgs, rule.src]
+    : [r.destinationAddresses, r.destinationAsgs, rule.dst];
+  const remote = narrowSide(
+    terms,
+    asgs,
+    set,
+    observed.map((o) => (inbound ? o.srcIp : o.dstIp)),
     ctx,
     opts,
   );
-  if (src) {
-    next.sourceAddresses = src;
-    out.narrowed.push('sources');
-    out.unusedAttributes.push(
-      `sources other than ${src.join(', ')} (rule allows ${describe(rule.rule.sourceAddresses, rule.rule.sourceAsgs)})`,
-    );
-  }
-  const dst = narrowSide(
-    rule.rule.destinationAddresses,
-    rule.rule.destinationAsgs,
-    rule.dst,
-    observed.map((o) => o.dstIp),
-    ctx,
-    opts,
-  );
-  if (dst) {
-    next.destinationAddresses = dst;
-    out.narrowed.push('destinations');
-    out.unusedAttributes.push(
-      `destinations other than ${dst.join(', ')} (rule allows ${describe(rule.rule.destinationAddresses, rule.rule.destinationAsgs)})`,
-    );
-  }
   const ports = intersectRanges(
     aggregatePorts(new Set(observed.map((o) => o.dstPort)), opts.maxPortEntries),
     rule.dstPorts,
   );
-  if (
+  const portsNarrow =
     portCount(ports) <= opts.maxShare * portCount(rule.dstPorts) &&
-    portCount(ports) < portCount(rule.dstPorts)
-  ) {
+    portCount(ports) < portCount(rule.dstPorts);
+  if (!portsNarrow && !(remote && isBroad(set, opts))) return out;
+  const next: NsgRule = { ...r };
+  if (remote) {
+    const side = inbound ? 'sources' : 'destinations';
+    if (inbound) next.sourceAddresses = remote;
+    else next.destinationAddresses = remote;
+    out.narrowed.push(side);
+    out.unusedAttributes.push(
+      `${side} other than ${remote.join(', ')} (rule allows ${describe(terms, asgs)})`,
+    );
+  }
+  if (portsNarrow) {
     next.destinationPorts = formatPortRanges(ports);
     out.narrowed.push('ports');
     out.unusedAttributes.push(
@@ -111,15 +111,19 @@ export function tighten(
     );
   }
   const protocol = singleProtocol(observed);
-  if (rule.rule.protocol === '*' && protocol) {
+  if (r.protocol === '*' && protocol) {
     next.protocol = protocol;
     out.narrowed.push('protocol');
     out.unusedAttributes.push(
       `protocols other than ${protocol} (ICMP may not appear in flow logs: check before narrowing)`,
     );
   }
-  if (out.narrowed.length) out.proposed = next;
+  out.proposed = next;
   return out;
+}
+
+function isBroad(set: AddressSet, opts: TightenOptions): boolean {
+  return set.any || set.internet || addressSpaceSize(set) > opts.broadAddresses;
 }
 
 function narrowSide(
@@ -131,8 +135,11 @@ function narrowSide(
   opts: TightenOptions,
 ): string[] | null {
   if (asgs.length || current.unresolved.length) return null;
-  const tagged = terms.some((t) => /^[a-z]/i.test(t) && !['internet', 'any'].includes(t.toLowerCase()));
-  if (tagged) return null; // VirtualNetwork, AzureLoadBalancer, service tags: keep the tag
+  // Service tags (AzureLoadBalancer, Storage, …) track Azure's ranges: keep them. VirtualNetwork is ours.
+  const tagged = terms.some(
+    (t) => /^[a-z]/i.test(t) && !['internet', 'any', 'virtualnetwork'].includes(t.toLowerCase()),
+  );
+  if (tagged) return null;
   const unique = new Map(ips.map((ip) => [formatIp(ip), ip]));
   if (unique.size > opts.maxDistinctAddresses) return null;
   const prefixes = aggregatePrefixes([...unique.values()], opts);

@@ -73,6 +73,8 @@ export const KafkaSourceConfigSchema = z
       .int()
       .min(1024)
       .default(8 * 1024 * 1024),
+    /** Group session timeout: how long a dead consumer keeps its partitions (broker min 6 s). */
+    sessionTimeoutMs: z.number().int().min(1000).default(30_000),
     partitionsConsumedConcurrently: z.number().int().min(1).max(64).default(4),
   })
   .strict()

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BlobSourceConfigSchema } from './blob-source.js';
+import { EventHubsSourceConfigSchema } from './event-hubs.js';
 import { KafkaSourceConfigSchema } from './kafka.js';
 
 /**
@@ -18,5 +19,6 @@ export const SourceConfigSchema = z.discriminatedUnion('type', [
   FileSourceConfigSchema,
   BlobSourceConfigSchema,
   KafkaSourceConfigSchema,
+  EventHubsSourceConfigSchema,
 ]);
 export type SourceConfig = z.infer<typeof SourceConfigSchema>;

@@ -1,24 +1,23 @@
 import type { FlowColumns } from '../../../core/flow/batch.js';
 import type { FlowContext } from '../../../core/flow/context.js';
-import type { NativeColumn } from './native.js';
+import { keyArray, type NativeColumn } from './native.js';
 
 /**
  * Maps a slice of a {@link FlowColumns} batch onto a Native block plus the SQL that turns it into
- * `flows` rows. Context strings never become per-row JS values: contexts are deduplicated into
- * "dimensions" (every string field of a context), each row carries a UInt32 dimension id, and the
- * INSERT maps ids back with `{d_nsg:Array(String)}[dim + 1]` query parameters (a handful of values
- * per batch). Numbers travel as the typed arrays the normalizer filled (zero copy) and are converted
- * in SQL (`toUInt64(bytes_sent)`), which costs the engine far less than JS would.
- * @see https://clickhouse.com/docs/sql-reference/functions/array-functions#arrayElement
+ * `flows` rows. Context strings never become per-row JS values: each context field travels as a
+ * `LowCardinality(String)` column (the distinct values once, a one- or two-byte key per row), which
+ * is also how `flows` stores them. Numbers travel as the typed arrays the normalizer filled (zero
+ * copy) and are converted in SQL (`toUInt64(bytes_sent)`), which costs the engine little.
+ * @see https://clickhouse.com/docs/sql-reference/data-types/lowcardinality
  */
 export interface FlowBlock {
   rows: number;
   columns: NativeColumn[];
   /** Query parameters referenced by {@link FLOW_SELECT}. */
-  params: Record<string, unknown>;
+  params: { source: string };
 }
 
-/** Context fields stored as strings, in `flows` column order, with the FlowContext key they come from. */
+/** Context fields stored as strings: `flows` column and the FlowContext key it comes from. */
 const DIMENSIONS: readonly [column: string, key: keyof Omit<FlowContext, 'recordTimeMs'>][] = [
   ['format', 'format'],
   ['subscription_id', 'subscriptionId'],
@@ -62,7 +61,7 @@ export const FLOW_INSERT_COLUMNS = [
 export const FLOW_SELECT = [
   `fromUnixTimestamp64Milli(toInt64(time_ms), 'UTC')`,
   `fromUnixTimestamp64Milli(toInt64(record_time_ms), 'UTC')`,
-  ...DIMENSIONS.map(([c]) => `{d_${c}:Array(String)}[dim + 1]`),
+  ...DIMENSIONS.map(([c]) => c),
   'src_ip',
   'dst_ip',
   'src_port',
@@ -71,7 +70,7 @@ export const FLOW_SELECT = [
   'direction',
   'action',
   'state',
-  '{enc:Array(String)}[encryption + 1]',
+  'encryption',
   'toUInt64(packets_sent)',
   'toUInt64(bytes_sent)',
   'toUInt64(packets_received)',
@@ -85,13 +84,10 @@ export const FLOW_SELECT = [
 
 /** Builds the block for rows `[from, to)` of `cols`; `source` is stored on every row. */
 export function flowBlock(cols: FlowColumns, from: number, to: number, source: string): FlowBlock {
-  const n = to - from;
-  const { dim, recordTime, params } = dimensions(cols, from, to);
   const s = <T extends { subarray(a: number, b: number): T }>(a: T, w = 1): T => a.subarray(from * w, to * w);
   const columns: NativeColumn[] = [
-    { name: 'dim', type: 'UInt32', data: dim },
+    ...contextColumns(cols, from, to),
     { name: 'time_ms', type: 'Float64', data: s(cols.timeMs) },
-    { name: 'record_time_ms', type: 'Float64', data: recordTime },
     { name: 'src_ip', type: 'IPv6', data: s(cols.srcIp, 16) },
     { name: 'dst_ip', type: 'IPv6', data: s(cols.dstIp, 16) },
     { name: 'src_port', type: 'UInt16', data: s(cols.srcPort) },
@@ -100,7 +96,7 @@ export function flowBlock(cols: FlowColumns, from: number, to: number, source: s
     { name: 'direction', type: 'UInt8', data: s(cols.direction) },
     { name: 'action', type: 'UInt8', data: s(cols.action) },
     { name: 'state', type: 'UInt8', data: s(cols.state) },
-    { name: 'encryption', type: 'UInt8', data: s(cols.encryption) },
+    { name: 'encryption', type: 'LowCardinality(String)', dict: cols.encryptions, keys: s(cols.encryption) },
     { name: 'packets_sent', type: 'Float64', data: s(cols.packetsSent) },
     { name: 'bytes_sent', type: 'Float64', data: s(cols.bytesSent) },
     { name: 'packets_received', type: 'Float64', data: s(cols.packetsReceived) },
@@ -110,46 +106,49 @@ export function flowBlock(cols: FlowColumns, from: number, to: number, source: s
     { name: 'record_offset', type: 'Float64', data: s(cols.recordOffset) },
     { name: 'tuple_index', type: 'UInt32', data: s(cols.tupleIndex) },
   ];
-  return { rows: n, columns, params: { ...params, enc: cols.encryptions, source } };
+  return { rows: to - from, columns, params: { source } };
 }
 
 /**
- * Deduplicates the contexts used by rows `[from, to)` into dimension ids and fills the per-row
- * dimension id and record time (two tight loops over typed arrays; no per-row allocation).
+ * One `LowCardinality(String)` column per context field plus the per-row record time, for the
+ * contexts rows `[from, to)` use: per field a dictionary of distinct values and a key per context,
+ * then one tight loop per column over the rows (no per-row allocation).
  */
-function dimensions(cols: FlowColumns, from: number, to: number) {
-  const ids = new Map<string, number>();
-  const ctxDim = new Int32Array(cols.contexts.length).fill(-1);
-  const values: string[][] = DIMENSIONS.map(() => []);
-  const dim = new Uint32Array(to - from);
-  const recordTime = new Float64Array(to - from);
-  for (let i = from; i < to; i++) {
-    const c = cols.ctx[i]!;
-    let d = ctxDim[c]!;
-    if (d < 0) {
-      d = dimensionId(cols.contexts[c]!, ids, values);
-      ctxDim[c] = d;
+function contextColumns(cols: FlowColumns, from: number, to: number): NativeColumn[] {
+  const n = to - from;
+  const used = usedContexts(cols, from, to);
+  const out: NativeColumn[] = DIMENSIONS.map(([column, key]) => {
+    const ids = new Map<string, number>();
+    const ctxKey = new Uint32Array(cols.contexts.length);
+    for (const c of used) {
+      const value = cols.contexts[c]![key];
+      let id = ids.get(value);
+      if (id === undefined) {
+        id = ids.size;
+        ids.set(value, id);
+      }
+      ctxKey[c] = id;
     }
-    dim[i - from] = d;
-    recordTime[i - from] = cols.contexts[c]!.recordTimeMs;
-  }
-  const params: Record<string, string[]> = {};
-  DIMENSIONS.forEach(([column], k) => {
-    params[`d_${column}`] = values[k]!;
+    const keys = keyArray(ids.size, n);
+    for (let i = 0; i < n; i++) keys[i] = ctxKey[cols.ctx[from + i]!]!;
+    return { name: column, type: 'LowCardinality(String)', dict: [...ids.keys()], keys };
   });
-  return { dim, recordTime, params };
+  const recordTime = new Float64Array(n);
+  const ctxTime = Float64Array.from(cols.contexts, (c) => c.recordTimeMs);
+  for (let i = 0; i < n; i++) recordTime[i] = ctxTime[cols.ctx[from + i]!]!;
+  out.push({ name: 'record_time_ms', type: 'Float64', data: recordTime });
+  return out;
 }
 
-function dimensionId(ctx: FlowContext, ids: Map<string, number>, values: string[][]): number {
-  const fields = DIMENSIONS.map(([, key]) => ctx[key]);
-  const key = fields.join('\u0000');
-  let id = ids.get(key);
-  if (id === undefined) {
-    id = ids.size;
-    ids.set(key, id);
-    fields.forEach((v, k) => {
-      values[k]!.push(v);
-    });
+function usedContexts(cols: FlowColumns, from: number, to: number): number[] {
+  const seen = new Uint8Array(cols.contexts.length);
+  const used: number[] = [];
+  for (let i = from; i < to; i++) {
+    const c = cols.ctx[i]!;
+    if (seen[c] === 0) {
+      seen[c] = 1;
+      used.push(c);
+    }
   }
-  return id;
+  return used;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeNativeBlock, nativeStructure, varUInt } from './native.js';
+import { encodeNativeBlock, keyArray, nativeStructure, varUInt } from './native.js';
 
 describe('Native block encoding', () => {
   it.each([
@@ -45,6 +45,34 @@ describe('Native block encoding', () => {
     expect(() => encodeNativeBlock([{ name: 'x', type: 'IPv6', data: new Uint8Array(17) }], 1)).toThrow(
       /expected 16/,
     );
+  });
+
+  it('encodes LowCardinality(String) as version, flags, dictionary, row count and keys', () => {
+    const keys = new Uint8Array([1, 0, 1]);
+    const block = Buffer.concat(
+      encodeNativeBlock([{ name: 's', type: 'LowCardinality(String)', dict: ['ab', ''], keys }], 3),
+    );
+    const u64 = (v: number) => {
+      const b = Buffer.alloc(8);
+      b.writeBigUInt64LE(BigInt(v));
+      return b;
+    };
+    const expected = Buffer.concat([
+      Buffer.from([1, 3, 1, 0x73, 22, ...Buffer.from('LowCardinality(String)')]),
+      u64(1), // shared dictionaries with additional keys
+      u64(512), // UInt8 keys | HasAdditionalKeysBit
+      u64(2),
+      Buffer.from([2, 0x61, 0x62, 0]),
+      u64(3),
+      Buffer.from([1, 0, 1]),
+    ]);
+    expect(block.equals(expected)).toBe(true);
+  });
+
+  it('picks the narrowest key width', () => {
+    expect(keyArray(256, 1)).toBeInstanceOf(Uint8Array);
+    expect(keyArray(257, 1)).toBeInstanceOf(Uint16Array);
+    expect(keyArray(70_000, 1)).toBeInstanceOf(Uint32Array);
   });
 
   it('renders the structure for file()/input()', () => {

@@ -7,7 +7,6 @@ import { type CommitSnapshot, PartitionTracker, SnapshotCommitter } from './trac
 export interface PartitionDeps {
   /** `topic/partition`: the position key. */
   key: string;
-  source: string;
   limits: RangeLimits;
   lingerMs: number;
   budget: InFlightBudget;
@@ -102,7 +101,6 @@ export class PartitionWork {
     return {
       body: encodeFrame(this.deps.key, r.messages),
       position: { kind: 'kafka', key: this.deps.key, start: r.start, end: r.end },
-      meta: { source: this.deps.source },
       ack: async () => {
         if (acked) return;
         acked = true;

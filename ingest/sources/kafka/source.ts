@@ -30,6 +30,8 @@ export interface KafkaSourceStats {
   bytes: number;
   rangesHandedOut: number;
   rebalances: number;
+  /** Partitions assigned to this consumer in the current generation. */
+  assigned: number;
   /** Partitions taken over with recorded ranges to re-form (restart or rebalance after a crash). */
   replays: number;
 }
@@ -63,6 +65,7 @@ class KafkaSource implements Source {
     bytes: 0,
     rangesHandedOut: 0,
     rebalances: 0,
+    assigned: 0,
     replays: 0,
   };
   private started = false;
@@ -99,6 +102,8 @@ class KafkaSource implements Source {
     await this.admin.connect();
     const consumer = this.kafka.consumer({
       groupId: this.cfg.groupId,
+      sessionTimeout: this.cfg.sessionTimeoutMs,
+      heartbeatInterval: Math.max(500, Math.floor(this.cfg.sessionTimeoutMs / 10)),
       // Never give up rejoining while running (broker restarts, coordinator moves).
       retry: {
         retries: 8,
@@ -108,7 +113,10 @@ class KafkaSource implements Source {
       },
     });
     this.consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, () => this.newGeneration());
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      this.counters.assigned = Object.values(e.payload.memberAssignment).reduce((n, ps) => n + ps.length, 0);
+      this.newGeneration();
+    });
     consumer.on(consumer.events.CRASH, (e) =>
       this.deps.logger?.warn(
         { err: e.payload.error.message, restart: e.payload.restart },
@@ -191,7 +199,6 @@ class KafkaSource implements Source {
     return new PartitionWork(
       {
         key,
-        source: this.name,
         limits: { maxMessages: this.cfg.range.maxMessages, maxBytes: this.cfg.range.maxBytes },
         lingerMs: this.cfg.range.lingerMs,
         budget: this.budget,

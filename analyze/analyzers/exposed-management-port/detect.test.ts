@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { emptyContext } from '../../test-context.js';
+import { ExposedManagementPortConfigSchema } from './config.js';
+import { detectExposure, exposureSeverity, sourceNetworks } from './detect.js';
+import type { ExposureRow } from './query.js';
+
+const config = ExposedManagementPortConfigSchema.parse({});
+const row = (over: Partial<ExposureRow> = {}): ExposureRow => ({
+  ip: '10.0.1.4',
+  port: 3389,
+  protocol: 6,
+  topNsg: 'nsg-web',
+  topRule: 'UserRule_AllowRdp',
+  flows: 3,
+  sources: 2,
+  sourceIps: ['198.51.100.1', '203.0.113.9'],
+  established: 0,
+  bytes: 0,
+  packets: 0,
+  firstSeen: '2026-01-01T10:00:00.000Z',
+  lastSeen: '2026-01-01T10:05:00.000Z',
+  samples: [],
+  ...over,
+});
+
+describe('exposed-management-port severity', () => {
+  it.each([
+    ['attempts only', {}, 'medium'],
+    ['established session', { established: 1 }, 'high'],
+    [
+      'many sources',
+      { sources: 10, sourceIps: Array.from({ length: 10 }, (_, i) => `198.51.${i}.1`) },
+      'high',
+    ],
+    ['one /24 only, no session', { sourceIps: ['203.0.113.10', '203.0.113.11'] }, 'info'],
+    ['one /24 only, established', { sourceIps: ['203.0.113.10', '203.0.113.11'], established: 2 }, 'low'],
+  ] as [string, Partial<ExposureRow>, string][])('%s → %s', (_name, over, expected) => {
+    expect(exposureSeverity(row(over), config, 0)).toBe(expected);
+  });
+
+  it('threat-intel sources raise one step, even from one /24', () => {
+    expect(exposureSeverity(row({ established: 1 }), config, 1)).toBe('critical');
+    expect(exposureSeverity(row({ sourceIps: ['203.0.113.10'], sources: 1 }), config, 1)).toBe('high');
+  });
+
+  it('counts /24 networks (IPv4) and /48 (IPv6)', () => {
+    expect(sourceNetworks(['1.2.3.4', '1.2.3.5', '1.2.4.1', '2001:db8:1::1', '2001:db8:1::2'])).toBe(3);
+  });
+});
+
+describe('detectExposure', () => {
+  it('drops trusted sources and skips rows with only trusted sources', () => {
+    const trusted = ExposedManagementPortConfigSchema.parse({ trustedSources: ['203.0.113.0/24'] });
+    const findings = detectExposure(
+      [row(), row({ ip: '10.0.1.9', sourceIps: ['203.0.113.4'], sources: 1 })],
+      trusted,
+      emptyContext(),
+    );
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.evidence.sources).toEqual(['198.51.100.1']);
+    expect(findings[0]!.evidence.distinctPeers).toBe(1);
+  });
+
+  it('has a stable fingerprint over host, port and protocol only', () => {
+    const [a] = detectExposure([row()], config, emptyContext());
+    const [b] = detectExposure(
+      [row({ topRule: 'other', flows: 99, lastSeen: '2026-01-02T00:00:00.000Z' })],
+      config,
+      emptyContext(),
+    );
+    const [c] = detectExposure([row({ port: 22 })], config, emptyContext());
+    expect(a!.id).toBe(b!.id);
+    expect(a!.id).not.toBe(c!.id);
+    expect(a!.subject).toEqual({
+      ip: '10.0.1.4',
+      port: 3389,
+      protocol: 6,
+      nsg: 'nsg-web',
+      rule: 'UserRule_AllowRdp',
+    });
+    expect(a!.title).toContain('RDP (3389/TCP)');
+  });
+});

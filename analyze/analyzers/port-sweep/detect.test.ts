@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { emptyContext } from '../../test-context.js';
+import { detectPortSweep } from './detect.js';
+import type { SweepBucketRow } from './query.js';
+
+const bucket = (over: Partial<SweepBucketRow> = {}): SweepBucketRow => ({
+  ip: '10.0.2.9',
+  port: 445,
+  protocol: 6,
+  bucket: '2026-01-01T10:00:00Z',
+  hosts: 30,
+  flows: 30,
+  allowed: 10,
+  answered: 0,
+  publicSource: 0,
+  targetIps: ['10.0.1.1'],
+  firstSeen: '2026-01-01T10:01:00.000Z',
+  lastSeen: '2026-01-01T10:40:00.000Z',
+  samples: [],
+  ...over,
+});
+
+describe('port-sweep', () => {
+  it('one finding per source and port; internal sources are high', () => {
+    const findings = detectPortSweep(
+      [bucket(), bucket({ port: 22 }), bucket({ bucket: '2026-01-01T11:00:00Z', hosts: 40 })],
+      emptyContext(),
+    );
+    expect(findings).toHaveLength(2);
+    const smb = findings.find((f) => f.subject.port === 445)!;
+    expect(smb).toMatchObject({
+      severity: 'high',
+      subject: { remoteIp: '10.0.2.9', port: 445, protocol: 6 },
+    });
+    expect(smb.evidence).toMatchObject({ distinctPeers: 40, buckets: 2, flows: 60 });
+  });
+
+  it('a public source whose probes were all unanswered is low', () => {
+    const [f] = detectPortSweep([bucket({ ip: '198.51.100.3', publicSource: 1 })], emptyContext());
+    expect(f!.severity).toBe('low');
+  });
+});

@@ -1,0 +1,60 @@
+import type { Db } from '../core/clickhouse/client.js';
+import type { Config } from '../core/config/schema.js';
+import { ConfigError } from '../core/errors.js';
+import type { Logger } from '../core/logging.js';
+import { type AlertStats, createAlerter } from './alerts/dispatcher.js';
+import { createChannels } from './alerts/factory.js';
+import type { AnalysisWindow } from './analyzer.js';
+import { type AnalysisResult, analyzerConfigProblems, analyzeWindow } from './runner.js';
+import { isoTime } from './sql.js';
+import { loadThreatIntel } from './threat-intel.js';
+
+/**
+ * Default batch window: `initialLookbackHours` back from the newest flow (data time, so replayed
+ * old logs are analyzed where they are). Null when `flows` is empty.
+ */
+export async function defaultWindow(
+  db: Db,
+  lookbackHours: number,
+  to?: Date,
+): Promise<AnalysisWindow | null> {
+  const rs = await db.client.query({
+    query: 'SELECT count() AS n, max(time) AS hi FROM flows',
+    format: 'JSONEachRow',
+  });
+  const [r] = await rs.json<{ n: number; hi: string }>();
+  const end = to ?? (r && Number(r.n) > 0 ? new Date(Date.parse(isoTime(r.hi)) + 1) : null);
+  if (!end) return null;
+  return { from: new Date(end.getTime() - lookbackHours * 3_600_000), to: end };
+}
+
+/** `flowlens analyze`: validate analyzer config, load threat intel, analyze one window, optionally alert. */
+export async function runBatchAnalysis(
+  deps: { config: Config; db: Db; logger: Logger },
+  opts: { from?: Date; to?: Date; notify?: boolean; now?: Date },
+): Promise<{ window: AnalysisWindow | null; result: AnalysisResult; alerts?: AlertStats }> {
+  const problems = analyzerConfigProblems(deps.config.analyze);
+  if (problems.length) throw new ConfigError(problems);
+  const a = deps.config.analyze;
+  const fallback = await defaultWindow(deps.db, a.initialLookbackHours, opts.to);
+  const window = fallback && { from: opts.from ?? fallback.from, to: opts.to ?? fallback.to };
+  if (!window) return { window, result: { findings: [], notify: [], errors: [] } };
+  const threatIntel = await loadThreatIntel(a.threatIntel, deps.logger);
+  const context = { threatIntel, now: opts.now ?? new Date(), extra: {} };
+  const result = await analyzeWindow(
+    { client: deps.db.client, config: a, context, logger: deps.logger },
+    window,
+  );
+  if (!opts.notify) return { window, result };
+  const alerter = createAlerter({
+    client: deps.db.client,
+    config: deps.config.alerts,
+    channels: createChannels(deps.config.alerts),
+    logger: deps.logger,
+  });
+  try {
+    return { window, result, alerts: await alerter.notify(result.notify) };
+  } finally {
+    await alerter.close();
+  }
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import type { Db } from '../../core/clickhouse/client.js';
+import type { RulesConfig } from '../../core/config/sections/rules.js';
+import type { Finding } from '../../core/finding.js';
+import { type AnalyzerContext, defineAnalyzer, type RegisteredAnalyzer } from '../analyzer.js';
+import { buildRuleReport } from './analysis/build.js';
+import { reportOptionsFromConfig } from './analysis/from-config.js';
+import type { RuleCategory, RuleReport } from './analysis/types.js';
+import { ruleFindings } from './findings.js';
+
+/** Key of the rule report in `AnalyzerContext.extra`. */
+export const RULE_REPORT_EXTRA = 'ruleReport';
+
+/**
+ * Builds the rule report the rule analyzers read from `context.extra.ruleReport`. Rule analysis
+ * needs weeks of flows, the NSG inventory and several queries, so it runs on its own window
+ * (`rules.windowDays` ending at `to`) rather than the runner's short incremental windows; the
+ * caller decides how often (e.g. hourly) and passes the result on.
+ */
+export async function ruleReportExtra(db: Db, to: Date, cfg: RulesConfig): Promise<Record<string, unknown>> {
+  const window = {
+    from: new Date(to.getTime() - cfg.windowDays * 86_400_000).toISOString(),
+    to: to.toISOString(),
+  };
+  return { [RULE_REPORT_EXTRA]: await buildRuleReport(db, window, await reportOptionsFromConfig(cfg)) };
+}
+
+function reportFrom(context: AnalyzerContext): RuleReport | null {
+  const value = context.extra[RULE_REPORT_EXTRA] as RuleReport | undefined;
+  return value && Array.isArray(value.recommendations) ? value : null;
+}
+
+/** Rule findings of some categories from the report in the context; none without a report. */
+export function ruleCategoryFindings(
+  context: AnalyzerContext,
+  categories: readonly RuleCategory[],
+): Finding[] {
+  const report = reportFrom(context);
+  if (!report) return [];
+  return ruleFindings(report).filter((f) => categories.includes(f.category as RuleCategory));
+}
+
+/**
+ * An analyzer that needs no query of its own: it turns the precomputed rule report into Findings.
+ * @see ../analyzer.ts for the contract.
+ */
+export function ruleAnalyzer(
+  id: string,
+  title: string,
+  categories: readonly RuleCategory[],
+): RegisteredAnalyzer {
+  return defineAnalyzer({
+    id,
+    title,
+    category: id,
+    config: z.object({}).strict(),
+    query: () => null,
+    detect: (_rows, _config, _window, context) => ruleCategoryFindings(context, categories),
+  });
+}

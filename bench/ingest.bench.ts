@@ -1,0 +1,217 @@
+/**
+ * `npm run bench -- ingest [--mb 50] [--runs 3] [--seed 1] [--big-mb 1024] [--chunk-mb 16]`
+ *
+ * One blob, one process, variants interleaved run by run, median of `runs` after a warm-up:
+ * - `JSON.parse` of the whole blob (the physical reference, no rows);
+ * - SQL explode: chDB reads the blob itself (`file()` + ARRAY JOIN + splitByChar) into `flows`;
+ * - flowlens: file source → normalizer → Native sink → committed rows in `flows` + rollups.
+ * Both database variants write the same table with the same rollup views. Peak RSS is measured in a
+ * child process that runs only the flowlens ingest (once for the blob, once for a ~1 GB directory).
+ */
+import { spawnSync } from 'node:child_process';
+import { linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDb } from '../core/clickhouse/client.js';
+import { migrate } from '../core/clickhouse/migrate.js';
+import { DEFAULT_SCHEMA_OPTIONS } from '../core/clickhouse/migrations/types.js';
+import { generateNsgV2Blob } from './gen-blob.js';
+import { type ChildResult, ingestFiles, runChild } from './ingest-child.js';
+import { SQL_EXPLODE } from './sql-explode.js';
+import { mdTable, median, parseFlags } from './util.js';
+
+const NO_TTL = { ...DEFAULT_SCHEMA_OPTIONS, rawTtlDays: 0, minuteTtlDays: 0, hourTtlDays: 0 };
+
+export async function run(args: string[]): Promise<void> {
+  const flags = parseFlags(args, { mb: 50, runs: 3, seed: 1, 'big-mb': 1024, 'chunk-mb': 16, child: '' });
+  if (flags.child) return runChild(flags.child, Number(flags['chunk-mb']));
+  const work = mkdtempSync(join(tmpdir(), 'flowlens-bench-'));
+  try {
+    const blobPath = join(work, 'PT1H.json');
+    writeFileSync(
+      blobPath,
+      generateNsgV2Blob({ targetBytes: Number(flags.mb) * 1e6, seed: Number(flags.seed) }),
+    );
+    const blob = readFileSync(blobPath);
+    const timings = await interleaved(work, blobPath, blob, Number(flags.runs), Number(flags['chunk-mb']));
+    const rss = spawnChild(blobPath, work, Number(flags['chunk-mb']));
+    const big =
+      Number(flags['big-mb']) > 0
+        ? bigDirectory(work, Number(flags['big-mb']), Number(flags['chunk-mb']))
+        : undefined;
+    report(blob.length, timings, rss, big);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+interface Timings {
+  parse: number[];
+  sql: number[];
+  flowlens: number[];
+  /** Process CPU ms (user + system, chDB's threads included) of the same runs: robust on a busy box. */
+  cpu: { parse: number[]; sql: number[]; flowlens: number[] };
+  tuples: number;
+}
+
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/** Times `fn` (wall and CPU) into `t[name]` unless this is the warm-up. */
+async function timed(t: Timings, name: 'parse' | 'sql' | 'flowlens', keep: boolean, fn: () => unknown) {
+  const c0 = cpuMs();
+  const t0 = performance.now();
+  await fn();
+  if (!keep) return;
+  t[name].push(performance.now() - t0);
+  t.cpu[name].push(cpuMs() - c0);
+}
+
+async function interleaved(work: string, blobPath: string, blob: Buffer, runs: number, chunkMb: number) {
+  const db = openDb({ kind: 'embedded', path: join(work, 'db') });
+  await migrate(db.client, NO_TTL);
+  const t: Timings = {
+    parse: [],
+    sql: [],
+    flowlens: [],
+    cpu: { parse: [], sql: [], flowlens: [] },
+    tuples: 0,
+  };
+  const truncate = async () => {
+    for (const table of ['flows', 'flows_1m', 'flows_1h'])
+      await db.client.command({ query: `TRUNCATE TABLE ${table}` });
+  };
+  const count = async () => {
+    const rs = await db.client.query({ query: 'SELECT count() AS n FROM flows', format: 'JSONEachRow' });
+    return Number((await rs.json<{ n: number }>())[0]?.n);
+  };
+  for (let r = 0; r <= runs; r++) {
+    const keep = r > 0; // run 0 is the warm-up
+    await timed(t, 'parse', keep, () => JSON.parse(blob.toString('utf8')));
+
+    await truncate();
+    await timed(t, 'sql', keep, () =>
+      db.client.command({
+        query: SQL_EXPLODE,
+        query_params: { path: blobPath },
+        clickhouse_settings: { insert_deduplicate: 0 },
+      }),
+    );
+    const sqlRows = await count();
+
+    await truncate();
+    // A fresh path per run: positions (and so dedup tokens) differ, as for a new blob.
+    const copy = join(work, `run-${r}`, 'PT1H.json');
+    mkdirSync(join(work, `run-${r}`));
+    linkSync(blobPath, copy);
+    let result = { rows: 0 };
+    await timed(t, 'flowlens', keep, async () => {
+      result = await ingestFiles(db, [copy], chunkMb);
+    });
+    const rows = await count();
+    if (rows !== sqlRows || result.rows !== rows) {
+      throw new Error(`row counts differ: sql ${sqlRows}, flowlens ${rows} (pipeline said ${result.rows})`);
+    }
+    t.tuples = rows;
+  }
+  await db.close();
+  return t;
+}
+
+function spawnChild(path: string, work: string, chunkMb: number): ChildResult {
+  const db = join(work, `child-db-${Math.random().toString(36).slice(2)}`);
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(import.meta.dirname, 'run.ts'),
+      'ingest',
+      '--child',
+      JSON.stringify({ db, path }),
+      '--chunk-mb',
+      String(chunkMb),
+    ],
+    { encoding: 'utf8', maxBuffer: 1 << 20 },
+  );
+  rmSync(db, { recursive: true, force: true });
+  if (r.status !== 0) throw new Error(`child failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as ChildResult;
+}
+
+function bigDirectory(work: string, mb: number, chunkMb: number) {
+  const dir = join(work, 'big');
+  mkdirSync(dir);
+  let bytes = 0;
+  for (let i = 0; bytes < mb * 1e6; i++) {
+    const blob = generateNsgV2Blob({ targetBytes: 50e6, seed: 100 + i });
+    const sub = join(dir, `nsg-${i}`);
+    mkdirSync(sub);
+    writeFileSync(join(sub, 'PT1H.json'), blob);
+    bytes += blob.length;
+  }
+  const result = spawnChild(dir, work, chunkMb);
+  rmSync(dir, { recursive: true, force: true });
+  return { bytes, result };
+}
+
+function report(
+  blobBytes: number,
+  t: Timings,
+  rss: ChildResult,
+  big?: { bytes: number; result: ChildResult },
+) {
+  const mbs = (ms: number) => blobBytes / 1e6 / (ms / 1000);
+  const [p, s, f] = [median(t.parse), median(t.sql), median(t.flowlens)];
+  const [cp, cs, cf] = [median(t.cpu.parse), median(t.cpu.sql), median(t.cpu.flowlens)];
+  const line = (name: string, runs: number[], ms: number, cpu: number, withRows: boolean) => [
+    name,
+    fmtRuns(runs),
+    Math.round(cpu).toString(),
+    mbs(ms).toFixed(1),
+    withRows ? Math.round(t.tuples / (ms / 1000)).toString() : '—',
+    (p / ms).toFixed(2),
+  ];
+  const rows: string[][] = [
+    line('JSON.parse (whole blob, no rows)', t.parse, p, cp, false),
+    line('SQL explode in chDB (file() + ARRAY JOIN)', t.sql, s, cs, true),
+    line('flowlens file → rows (+ rollups)', t.flowlens, f, cf, true),
+  ];
+  const out = [
+    `### ingest benchmark: ${(blobBytes / 1e6).toFixed(1)} MB NSG v2 blob, ${t.tuples} tuples, median of ${t.parse.length}`,
+    '',
+    mdTable(['variant', 'wall ms (runs)', 'CPU ms', 'MB/s', 'rows/s', '× JSON.parse'], rows),
+    '',
+    mdTable(
+      ['ratio', 'measured', 'target'],
+      [
+        ['flowlens vs SQL explode (wall throughput)', `${(s / f).toFixed(2)}×`, '≥ 1.0× (goal 1.2×)'],
+        ['flowlens vs SQL explode (CPU per blob)', `${(cs / cf).toFixed(2)}×`, 'load-insensitive view'],
+        ['flowlens vs JSON.parse (wall throughput)', `${((p / f) * 100).toFixed(1)} %`, '≥ 35 %'],
+        ['flowlens vs JSON.parse (CPU)', `${((cp / cf) * 100).toFixed(1)} %`, 'load-insensitive view'],
+        [
+          'peak RSS above idle / blob size (one blob)',
+          `${(rss.peakAboveIdle / blobBytes).toFixed(2)}× (${mb(rss.peakAboveIdle)} over ${mb(rss.idleRss)} idle)`,
+          '≤ 8×',
+        ],
+        ...(big
+          ? [
+              [
+                `peak RSS above idle, ${(big.bytes / 1e9).toFixed(2)} GB directory`,
+                `${mb(big.result.peakAboveIdle)} (${big.result.rows} rows in ${(big.result.ms / 1000).toFixed(1)} s)`,
+                'bounded (≈ one blob)',
+              ],
+            ]
+          : []),
+      ],
+    ),
+    '',
+  ];
+  process.stdout.write(out.join('\n'));
+}
+
+const mb = (bytes: number) => `${Math.round(bytes / 1e6)} MB`;
+const fmtRuns = (runs: number[]) =>
+  `${Math.round(median(runs))} (${runs.map((r) => Math.round(r)).join(', ')})`;

@@ -1,0 +1,26 @@
+/** Small helpers shared by benchmarks. */
+export function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+export function mdTable(head: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** `--name value` flags with defaults; the default's type decides the parsed type. */
+export function parseFlags<T extends Record<string, number | string>>(args: string[], defaults: T): T {
+  const out: Record<string, number | string> = { ...defaults };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (!a.startsWith('--')) throw new Error(`unexpected argument ${a}`);
+    const name = a.slice(2);
+    if (!(name in defaults)) throw new Error(`unknown flag ${a}; known: ${Object.keys(defaults).join(', ')}`);
+    const value = args[++i];
+    if (value === undefined) throw new Error(`flag ${a} needs a value`);
+    out[name] = typeof defaults[name] === 'number' ? Number(value) : value;
+  }
+  return out as T;
+}

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildRuleReport } from '../../analyze/rules/analysis/build.js';
+import { defaultReportOptions } from '../../analyze/rules/analysis/options.js';
+import type { RuleReport } from '../../analyze/rules/analysis/types.js';
+import { createAddressContext } from '../../analyze/rules/model/context.js';
+import { openTestDb } from '../harness/chdb.js';
+import { loadRuleScenario } from '../scenario/load-rules.js';
+import { EXPECTED, WINDOW } from '../scenario/rules-scenario.js';
+
+type TestDb = Awaited<ReturnType<typeof openTestDb>>;
+let db: TestDb;
+let report: RuleReport;
+const opts = defaultReportOptions({
+  ctx: createAddressContext({ virtualNetwork: ['10.0.0.0/16'] }),
+  now: () => new Date('2026-11-01T00:00:00Z'),
+});
+
+beforeAll(async () => {
+  db = await openTestDb();
+  await loadRuleScenario(db);
+  report = await buildRuleReport(db, WINDOW, opts);
+});
+afterAll(async () => db?.close());
+
+const rec = (nsg: string, rule: string) =>
+  report.recommendations.find((r) => r.nsg === nsg && r.rule === rule);
+
+describe('rule report on the scenario estate', () => {
+  it.each(Object.entries(EXPECTED))('%s', (key, want) => {
+    const [nsg, rule] = key.split('/') as [string, string];
+    const got = rec(nsg, rule);
+    const insufficient = report.insufficientData.some((i) => i.nsg === nsg && i.rule === rule);
+    if (want === 'none') expect(got).toBeUndefined();
+    else if (want === 'insufficient') {
+      expect(got).toBeUndefined();
+      expect(insufficient).toBe(true);
+    } else {
+      expect(got?.action).toBe(want.action);
+      expect(got?.categories).toContain(want.category);
+    }
+  });
+
+  it('narrows the over-wide port range to the port and the two sources that used it', () => {
+    const r = rec('web-nsg', 'allow-app-range')!;
+    expect(r.proposed).toMatchObject({
+      sourceAddresses: ['198.51.100.7/32', '203.0.113.5/32'],
+      destinationPorts: ['8443'],
+    });
+    expect(r.unusedAttributes).toContain('destination ports 8000-8442, 8444-8999');
+    expect(r.evidence).toMatchObject({ distinctSources: 2, observedPorts: [8443], hits: 60 });
+    expect(r.commands.az).toContain('--destination-port-ranges 8443');
+  });
+
+  it('flags RDP from the internet with Bastion/JIT/VPN advice and a narrowed source list', () => {
+    const r = rec('web-nsg', 'allow-rdp')!;
+    expect(r.severity).toBe('high');
+    expect(r.reason).toMatch(/Bastion/);
+    expect(r.categories).toContain('overly-permissive-rule');
+    expect(r.proposed?.sourceAddresses).toEqual(['198.51.100.20/32', '203.0.113.40/32']);
+  });
+
+  it('joins VNet flow logs by aclID', () => {
+    const r = rec('db-nsg', 'allow-sql-from-app')!;
+    expect(r.evidence.formats).toEqual(['vnet']);
+    expect(r.proposed).toMatchObject({ sourceAddresses: ['10.0.1.4/32'], destinationPorts: ['1433'] });
+  });
+
+  it('every proposal replays with zero newly denied flows on its own window', () => {
+    const changes = report.recommendations.filter((r) => r.action !== 'review');
+    expect(changes.length).toBeGreaterThanOrEqual(5);
+    for (const r of changes) {
+      expect(r.whatIf?.newlyDeniedCount, `${r.nsg}/${r.rule}`).toBe(0);
+      expect(r.whatIf?.newlyDenied).toEqual([]);
+    }
+    const narrowed = report.recommendations.filter((r) => r.action === 'narrow');
+    for (const r of narrowed) expect(r.whatIf!.replayedFlows).toBe(r.evidence.hits);
+  });
+
+  it('backtests proposals learned on the first 70% of the window', () => {
+    const app = rec('web-nsg', 'allow-app-range')!.whatIf!.backtest!;
+    expect(app).toMatchObject({ newlyDenied: 0, confidence: 1, level: 'high' });
+    expect(app.testFlows).toBeGreaterThan(0);
+  });
+
+  it('lists a deny rule hit by internal sources with internal sample flows', () => {
+    const r = rec('web-nsg', 'deny-smb')!;
+    expect(r.evidence.sampleFlows.length).toBeGreaterThan(0);
+    expect(r.evidence.sampleFlows.every((f) => f.srcIp === '10.0.2.10' && f.action === 'deny')).toBe(true);
+  });
+
+  it('reports coverage per NSG', () => {
+    const cov = Object.fromEntries(report.coverage.map((c) => [c.nsg, c.covered]));
+    expect(cov).toEqual({ 'web-nsg': true, 'db-nsg': true, 'jump-nsg': false });
+  });
+});
