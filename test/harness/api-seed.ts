@@ -87,7 +87,8 @@ export async function generateFlows(
     FROM (
       SELECT number, cityHash64(number) AS h, h % 10 AS kind,
         toDateTime64({from:DateTime64(3)}, 3, 'UTC') + toIntervalMillisecond(toUInt64(number * {step:Float64})) AS t,
-        ['nsg-web', 'nsg-app', 'nsg-db', 'nsg-mgmt'][1 + bitShiftRight(h, 8) % 4] AS nsg,
+        -- one NSG per subnet (10.0.0–3.0/24), as subnets usually carry their own NSG
+        ['nsg-web', 'nsg-db', 'nsg-app', 'nsg-mgmt'][1 + if(kind < 8, bitShiftRight(h, 28) % 4, 2)] AS nsg,
         multiIf(kind < 4, 'inbound', kind < 6, 'inbound', kind < 8, 'inbound', 'outbound') AS dir,
         multiIf(kind < 4, [443, 80][1 + bitShiftRight(h, 12) % 2], kind < 6, [22, 3389][1 + bitShiftRight(h, 12) % 2],
           kind < 8, [1433, 5432, 8080][1 + bitShiftRight(h, 12) % 3], [443, 53, 8443][1 + bitShiftRight(h, 12) % 3]) AS port,
