@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- ingest [--mb 50] [--runs 3] [--seed 1] [--big-mb 1024] [--chunk-mb 16] [--batch-rows 100000]`
+ * `npm run bench -- ingest [--mb 50] [--runs 3] [--seed 1] [--big-mb 1024] [--chunk-mb 16] [--batch-rows 500000]`
  *
  * One blob, one process, variants interleaved run by run, median of `runs` after a warm-up:
  * - `JSON.parse` of the whole blob (the physical reference, no rows);
@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { openDb } from '../core/clickhouse/client.js';
 import { migrate } from '../core/clickhouse/migrate.js';
 import { DEFAULT_SCHEMA_OPTIONS } from '../core/clickhouse/migrations/types.js';
+import { DEFAULT_BATCH_ROWS } from '../ingest/sinks/clickhouse/sink.js';
 import { generateNsgV2Blob } from './gen-blob.js';
 import { type ChildResult, ingestFiles, runChild, type Tuning } from './ingest-child.js';
 import { SQL_EXPLODE } from './sql-explode.js';
@@ -29,7 +30,7 @@ export async function run(args: string[]): Promise<void> {
     seed: 1,
     'big-mb': 1024,
     'chunk-mb': 16,
-    'batch-rows': 100_000,
+    'batch-rows': DEFAULT_BATCH_ROWS,
     child: '',
   });
   const tuning: Tuning = { chunkMb: Number(flags['chunk-mb']), batchRows: Number(flags['batch-rows']) };
