@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { register as analyze } from './analyze.js';
 import { register as config } from './config.js';
 import { register as demo } from './demo.js';
+import { register as findings } from './findings.js';
 import { register as ingest } from './ingest.js';
 import { register as publish } from './publish.js';
 import { register as report } from './report.js';
@@ -18,6 +19,7 @@ export const COMMANDS: RegisterCommand[] = [
   ingest,
   rules,
   analyze,
+  findings,
   report,
   serve,
   run,
