@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { register as analyze } from './analyze.js';
+import { register as apiKey } from './api-key.js';
 import { register as config } from './config.js';
 import { register as demo } from './demo.js';
 import { register as findings } from './findings.js';
@@ -28,4 +29,5 @@ export const COMMANDS: RegisterCommand[] = [
   simulate,
   config,
   publish,
+  apiKey,
 ];
