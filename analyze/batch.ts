@@ -1,11 +1,10 @@
 import type { Db } from '../core/clickhouse/client.js';
 import type { Config } from '../core/config/schema.js';
-import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/logging.js';
 import { type AlertStats, createAlerter } from './alerts/dispatcher.js';
 import { createChannels } from './alerts/factory.js';
 import type { AnalysisWindow } from './analyzer.js';
-import { type AnalysisResult, analyzerConfigProblems, analyzeWindow } from './runner.js';
+import { type AnalysisResult, analyzeWindow, assertAnalyzerConfig } from './runner.js';
 import { isoTime } from './sql.js';
 import { loadThreatIntel } from './threat-intel.js';
 
@@ -33,12 +32,11 @@ export async function runBatchAnalysis(
   deps: { config: Config; db: Db; logger: Logger },
   opts: { from?: Date; to?: Date; notify?: boolean; now?: Date },
 ): Promise<{ window: AnalysisWindow | null; result: AnalysisResult; alerts?: AlertStats }> {
-  const problems = analyzerConfigProblems(deps.config.analyze);
-  if (problems.length) throw new ConfigError(problems);
+  assertAnalyzerConfig(deps.config.analyze);
   const a = deps.config.analyze;
   const fallback = await defaultWindow(deps.db, a.initialLookbackHours, opts.to);
   const window = fallback && { from: opts.from ?? fallback.from, to: opts.to ?? fallback.to };
-  if (!window) return { window, result: { findings: [], notify: [], errors: [] } };
+  if (!window) return { window, result: { findings: [], notify: [], errors: [], timings: {} } };
   const threatIntel = await loadThreatIntel(a.threatIntel, deps.logger);
   const context = { threatIntel, now: opts.now ?? new Date(), extra: {} };
   const result = await analyzeWindow(

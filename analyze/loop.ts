@@ -8,7 +8,7 @@ import { createChannels } from './alerts/factory.js';
 import type { AnalysisWindow, AnalyzerContext } from './analyzer.js';
 import type { IpSet } from './ip-set.js';
 import { createRuleReportRefresher, type RuleReportRefresher } from './rules/analyzer.js';
-import { analyzeWindow } from './runner.js';
+import { analyzeWindow, assertAnalyzerConfig } from './runner.js';
 import { dt, isoTime } from './sql.js';
 import { loadThreatIntel } from './threat-intel.js';
 
@@ -44,11 +44,14 @@ export async function newDataRange(
  * The scheduler behind `flowlens run`: every `analyze.intervalSeconds`, analyze the data-time range
  * of rows ingested since the last tick (minus an overlap for inserts that committed late; re-analysis
  * is idempotent), store findings and send alerts. Resolves when `signal` aborts. Errors in one
- * tick are logged and the next tick tries again; the loop never ends on its own.
+ * tick are logged and the next tick tries again; the loop never ends on its own. Invalid analyzer
+ * settings reject at once with a ConfigError (call {@link assertAnalyzerConfig} before starting
+ * other services to fail fast).
  */
 export async function startAnalysisLoop(ctx: AnalysisLoopContext, signal: AbortSignal): Promise<void> {
   const { config, db, logger } = ctx;
   const a = config.analyze;
+  assertAnalyzerConfig(a);
   const alerter = createAlerter({
     client: db.client,
     config: config.alerts,
@@ -109,6 +112,7 @@ async function tick(
       to: window.to.toISOString(),
       findings: result.findings.length,
       errors: result.errors.length,
+      analyzerMs: result.timings,
       ...stats,
     },
     'analysis tick',

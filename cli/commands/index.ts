@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { register as analyze } from './analyze.js';
+import { register as apiKey } from './api-key.js';
 import { register as config } from './config.js';
 import { register as demo } from './demo.js';
 import { register as ingest } from './ingest.js';
@@ -26,4 +27,5 @@ export const COMMANDS: RegisterCommand[] = [
   simulate,
   config,
   publish,
+  apiKey,
 ];

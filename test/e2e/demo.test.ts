@@ -86,7 +86,7 @@ describe('flowlens demo (what npm start runs)', () => {
           ? found
           : undefined;
       },
-      240_000,
+      360_000,
     );
     expect(categories.has('port-scan')).toBe(true);
 
@@ -100,5 +100,5 @@ describe('flowlens demo (what npm start runs)', () => {
     expect(await exited).toBe(0);
     await new Promise((r) => setTimeout(r, 500));
     expect(tree.filter(alive)).toEqual([]);
-  }, 420_000);
+  }, 600_000);
 });

@@ -89,7 +89,22 @@ export async function timeSeries(
     `FROM ${t} WHERE ${filterSql}${topClause} ` +
     `GROUP BY ${['t', ...cols.map((c) => `s_${c}`)].join(', ')} ORDER BY t`;
   const rows = await readRows<Record<string, string | number>>(db, query, params.values);
-  return { source, step, series: groupSeries(rows, cols) };
+  return { source, step, series: zeroFill(groupSeries(rows, cols), input.window, step) };
+}
+
+/**
+ * Adds zero points for empty buckets, so stacked charts do not draw lines across gaps. Buckets
+ * follow `toStartOfInterval(time, INTERVAL step SECOND)`, i.e. multiples of the step since the epoch.
+ */
+export function zeroFill(series: Series[], window: TimeWindow, step: number): Series[] {
+  const stepMs = step * 1000;
+  const first = Math.floor(window.from.getTime() / stepMs) * stepMs;
+  const buckets: string[] = [];
+  for (let t = first; t < window.to.getTime(); t += stepMs) buckets.push(new Date(t).toISOString());
+  return series.map((s) => {
+    const byTime = new Map(s.points);
+    return { ...s, points: buckets.map((b) => [b, byTime.get(b) ?? 0] as [string, number]) };
+  });
 }
 
 function groupSeries(rows: Record<string, string | number>[], cols: string[]): Series[] {

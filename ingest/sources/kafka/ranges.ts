@@ -90,9 +90,12 @@ export class RangeAccumulator {
     return closed;
   }
 
-  /** Linger expiry: closes the open range, unless a recorded range is still being re-formed. */
-  flush(): ClosedRange | undefined {
-    if (this.replayEnds.length || !this.messages.length) return undefined;
+  /**
+   * Linger expiry (or the partition's end reached with at least `minBytes` open): closes the open
+   * range, unless a recorded range is still being re-formed.
+   */
+  flush(minBytes = 0): ClosedRange | undefined {
+    if (this.replayEnds.length || !this.messages.length || this.bytes < minBytes) return undefined;
     return this.close(this.messages[this.messages.length - 1]!.offset + 1);
   }
 
