@@ -51,22 +51,26 @@ export async function run(args: string[]): Promise<void> {
       return p;
     });
     for (const [i, body] of bodies.entries()) await uploadAzureStyle(container, blobName(i), body);
+    process.stderr.write('file source…\n');
     const file = await timedIngest(
       db,
       createFileSource({ paths, positions: noFilePositions, logger: silentLogger() }),
     );
+    process.stderr.write('blob source…\n');
     const blob = await timedIngest(
       db,
       blobSource(az.connectionString, db, { once: true, pollIntervalMs: 1000 }),
     );
-    const latency = await measureLatency(
-      az.connectionString,
-      db,
-      Number(flags.samples),
-      Number(flags['poll-ms']),
-    );
     const mb = bodies.reduce((s, b) => s + b.length, 0) / 1e6;
-    report(mb, file, blob, latency, Number(flags['poll-ms']));
+    reportThroughput(mb, file, blob);
+    process.stderr.write('latency…\n');
+    const pollMs = Number(flags['poll-ms']);
+    try {
+      reportLatency(await measureLatency(az.connectionString, db, Number(flags.samples), pollMs), pollMs);
+    } catch (err) {
+      // Known open issue (docs/ingest-blob.md): in this harness the live source's rows do not appear.
+      process.stdout.write(`commit → queryable latency: not measured (${(err as Error).message})\n`);
+    }
   } finally {
     await db.close();
     await az.stop();
@@ -106,7 +110,7 @@ function blobSource(
     containers: [CONTAINER],
     prefixes: [],
     pollIntervalMs: o.pollIntervalMs,
-    discoveryIntervalMs: 60_000,
+    discoveryIntervalMs: o.once ? 60_000 : 0,
     listPageSize: 5000,
     maxRangeBytes: 16 * 1024 * 1024,
     concurrency: 4,
@@ -145,13 +149,16 @@ async function measureLatency(conn: string, db: Db, samples: number, pollMs: num
   const running = runPipeline({ source, normalize, sink, signal: controller.signal });
   const out: number[] = [];
   try {
+    // Warm-up: the first block creates the root, which discovery must find once before timing starts.
+    const first = await writer.append(stream, '000D3ALATE01', Date.now(), { tuples: 5 });
+    await waitRows(db, (await flowCount(db)) + first.tuples, 120_000);
     for (let i = 0; i < samples; i++) {
       const before = await flowCount(db);
       // Random phase against the poll loop, as real commits are.
       await new Promise((r) => setTimeout(r, Math.random() * pollMs));
       const r = await writer.append(stream, '000D3ALATE01', Date.now(), { tuples: 5 });
       const committed = performance.now();
-      while ((await flowCount(db)) < before + r.tuples) await new Promise((res) => setTimeout(res, 20));
+      await waitRows(db, before + r.tuples, 60_000);
       out.push((performance.now() - committed) / 1000);
     }
   } finally {
@@ -163,12 +170,18 @@ async function measureLatency(conn: string, db: Db, samples: number, pollMs: num
   return out;
 }
 
-function report(
+async function waitRows(db: Db, atLeast: number, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while ((await flowCount(db)) < atLeast) {
+    if (performance.now() > deadline) throw new Error(`rows did not reach ${atLeast} in ${timeoutMs} ms`);
+    await new Promise((res) => setTimeout(res, 20));
+  }
+}
+
+function reportThroughput(
   mb: number,
   file: { seconds: number; rows: number },
   blob: { seconds: number; rows: number },
-  latency: number[],
-  pollMs: number,
 ): void {
   const row = (name: string, r: { seconds: number; rows: number }) => [
     name,
@@ -178,7 +191,7 @@ function report(
     (mb / r.seconds).toFixed(1),
   ];
   const lines = [
-    `## blob source (${mb.toFixed(1)} MB in blobs of ~${(mb / 1).toFixed(0)} MB total)`,
+    `## blob source (${mb.toFixed(1)} MB of PT1H.json)`,
     '',
     mdTable(
       ['source', 'rows', 'seconds', 'rows/s', 'MB/s'],
@@ -187,9 +200,13 @@ function report(
     '',
     `blob / file throughput ratio: **${(file.seconds / blob.seconds).toFixed(2)}**`,
     '',
-    `commit → queryable latency, poll ${pollMs} ms, ${latency.length} samples: median ${median(latency).toFixed(2)} s, ` +
-      `max ${Math.max(...latency).toFixed(2)} s (bar: ≤ ${(pollMs / 1000 + 5).toFixed(1)} s)`,
-    '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function reportLatency(latency: number[], pollMs: number): void {
+  process.stdout.write(
+    `commit → queryable latency, poll ${pollMs} ms, ${latency.length} samples: median ${median(latency).toFixed(2)} s, ` +
+      `max ${Math.max(...latency).toFixed(2)} s (bar: ≤ ${(pollMs / 1000 + 5).toFixed(1)} s)\n`,
+  );
 }
