@@ -7,7 +7,8 @@ import { createAlerter } from './alerts/dispatcher.js';
 import { createChannels } from './alerts/factory.js';
 import type { AnalysisWindow, AnalyzerContext } from './analyzer.js';
 import type { IpSet } from './ip-set.js';
-import { analyzeWindow } from './runner.js';
+import { createRuleReportRefresher, type RuleReportRefresher } from './rules/analyzer.js';
+import { analyzeWindow, assertAnalyzerConfig } from './runner.js';
 import { dt, isoTime } from './sql.js';
 import { loadThreatIntel } from './threat-intel.js';
 
@@ -43,11 +44,14 @@ export async function newDataRange(
  * The scheduler behind `flowlens run`: every `analyze.intervalSeconds`, analyze the data-time range
  * of rows ingested since the last tick (minus an overlap for inserts that committed late; re-analysis
  * is idempotent), store findings and send alerts. Resolves when `signal` aborts. Errors in one
- * tick are logged and the next tick tries again; the loop never ends on its own.
+ * tick are logged and the next tick tries again; the loop never ends on its own. Invalid analyzer
+ * settings reject at once with a ConfigError (call {@link assertAnalyzerConfig} before starting
+ * other services to fail fast).
  */
 export async function startAnalysisLoop(ctx: AnalysisLoopContext, signal: AbortSignal): Promise<void> {
   const { config, db, logger } = ctx;
   const a = config.analyze;
+  assertAnalyzerConfig(a);
   const alerter = createAlerter({
     client: db.client,
     config: config.alerts,
@@ -56,6 +60,9 @@ export async function startAnalysisLoop(ctx: AnalysisLoopContext, signal: AbortS
   });
   let intel: IpSet = await loadThreatIntel(a.threatIntel, logger);
   let intelLoadedAt = Date.now();
+  const rules = createRuleReportRefresher(db, config.rules, {
+    onError: (err) => logger.error({ err: errorMessage(err) }, 'rule report failed'),
+  });
   let watermark = 0;
   try {
     while (!signal.aborted) {
@@ -65,7 +72,7 @@ export async function startAnalysisLoop(ctx: AnalysisLoopContext, signal: AbortS
         intelLoadedAt = started;
       }
       try {
-        watermark = await tick(ctx, watermark, intel, alerter, signal);
+        watermark = await tick(ctx, watermark, intel, alerter, signal, rules);
       } catch (err) {
         logger.error({ err: errorMessage(err) }, 'analysis tick failed');
       }
@@ -82,6 +89,7 @@ async function tick(
   threatIntel: IpSet,
   alerter: ReturnType<typeof createAlerter>,
   signal: AbortSignal,
+  rules: RuleReportRefresher,
 ): Promise<number> {
   const a = ctx.config.analyze;
   const since = watermark === 0 ? 0 : watermark - a.overlapSeconds * 1000;
@@ -92,7 +100,7 @@ async function tick(
     watermark === 0
       ? { from: new Date(Math.max(range.window.from.getTime(), earliest)), to: range.window.to }
       : range.window;
-  const context: AnalyzerContext = { threatIntel, now: new Date(), extra: {} };
+  const context: AnalyzerContext = { threatIntel, now: new Date(), extra: await rules.extra(window.to) };
   const result = await analyzeWindow(
     { client: ctx.db.client, config: a, context, logger: ctx.logger },
     window,
@@ -104,6 +112,7 @@ async function tick(
       to: window.to.toISOString(),
       findings: result.findings.length,
       errors: result.errors.length,
+      analyzerMs: result.timings,
       ...stats,
     },
     'analysis tick',

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { startAnalysisLoop } from '../../analyze/loop.js';
+import { assertAnalyzerConfig } from '../../analyze/runner.js';
 import { startApi } from '../../api/server.js';
 import { ConfigError } from '../../core/errors.js';
 import { startIngest } from '../../ingest/start.js';
@@ -87,6 +88,7 @@ export function register(program: Command): void {
       async (opts: { roles: string; host?: string; port?: string; statusPort: string }, cmd: Command) => {
         const roles = parseRoles(opts.roles);
         const config = resolveConfig(cmd.optsWithGlobals<GlobalOptions>());
+        if (roles.has('analyze')) assertAnalyzerConfig(config.analyze);
         const ctx = await openApp(config);
         const controller = new AbortController();
         const release = onShutdownSignal(controller, ctx.logger);

@@ -1,8 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ANALYZERS } from '../../analyze/analyzers/index.js';
 import { buildRuleReport } from '../../analyze/rules/analysis/build.js';
 import { defaultReportOptions } from '../../analyze/rules/analysis/options.js';
 import type { RuleReport } from '../../analyze/rules/analysis/types.js';
+import { createRuleReportRefresher } from '../../analyze/rules/analyzer.js';
 import { createAddressContext } from '../../analyze/rules/model/context.js';
+import { detectWindow } from '../../analyze/runner.js';
+import type { Db } from '../../core/clickhouse/client.js';
+import { AnalyzeConfigSchema } from '../../core/config/sections/analyze.js';
+import { RulesConfigSchema } from '../../core/config/sections/rules.js';
 import { openTestDb } from '../harness/chdb.js';
 import { loadRuleScenario } from '../scenario/load-rules.js';
 import { EXPECTED, WINDOW } from '../scenario/rules-scenario.js';
@@ -91,5 +97,52 @@ describe('rule report on the scenario estate', () => {
   it('reports coverage per NSG', () => {
     const cov = Object.fromEntries(report.coverage.map((c) => [c.nsg, c.covered]));
     expect(cov).toEqual({ 'web-nsg': true, 'db-nsg': true, 'jump-nsg': false });
+  });
+});
+
+describe('rule findings in the detections runner', () => {
+  const rulesConfig = RulesConfigSchema.parse({ virtualNetworkPrefixes: ['10.0.0.0/16'] });
+  const threatIntel = { size: 0, has: () => false, match: () => undefined };
+
+  it('the registered rule analyzers emit Findings from the refreshed report', async () => {
+    const extra = await createRuleReportRefresher(db, rulesConfig).extra(new Date(WINDOW.to));
+    const { findings, errors } = await detectWindow(
+      {
+        client: db.client,
+        config: AnalyzeConfigSchema.parse({}),
+        context: { threatIntel, now: new Date(), extra },
+        analyzers: ANALYZERS.filter((a) =>
+          ['unused-allow-rule', 'overly-permissive-rule', 'nsg-rule-hygiene'].includes(a.id),
+        ),
+      },
+      { from: new Date(WINDOW.from), to: new Date(WINDOW.to) },
+    );
+    expect(errors).toEqual([]);
+    const got = findings.map((f) => `${f.category} ${f.subject.nsg}/${f.subject.rule}`);
+    expect(got).toEqual(
+      expect.arrayContaining([
+        'unused-allow-rule web-nsg/allow-legacy-ftp',
+        'unused-allow-rule db-nsg/allow-backup',
+        'overly-permissive-rule web-nsg/allow-app-range',
+        'overly-permissive-rule db-nsg/allow-sql-from-app',
+        'management-port-open-to-internet web-nsg/allow-rdp',
+        'deny-hit-by-internal-source web-nsg/deny-smb',
+      ]),
+    );
+    expect(got.some((g) => g.includes('allow-https '))).toBe(false);
+  });
+
+  it('rebuilds at most once per interval and survives a failing rebuild', async () => {
+    let now = 0;
+    const errors: unknown[] = [];
+    const refresher = createRuleReportRefresher(db, rulesConfig, { clock: () => now, refreshMs: 1000 });
+    const first = await refresher.extra(new Date(WINDOW.to));
+    expect(await refresher.extra(new Date(WINDOW.to))).toBe(first);
+    now = 1000;
+    expect(await refresher.extra(new Date(WINDOW.to))).not.toBe(first);
+    const down = { client: { query: () => Promise.reject(new Error('database down')) } } as unknown as Db;
+    const failing = createRuleReportRefresher(down, rulesConfig, { onError: (e) => errors.push(e) });
+    expect(await failing.extra(new Date(WINDOW.to))).toEqual({});
+    expect(String(errors[0])).toMatch(/database down/);
   });
 });

@@ -56,8 +56,14 @@ export const KafkaSourceConfigSchema = z
           .number()
           .int()
           .min(1024)
-          .default(16 * 1024 * 1024),
+          .default(8 * 1024 * 1024),
         lingerMs: z.number().int().min(0).default(1000),
+        /** Caught up with the partition's end: close a range of at least this size at once (no linger). */
+        minBytesAtEnd: z
+          .number()
+          .int()
+          .min(0)
+          .default(1024 * 1024),
       })
       .strict()
       .prefault({}),

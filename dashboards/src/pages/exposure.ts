@@ -4,6 +4,7 @@ import { grid, slot } from '../ui/async.js';
 import { seriesChart } from '../ui/charts.js';
 import { card, h, human } from '../ui/dom.js';
 import { table } from '../ui/table.js';
+import { severityBadge } from './findings.js';
 import { protoName } from './overview.js';
 
 /** Ports used to administer machines; reachable from the internet they are an exposure. */
@@ -73,7 +74,7 @@ export function exposure(): HTMLElement {
     () => api.findings({ category: 'exposed-management-port', limit: 20 }),
     (d) =>
       table(d.items, [
-        { title: 'severity', value: (f) => f.severity },
+        { title: 'severity', value: (f) => severityBadge(f.severity) },
         { title: 'finding', value: (f) => f.title },
         { title: 'status', value: (f) => f.status },
       ]),

@@ -31,11 +31,19 @@ export class ShardLeases {
     this.#now = opts.now ?? Date.now;
   }
 
+  /** Creates the lease container and starts renewing (every third of the lease duration). */
   async init(): Promise<void> {
     await this.#container.createIfNotExists();
+    this.pause();
     const renewMs = (this.#opts.durationSeconds * 1000) / 3;
     this.#timer = setInterval(() => void this.renewAll(), renewMs);
     this.#timer.unref();
+  }
+
+  /** Stops renewing without releasing: the leases run out as if this instance had crashed. */
+  pause(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
   }
 
   /** Owned with margin: a renewal younger than the lease duration minus 5 s. */
@@ -88,8 +96,7 @@ export class ShardLeases {
 
   /** Idempotent: stops renewing and releases every lease so another instance can take over at once. */
   async stop(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = undefined;
+    this.pause();
     for (const s of [...this.#held.keys()]) await this.release(s);
     await this.#container
       .getBlockBlobClient(`instances/${this.#opts.owner}`)

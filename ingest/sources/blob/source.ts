@@ -5,7 +5,7 @@ import type { Metrics } from '../../../core/metrics.js';
 import { sleep } from '../../../core/retry.js';
 import type { Source, SourceBatch } from '../../contracts.js';
 import { type BlobTarget, containersOf } from './client.js';
-import { type BlobCursor, confirmPlan, planRead, type ReadPlan } from './cursor.js';
+import { type BlobCursor, confirmPlan, planRead, previousSum, type ReadPlan } from './cursor.js';
 import { BLOB_KIND, CursorStore, SHARD_KIND } from './cursor-store.js';
 import { findRoots, forEachLimited } from './discovery.js';
 import { ShardLeases } from './leases.js';
@@ -45,6 +45,8 @@ interface Work {
   c: Candidate;
   plan: Extract<ReadPlan, { kind: 'read' }>;
   acked: number;
+  /** Digest of each range's bytes, filled as ranges are read. */
+  sums: string[];
 }
 
 /**
@@ -111,6 +113,8 @@ export class BlobSource implements Source {
         await sleep(Math.max(0, this.#o.pollIntervalMs - (this.#now() - started)), sig);
       }
     } finally {
+      // Leases stop being renewed when the loop ends; stop() releases them for a fast handover.
+      this.#leases?.pause();
       release();
     }
   }
@@ -149,6 +153,16 @@ export class BlobSource implements Source {
     this.#scanner.advance(clean, liveHours(this.#now())[0]!);
     this.#evict();
     this.#o.onProgress?.(this.#progress(work, 0));
+    this.#o.logger.debug(
+      {
+        source: this.name,
+        shards: owned.length,
+        candidates: candidates.length,
+        blobs: work.length,
+        inflight: this.#inflight.size - work.length,
+      },
+      'blob poll planned',
+    );
     return work;
   }
 
@@ -182,7 +196,7 @@ export class BlobSource implements Source {
         const plan = planRead(prev, blocks, etag, c.blob.contentLength, {
           maxRangeBytes: this.#o.maxRangeBytes,
         });
-        if (plan.kind === 'read') work.push({ c, plan, acked: 0 });
+        if (plan.kind === 'read') work.push({ c, plan, acked: 0, sums: [] });
         else if (plan.cursor) this.#cursors.set(c.key, plan.cursor);
       } catch (err) {
         if ((err as { statusCode?: number }).statusCode === 404) return; // deleted since listed
@@ -194,7 +208,7 @@ export class BlobSource implements Source {
   }
 
   async *#read(work: Work[], signal: AbortSignal): AsyncGenerator<SourceBatch> {
-    const items = work.flatMap((w) => w.plan.ranges.map((range) => ({ w, range })));
+    const items = work.flatMap((w) => w.plan.ranges.map((range, index) => ({ w, range, index })));
     let readBytes = 0;
     const download = ({ w, range }: (typeof items)[number]) =>
       downloadRange(w.c.shard.container.getBlobClient(w.c.blob.name), range, signal);
@@ -206,10 +220,13 @@ export class BlobSource implements Source {
         continue;
       }
       readBytes += result.length;
-      this.#m.shared.bytesReadTotal.inc({ source: this.name }, result.length);
+      this.#m.bytesDownloaded.inc({ source: this.name }, result.length);
       this.#m.rangesRead.inc({ source: this.name });
       this.#o.onProgress?.(this.#progress(work, readBytes));
-      const rb = rangeBody(this.name, item.w.c.key, item.w.c.blob.name, item.range, result);
+      const { w, range } = item;
+      const before = w.plan.reset ? previousSum(w.plan.cursor, range.start, range.end) : undefined;
+      const { sum, ...rb } = rangeBody(this.name, w.c.key, w.c.blob.name, range, result, before);
+      w.sums[item.index] = sum;
       let acked = false;
       yield {
         ...rb,
@@ -233,7 +250,7 @@ export class BlobSource implements Source {
     );
     // A shard lost meanwhile belongs to another instance now: it replays our pending plan itself.
     if (this.#leases && !this.#leases.owns(w.c.shard.id)) return;
-    const confirmed = confirmPlan(w.plan.cursor);
+    const confirmed = confirmPlan(w.plan.cursor, w.sums);
     this.#cursors.set(w.c.key, confirmed);
     this.#dirty.set(w.c.key, confirmed);
   }

@@ -7,6 +7,8 @@
 export class InFlightBudget {
   private bytes = 0;
   private ranges = 0;
+  /** High-water mark of {@link inFlightBytes}, for stats and the benchmark. */
+  peakBytes = 0;
   private waiters: (() => void)[] = [];
   private aborted = false;
 
@@ -31,6 +33,7 @@ export class InFlightBudget {
     if (this.aborted) return false;
     this.bytes += bytes;
     this.ranges += 1;
+    this.peakBytes = Math.max(this.peakBytes, this.bytes);
     return true;
   }
 

@@ -9,6 +9,8 @@ export interface PartitionDeps {
   key: string;
   limits: RangeLimits;
   lingerMs: number;
+  /** At the partition's end, a range with at least this many bytes closes without waiting for the linger. */
+  minBytesAtEnd: number;
   budget: InFlightBudget;
   /** Stores a snapshot as the partition's committed offset + metadata (retries inside). */
   commit(snapshot: CommitSnapshot): Promise<void>;
@@ -44,10 +46,15 @@ export class PartitionWork {
     return this.ranges.replaying;
   }
 
-  /** Takes messages in offset order; resolves when the ranges they closed are handed out. */
-  add(messages: readonly FramedMessage[]): Promise<void> {
+  /**
+   * Takes messages in offset order; resolves when the ranges they closed are handed out.
+   * `atEnd`: the batch reached the partition's high watermark (nothing more to fetch right now).
+   */
+  add(messages: readonly FramedMessage[], atEnd = false): Promise<void> {
     if (this.disposed) return Promise.resolve();
     for (const m of messages) for (const r of this.ranges.push(m)) this.enqueue(r);
+    const tail = atEnd ? this.ranges.flush(this.deps.minBytesAtEnd) : undefined;
+    if (tail) this.enqueue(tail);
     if (this.ranges.openMessages > 0) this.armLinger();
     else this.disarmLinger();
     return this.chain;

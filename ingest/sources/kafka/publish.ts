@@ -5,8 +5,8 @@ import { type MessageMode, toMessages } from './messages.js';
 export interface PublishOptions {
   topic: string;
   mode: MessageMode;
-  /** Messages per produce request. */
-  chunk?: number;
+  /** Most bytes per produce request [900 KB]: a record batch must fit the broker's `message.max.bytes` (1 MB by default). */
+  maxRequestBytes?: number;
   /** Spread messages over partitions round-robin (default); or key them by file for ordering per file. */
   keyByFile?: boolean;
 }
@@ -59,14 +59,30 @@ async function sendChunked(
   name: string,
   messages: Buffer[],
 ): Promise<void> {
-  const chunk = opts.chunk ?? 200;
-  for (let i = 0; i < messages.length; i += chunk) {
+  const limit = opts.maxRequestBytes ?? 900 * 1024;
+  for (const chunk of chunksByBytes(messages, limit)) {
     await producer.send({
       topic: opts.topic,
       acks: -1,
-      messages: messages
-        .slice(i, i + chunk)
-        .map((value) => (opts.keyByFile ? { key: name, value } : { value })),
+      messages: chunk.map((value) => (opts.keyByFile ? { key: name, value } : { value })),
     });
   }
+}
+
+/** Consecutive groups of at most `limit` bytes (a larger message goes alone). */
+export function chunksByBytes(messages: readonly Buffer[], limit: number): Buffer[][] {
+  const out: Buffer[][] = [];
+  let current: Buffer[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    if (current.length && bytes + m.length > limit) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(m);
+    bytes += m.length;
+  }
+  if (current.length) out.push(current);
+  return out;
 }

@@ -32,6 +32,8 @@ export interface KafkaSourceStats {
   rebalances: number;
   /** Partitions assigned to this consumer in the current generation. */
   assigned: number;
+  /** Most bytes of ranges handed out and not yet durable at any moment (≤ maxInFlightBytes, or one range). */
+  peakInFlightBytes: number;
   /** Partitions taken over with recorded ranges to re-form (restart or rebalance after a crash). */
   replays: number;
 }
@@ -66,6 +68,7 @@ class KafkaSource implements Source {
     rangesHandedOut: 0,
     rebalances: 0,
     assigned: 0,
+    peakInFlightBytes: 0,
     replays: 0,
   };
   private started = false;
@@ -85,7 +88,7 @@ class KafkaSource implements Source {
   }
 
   stats(): KafkaSourceStats {
-    return { ...this.counters };
+    return { ...this.counters, peakInFlightBytes: this.budget.peakBytes };
   }
 
   batches(signal: AbortSignal): AsyncIterable<SourceBatch> {
@@ -104,6 +107,10 @@ class KafkaSource implements Source {
       groupId: this.cfg.groupId,
       sessionTimeout: this.cfg.sessionTimeoutMs,
       heartbeatInterval: Math.max(500, Math.floor(this.cfg.sessionTimeoutMs / 10)),
+      // Bigger fetches than kafkajs' 1 MB per partition: whole-blob and per-record flow-log messages
+      // are large. One fetch is the only memory beyond maxInFlightBytes.
+      maxBytesPerPartition: 4 * 1024 * 1024,
+      maxBytes: 16 * 1024 * 1024,
       // Never give up rejoining while running (broker restarts, coordinator moves).
       retry: {
         retries: 8,
@@ -136,6 +143,10 @@ class KafkaSource implements Source {
   /** Every rebalance starts every partition afresh from its committed offset and metadata. */
   private newGeneration(): void {
     this.counters.rebalances += 1;
+    this.disposeAll();
+  }
+
+  private disposeAll(): void {
     const old = this.parts;
     this.parts = new Map();
     for (const p of old.values())
@@ -155,8 +166,9 @@ class KafkaSource implements Source {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     const work = await withHeartbeat(this.partition(batch.topic, batch.partition), heartbeat);
     const framed = batch.messages.map((m) => this.frame(m));
-    const handedOut = work.add(framed);
-    resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
+    const last = batch.messages[batch.messages.length - 1]!.offset;
+    const handedOut = work.add(framed, Number(batch.highWatermark) <= Number(last) + 1);
+    resolveOffset(last);
     await withHeartbeat(handedOut, heartbeat);
   }
 
@@ -166,7 +178,7 @@ class KafkaSource implements Source {
     if (m.value === null) return { offset, value: Buffer.alloc(0), flags: FLAG_NULL };
     this.counters.bytes += m.value.length;
     if (m.value.length > this.cfg.maxMessageBytes)
-      return { offset, value: m.value.subarray(0, 512), flags: FLAG_TOO_LARGE };
+      return { offset, value: Buffer.from(m.value.subarray(0, 512)), flags: FLAG_TOO_LARGE }; // copy: let the big one go
     return { offset, value: m.value, flags: 0 };
   }
 
@@ -183,6 +195,8 @@ class KafkaSource implements Source {
         if (parts !== this.parts) work.dispose();
         return work;
       });
+      // A failed lookup must not stick: the batch fails unresolved, kafkajs re-fetches, we ask again.
+      p.catch(() => parts.get(key) === p && parts.delete(key));
       parts.set(key, p);
     }
     return p;
@@ -201,6 +215,7 @@ class KafkaSource implements Source {
         key,
         limits: { maxMessages: this.cfg.range.maxMessages, maxBytes: this.cfg.range.maxBytes },
         lingerMs: this.cfg.range.lingerMs,
+        minBytesAtEnd: this.cfg.range.minBytesAtEnd,
         budget: this.budget,
         commit: (s) => this.commit(topic, partition, s, current),
         emit: (b) => {
@@ -256,12 +271,14 @@ class KafkaSource implements Source {
 
   private async shutdown(deadlineMs: number): Promise<void> {
     this.budget.abort();
-    this.newGeneration();
-    for (const b of this.queue.drainPending()) void b.ack().catch(() => undefined); // releases; no commit (disposed)
+    this.disposeAll();
+    // Batches not yet taken are dropped (recorded as pending, so the next owner re-forms them);
+    // closing first lets the pipeline's loop end now rather than after the group leave.
+    for (const b of this.queue.drainPending()) void b.ack().catch(() => undefined);
+    this.queue.close();
     const disconnect = Promise.allSettled([this.consumer?.disconnect(), this.admin?.disconnect()]);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([disconnect, new Promise((r) => (timer = setTimeout(r, deadlineMs)))]);
     clearTimeout(timer);
-    this.queue.close();
   }
 }
