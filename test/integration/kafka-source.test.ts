@@ -111,7 +111,7 @@ describe('Kafka source → flows (real broker, real chDB)', () => {
       ssl: false,
       range: { lingerMs: 100 },
     };
-    const env = { FLOWLENS_EVENTHUBS_CONNECTION_STRING: broker.eventHubsConnectionString };
+    const env = { EVENTHUBS_CONNECTION_STRING: broker.eventHubsConnectionString };
     const p = startKafkaPipeline(db, cfg, resolveKafkaSecrets(KafkaSourceConfigSchema.parse(cfg), env));
     await waitFor('the group to commit everything', () =>
       groupCaughtUp(client(broker.brokers), 'g-eh', 'insights-logs-flowlogflowevent'),
