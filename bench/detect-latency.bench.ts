@@ -25,7 +25,7 @@ import { mdTable, parseFlags } from './util.js';
  * Usage: `npm run bench -- detect-latency [--runs 1] [--hours 24] [--blob 1]`.
  */
 export async function run(args: string[]): Promise<void> {
-  const opts = parseFlags(args, { runs: 1, hours: 24 });
+  const opts = parseFlags(args, { runs: 1, hours: 24, blob: 1 });
   const rows: string[][] = [];
   for (let i = 0; i < opts.runs; i++) rows.push(await latencyRun(i));
   console.log(
@@ -34,6 +34,7 @@ export async function run(args: string[]): Promise<void> {
       rows,
     ),
   );
+  if (opts.blob) console.log(`\n${await blobLatency()}\n`);
   console.log(await analysisCost(opts.hours));
 }
 
