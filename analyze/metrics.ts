@@ -13,6 +13,18 @@ export interface AnalysisMetrics {
 
 export function createAnalysisMetrics(registry: Registry): AnalysisMetrics {
   const registers = [registry];
+  // A second loop in the same process (tests, demo restarts) reuses the registered metrics.
+  const existing = registry.getSingleMetric('flowlens_analyzer_seconds');
+  if (existing) {
+    return {
+      analyzerSeconds: existing as Histogram<'analyzer'>,
+      analyzerErrorsTotal: registry.getSingleMetric('flowlens_analyzer_errors_total') as Counter<'analyzer'>,
+      findingsTotal: registry.getSingleMetric('flowlens_findings_notified_total') as Counter<
+        'category' | 'severity'
+      >,
+      alertsTotal: registry.getSingleMetric('flowlens_alerts_total') as Counter<'channel' | 'outcome'>,
+    };
+  }
   return {
     analyzerSeconds: new Histogram({
       name: 'flowlens_analyzer_seconds',
