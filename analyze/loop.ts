@@ -7,10 +7,11 @@ import { sleep } from '../core/retry.js';
 import { type Alerter, createAlerter } from './alerts/dispatcher.js';
 import { createChannels } from './alerts/factory.js';
 import type { AnalysisWindow, AnalyzerContext } from './analyzer.js';
+import { Cadence } from './cadence.js';
 import type { IpSet } from './ip-set.js';
 import { type AnalysisMetrics, createAnalysisMetrics } from './metrics.js';
 import { createRuleReportRefresher, type RuleReportRefresher } from './rules/analyzer.js';
-import { type AnalysisResult, analyzeWindow, assertAnalyzerConfig } from './runner.js';
+import { type AnalysisResult, analyzeWindow, assertAnalyzerConfig, enabledAnalyzers } from './runner.js';
 import { dt, isoTime } from './sql.js';
 import { loadThreatIntel } from './threat-intel.js';
 
@@ -66,6 +67,7 @@ export async function startAnalysisLoop(ctx: AnalysisLoopContext, signal: AbortS
     ...(metrics ? { onOutcome: (channel, outcome) => metrics.alertsTotal.inc({ channel, outcome }) } : {}),
   });
   const inputs: TickInputs = {
+    cadence: new Cadence(a.cadenceMinutes),
     intel: await loadThreatIntel(a.threatIntel, logger),
     // The rule analyzers read a report built over weeks of flows: rebuilt hourly, not per tick.
     rules: createRuleReportRefresher(db, config.rules, {
@@ -96,6 +98,27 @@ export async function startAnalysisLoop(ctx: AnalysisLoopContext, signal: AbortS
 interface TickInputs {
   intel: IpSet;
   rules: RuleReportRefresher;
+  cadence: Cadence;
+}
+
+/** Runs the analyzers due in this tick (analyze.cadenceMinutes), each group over its window. */
+async function runScheduled(
+  ctx: AnalysisLoopContext,
+  cadence: Cadence,
+  context: AnalyzerContext,
+  window: AnalysisWindow,
+): Promise<AnalysisResult> {
+  const a = ctx.config.analyze;
+  const merged: AnalysisResult = { findings: [], notify: [], errors: [], timings: {} };
+  for (const run of cadence.plan(enabledAnalyzers(a), window, Date.now())) {
+    const deps = { client: ctx.db.client, config: a, context, logger: ctx.logger, analyzers: run.analyzers };
+    const r = await analyzeWindow(deps, run.window);
+    merged.findings.push(...r.findings);
+    merged.notify.push(...r.notify);
+    merged.errors.push(...r.errors);
+    Object.assign(merged.timings, r.timings);
+  }
+  return merged;
 }
 
 interface TickOutputs {
@@ -124,10 +147,7 @@ async function tick(
     now: new Date(),
     extra: await inputs.rules.extra(window.to),
   };
-  const result = await analyzeWindow(
-    { client: ctx.db.client, config: a, context, logger: ctx.logger },
-    window,
-  );
+  const result = await runScheduled(ctx, inputs.cadence, context, window);
   recordMetrics(out.metrics, result);
   const stats = await out.alerter.notify(result.notify, out.signal);
   ctx.logger.info(

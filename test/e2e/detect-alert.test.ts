@@ -31,7 +31,7 @@ describe('ingest → analysis loop → webhook', () => {
   it('a planted RDP brute force ingested while flowlens runs raises its alert on the webhook', async () => {
     const hook = await httpReceiver();
     const config = parseConfig({
-      analyze: { intervalSeconds: 5 },
+      analyze: { intervalSeconds: 5, cadenceMinutes: { exfiltration: 30, beaconing: 30 } },
       alerts: { channels: [{ type: 'webhook', name: 'soc', url: hook.url, secret: 'e2e' }] },
     });
     const sim = phasedSimulation({
