@@ -11,7 +11,7 @@ import { AnalyzeConfigSchema } from '../../core/config/sections/analyze.js';
 import { RulesConfigSchema } from '../../core/config/sections/rules.js';
 import { openTestDb } from '../harness/chdb.js';
 import { loadRuleScenario } from '../scenario/load-rules.js';
-import { EXPECTED, WINDOW } from '../scenario/rules-scenario.js';
+import { EXPECTED, JIT_UNUSED, JIT_USED, WINDOW } from '../scenario/rules-scenario.js';
 
 type TestDb = Awaited<ReturnType<typeof openTestDb>>;
 let db: TestDb;
@@ -92,6 +92,18 @@ describe('rule report on the scenario estate', () => {
     const r = rec('web-nsg', 'deny-smb')!;
     expect(r.evidence.sampleFlows.length).toBeGreaterThan(0);
     expect(r.evidence.sampleFlows.every((f) => f.srcIp === '10.0.2.10' && f.action === 'deny')).toBe(true);
+  });
+
+  it('judges JIT rules on their own lifetime and joins truncated names', () => {
+    expect(rec('web-nsg', JIT_USED.name)).toBeUndefined();
+    // jump-nsg has logs only from 26 October: no verdict on its old rule, but the JIT rule created
+    // that day was covered for its whole life.
+    expect(rec('jump-nsg', JIT_UNUSED.name)).toMatchObject({
+      action: 'remove',
+      category: 'unused-allow-rule',
+    });
+    expect(report.insufficientData.map((i) => i.rule)).toEqual(['allow-ssh-vpn']);
+    expect(report.notes.filter((n) => n.includes('JITRule'))).toEqual([]);
   });
 
   it('reports coverage per NSG', () => {
