@@ -13,7 +13,9 @@ export function register(program: Command): void {
     .command('create')
     .description('create a key in the database and print it once')
     .requiredOption('--name <name>', 'who or what uses the key (shown in audit trails)')
-    .addOption(new Option('--role <role>', 'viewer, analyst or admin').choices([...API_ROLES]).default('viewer'))
+    .addOption(
+      new Option('--role <role>', 'viewer, analyst or admin').choices([...API_ROLES]).default('viewer'),
+    )
     .action(async (opts: { name: string; role: ApiRole }, sub: Command) => {
       await withKeys(sub, async (keys) => {
         const { id, key } = await keys.create(opts.name, opts.role, 'cli');
