@@ -30,6 +30,8 @@ export interface EhChildSpec {
 export interface EhChildResult {
   rows: number;
   ms: number;
+  /** Time to the first acked batch (connect, claim partitions, first receive). */
+  firstMs: number;
   cpuMs: number;
   idleRss: number;
   maxRss: number;
@@ -45,7 +47,11 @@ async function main(spec: EhChildSpec): Promise<EhChildResult> {
   const controller = new AbortController();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const run = runPipeline({ source, sink, normalize: normalizer, signal: controller.signal });
+  let firstMs = -1;
+  const onBatch = () => {
+    if (firstMs < 0) firstMs = performance.now() - t0;
+  };
+  const run = runPipeline({ source, sink, normalize: normalizer, signal: controller.signal, onBatch });
   if (spec.kind === 'event-hubs') {
     // A stream never ends: stop at the expected row count (polled, not per batch).
     while ((await countRows(db)) < (spec.rows ?? 0)) await new Promise((r) => setTimeout(r, 50));
@@ -62,6 +68,7 @@ async function main(spec: EhChildSpec): Promise<EhChildResult> {
   return {
     rows,
     ms,
+    firstMs,
     cpuMs: (cpu.user + cpu.system) / 1000,
     idleRss,
     maxRss: process.resourceUsage().maxRSS * 1024,
@@ -75,8 +82,8 @@ function makeSource(spec: EhChildSpec): { source: Source; normalizer: Normalizer
     type: 'event-hubs',
     connectionStringEnv: 'BENCH',
     checkpoint: { connectionStringEnv: 'BENCH', container: spec.container },
-    maxBatchEvents: spec.maxBatchEvents ?? 500,
-    prefetchEvents: spec.prefetchEvents ?? 1000,
+    maxBatchEvents: spec.maxBatchEvents ?? 300,
+    prefetchEvents: spec.prefetchEvents ?? 300,
     maxWaitSeconds: 0.2,
     // Greedy: claim every partition in the first cycle instead of one per update interval.
     loadBalancing: { strategy: 'greedy', updateIntervalMs: 500 },

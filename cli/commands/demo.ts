@@ -136,11 +136,12 @@ function tour(url: string, backfillHours: number): string {
   ${backfillHours} h of history come first; the last 30 simulated minutes replay fast, then real time.
 
   Within a few minutes you should see:
-    ${url}/#/overview      traffic allowed/denied, in/out, top talkers and ports
-    ${url}/#/findings      a port scan, RDP exposed to the internet and brute-forced,
-                           beaconing to 91.92.109.23, 6 GB pushed to 185.220.101.45
-    ${url}/#/rules         an unused FTP rule, over-wide app and db rules, RDP open to the world
-    ${url}/api/docs        the API (OpenAPI)
+    ${url}/            overview: traffic allowed/denied, in/out, top talkers and ports
+    ${url}/findings    a port scan, RDP exposed to the internet and brute-forced,
+                       beaconing to 91.92.109.23, 6 GB pushed to 185.220.101.45
+    ${url}/rules       an unused FTP rule, over-wide app and db rules, RDP open to the world
+    ${url}/exposure    management ports reachable from the internet, by host
+    ${url}/api/docs    the API (OpenAPI)
 
   Ctrl-C stops everything.
 `;

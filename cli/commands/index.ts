@@ -3,6 +3,7 @@ import { register as analyze } from './analyze.js';
 import { register as apiKey } from './api-key.js';
 import { register as config } from './config.js';
 import { register as demo } from './demo.js';
+import { register as findings } from './findings.js';
 import { register as ingest } from './ingest.js';
 import { register as publish } from './publish.js';
 import { register as report } from './report.js';
@@ -19,6 +20,7 @@ export const COMMANDS: RegisterCommand[] = [
   ingest,
   rules,
   analyze,
+  findings,
   report,
   serve,
   run,

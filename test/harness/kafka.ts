@@ -162,11 +162,13 @@ async function waitReady(child: ChildProcess, brokers: string[], timeoutMs: numb
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null)
       throw new Error(`broker exited (${child.exitCode ?? child.signalCode})`);
-    const admin = client(brokers).admin();
+    const admin = client(brokers, 0).admin();
     try {
       await admin.connect();
-      await admin.listTopics();
-      return;
+      const topics = await admin.listTopics();
+      // After a restart the listener answers before partitions have leaders again.
+      const meta = topics.length ? await admin.fetchTopicMetadata({ topics }) : { topics: [] };
+      if (meta.topics.every((t) => t.partitions.every((p) => p.leader >= 0))) return;
     } catch (err) {
       last = err;
     } finally {
@@ -177,12 +179,13 @@ async function waitReady(child: ChildProcess, brokers: string[], timeoutMs: numb
   throw new Error(`timeout after ${timeoutMs} ms: ${String(last)}`);
 }
 
-export function client(brokers: string[]): Kafka {
+/** A kafkajs client for tests; `retries: 0` for probes, kafkajs' own retries otherwise (leader moves after a restart). */
+export function client(brokers: string[], retries = 5): Kafka {
   return new Kafka({
     clientId: 'flowlens-test-harness',
     brokers,
     logLevel: logLevel.NOTHING,
-    retry: { retries: 0 },
+    retry: { retries },
     connectionTimeout: 3000,
   });
 }

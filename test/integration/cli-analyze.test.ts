@@ -64,4 +64,43 @@ describe('flowlens analyze', () => {
     const t = await runCli(['--db', db, 'analyze', '--from', 'yesterday']);
     expect(t.code).toBe(2);
   }, 120_000);
+
+  it('findings list/status/history: triage from the shell with who and why recorded', async () => {
+    const list = await runCli(['--db', db, 'findings', 'list', '--json', '--log-level', 'silent']);
+    expect(list.code, list.stderr).toBe(0);
+    const brute = FindingSchema.array()
+      .parse(JSON.parse(list.stdout))
+      .find((f) => f.category === 'brute-force')!;
+    const set = await runCli([
+      '--db',
+      db,
+      'findings',
+      'status',
+      brute.id,
+      'acknowledged',
+      '--reason',
+      'INC-7',
+      '--by',
+      'bob',
+      '--log-level',
+      'silent',
+    ]);
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout).toContain('open → acknowledged');
+    const history = await runCli(['--db', db, 'findings', 'history', brute.id, '--log-level', 'silent']);
+    expect(history.stdout).toMatch(/status\s+acknowledged\s+bob: INC-7/);
+    const acked = await runCli([
+      '--db',
+      db,
+      'findings',
+      'list',
+      '--status',
+      'acknowledged',
+      '--log-level',
+      'silent',
+    ]);
+    expect(acked.stdout).toMatch(/high\s+brute-force\s+10\.10\.1\.5:3389\s+.*acknowledged/);
+    const bad = await runCli(['--db', db, 'findings', 'status', brute.id, 'closed', '--reason', 'x']);
+    expect(bad.code).toBe(2);
+  }, 180_000);
 });

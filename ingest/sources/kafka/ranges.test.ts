@@ -28,6 +28,14 @@ describe('RangeAccumulator', () => {
     expect(spans([acc.flush(25)!])).toEqual([[0, 3, 3]]);
   });
 
+  it('ignores re-delivered messages (never one message in two ranges)', () => {
+    const acc = new RangeAccumulator({ maxMessages: 2, maxBytes: 1e9 }, [], 10);
+    expect(spans(feed(acc, [10, 11, 10, 11, 12, 9, 13]))).toEqual([
+      [10, 12, 2],
+      [12, 14, 2],
+    ]);
+  });
+
   it('closes on bytes', () => {
     const acc = new RangeAccumulator({ maxMessages: 100, maxBytes: 25 });
     expect(spans(feed(acc, [0, 1, 2, 3]))).toEqual([[0, 3, 3]]);

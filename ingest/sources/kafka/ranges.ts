@@ -54,6 +54,7 @@ export class RangeAccumulator {
    * (compaction, transaction markers). -1 until known (no commit yet: the first message's offset).
    */
   private cursor: number;
+  private lastOffset = -1;
 
   constructor(
     private readonly limits: RangeLimits,
@@ -72,8 +73,14 @@ export class RangeAccumulator {
     return this.messages.length;
   }
 
-  /** Adds a message in offset order; returns the ranges this closes (before and/or after it). */
+  /**
+   * Adds a message in offset order; returns the ranges this closes (before and/or after it).
+   * A message at or below one already taken (a re-delivered fetch) is ignored, so it can never
+   * land in two ranges.
+   */
   push(m: FramedMessage): ClosedRange[] {
+    if (m.offset <= this.lastOffset || (this.cursor >= 0 && m.offset < this.cursor)) return [];
+    this.lastOffset = m.offset;
     const closed: ClosedRange[] = [];
     while (this.replayEnds.length && m.offset >= this.replayEnds[0]!) {
       closed.push(this.close(this.replayEnds.shift()!));

@@ -178,7 +178,7 @@ class KafkaSource implements Source {
     if (m.value === null) return { offset, value: Buffer.alloc(0), flags: FLAG_NULL };
     this.counters.bytes += m.value.length;
     if (m.value.length > this.cfg.maxMessageBytes)
-      return { offset, value: m.value.subarray(0, 512), flags: FLAG_TOO_LARGE };
+      return { offset, value: Buffer.from(m.value.subarray(0, 512)), flags: FLAG_TOO_LARGE }; // copy: let the big one go
     return { offset, value: m.value, flags: 0 };
   }
 
@@ -195,6 +195,8 @@ class KafkaSource implements Source {
         if (parts !== this.parts) work.dispose();
         return work;
       });
+      // A failed lookup must not stick: the batch fails unresolved, kafkajs re-fetches, we ask again.
+      p.catch(() => parts.get(key) === p && parts.delete(key));
       parts.set(key, p);
     }
     return p;
