@@ -86,7 +86,8 @@ async function startEndpoint(
   stops: (() => Promise<void>)[],
 ): Promise<string | undefined> {
   if (!options.roles.has('api')) {
-    const status = await startStatusServer(ctx.metrics.registry, '0.0.0.0', options.statusPort);
+    const ready = () => ctx.db.client.command({ query: 'SELECT 1' }).then(() => undefined);
+    const status = await startStatusServer(ctx.metrics.registry, '0.0.0.0', options.statusPort, ready);
     stops.push(status.stop);
     return undefined;
   }
