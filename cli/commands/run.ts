@@ -27,6 +27,13 @@ export function parseRoles(text: string): Set<Role> {
   return roles;
 }
 
+/** A TCP port from the command line (0 = any free port); a usage error (exit 2) otherwise. */
+export function parsePort(flag: string, text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text.trim()) || port > 65535) throw new ConfigError([`${flag} must be a port 0–65535`]);
+  return port;
+}
+
 export interface RunOptions {
   roles: Set<Role>;
   host?: string;
@@ -111,6 +118,8 @@ export function register(program: Command): void {
     .action(
       async (opts: { roles: string; host?: string; port?: string; statusPort: string }, cmd: Command) => {
         const roles = parseRoles(opts.roles);
+        const port = opts.port ? parsePort('--port', opts.port) : undefined;
+        const statusPort = parsePort('--status-port', opts.statusPort);
         const config = resolveConfig(cmd.optsWithGlobals<GlobalOptions>());
         if (roles.has('analyze')) assertAnalyzerConfig(config.analyze);
         const ctx = await openApp(config);
@@ -122,8 +131,8 @@ export function register(program: Command): void {
             {
               roles,
               ...(opts.host ? { host: opts.host } : {}),
-              ...(opts.port ? { port: Number(opts.port) } : {}),
-              statusPort: Number(opts.statusPort),
+              ...(port !== undefined ? { port } : {}),
+              statusPort,
               env: process.env,
               onReady: ({ apiUrl }) =>
                 ctx.logger.info(

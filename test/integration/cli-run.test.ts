@@ -29,4 +29,10 @@ describe('flowlens run', () => {
     expect(r.stderr).toContain('CLI_RUN_TEST_UNSET_STORAGE is not set');
     expect(r.code).toBe(2);
   });
+
+  it('refuses a port that is not a number as a usage error (exit 2)', async () => {
+    const r = await runCli(['--db', join(dir, 'db'), 'run', '--roles', 'ingest', '--status-port', 'abc']);
+    expect(r.stderr).toContain('--status-port must be a port');
+    expect(r.code).toBe(2);
+  });
 });
