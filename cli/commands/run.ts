@@ -59,6 +59,9 @@ export async function runServices(ctx: AppContext, options: RunOptions, signal: 
   let failure: unknown;
   const watch = (role: Role, task: Promise<unknown>) =>
     task.catch((err: unknown) => {
+      // A role that throws while shutting down (aborted waits, closed clients) is no failure of the run.
+      if (signal.aborted)
+        return ctx.logger.warn({ role, err: errorMessage(err) }, 'role failed while stopping');
       ctx.logger.error({ role, err: errorMessage(err) }, 'role failed; stopping');
       failure ??= err;
       local.abort();
