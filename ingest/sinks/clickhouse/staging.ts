@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /**
- * Where staged Native files go: tmpfs (`/dev/shm`) when present, so "writing a file" is a memory copy
- * the engine reads back at once; else the configured staging dir; else the OS temp dir.
- * An explicit `configured` dir wins over tmpfs (an operator may point it at a bigger tmpfs; Docker's
- * default /dev/shm is 64 MB, and a block stages ~115 bytes per row: ~29 MB for 250 k rows). Always absolute: the engine
+ * Where staged Native files go: the configured staging dir when set (an operator may point it at a
+ * bigger tmpfs; Docker's default /dev/shm is 64 MB, and a block stages ~115 bytes per row: ~29 MB for
+ * 250 k rows); else tmpfs (`/dev/shm`) when present, so "writing a file" is a memory copy the engine
+ * reads back at once; else the OS temp dir. Always absolute: the engine
  * resolves a relative `file()` path against its own `user_files` directory, not our working directory.
  */
 export function defaultStagingRoot(configured?: string): string {
