@@ -1,11 +1,12 @@
 import type { Db } from '../core/clickhouse/client.js';
 import type { Config } from '../core/config/schema.js';
-import { ConfigError } from '../core/errors.js';
+import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/logging.js';
 import { type AlertStats, createAlerter } from './alerts/dispatcher.js';
 import { createChannels } from './alerts/factory.js';
 import type { AnalysisWindow } from './analyzer.js';
-import { type AnalysisResult, analyzerConfigProblems, analyzeWindow } from './runner.js';
+import { ruleReportExtra } from './rules/analyzer.js';
+import { type AnalysisResult, analyzeWindow, assertAnalyzerConfig } from './runner.js';
 import { isoTime } from './sql.js';
 import { loadThreatIntel } from './threat-intel.js';
 
@@ -33,14 +34,13 @@ export async function runBatchAnalysis(
   deps: { config: Config; db: Db; logger: Logger },
   opts: { from?: Date; to?: Date; notify?: boolean; now?: Date },
 ): Promise<{ window: AnalysisWindow | null; result: AnalysisResult; alerts?: AlertStats }> {
-  const problems = analyzerConfigProblems(deps.config.analyze);
-  if (problems.length) throw new ConfigError(problems);
+  assertAnalyzerConfig(deps.config.analyze);
   const a = deps.config.analyze;
   const fallback = await defaultWindow(deps.db, a.initialLookbackHours, opts.to);
   const window = fallback && { from: opts.from ?? fallback.from, to: opts.to ?? fallback.to };
-  if (!window) return { window, result: { findings: [], notify: [], errors: [] } };
+  if (!window) return { window, result: { findings: [], notify: [], errors: [], timings: {} } };
   const threatIntel = await loadThreatIntel(a.threatIntel, deps.logger);
-  const context = { threatIntel, now: opts.now ?? new Date(), extra: {} };
+  const context = { threatIntel, now: opts.now ?? new Date(), extra: await ruleExtra(deps, window.to) };
   const result = await analyzeWindow(
     { client: deps.db.client, config: a, context, logger: deps.logger },
     window,
@@ -56,5 +56,18 @@ export async function runBatchAnalysis(
     return { window, result, alerts: await alerter.notify(result.notify) };
   } finally {
     await alerter.close();
+  }
+}
+
+/** The rule report for the rule analyzers; a failure leaves them without input, never the detectors. */
+async function ruleExtra(
+  deps: { config: Config; db: Db; logger: Logger },
+  to: Date,
+): Promise<Record<string, unknown>> {
+  try {
+    return await ruleReportExtra(deps.db, to, deps.config.rules);
+  } catch (err) {
+    deps.logger.warn({ err: errorMessage(err) }, 'rule report not built; rule analyzers skipped');
+    return {};
   }
 }

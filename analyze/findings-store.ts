@@ -40,7 +40,7 @@ export async function readFindings(
   const out = new Map<string, StoredFinding>();
   if (!ids.length) return out;
   const rs = await client.query({
-    query: `SELECT ${TRIAGED} FROM (SELECT ${COLUMNS} FROM findings FINAL WHERE id IN {ids:Array(String)}) AS f ${TRIAGE_JOIN}`,
+    query: `SELECT ${COLUMNS} FROM findings FINAL WHERE id IN {ids:Array(String)}`,
     query_params: { ids },
     format: 'JSONEachRow',
   });
@@ -50,21 +50,6 @@ export async function readFindings(
   }
   return out;
 }
-
-/**
- * Triage done through the API lands in `finding_status_events` (migration 0400); the newer of that
- * and the analyzer-side status wins, so re-detection never undoes an analyst's decision.
- */
-const TRIAGE_JOIN =
-  'LEFT JOIN (SELECT finding_id, argMax(status, at) AS t_status, argMax(actor, at) AS t_actor, ' +
-  'argMax(comment, at) AS t_comment, max(at) AS t_at FROM finding_status_events GROUP BY finding_id) AS t ' +
-  'ON f.id = t.finding_id';
-const TRIAGED =
-  'f.id AS id, f.category AS category, f.severity AS severity, f.title AS title, f.reason AS reason, ' +
-  'f.first_seen AS first_seen, f.last_seen AS last_seen, f.subject AS subject, f.evidence AS evidence, ' +
-  'if(t.t_at > f.status_at, t.t_status, f.status) AS status, if(t.t_at > f.status_at, t.t_actor, f.status_by) AS status_by, ' +
-  'if(t.t_at > f.status_at, t.t_comment, f.status_reason) AS status_reason, greatest(f.status_at, t.t_at) AS status_at, ' +
-  'f.detections AS detections';
 
 export interface FindingFilter {
   status?: FindingStatus[];
@@ -80,9 +65,8 @@ export async function listFindings(
 ): Promise<StoredFinding[]> {
   const rs = await client.query({
     query:
-      `SELECT * FROM (SELECT ${TRIAGED} FROM (SELECT ${COLUMNS} FROM findings FINAL ` +
-      `WHERE last_seen >= {from:DateTime64(3, 'UTC')} AND first_seen < {to:DateTime64(3, 'UTC')}) AS f ${TRIAGE_JOIN}) ` +
-      'WHERE empty({statuses:Array(String)}) OR status IN {statuses:Array(String)} ' +
+      `SELECT ${COLUMNS} FROM findings FINAL WHERE last_seen >= {from:DateTime64(3, 'UTC')} ` +
+      `AND first_seen < {to:DateTime64(3, 'UTC')} AND (empty({statuses:Array(String)}) OR status IN {statuses:Array(String)}) ` +
       'ORDER BY last_seen DESC LIMIT {limit:UInt32}',
     query_params: {
       from: dt(filter.from ?? new Date(0)),

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { AnalyzeConfig } from '../core/config/sections/analyze.js';
-import { errorMessage } from '../core/errors.js';
+import { ConfigError, errorMessage } from '../core/errors.js';
 import type { Finding } from '../core/finding.js';
 import type { Logger } from '../core/logging.js';
 import type { AnalysisWindow, AnalyzerContext, RegisteredAnalyzer } from './analyzer.js';
@@ -29,6 +29,8 @@ export interface AnalysisResult {
   /** Open findings that are new, have new activity, escalated or reopened: alert candidates. */
   notify: Finding[];
   errors: AnalyzerError[];
+  /** Wall time per analyzer (query + detect), milliseconds: what a tick costs and where. */
+  timings: Record<string, number>;
 }
 
 /** Analyzers that are not disabled, in registry order. */
@@ -43,7 +45,11 @@ export function enabledAnalyzers(config: AnalyzeConfig, analyzers = ANALYZERS): 
 export function analyzerConfigProblems(config: AnalyzeConfig, analyzers = ANALYZERS): string[] {
   const problems: string[] = [];
   const ids = new Set(analyzers.map((a) => a.id));
-  for (const id of [...Object.keys(config.analyzers), ...config.disabled]) {
+  for (const id of [
+    ...Object.keys(config.analyzers),
+    ...Object.keys(config.cadenceMinutes),
+    ...config.disabled,
+  ]) {
     if (!ids.has(id)) problems.push(`analyze: unknown analyzer "${id}" (known: ${[...ids].join(', ')})`);
   }
   const probe: AnalysisWindow = { from: new Date(0), to: new Date(1) };
@@ -61,6 +67,12 @@ export function analyzerConfigProblems(config: AnalyzeConfig, analyzers = ANALYZ
   return problems;
 }
 
+/** Throws a ConfigError listing every analyzer configuration problem (for start-up checks). */
+export function assertAnalyzerConfig(config: AnalyzeConfig, analyzers = ANALYZERS): void {
+  const problems = analyzerConfigProblems(config, analyzers);
+  if (problems.length) throw new ConfigError(problems);
+}
+
 /**
  * Query → detect → suppress for every enabled analyzer over one window (no storage). One failing
  * analyzer is reported and the others still run.
@@ -68,10 +80,12 @@ export function analyzerConfigProblems(config: AnalyzeConfig, analyzers = ANALYZ
 export async function detectWindow(
   deps: AnalysisDeps,
   window: AnalysisWindow,
-): Promise<{ findings: Finding[]; errors: AnalyzerError[] }> {
+): Promise<{ findings: Finding[]; errors: AnalyzerError[]; timings: Record<string, number> }> {
   const findings: Finding[] = [];
   const errors: AnalyzerError[] = [];
+  const timings: Record<string, number> = {};
   for (const analyzer of enabledAnalyzers(deps.config, deps.analyzers)) {
+    const started = performance.now();
     try {
       const plan = analyzer.plan(deps.config.analyzers[analyzer.id] ?? {}, window, deps.context);
       const rows = plan.query ? await executeQuery(deps.client, plan.query) : [];
@@ -80,16 +94,18 @@ export async function detectWindow(
       errors.push({ analyzer: analyzer.id, error: errorMessage(err) });
       deps.logger?.error({ analyzer: analyzer.id, err: errorMessage(err) }, 'analyzer failed');
     }
+    timings[analyzer.id] = Math.round(performance.now() - started);
   }
   return {
     findings: applySuppressions(dedupe(findings), deps.config.suppressions, deps.context.now),
     errors,
+    timings,
   };
 }
 
 /** {@link detectWindow}, then upsert into `findings` (+ history) and return stored statuses. */
 export async function analyzeWindow(deps: AnalysisDeps, window: AnalysisWindow): Promise<AnalysisResult> {
-  const { findings, errors } = await detectWindow(deps, window);
+  const { findings, errors, timings } = await detectWindow(deps, window);
   const now = deps.context.now;
   const existing = await readFindings(
     deps.client,
@@ -109,7 +125,12 @@ export async function analyzeWindow(deps: AnalysisDeps, window: AnalysisWindow):
     merges.flatMap((m) => m.events),
     now,
   );
-  return { findings: out, notify: merges.filter((m) => m.notify).map((m) => m.stored.finding), errors };
+  return {
+    findings: out,
+    notify: merges.filter((m) => m.notify).map((m) => m.stored.finding),
+    errors,
+    timings,
+  };
 }
 
 function dedupe(findings: Finding[]): Finding[] {

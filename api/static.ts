@@ -42,6 +42,7 @@ async function sendFile(c: Context, dir: string, name: string, cache: string): P
 /** The bundled dashboards (dashboards/dist): pages and `/assets/<file>`. */
 export function registerDashboards(app: ApiApp, dir: string): void {
   for (const page of PAGES) app.get(page, (c) => sendFile(c, dir, 'index.html', 'no-cache'));
+  app.get('/favicon.ico', (c) => c.body(null, 204));
   app.get('/assets/:file', (c) => sendFile(c, dir, c.req.param('file'), 'no-cache'));
 }
 

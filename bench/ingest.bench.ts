@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- ingest [--mb 50] [--runs 3] [--seed 1] [--big-mb 1024] [--chunk-mb 16]`
+ * `npm run bench -- ingest [--mb 50] [--runs 3] [--seed 1] [--big-mb 1024] [--chunk-mb 16] [--batch-rows 500000]`
  *
  * One blob, one process, variants interleaved run by run, median of `runs` after a warm-up:
  * - `JSON.parse` of the whole blob (the physical reference, no rows);
@@ -15,16 +15,26 @@ import { join } from 'node:path';
 import { openDb } from '../core/clickhouse/client.js';
 import { migrate } from '../core/clickhouse/migrate.js';
 import { DEFAULT_SCHEMA_OPTIONS } from '../core/clickhouse/migrations/types.js';
+import { DEFAULT_BATCH_ROWS } from '../ingest/sinks/clickhouse/sink.js';
 import { generateNsgV2Blob } from './gen-blob.js';
-import { type ChildResult, ingestFiles, runChild } from './ingest-child.js';
+import { type ChildResult, ingestFiles, runChild, type Tuning } from './ingest-child.js';
 import { SQL_EXPLODE } from './sql-explode.js';
 import { mdTable, median, parseFlags } from './util.js';
 
 const NO_TTL = { ...DEFAULT_SCHEMA_OPTIONS, rawTtlDays: 0, minuteTtlDays: 0, hourTtlDays: 0 };
 
 export async function run(args: string[]): Promise<void> {
-  const flags = parseFlags(args, { mb: 50, runs: 3, seed: 1, 'big-mb': 1024, 'chunk-mb': 16, child: '' });
-  if (flags.child) return runChild(flags.child, Number(flags['chunk-mb']));
+  const flags = parseFlags(args, {
+    mb: 50,
+    runs: 3,
+    seed: 1,
+    'big-mb': 1024,
+    'chunk-mb': 16,
+    'batch-rows': DEFAULT_BATCH_ROWS,
+    child: '',
+  });
+  const tuning: Tuning = { chunkMb: Number(flags['chunk-mb']), batchRows: Number(flags['batch-rows']) };
+  if (flags.child) return runChild(flags.child, tuning);
   const work = mkdtempSync(join(tmpdir(), 'flowlens-bench-'));
   try {
     const blobPath = join(work, 'PT1H.json');
@@ -33,12 +43,9 @@ export async function run(args: string[]): Promise<void> {
       generateNsgV2Blob({ targetBytes: Number(flags.mb) * 1e6, seed: Number(flags.seed) }),
     );
     const blob = readFileSync(blobPath);
-    const timings = await interleaved(work, blobPath, blob, Number(flags.runs), Number(flags['chunk-mb']));
-    const rss = spawnChild(blobPath, work, Number(flags['chunk-mb']));
-    const big =
-      Number(flags['big-mb']) > 0
-        ? bigDirectory(work, Number(flags['big-mb']), Number(flags['chunk-mb']))
-        : undefined;
+    const timings = await interleaved(work, blobPath, blob, Number(flags.runs), tuning);
+    const rss = spawnChild(blobPath, work, tuning);
+    const big = Number(flags['big-mb']) > 0 ? bigDirectory(work, Number(flags['big-mb']), tuning) : undefined;
     report(blob.length, timings, rss, big);
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -69,7 +76,7 @@ async function timed(t: Timings, name: 'parse' | 'sql' | 'flowlens', keep: boole
   t.cpu[name].push(cpuMs() - c0);
 }
 
-async function interleaved(work: string, blobPath: string, blob: Buffer, runs: number, chunkMb: number) {
+async function interleaved(work: string, blobPath: string, blob: Buffer, runs: number, tuning: Tuning) {
   const db = openDb({ kind: 'embedded', path: join(work, 'db') });
   await migrate(db.client, NO_TTL);
   const t: Timings = {
@@ -108,7 +115,7 @@ async function interleaved(work: string, blobPath: string, blob: Buffer, runs: n
     linkSync(blobPath, copy);
     let result = { rows: 0 };
     await timed(t, 'flowlens', keep, async () => {
-      result = await ingestFiles(db, [copy], chunkMb);
+      result = await ingestFiles(db, [copy], tuning);
     });
     const rows = await count();
     if (rows !== sqlRows || result.rows !== rows) {
@@ -120,7 +127,7 @@ async function interleaved(work: string, blobPath: string, blob: Buffer, runs: n
   return t;
 }
 
-function spawnChild(path: string, work: string, chunkMb: number): ChildResult {
+function spawnChild(path: string, work: string, tuning: Tuning): ChildResult {
   const db = join(work, `child-db-${Math.random().toString(36).slice(2)}`);
   const r = spawnSync(
     process.execPath,
@@ -132,7 +139,9 @@ function spawnChild(path: string, work: string, chunkMb: number): ChildResult {
       '--child',
       JSON.stringify({ db, path }),
       '--chunk-mb',
-      String(chunkMb),
+      String(tuning.chunkMb),
+      '--batch-rows',
+      String(tuning.batchRows),
     ],
     { encoding: 'utf8', maxBuffer: 1 << 20 },
   );
@@ -141,7 +150,7 @@ function spawnChild(path: string, work: string, chunkMb: number): ChildResult {
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as ChildResult;
 }
 
-function bigDirectory(work: string, mb: number, chunkMb: number) {
+function bigDirectory(work: string, mb: number, tuning: Tuning) {
   const dir = join(work, 'big');
   mkdirSync(dir);
   let bytes = 0;
@@ -152,7 +161,7 @@ function bigDirectory(work: string, mb: number, chunkMb: number) {
     writeFileSync(join(sub, 'PT1H.json'), blob);
     bytes += blob.length;
   }
-  const result = spawnChild(dir, work, chunkMb);
+  const result = spawnChild(dir, work, tuning);
   rmSync(dir, { recursive: true, force: true });
   return { bytes, result };
 }

@@ -6,6 +6,7 @@ import type { Metrics } from '../core/metrics.js';
 import type { Normalizer, Source } from './contracts.js';
 import { normalize } from './normalizers/index.js';
 import { createBlobSource, resolveBlobAuth } from './sources/blob/factory.js';
+import { withBlobRange } from './sources/blob/normalize.js';
 import { resolveEventHubsSecrets } from './sources/event-hubs/client.js';
 import { createEventHubsSource } from './sources/event-hubs/source.js';
 import { clickHouseFilePositions } from './sources/file/positions.js';
@@ -49,7 +50,7 @@ export function createConfiguredSource(cfg: SourceConfig, deps: SourceDeps): Con
           metrics: deps.metrics,
           logger,
         }),
-        normalize,
+        normalize: withBlobRange(normalize),
       };
     case 'kafka':
       return {

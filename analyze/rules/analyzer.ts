@@ -58,3 +58,35 @@ export function ruleAnalyzer(
     detect: (_rows, _config, _window, context) => ruleCategoryFindings(context, categories),
   });
 }
+
+export interface RuleReportRefresher {
+  /** `extra` for the analyzer context: the cached rule report, rebuilt when older than the refresh interval. */
+  extra(to: Date): Promise<Record<string, unknown>>;
+}
+
+/**
+ * Keeps the rule report for the analysis loop: rebuilt at most every `refreshMs` (default hourly),
+ * since it reads weeks of flows while the loop ticks every minute. A failed rebuild keeps the last
+ * good report (or none) and is passed to `onError`; it never breaks the detectors' tick.
+ */
+export function createRuleReportRefresher(
+  db: Db,
+  cfg: RulesConfig,
+  options: { refreshMs?: number; clock?: () => number; onError?: (err: unknown) => void } = {},
+): RuleReportRefresher {
+  const refreshMs = options.refreshMs ?? 3_600_000;
+  const clock = options.clock ?? Date.now;
+  let cached: { at: number; extra: Record<string, unknown> } | null = null;
+  return {
+    async extra(to) {
+      if (cached && clock() - cached.at < refreshMs) return cached.extra;
+      try {
+        cached = { at: clock(), extra: await ruleReportExtra(db, to, cfg) };
+      } catch (err) {
+        options.onError?.(err);
+        cached = { at: clock(), extra: cached?.extra ?? {} };
+      }
+      return cached.extra;
+    },
+  };
+}

@@ -4,7 +4,7 @@ import { findingsTable } from '../../analyze/table.js';
 import { ConfigError } from '../../core/errors.js';
 import { type GlobalOptions, openApp, resolveConfig } from '../context.js';
 
-interface AnalyzeOptions {
+interface AnalyzeOptions extends GlobalOptions {
   from?: string;
   to?: string;
   json?: boolean;
@@ -24,11 +24,11 @@ export function register(program: Command): void {
     .option('--to <time>', 'window end (ISO 8601); default: just after the newest flow')
     .option('--json', 'print findings as JSON (core/finding.ts)')
     .option('--notify', 'send alerts for new findings through the configured channels')
-    .action(async (opts: AnalyzeOptions) => {
-      const global = program.opts<GlobalOptions>();
+    .action(async (_opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<AnalyzeOptions>();
       const from = parseTime('--from', opts.from);
       const to = parseTime('--to', opts.to);
-      const app = await openApp(resolveConfig(global));
+      const app = await openApp(resolveConfig(opts));
       try {
         const { result, window, alerts } = await runBatchAnalysis(app, {
           ...(from ? { from } : {}),

@@ -77,8 +77,10 @@ async function runDemo(opts: DemoOptions, globals: GlobalOptions): Promise<void>
       catchUpTickMs: 2_000,
       incidentDelayMinutes: 1,
     });
+    let simulatorError: unknown;
     const feeding = feed.run(controller.signal).catch((err: unknown) => {
       ctx.logger.error({ err: errorMessage(err) }, 'simulator stopped');
+      simulatorError = err;
       controller.abort();
     });
     await runServices(
@@ -94,6 +96,8 @@ async function runDemo(opts: DemoOptions, globals: GlobalOptions): Promise<void>
       controller.signal,
     );
     await feeding;
+    // The demo without its simulator is not a demo: report it as a runtime failure (exit 1).
+    if (simulatorError) throw new Error(`simulator failed: ${errorMessage(simulatorError)}`);
   } finally {
     release();
     await azurite?.stop();
@@ -136,11 +140,12 @@ function tour(url: string, backfillHours: number): string {
   ${backfillHours} h of history come first; the last 30 simulated minutes replay fast, then real time.
 
   Within a few minutes you should see:
-    ${url}/#/overview      traffic allowed/denied, in/out, top talkers and ports
-    ${url}/#/findings      a port scan, RDP exposed to the internet and brute-forced,
-                           beaconing to 91.92.109.23, 6 GB pushed to 185.220.101.45
-    ${url}/#/rules         an unused FTP rule, over-wide app and db rules, RDP open to the world
-    ${url}/api/docs        the API (OpenAPI)
+    ${url}/            overview: traffic allowed/denied, in/out, top talkers and ports
+    ${url}/findings    a port scan, RDP exposed to the internet and brute-forced,
+                       beaconing to 91.92.109.23, 6 GB pushed to 185.220.101.45
+    ${url}/rules       an unused FTP rule, over-wide app and db rules, RDP open to the world
+    ${url}/exposure    management ports reachable from the internet, by host
+    ${url}/api/docs    the API (OpenAPI)
 
   Ctrl-C stops everything.
 `;

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { register as analyze } from './analyze.js';
+import { register as apiKey } from './api-key.js';
 import { register as config } from './config.js';
 import { register as demo } from './demo.js';
+import { register as findings } from './findings.js';
 import { register as ingest } from './ingest.js';
 import { register as publish } from './publish.js';
 import { register as report } from './report.js';
@@ -18,6 +20,7 @@ export const COMMANDS: RegisterCommand[] = [
   ingest,
   rules,
   analyze,
+  findings,
   report,
   serve,
   run,
@@ -26,4 +29,5 @@ export const COMMANDS: RegisterCommand[] = [
   simulate,
   config,
   publish,
+  apiKey,
 ];

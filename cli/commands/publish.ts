@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { EventHubProducerClient } from '@azure/event-hubs';
 import type { Command } from 'commander';
 import { Kafka, logLevel } from 'kafkajs';
 import { KafkaSourceConfigSchema } from '../../core/config/sections/kafka.js';
+import { publishFilesToEventHubs } from '../../ingest/sources/event-hubs/publish.js';
 import {
   kafkaClientConfig,
   MESSAGE_MODES,
@@ -22,6 +24,8 @@ export interface PublishCommandOptions {
   saslUsername?: string;
   ssl?: boolean;
   eventHubsNamespace?: string;
+  eventHubs?: string;
+  partition?: string;
 }
 
 /**
@@ -60,7 +64,31 @@ const kafkaTarget: PublishTarget = {
   },
 };
 
-const TARGETS: PublishTarget[] = [kafkaTarget];
+/**
+ * Event Hubs over AMQP with the real EventHubProducerClient. `--event-hubs` names an environment
+ * variable holding the connection string (preferred: keeps the key out of process lists) or is the
+ * connection string itself; `--topic` names the hub when the string has no EntityPath.
+ */
+const eventHubsTarget: PublishTarget = {
+  name: 'event-hubs',
+  selected: (o) => Boolean(o.eventHubs),
+  publish: async (inputs, o, env) => {
+    const arg = o.eventHubs!;
+    const cs = arg.startsWith('Endpoint=') ? arg : env[arg];
+    if (!cs) throw new Error(`--event-hubs: environment variable ${arg} is not set`);
+    const producer = o.topic ? new EventHubProducerClient(cs, o.topic) : new EventHubProducerClient(cs);
+    try {
+      return await publishFilesToEventHubs(producer, inputs, {
+        mode: o.mode,
+        ...(o.partition !== undefined ? { partitionId: o.partition } : {}),
+      });
+    } finally {
+      await producer.close();
+    }
+  },
+};
+
+const TARGETS: PublishTarget[] = [kafkaTarget, eventHubsTarget];
 
 /** Files named on the command line, directories walked recursively (sorted, so runs repeat). */
 export function* readInputs(paths: readonly string[]): Generator<PublishInput> {
@@ -82,7 +110,9 @@ export function* readInputs(paths: readonly string[]): Generator<PublishInput> {
 export function register(program: Command): void {
   program
     .command('publish')
-    .description('send flow-log files to Kafka (or the Event Hubs Kafka endpoint) as messages')
+    .description(
+      'send flow-log files to Kafka, the Event Hubs Kafka endpoint, or Event Hubs (AMQP) as messages',
+    )
     .argument('<paths...>', 'flow-log files or directories')
     .option('--kafka <brokers>', 'Kafka bootstrap servers, comma-separated')
     .option('--topic <name>', 'topic (Event Hubs: the event hub name)')
@@ -98,12 +128,20 @@ export function register(program: Command): void {
       '--event-hubs-namespace <ns>',
       'Event Hubs Kafka endpoint <ns>.servicebus.windows.net:9093 (EVENTHUBS_CONNECTION_STRING)',
     )
+    .option(
+      '--event-hubs <env-or-connection-string>',
+      'Event Hubs over AMQP: env var holding the connection string (or the string itself)',
+    )
+    .option('--partition <id>', 'Event Hubs: send every event to this partition')
     .action(async (paths: string[], opts: PublishCommandOptions) => {
       if (!MESSAGE_MODES.includes(opts.mode))
         program.error(`--mode must be one of ${MESSAGE_MODES.join(', ')}`, { exitCode: 2 });
       const target = TARGETS.find((t) => t.selected(opts));
       if (!target)
-        program.error('choose a target: --kafka <brokers> or --event-hubs-namespace <ns>', { exitCode: 2 });
+        program.error(
+          'choose a target: --kafka <brokers>, --event-hubs-namespace <ns> or --event-hubs <env>',
+          { exitCode: 2 },
+        );
       const r = await target.publish(readInputs(paths), opts, process.env);
       process.stdout.write(
         `${target.name}: published ${r.messages} messages (${r.bytes} bytes) from ${r.files} files\n`,

@@ -23,8 +23,8 @@ export const ConfigSchema = z
       .prefault({}),
     ingest: z
       .object({
-        /** Rows per insert; 100 k gets 95 % of whole-blob throughput (PERFORMANCE.md §3.2). */
-        batchRows: z.number().int().min(1000).default(100_000),
+        /** Max rows per insert. 500 k: with the rollup views, 100 k-row inserts cost ~40 % more CPU (docs/ingest.md). */
+        batchRows: z.number().int().min(1000).default(500_000),
         /** Directory for staged Native files read by chDB's file() (tmpfs when available). */
         stagingDir: z.string().optional(),
       })

@@ -2,7 +2,7 @@ import type { Completion, Validation } from '../../api/routes/filter/routes.js';
 import type { FindingDetail, FindingList } from '../../api/routes/findings/routes.js';
 import type { FlowPage } from '../../api/routes/flows/routes.js';
 import type { IngestStatus, RejectRow } from '../../api/routes/ingest/routes.js';
-import type { RulesResponse } from '../../api/routes/rules/routes.js';
+import type { Recommendation, RulesResponse } from '../../api/routes/rules/routes.js';
 import type { MatrixResponse, SeriesResponse, TopResponse } from '../../api/routes/traffic/routes.js';
 
 export type {
@@ -12,6 +12,7 @@ export type {
   FlowPage,
   IngestStatus,
   MatrixResponse,
+  Recommendation,
   RejectRow,
   RulesResponse,
   SeriesResponse,
@@ -123,7 +124,8 @@ export const api = {
       },
     ),
   rules: (r: Range, nsg?: string) => call<RulesResponse>('/api/rules', { ...r, nsg }),
-  recommendations: (r: Range, nsg?: string) => call<unknown>('/api/rules/recommendations', { ...r, nsg }),
+  recommendations: (r: Range, nsg?: string) =>
+    call<Recommendation[]>('/api/rules/recommendations', { ...r, nsg }),
   ingest: (r: Range) => call<IngestStatus>('/api/ingest/status', r),
   rejects: (r: Range) => call<{ rows: RejectRow[] }>('/api/ingest/rejects', { ...r, limit: 50 }),
   complete: (field?: string | undefined, prefix?: string) =>

@@ -2,7 +2,8 @@
  * A small JSON parser over a Buffer. It materializes ordinary values (objects, arrays, strings,
  * numbers, literals) but hands every `flowTuples` array to a {@link TuplesHook}, which scans the tuple
  * bytes straight into columns: the per-tuple JS string is what makes `JSON.parse` + split slow
- * (../shared/PERFORMANCE.md §3.1). Objects have a null prototype so a `__proto__` key is just a key.
+ * (../shared/PERFORMANCE.md §3.1). Objects are plain literals (fast hidden classes when records share
+ * a shape); a `__proto__` key is defined as an own property, so it never changes a prototype.
  * @see https://www.rfc-editor.org/rfc/rfc8259
  */
 
@@ -26,7 +27,7 @@ export class TupleRun {
 
 export interface TuplesHook {
   /** Called with `reader.pos` on the `[`; must leave `pos` after the matching `]`. */
-  tuples(reader: JsonReader, family: number): TupleRun;
+  tuples(reader: JsonReader, family: number, depth: number): TupleRun;
 }
 
 export class JsonSyntaxError extends Error {
@@ -47,8 +48,16 @@ const ESCAPES: Record<number, string> = {
   116: '\t',
 };
 
+const KEY_SLOTS_MASK = 255;
+
+function sameBytes(text: string, buf: Uint8Array, at: number): boolean {
+  for (let k = 0; k < text.length; k++) if (text.charCodeAt(k) !== buf[at + k]) return false;
+  return true;
+}
+
 export class JsonReader {
   pos = 0;
+  private readonly keys: (string | undefined)[] = new Array(KEY_SLOTS_MASK + 1);
 
   constructor(
     readonly buf: Buffer,
@@ -87,7 +96,7 @@ export class JsonReader {
 
   private object(depth: number, family: number): JsonObject {
     if (depth > MAX_DEPTH) this.fail();
-    const out: JsonObject = Object.create(null);
+    const out: JsonObject = {};
     this.pos++;
     this.skipWs();
     if (this.buf[this.pos] === 0x7d) {
@@ -97,11 +106,14 @@ export class JsonReader {
     for (;;) {
       this.skipWs();
       if (this.buf[this.pos] !== 0x22) this.fail();
-      const key = this.string();
+      const key = this.key();
       this.skipWs();
       if (this.buf[this.pos] !== 0x3a) this.fail();
       this.pos++;
-      out[key] = this.member(key, depth, family);
+      const value = this.member(key, depth, family);
+      if (key === '__proto__')
+        Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+      else out[key] = value;
       this.skipWs();
       const c = this.buf[this.pos];
       this.pos++;
@@ -113,7 +125,7 @@ export class JsonReader {
   private member(key: string, depth: number, family: number): JsonValue {
     if (key === 'flowTuples') {
       this.skipWs();
-      if (this.buf[this.pos] === 0x5b) return this.hook.tuples(this, family);
+      if (this.buf[this.pos] === 0x5b) return this.hook.tuples(this, family, depth + 1);
     }
     const inner = key === 'flowRecords' || key === 'flowGroups' ? FAMILY_VNET : family;
     return this.value(depth, inner);
@@ -136,6 +148,33 @@ export class JsonReader {
       if (c === 0x5d) return out;
       if (c !== 0x2c) this.fail(this.pos - 1);
     }
+  }
+
+  /**
+   * An object key: short ASCII keys repeat in every record, so they come from a small cache (verified
+   * byte by byte) instead of a fresh `Buffer#toString` each time.
+   */
+  private key(): string {
+    const buf = this.buf;
+    const start = this.pos + 1;
+    let p = start;
+    let hash = 0;
+    for (; p < this.end; p++) {
+      const c = buf[p]!;
+      if (c === 0x22 || c === 0x5c || c >= 0x80) break;
+      hash = (hash * 31 + c) | 0;
+    }
+    const len = p - start;
+    if (buf[p] !== 0x22 || len > 48) return this.string();
+    const slot = (hash ^ len) & KEY_SLOTS_MASK;
+    const cached = this.keys[slot];
+    if (cached !== undefined && cached.length === len && sameBytes(cached, buf, start)) {
+      this.pos = p + 1;
+      return cached;
+    }
+    const key = this.string();
+    this.keys[slot] = key;
+    return key;
   }
 
   /** A string at `pos` (on its opening quote). Raw control characters are tolerated. */

@@ -103,7 +103,41 @@ describe('normalize never throws and accounts for every tuple', () => {
       );
     }
   });
+  it('structurally mutated records (values replaced by random JSON) never throw or invent tuples', () => {
+    for (const blob of [REAL, REAL_VNET]) {
+      const doc = JSON.parse(blob.toString('utf8')) as unknown;
+      fc.assert(
+        fc.property(
+          fc.array(fc.tuple(fc.nat(), fc.jsonValue({ maxDepth: 2 })), { maxLength: 5 }),
+          (edits) => {
+            const copy = structuredClone(doc);
+            const slots = valueSlots(copy);
+            for (const [which, value] of edits) {
+              const [holder, key] = slots[which % slots.length]!;
+              holder[key] = value;
+            }
+            const body = Buffer.from(JSON.stringify(copy));
+            const r = normalize(body, { source: 'p' });
+            checkShape(r, body.length);
+            expect(accounted(r)).toBeLessThanOrEqual(countTuplesInJson(copy));
+          },
+        ),
+        { numRuns: 150 },
+      );
+    }
+  });
 });
+
+/** Every (object, key) / (array, index) position below the records array, for structural edits. */
+function valueSlots(value: unknown, out: [Record<string | number, unknown>, string | number][] = []) {
+  if (value === null || typeof value !== 'object') return out;
+  const holder = value as Record<string | number, unknown>;
+  for (const key of Object.keys(holder)) {
+    out.push([holder, Array.isArray(holder) ? Number(key) : key]);
+    valueSlots(holder[key], out);
+  }
+  return out;
+}
 
 function tupleArrays(value: unknown): string[][] {
   if (Array.isArray(value)) return value.flatMap(tupleArrays);

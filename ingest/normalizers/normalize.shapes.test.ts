@@ -121,6 +121,9 @@ describe('input shapes', () => {
     const deep = run(`{"a":${'['.repeat(100_000)}`);
     expect(deep.rejects.map((x) => x.reason)).toEqual(['invalid-json']);
     expect(run('['.repeat(100_000))).toMatchObject({ records: 0, rejects: [] });
+    const nested = run(`{"a":${'{"flowTuples":['.repeat(20_000)}`);
+    expect(nested.rejects).toHaveLength(1);
+    expect(nested.rejects[0]!.detail).toMatch(/^invalid JSON/);
     expect(run('{"x":1e999}').rejects[0]!.reason).toBe('invalid-json');
     const noisy = run(`garbage ${nsgRecord([tuple(1)])} more garbage\n${nsgRecord([tuple(2)])}`);
     expect(noisy.columns.length).toBe(2);
@@ -148,5 +151,25 @@ describe('input shapes', () => {
       packetsReceived: 0,
       hasCounters: true,
     });
+  });
+  it('connector records of one message share a context per (resource, rule, MAC, time)', () => {
+    const base = JSON.parse(
+      fixture('nsgconnector_eventhub-message-body_denormalized_excerpt.json').toString('utf8'),
+    ).records[0] as Record<string, string>;
+    const records = [
+      base,
+      { ...base, sourcePort: '1' },
+      { ...base, nsgRuleName: 'UserRule_other' },
+      { ...base, sourcePort: 'x' },
+    ];
+    const r = run(JSON.stringify({ records }));
+    expect(r.columns.length).toBe(3);
+    expect(r.rejects.map((j) => [j.reason, j.recordIndex, j.tupleIndex])).toEqual([['tuple-port', 3, 0]]);
+    expect(r.columns.contexts).toHaveLength(2);
+    expect(toRows(r.columns).map((x) => x.ruleName)).toEqual([
+      'AllowVnetInBound',
+      'AllowVnetInBound',
+      'other',
+    ]);
   });
 });

@@ -243,4 +243,50 @@ describe('normalize field values', () => {
       ['fd00::4', '2600:1f18::5', true],
     ]);
   });
+  it('VNet encryption drops: aclID and rule "unspecified" name no NSG; blob name fills the flow log', () => {
+    const rec = {
+      time: '2024-01-01T00:01:00Z',
+      flowLogVersion: 4,
+      macAddress: '',
+      flowRecords: {
+        flows: [
+          {
+            aclID: 'unspecified',
+            flowGroups: [
+              {
+                rule: 'unspecified',
+                flowTuples: ['1704067200000,10.0.0.4,10.0.0.5,1,2,6,O,D,NX_NOT_ACCEPTED,0,0,0,0'],
+              },
+            ],
+          },
+        ],
+      },
+    };
+    const blob =
+      'flowLogResourceID=/B0D432B7-1111-2222-3333-444455556666_NETWORKWATCHERRG/NETWORKWATCHER_EASTUS_VNET-FLOWLOG/y=2024/m=01/d=01/h=00/m=00/macAddress=7CED8D2684E5/PT1H.json';
+    const [r] = rows(JSON.stringify(rec), blob);
+    expect(r).toMatchObject({
+      ruleKind: 'unspecified',
+      nsg: '',
+      aclId: 'unspecified',
+      encryption: 'NX_NOT_ACCEPTED',
+      action: 'deny',
+      mac: '7CED8D2684E5',
+      subscriptionId: 'b0d432b7-1111-2222-3333-444455556666',
+      flowLog: 'VNET-FLOWLOG',
+      resourceGroup: '',
+    });
+  });
+
+  it('reject offsets are absolute (baseOffset + position of the tuple) and carry record/tuple indexes', () => {
+    const rec = `{"time":"2024-01-01T00:00:00Z","properties":{"Version":2,"flows":[{"rule":"UserRule_x","flows":[{"mac":"000D3AF87856","flowTuples":["1704067200,10.0.0.1,10.0.0.2,1,2,T,O,A","bad"]}]}]}}`;
+    const body = `,${rec}\r\n,${rec}`;
+    const r = normalize(Buffer.from(body), { source: 't', baseOffset: 5000 });
+    expect(r.columns.length).toBe(2);
+    const at = body.indexOf('"bad"');
+    expect(r.rejects.map((j) => [j.reason, j.offset, j.recordIndex, j.tupleIndex, j.excerpt])).toEqual([
+      ['tuple-field-count', 5000 + at, 0, 1, 'bad'],
+      ['tuple-field-count', 5000 + body.indexOf('"bad"', at + 1), 1, 1, 'bad'],
+    ]);
+  });
 });

@@ -1,17 +1,18 @@
 import type { FlowBatchBuilder } from '../../core/flow/builder.js';
 import { emptyContext } from '../../core/flow/context.js';
-import { excerpt, type Reject, type RejectReason } from '../../core/flow/reject.js';
+import { EXCERPT_LIMIT, excerpt, type Reject, type RejectReason } from '../../core/flow/reject.js';
 import type { BlobNameInfo } from './blob-name.js';
 import { connectorTuple, fillConnector } from './connector.js';
 import {
   FAMILY_NSG,
   FAMILY_VNET,
+  type JsonObject,
   type JsonReader,
   type JsonValue,
   TupleRun,
   type TuplesHook,
 } from './json-reader.js';
-import { fillFromBlob, fillNsg, fillVnet, obj, recordKind } from './record-context.js';
+import { fillFromBlob, fillNsg, fillVnet, obj, recordKind, str } from './record-context.js';
 import { TupleScanner } from './tuple-scanner.js';
 
 const DETAILS: Partial<Record<RejectReason, string>> = {
@@ -37,6 +38,8 @@ export class RecordScanner implements TuplesHook {
   private tupleIndex = 0;
   private ids: number[] = [];
   private mark = { rows: 0, rejects: 0, contexts: 0 };
+  /** Connector contexts by {@link connectorKey}; cleared on rollback (ids may be gone). */
+  private readonly connectorContexts = new Map<string, number>();
 
   constructor(
     private readonly b: FlowBatchBuilder,
@@ -59,6 +62,7 @@ export class RecordScanner implements TuplesHook {
     while (this.b.length > this.mark.rows) this.b.undo();
     this.rejects.length = this.mark.rejects;
     this.b.contexts.length = this.mark.contexts;
+    this.connectorContexts.clear();
   }
 
   /** Rejects the current record as a whole, covering `text`. */
@@ -68,22 +72,30 @@ export class RecordScanner implements TuplesHook {
   }
 
   /** Classifies a parsed record and fills its contexts, or rejects it. */
-  finish(rec: JsonValue, text: () => string): void {
+  finish(rec: JsonValue, r: JsonReader): void {
     const kind = recordKind(rec);
     const o = obj(rec);
     if (kind.kind === null || !o) {
       const k = kind.kind === null ? kind : { missing: false, detail: 'record is not a JSON object' };
-      this.rejectRecord(k.missing ? 'missing-field' : 'unknown-shape', k.detail, text());
+      this.rejectRecord(
+        k.missing ? 'missing-field' : 'unknown-shape',
+        k.detail,
+        recordText(r.buf, this.recordStart, r.pos),
+      );
       return;
     }
-    const onBad = (detail: string) => this.push('missing-field', detail, this.recordStart, -1, text());
+    if (kind.kind === 'connector') {
+      this.connector(o);
+      return;
+    }
+    const onBad = (detail: string) =>
+      this.push('missing-field', detail, this.recordStart, -1, recordText(r.buf, this.recordStart, r.pos));
     if (kind.kind === 'nsg') fillNsg(o, this.b.contexts, this.ids, onBad);
-    else if (kind.kind === 'vnet') fillVnet(o, this.b.contexts, this.ids, onBad);
-    else this.connector(o);
+    else fillVnet(o, this.b.contexts, this.ids, onBad);
     if (this.blob) for (const id of this.ids) fillFromBlob(this.b.contexts[id]!, this.blob);
   }
 
-  tuples(r: JsonReader, family: number): TupleRun {
+  tuples(r: JsonReader, family: number, depth: number): TupleRun {
     const run = new TupleRun();
     const buf = r.buf;
     r.pos++;
@@ -99,7 +111,7 @@ export class RecordScanner implements TuplesHook {
       if (buf[r.pos] === 0x22) this.stringTuple(r, family, run, index);
       else {
         const at = r.pos;
-        r.value(0, family);
+        r.value(depth, family);
         this.push('unknown-shape', 'tuple is not a string', at, index, buf.toString('utf8', at, r.pos));
       }
       r.skipWs();
@@ -154,9 +166,19 @@ export class RecordScanner implements TuplesHook {
     r.pos = pos;
   }
 
-  private connector(rec: Parameters<typeof fillConnector>[0]): void {
-    const id = this.context(FAMILY_NSG);
-    fillConnector(rec, this.b.contexts[id]!);
+  /**
+   * One flat connector record = one tuple. Its context (ARM id, rule, MAC, time) is shared by the
+   * ~120 records of a message, so it is derived once per distinct combination.
+   */
+  private connector(rec: JsonObject): void {
+    const key = connectorKey(rec);
+    let id = this.connectorContexts.get(key);
+    if (id === undefined) {
+      id = this.context(FAMILY_NSG);
+      fillConnector(rec, this.b.contexts[id]!);
+      if (this.blob) fillFromBlob(this.b.contexts[id]!, this.blob);
+      this.connectorContexts.set(key, id);
+    }
     const tuple = Buffer.from(connectorTuple(rec), 'utf8');
     const index = this.tupleIndex++;
     const reason = this.scanner.scan(
@@ -190,6 +212,15 @@ export class RecordScanner implements TuplesHook {
       excerpt: excerpt(text),
     });
   }
+}
+
+/** The start of a record as excerpt text (decoding at most twice the excerpt limit). */
+export function recordText(buf: Buffer, start: number, end: number): string {
+  return buf.toString('utf8', start, Math.min(end, start + EXCERPT_LIMIT * 2));
+}
+
+function connectorKey(rec: JsonObject): string {
+  return `${str(rec.resourceId ?? rec.resourceID)}\u0000${str(rec.nsgRuleName)}\u0000${str(rec.mac ?? rec.macAddress)}\u0000${str(rec.time)}`;
 }
 
 function hasBackslash(buf: Uint8Array, start: number, end: number): boolean {

@@ -1,6 +1,5 @@
-import { EXCERPT_LIMIT } from '../../core/flow/reject.js';
 import { FAMILY_NSG, JsonReader, JsonSyntaxError } from './json-reader.js';
-import type { RecordScanner } from './record-scan.js';
+import { type RecordScanner, recordText } from './record-scan.js';
 
 const LF = 0x0a;
 const COMMA = 0x2c;
@@ -87,18 +86,14 @@ export class RecordStream {
     this.scan.begin(this.records++, start);
     try {
       const value = r.value(0, FAMILY_NSG);
-      this.scan.finish(value, () => this.text(start, r.pos));
+      this.scan.finish(value, r);
     } catch (err) {
       const resume = skipBadRecord(this.buf, start);
       const detail =
         err instanceof JsonSyntaxError ? `invalid JSON at body byte ${err.position}` : `parser error: ${err}`;
-      this.scan.rejectRecord('invalid-json', detail, this.text(start, resume));
+      this.scan.rejectRecord('invalid-json', detail, recordText(this.buf, start, resume));
       r.pos = resume;
     }
-  }
-
-  private text(start: number, end: number): string {
-    return this.buf.toString('utf8', start, Math.min(end, start + EXCERPT_LIMIT * 2));
   }
 }
 

@@ -1,6 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { launchChromium, screenshotPath } from '../harness/browser.js';
 import { REPO_ROOT } from '../harness/cli.js';
 
 /** Every descendant pid of `pid` (ps is in procps on Debian, present on CI machines). */
@@ -86,12 +87,33 @@ describe('flowlens demo (what npm start runs)', () => {
           ? found
           : undefined;
       },
-      240_000,
+      360_000,
     );
     expect(categories.has('port-scan')).toBe(true);
 
     const health = await fetch(`${url}/healthz`);
     expect(health.status).toBe(200);
+
+    // What a newcomer sees: the findings page lists the planted port scan.
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      const pageErrors: string[] = [];
+      page.on('pageerror', (e) => pageErrors.push(e.message));
+      await page.goto(`${url}/findings?from=now-2d`);
+      await page.waitForSelector('text=198.51.100.77', { timeout: 60_000 });
+      await page.screenshot({ path: screenshotPath('demo-findings'), fullPage: true });
+      await page.goto(`${url}/`);
+      await page.waitForSelector('main .card');
+      await page.waitForFunction(() => document.querySelectorAll('.slot.loading').length === 0, undefined, {
+        timeout: 60_000,
+      });
+      expect(await page.locator('.chart canvas').count()).toBeGreaterThan(0);
+      await page.screenshot({ path: screenshotPath('demo-overview'), fullPage: true });
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
 
     const tree = descendants(demo.pid!);
     expect(tree.length).toBeGreaterThan(0); // Azurite runs as a child
@@ -100,5 +122,5 @@ describe('flowlens demo (what npm start runs)', () => {
     expect(await exited).toBe(0);
     await new Promise((r) => setTimeout(r, 500));
     expect(tree.filter(alive)).toEqual([]);
-  }, 420_000);
+  }, 600_000);
 });

@@ -1,11 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ANALYZERS } from '../../analyze/analyzers/index.js';
 import { buildRuleReport } from '../../analyze/rules/analysis/build.js';
 import { defaultReportOptions } from '../../analyze/rules/analysis/options.js';
 import type { RuleReport } from '../../analyze/rules/analysis/types.js';
+import { createRuleReportRefresher } from '../../analyze/rules/analyzer.js';
 import { createAddressContext } from '../../analyze/rules/model/context.js';
+import { whatIfProposal } from '../../analyze/rules/whatif/proposal.js';
+import { detectWindow } from '../../analyze/runner.js';
+import type { Db } from '../../core/clickhouse/client.js';
+import { AnalyzeConfigSchema } from '../../core/config/sections/analyze.js';
+import { RulesConfigSchema } from '../../core/config/sections/rules.js';
 import { openTestDb } from '../harness/chdb.js';
 import { loadRuleScenario } from '../scenario/load-rules.js';
-import { EXPECTED, WINDOW } from '../scenario/rules-scenario.js';
+import { EXPECTED, JIT_UNUSED, JIT_USED, WINDOW } from '../scenario/rules-scenario.js';
 
 type TestDb = Awaited<ReturnType<typeof openTestDb>>;
 let db: TestDb;
@@ -88,8 +95,100 @@ describe('rule report on the scenario estate', () => {
     expect(r.evidence.sampleFlows.every((f) => f.srcIp === '10.0.2.10' && f.action === 'deny')).toBe(true);
   });
 
+  it('judges JIT rules on their own lifetime and joins truncated names', () => {
+    expect(rec('web-nsg', JIT_USED.name)).toBeUndefined();
+    // jump-nsg has logs only from 26 October: no verdict on its old rule, but the JIT rule created
+    // that day was covered for its whole life.
+    expect(rec('jump-nsg', JIT_UNUSED.name)).toMatchObject({
+      action: 'remove',
+      category: 'unused-allow-rule',
+    });
+    expect(report.insufficientData.map((i) => i.rule)).toEqual(['allow-ssh-vpn']);
+    expect(report.notes.filter((n) => n.includes('JITRule'))).toEqual([]);
+  });
+
+  it('what-if on a hand-edited proposal lists the flows it would break', async () => {
+    const current = rec('web-nsg', 'allow-app-range')!.current;
+    const tooTight = { ...current, sourceAddresses: ['203.0.113.5'], destinationPorts: ['8443'] };
+    const w = await whatIfProposal(
+      db,
+      WINDOW,
+      { nsg: 'WEB-NSG', rule: 'allow-app-range', proposed: tooTight },
+      opts,
+    );
+    expect(w).toMatchObject({ newlyDeniedCount: 30, replayedFlows: 60 });
+    expect(w!.newlyDenied).toEqual([
+      {
+        srcIp: '198.51.100.7',
+        dstIp: '10.0.1.4',
+        dstPort: 8443,
+        protocol: 6,
+        direction: 'inbound',
+        hits: 30,
+      },
+    ]);
+    const removal = await whatIfProposal(
+      db,
+      WINDOW,
+      { nsg: 'web-nsg', rule: 'allow-monitoring', proposed: null },
+      opts,
+    );
+    // 10.0.2.10 is inside VirtualNetwork: AllowVnetInBound would still allow it.
+    expect(removal).toMatchObject({ newlyDeniedCount: 0, replayedFlows: 60 });
+    expect(
+      await whatIfProposal(db, WINDOW, { nsg: 'web-nsg', rule: 'nope', proposed: null }, opts),
+    ).toBeNull();
+  });
+
   it('reports coverage per NSG', () => {
     const cov = Object.fromEntries(report.coverage.map((c) => [c.nsg, c.covered]));
     expect(cov).toEqual({ 'web-nsg': true, 'db-nsg': true, 'jump-nsg': false });
+  });
+});
+
+describe('rule findings in the detections runner', () => {
+  const rulesConfig = RulesConfigSchema.parse({ virtualNetworkPrefixes: ['10.0.0.0/16'] });
+  const threatIntel = { size: 0, has: () => false, match: () => undefined };
+
+  it('the registered rule analyzers emit Findings from the refreshed report', async () => {
+    const extra = await createRuleReportRefresher(db, rulesConfig).extra(new Date(WINDOW.to));
+    const { findings, errors } = await detectWindow(
+      {
+        client: db.client,
+        config: AnalyzeConfigSchema.parse({}),
+        context: { threatIntel, now: new Date(), extra },
+        analyzers: ANALYZERS.filter((a) =>
+          ['unused-allow-rule', 'overly-permissive-rule', 'nsg-rule-hygiene'].includes(a.id),
+        ),
+      },
+      { from: new Date(WINDOW.from), to: new Date(WINDOW.to) },
+    );
+    expect(errors).toEqual([]);
+    const got = findings.map((f) => `${f.category} ${f.subject.nsg}/${f.subject.rule}`);
+    expect(got).toEqual(
+      expect.arrayContaining([
+        'unused-allow-rule web-nsg/allow-legacy-ftp',
+        'unused-allow-rule db-nsg/allow-backup',
+        'overly-permissive-rule web-nsg/allow-app-range',
+        'overly-permissive-rule db-nsg/allow-sql-from-app',
+        'management-port-open-to-internet web-nsg/allow-rdp',
+        'deny-hit-by-internal-source web-nsg/deny-smb',
+      ]),
+    );
+    expect(got.some((g) => g.includes('allow-https '))).toBe(false);
+  });
+
+  it('rebuilds at most once per interval and survives a failing rebuild', async () => {
+    let now = 0;
+    const errors: unknown[] = [];
+    const refresher = createRuleReportRefresher(db, rulesConfig, { clock: () => now, refreshMs: 1000 });
+    const first = await refresher.extra(new Date(WINDOW.to));
+    expect(await refresher.extra(new Date(WINDOW.to))).toBe(first);
+    now = 1000;
+    expect(await refresher.extra(new Date(WINDOW.to))).not.toBe(first);
+    const down = { client: { query: () => Promise.reject(new Error('database down')) } } as unknown as Db;
+    const failing = createRuleReportRefresher(down, rulesConfig, { onError: (e) => errors.push(e) });
+    expect(await failing.extra(new Date(WINDOW.to))).toEqual({});
+    expect(String(errors[0])).toMatch(/database down/);
   });
 });

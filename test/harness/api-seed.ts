@@ -87,18 +87,19 @@ export async function generateFlows(
     FROM (
       SELECT number, cityHash64(number) AS h, h % 10 AS kind,
         toDateTime64({from:DateTime64(3)}, 3, 'UTC') + toIntervalMillisecond(toUInt64(number * {step:Float64})) AS t,
-        ['nsg-web', 'nsg-app', 'nsg-db', 'nsg-mgmt'][1 + (h >> 8) % 4] AS nsg,
+        -- one NSG per subnet (10.0.0–3.0/24), as subnets usually carry their own NSG
+        ['nsg-web', 'nsg-db', 'nsg-app', 'nsg-mgmt'][1 + if(kind < 8, bitShiftRight(h, 28) % 4, 2)] AS nsg,
         multiIf(kind < 4, 'inbound', kind < 6, 'inbound', kind < 8, 'inbound', 'outbound') AS dir,
-        multiIf(kind < 4, [443, 80][1 + (h >> 12) % 2], kind < 6, [22, 3389][1 + (h >> 12) % 2],
-          kind < 8, [1433, 5432, 8080][1 + (h >> 12) % 3], [443, 53, 8443][1 + (h >> 12) % 3]) AS port,
-        multiIf(kind < 4, 'allow', kind < 6, if((h >> 16) % 10 = 0, 'allow', 'deny'), kind < 8,
-          if((h >> 16) % 20 = 0, 'deny', 'allow'), 'allow') AS act,
+        multiIf(kind < 4, [443, 80][1 + bitShiftRight(h, 12) % 2], kind < 6, [22, 3389][1 + bitShiftRight(h, 12) % 2],
+          kind < 8, [1433, 5432, 8080][1 + bitShiftRight(h, 12) % 3], [443, 53, 8443][1 + bitShiftRight(h, 12) % 3]) AS port,
+        multiIf(kind < 4, 'allow', kind < 6, if(bitShiftRight(h, 16) % 10 = 0, 'allow', 'deny'), kind < 8,
+          if(bitShiftRight(h, 16) % 20 = 0, 'deny', 'allow'), 'allow') AS act,
         multiIf(kind < 4, 'AllowWeb', kind < 6, if(act = 'deny', 'DenyAllInBound', 'AllowMgmt'), kind < 8,
           if(act = 'deny', 'DenyAllInBound', 'AllowApp'), 'AllowInternetOutBound') AS rn,
-        toIPv6(IPv4NumToString(toUInt32(multiIf(kind < 6, 3325256704 + (h >> 20) % 5000,
-          kind < 8, 167772160 + 256 * ((h >> 20) % 4) + (h >> 24) % 50, 167772160 + 512 + (h >> 24) % 50)))) AS src,
-        toIPv6(IPv4NumToString(toUInt32(multiIf(kind < 8, 167772160 + 256 * ((h >> 28) % 4) + 4 + (h >> 32) % 20,
-          1572395008 + (h >> 36) % 300)))) AS dst,
+        toIPv6(IPv4NumToString(toUInt32(multiIf(kind < 6, 3325256704 + bitShiftRight(h, 20) % 5000,
+          kind < 8, 167772160 + 256 * (bitShiftRight(h, 20) % 4) + bitShiftRight(h, 24) % 50, 167772160 + 512 + bitShiftRight(h, 24) % 50)))) AS src,
+        toIPv6(IPv4NumToString(toUInt32(multiIf(kind < 8, 167772160 + 256 * (bitShiftRight(h, 28) % 4) + 4 + bitShiftRight(h, 32) % 20,
+          1572395008 + bitShiftRight(h, 36) % 300)))) AS dst,
         kind < 6 OR kind >= 8 AS pub
       FROM numbers({count:UInt64})
     )`;

@@ -53,6 +53,14 @@ export class AzureBlobWriter {
       await this.#service.getContainerClient(c).createIfNotExists();
   }
 
+  /** Deletes a blob and forgets its blocks: the next append starts it again with new block ids. */
+  async recreate(stream: FlowLogStream, mac: string, timeMs: number): Promise<void> {
+    const container = stream.kind === 'nsg' ? NSG_CONTAINER : VNET_CONTAINER;
+    const blobName = blobPath(stream, mac, timeMs);
+    await this.#service.getContainerClient(container).getBlockBlobClient(blobName).deleteIfExists();
+    this.#blocks.delete(`${container}/${blobName}`);
+  }
+
   /** Appends one minute of records for `mac` at `timeMs` and re-commits the block list. */
   async append(
     stream: FlowLogStream,

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineAnalyzer } from '../../analyze/analyzer.js';
 import { ANALYZERS } from '../../analyze/analyzers/index.js';
-import { findingEvents, listFindings } from '../../analyze/findings-store.js';
+import { findingEvents, listFindings, writeFindings } from '../../analyze/findings-store.js';
+import { changeStatus } from '../../analyze/lifecycle.js';
 import { type AnalysisDeps, analyzerConfigProblems, analyzeWindow } from '../../analyze/runner.js';
 import { emptyContext, windowOf } from '../../analyze/test-context.js';
 import type { Db } from '../../core/clickhouse/client.js';
@@ -70,22 +71,11 @@ describe('analysis runner with the findings store (chDB)', () => {
     expect(events.map((e) => e.kind)).toEqual(['detected', 'redetected']);
   });
 
-  it('an acknowledgement made through the API (finding_status_events) survives re-detection', async () => {
+  it('an acknowledgement (as the API records it: changeStatus + writeFindings) survives re-detection', async () => {
     const [stored] = await listFindings(db.client);
-    await db.client.insert({
-      table: 'finding_status_events',
-      values: [
-        {
-          finding_id: stored!.finding.id,
-          status: 'acknowledged',
-          comment: 'ticket 42',
-          actor: 'alice',
-          actor_kind: 'user',
-          at: '2026-01-01 12:05:00.000',
-        },
-      ],
-      format: 'JSONEachRow',
-    });
+    const at = new Date('2026-01-01T12:15:00Z');
+    const { stored: acked, event } = changeStatus(stored!, 'acknowledged', 'alice', 'ticket 42', at);
+    await writeFindings(db.client, [acked], [event], at);
     await insertFlows(db, [rdp('203.0.113.10', 2400)]);
     const r = await analyzeWindow(
       deps({}, new Date('2026-01-01T12:30:00Z')),
@@ -95,6 +85,13 @@ describe('analysis runner with the findings store (chDB)', () => {
     expect(r.notify).toEqual([]);
     const [after] = await listFindings(db.client, { status: ['acknowledged'] });
     expect(after).toMatchObject({ statusBy: 'alice', statusReason: 'ticket 42', detections: 3 });
+    const events = await findingEvents(db.client, stored!.finding.id);
+    expect(events.map((e) => [e.kind, e.status, e.actor])).toEqual([
+      ['detected', 'open', 'flowlens'],
+      ['redetected', 'open', 'flowlens'],
+      ['status', 'acknowledged', 'alice'],
+      ['redetected', 'acknowledged', 'flowlens'],
+    ]);
   });
 
   it('config suppressions store the finding as suppressed and never notify', async () => {
@@ -137,5 +134,8 @@ describe('analyzer config validation', () => {
     expect(problems.join('\n')).toMatch(/analyze.analyzers.port-scan/);
     expect(problems.join('\n')).toMatch(/analyze.analyzers.beaconing/);
     expect(analyzerConfigProblems(AnalyzeConfigSchema.parse({}))).toEqual([]);
+    expect(analyzerConfigProblems(AnalyzeConfigSchema.parse({ cadenceMinutes: { beaconnig: 5 } }))).toEqual([
+      expect.stringMatching(/unknown analyzer "beaconnig"/),
+    ]);
   });
 });

@@ -45,7 +45,8 @@ const stats = async (db: string) => {
   return JSON.parse(r.stdout) as IngestStats;
 };
 
-describe('flowlens ingest', () => {
+// Each case spawns the real CLI (tsx + chDB start-up) several times: generous timeouts for a busy CI box.
+describe('flowlens ingest', { timeout: 300_000 }, () => {
   const db = join(work, 'db');
 
   it('ingests a directory recursively and reports files, records, tuples and rejects', async () => {

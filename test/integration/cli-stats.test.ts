@@ -13,7 +13,7 @@ import { sampleColumns } from '../harness/flow-columns.js';
 const dir = mkdtempSync(join(tmpdir(), 'flowlens-stats-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('flowlens stats', () => {
+describe('flowlens stats', { timeout: 300_000 }, () => {
   it('counts stored flows by format, NSG, rule, direction and action', async () => {
     // Fill the database in this process, then close it: chDB allows one process per directory.
     const db = openDb({ kind: 'embedded', path: dir });

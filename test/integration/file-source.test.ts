@@ -29,6 +29,7 @@ async function drain(source: ReturnType<typeof createFileSource>, ack = true): P
     out.push(b);
     if (ack) await b.ack();
   }
+  await source.stop();
   return out;
 }
 
@@ -65,10 +66,15 @@ describe('file source', () => {
     utimesSync(join(dir, 'a.json'), new Date(), new Date(Date.now() + 5000));
     const touched = await drain(createFileSource({ paths: [dir], chunkBytes: 256, positions }));
     expect(touched.map((b) => b.position.key)).toEqual([join(dir, 'a.json')]);
+    // A fresh store (another process) reads the same marks back from the table.
+    expect(
+      await drain(createFileSource({ paths: [dir], positions: clickHouseFilePositions(db.client) })),
+    ).toEqual([]);
   });
 
   it('does not record a file whose batches were not all acked', async () => {
     const positions = clickHouseFilePositions(db.client);
+    expect(await positions.isDone({ path: join(dir, 'a.json'), size: 1, mtimeMs: 1 })).toBe(false);
     const file = join(dir, 'unacked.json');
     writeFileSync(file, '{"records":[{"a":1},{"a":2}]}');
     await drain(createFileSource({ paths: [file], positions }), false);

@@ -29,8 +29,10 @@ export interface Score {
 }
 
 /** Recall over the planted incidents and false positives (unmatched findings above low). */
-export function score(findings: readonly Finding[], truth: readonly Expectation[]): Score {
+export function score(allFindings: readonly Finding[], truth: readonly Expectation[]): Score {
   const expected = truth.filter((e) => DETECTION_CATEGORIES.includes(e.category));
+  // Rule findings are scored by the rules package (test/scenario/rules-scenario.ts).
+  const findings = allFindings.filter((f) => DETECTION_CATEGORIES.includes(f.category));
   const missed = expected.filter((e) => !findings.some((f) => matchesExpectation(f, e)));
   const unmatched = findings.filter((f) => !expected.some((e) => matchesExpectation(f, e)));
   return {

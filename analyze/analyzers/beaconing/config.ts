@@ -1,12 +1,13 @@
 import { z } from 'zod';
 
 /**
- * Defaults follow Microsoft Sentinel's "Potential beaconing activity" analytics (Palo Alto /
- * Fortinet): more than 15 connections from one host to one public destination and port within a
- * day, where more than 80 % of the gaps between connections are the same and gaps of 10 s or less
- * are ignored. Real implants add jitter, so "the same" allows a tolerance (RITA scores regularity
- * with dispersion rather than exact equality).
- * @see https://github.com/Azure/Azure-Sentinel/blob/master/Solutions/PaloAlto-PAN-OS/Analytic%20Rules/PaloAlto-NetworkBeaconing.yaml
+ * Defaults after Microsoft Sentinel's "potential beaconing detected" queries: the most frequent
+ * time delta between connections as a share of the day's events, beacon threshold 80 %. We flag more
+ * than 15 connections and ignore gaps of 10 s or less (the Palo Alto variant uses 30 events and
+ * 25 s, too slow for a one-minute beacon). Real implants add jitter, so "the same" allows a
+ * tolerance (RITA scores regularity with dispersion rather than exact equality).
+ * @see https://github.com/Azure/Azure-Sentinel/blob/master/Solutions/PaloAlto-PAN-OS/Hunting%20Queries/Palo%20Alto%20-%20potential%20beaconing%20detected.yaml
+ * @see https://techcommunity.microsoft.com/t5/microsoft-sentinel-blog/detect-network-beaconing-via-intra-request-time-delta-patterns/ba-p/779586
  * @see https://github.com/activecm/rita (beacon analysis)
  */
 export const BeaconingConfigSchema = z

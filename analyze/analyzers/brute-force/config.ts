@@ -6,7 +6,7 @@ import { BRUTE_FORCE_PORTS } from '../../ports.js';
  * source against one host within 5 minutes. Flow logs see connections, not logins, so an attempt is
  * a distinct allowed TCP connection (source port); "short" means little data per connection (a
  * failed SSH/RDP login exchanges a few KB; an interactive session moves far more).
- * @see https://github.com/Azure/Azure-Sentinel/tree/master/Detections (e.g. "Brute force attack against a Cloud PC", "SSH - Potential Brute Force")
+ * @see https://github.com/Azure/Azure-Sentinel/tree/master/Solutions (Windows Security Events / Syslog brute-force analytics)
  */
 export const BruteForceConfigSchema = z
   .object({

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 
 /**
- * Defaults follow Microsoft Sentinel's "Port sweep" analytic: more than 20 distinct hosts probed on
- * one port by one source within 1 hour.
- * @see https://github.com/Azure/Azure-Sentinel/tree/master/Solutions (Network session essentials: "Port sweep detected")
+ * A port sweep is more than 20 distinct hosts probed on one port by one source within 1 hour, after
+ * Sentinel's "Azure Firewall - Port Sweep" analytic (same shape, configurable window and host
+ * threshold) and Zeek's address-scan notice. Flow logs arrive per minute, so the window is wider
+ * than the firewall rule's 30 seconds.
+ * @see https://github.com/Azure/Azure-Sentinel/blob/master/Solutions/Azure%20Firewall/Analytic%20Rules/Azure%20Firewall%20-%20Port%20Sweep.yaml
  */
 export const PortSweepConfigSchema = z
   .object({

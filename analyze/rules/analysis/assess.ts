@@ -16,7 +16,8 @@ export interface RuleInput {
   usage: RuleUsage | null;
   /** Coverage share over the part of the window the rule existed. */
   coverage: number;
-  flows: { all: WeightedFlow[]; train: WeightedFlow[]; test: WeightedFlow[] };
+  /** `truncated`: more distinct tuples than read; no proposal is made from a partial picture. */
+  flows: { all: WeightedFlow[]; train: WeightedFlow[]; test: WeightedFlow[]; truncated?: boolean };
   split: string;
 }
 
@@ -32,14 +33,15 @@ export interface Assessment {
   insufficient: string | null;
 }
 
+// Primary category: the most specific explanation first (a redundant rule is also unused, and that is why).
 const ORDER: RuleCategory[] = [
   'management-port-open-to-internet',
   'open-to-internet-rule',
+  'redundant-rule',
+  'shadowed-rule',
   'overly-permissive-rule',
   'unused-allow-rule',
   'deny-hit-by-internal-source',
-  'shadowed-rule',
-  'redundant-rule',
 ];
 const SEVERITY_RANK: Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
 
@@ -115,6 +117,12 @@ function usageChecks(input: RuleInput, opts: RuleReportOptions, a: Assessment): 
       );
     else
       a.insufficient = `no hits, but flow logs covered this NSG only ${pct}% of the window (need ${Math.round(opts.minCoverage * 100)}%)`;
+    return;
+  }
+  if (input.flows.truncated) {
+    a.reasons.push(
+      `More than ${opts.observedLimit} distinct flows: no narrowing proposed from a partial sample.`,
+    );
     return;
   }
   const t = tighten(input.compiled, input.flows.all, opts.ctx, opts.tighten);

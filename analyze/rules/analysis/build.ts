@@ -87,6 +87,10 @@ async function assessOne(
     split,
   };
   const a = assessRule(input, opts);
+  if (flows.truncated)
+    report.notes.push(
+      `${s.nsg.name}/${rule.name}: more than ${opts.observedLimit} distinct flows, no narrowing proposed`,
+    );
   if (a.insufficient)
     report.insufficientData.push({
       nsg: s.nsg.name,
@@ -118,7 +122,7 @@ async function observedFlows(
   const rows = await queryObserved(db, window, usage.keys, split, opts.observedLimit);
   const train = toWeightedFlows(rows.filter((r) => r.late === 0));
   const test = toWeightedFlows(rows.filter((r) => r.late === 1));
-  return { all: [...train, ...test], train, test };
+  return { all: [...train, ...test], train, test, truncated: rows.length >= opts.observedLimit };
 }
 
 function evidence(

@@ -4,14 +4,14 @@ import { parseArmId } from './arm-id.js';
 import { type RawNsg, type RawRule, RawRuleSchema } from './schema.js';
 
 /** Raw NSG (already validated) → normalized definition; rules that fail validation become problems. */
-export function normalizeNsg(raw: RawNsg, problems: string[]): NsgDefinition {
+export function normalizeNsg(raw: RawNsg, problems: string[], origin = 'input'): NsgDefinition {
   const props = raw.properties ?? {};
   const id = raw.id ?? '';
   const parts = parseArmId(id);
   const rules: NsgRule[] = [];
   const add = (list: unknown[] | null | undefined, kind: NsgRuleKind) => {
     for (const [i, item] of (list ?? []).entries()) {
-      const rule = normalizeRule(item, kind, `${raw.name}: ${kind} rule #${i}`, problems);
+      const rule = normalizeRule(item, kind, `${origin}: ${raw.name}: ${kind} rule #${i}`, problems);
       if (rule) rules.push(rule);
     }
   };

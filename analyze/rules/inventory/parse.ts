@@ -24,7 +24,7 @@ export function parseNsgDocument(doc: unknown, origin = 'input'): ParsedInventor
       problems.push(`${origin}: NSG #${i}: ${what}`);
       continue;
     }
-    nsgs.push(normalizeNsg(parsed.data, problems));
+    nsgs.push(normalizeNsg(parsed.data, problems, origin));
   }
   if (nsgs.length === 0 && problems.length === 0) problems.push(`${origin}: no NSG definitions found`);
   return { nsgs, problems };

@@ -61,10 +61,10 @@ function recommendation(r: Recommendation, i: number): string {
 <div><span class="badge ${r.severity}">${r.severity}</span><span class="badge action">${r.action}</span><span class="muted">${esc(r.categories.join(' · '))} · ${esc(r.resourceGroup)}</span></div>
 <p>${esc(r.reason)}</p>
 <table><tr><th></th><th>current</th>${prop ? '<th>proposed</th>' : ''}</tr>${rows.join('')}</table>
-${portStrip(r.current.destinationPorts, r.proposed?.destinationPorts ?? null, ev.observedPorts)}
+<p class="muted">Destination ports</p>${portStrip(r.current.destinationPorts, r.proposed?.destinationPorts ?? null, ev.observedPorts)}
 <div class="legend"><span><i style="background:#ffb3a7"></i>allowed ports</span>${prop ? '<span><i style="background:#1a7f37"></i>proposed</span>' : ''}<span><i style="background:#0550ae"></i>observed</span></div>
 ${r.unusedAttributes.length ? `<p><b>Never used in the window:</b></p><ul>${r.unusedAttributes.map((u) => `<li>${esc(u)}</li>`).join('')}</ul>` : ''}
-<p><b>Evidence:</b> ${ev.hits} flows from ${ev.distinctSources} sources · ports ${esc(ev.observedPorts.join(', ') || '–')} · first ${esc(ev.firstHit ?? '–')} · last ${esc(ev.lastHit ?? '–')}${ev.formats.length ? ` · ${esc(ev.formats.join(', '))}` : ''}</p>
+<p><b>Evidence:</b> ${plural(ev.hits, 'flow')} from ${plural(ev.distinctSources, 'source')} · ports ${esc(ev.observedPorts.join(', ') || '–')} · first ${esc(ev.firstHit ?? '–')} · last ${esc(ev.lastHit ?? '–')}${ev.formats.length ? ` · ${esc(ev.formats.join(', '))}` : ''}</p>
 ${ev.sampleFlows.length ? `<table><tr><th>time</th><th>source</th><th>destination</th><th>protocol</th><th>action</th></tr>${ev.sampleFlows.map((f) => `<tr><td>${esc(f.time)}</td><td>${esc(f.srcIp)}:${f.srcPort}</td><td>${esc(f.dstIp)}:${f.dstPort}</td><td>${PROTOCOLS[f.protocol] ?? f.protocol}</td><td>${f.action}</td></tr>`).join('')}</table>` : ''}
 <p><b>What-if:</b> newly denied ${esc(newlyDeniedText(r))} · <b>backtest:</b> ${esc(backtestText(r.whatIf?.backtest))}</p>
 ${r.whatIf?.newlyDenied.length ? `<table><tr><th>source</th><th>destination</th><th>flows</th></tr>${r.whatIf.newlyDenied.map((d) => `<tr><td>${esc(d.srcIp)}</td><td>${esc(d.dstIp)}:${d.dstPort}</td><td>${d.hits}</td></tr>`).join('')}</table>` : ''}
@@ -73,3 +73,5 @@ ${r.whatIf?.newlyDenied.length ? `<table><tr><th>source</th><th>destination</th>
 <p><b>Terraform</b></p><pre>${esc(r.commands.terraform)}</pre>
 </section>`;
 }
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -30,6 +30,33 @@ export const RulesResponseSchema = z.object({
 });
 export type RulesResponse = z.infer<typeof RulesResponseSchema>;
 
+const RuleSpecSchema = z.looseObject({
+  name: z.string(),
+  priority: z.number(),
+  direction: z.string(),
+  access: z.string(),
+  protocol: z.string(),
+  sourceAddresses: z.array(z.string()),
+  sourcePorts: z.array(z.string()),
+  destinationAddresses: z.array(z.string()),
+  destinationPorts: z.array(z.string()),
+});
+/** The fields of analyze/rules' Recommendation the dashboards show; the rest passes through. */
+export const RecommendationSchema = z.looseObject({
+  id: z.string(),
+  nsg: z.string(),
+  rule: z.string(),
+  category: z.string(),
+  severity: z.string(),
+  action: z.string(),
+  reason: z.string(),
+  current: RuleSpecSchema,
+  proposed: RuleSpecSchema.nullable(),
+  whatIf: z.looseObject({ newlyDeniedCount: z.number(), replayedFlows: z.number() }).nullable(),
+  commands: z.object({ az: z.string(), bicep: z.string(), terraform: z.string() }),
+});
+export type Recommendation = z.infer<typeof RecommendationSchema>;
+
 const WindowOnly = z.object({
   from: z.string().max(40).optional().openapi({ example: 'now-30d' }),
   to: z.string().max(40).optional(),
@@ -55,7 +82,10 @@ const recommendationsRoute = createRoute({
   summary: 'Unused and overly permissive rules with proposed rules and what-if',
   request: { query: WindowOnly },
   responses: {
-    200: { description: 'Recommendations', content: { 'application/json': { schema: z.unknown() } } },
+    200: {
+      description: 'Recommendations',
+      content: { 'application/json': { schema: z.array(RecommendationSchema) } },
+    },
     501: { description: 'Rules analysis not wired in this build' },
     ...errorResponses,
   },
@@ -94,7 +124,9 @@ export function registerRuleRoutes(app: ApiApp, deps: ApiDeps, now: () => Date):
   });
   app.openapi(recommendationsRoute, async (c) => {
     if (!deps.rules) throw notWired();
-    return c.json(await deps.rules.recommendations(window(c.req.valid('query'))), 200);
+    const q = c.req.valid('query');
+    const all = (await deps.rules.recommendations(window(q))) as Recommendation[];
+    return c.json(q.nsg ? all.filter((r) => r.nsg === q.nsg) : all, 200);
   });
   app.openapi(reportRoute, async (c) => {
     if (!deps.rules) throw notWired();
@@ -150,7 +182,7 @@ function mergeInventory(hits: RuleRow[], inventory: InventoryRule[] | null, nsg?
       ...(hit ?? {
         nsg: rule.nsg,
         rule_name: rule.name,
-        rule_kind: 'user',
+        rule_kind: typeof rule.kind === 'string' ? rule.kind : 'user',
         flows: 0,
         allowed: 0,
         denied: 0,

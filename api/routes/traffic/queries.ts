@@ -44,8 +44,9 @@ export async function topN(
     `${metricSql(input.metric, t, `action = 'deny'`)} AS m_denied, ${metricSql('flows', t)} AS m_flows, ` +
     `${metricSql('bytes', t)} AS m_bytes, ${metricSql('packets', t)} AS m_packets ` +
     `FROM ${t} WHERE ${where(input, params)} ` +
-    `GROUP BY ${dim.select.map(([alias]) => `k_${alias}`).join(', ')} ` +
-    `ORDER BY m_value DESC LIMIT ${params.add('UInt32', input.limit)}`;
+    // Group on the stored columns and format only the winners (text per row is the slow part).
+    `GROUP BY ${dim.columns.join(', ')} ` +
+    `ORDER BY m_value DESC, ${dim.columns.join(', ')} LIMIT ${params.add('UInt32', input.limit)}`;
   const rows = await readRows<Record<string, string | number>>(db, query, params.values);
   return {
     source,
@@ -87,9 +88,24 @@ export async function timeSeries(
     `SELECT toStartOfInterval(time, INTERVAL ${params.add('UInt32', step)} SECOND) AS t, ` +
     `${[...splitSel, `${metricSql(input.metric, t)} AS m_v`].join(', ')} ` +
     `FROM ${t} WHERE ${filterSql}${topClause} ` +
-    `GROUP BY ${['t', ...cols.map((c) => `s_${c}`)].join(', ')} ORDER BY t`;
+    `GROUP BY ${['t', ...cols].join(', ')} ORDER BY t`;
   const rows = await readRows<Record<string, string | number>>(db, query, params.values);
-  return { source, step, series: groupSeries(rows, cols) };
+  return { source, step, series: zeroFill(groupSeries(rows, cols), input.window, step) };
+}
+
+/**
+ * Adds zero points for empty buckets, so stacked charts do not draw lines across gaps. Buckets
+ * follow `toStartOfInterval(time, INTERVAL step SECOND)`, i.e. multiples of the step since the epoch.
+ */
+export function zeroFill(series: Series[], window: TimeWindow, step: number): Series[] {
+  const stepMs = step * 1000;
+  const first = Math.floor(window.from.getTime() / stepMs) * stepMs;
+  const buckets: string[] = [];
+  for (let t = first; t < window.to.getTime(); t += stepMs) buckets.push(new Date(t).toISOString());
+  return series.map((s) => {
+    const byTime = new Map(s.points);
+    return { ...s, points: buckets.map((b) => [b, byTime.get(b) ?? 0] as [string, number]) };
+  });
 }
 
 function groupSeries(rows: Record<string, string | number>[], cols: string[]): Series[] {

@@ -36,10 +36,10 @@ export const EventHubsSourceConfigSchema = z
       .union([z.enum(['earliest', 'latest']), z.iso.datetime({ offset: true })])
       .default('earliest'),
     /** Events per SDK batch = the largest sequence-number range written as one insert. */
-    maxBatchEvents: z.number().int().min(1).max(10_000).default(500),
+    maxBatchEvents: z.number().int().min(1).max(10_000).default(300),
     maxWaitSeconds: z.number().min(0.05).max(60).default(1),
     /** Events the SDK fetches ahead per partition (memory bound: prefetch × event size). */
-    prefetchEvents: z.number().int().min(1).max(100_000).default(1000),
+    prefetchEvents: z.number().int().min(1).max(100_000).default(300),
     /** Partition ownership expiry and load-balancing period (the SDK's defaults are 60 s / 10 s). */
     loadBalancing: z
       .object({

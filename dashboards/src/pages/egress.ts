@@ -4,6 +4,7 @@ import { grid, slot } from '../ui/async.js';
 import { barChart, seriesChart } from '../ui/charts.js';
 import { card, time } from '../ui/dom.js';
 import { table } from '../ui/table.js';
+import { severityBadge } from './findings.js';
 
 const EGRESS = 'direction = outbound AND remote_is_public = true';
 
@@ -38,7 +39,7 @@ export function egress(): HTMLElement {
       table(
         d.items,
         [
-          { title: 'severity', value: (f) => f.severity },
+          { title: 'severity', value: (f) => severityBadge(f.severity) },
           { title: 'finding', value: (f) => f.title },
           { title: 'status', value: (f) => f.status },
           { title: 'last seen', value: (f) => time(f.lastSeen) },

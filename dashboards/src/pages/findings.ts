@@ -59,6 +59,7 @@ export function findings(): HTMLElement {
           { title: 'last seen', value: (f) => time(f.lastSeen) },
         ],
         (f) => update({ id: f.id }, true),
+        'No findings match these filters.',
       ),
   );
   const id = get('id');

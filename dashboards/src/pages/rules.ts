@@ -1,9 +1,10 @@
-import { ApiFailure, api, query } from '../api.js';
+import { ApiFailure, api, query, type Recommendation } from '../api.js';
 import { get, navigate, range, update } from '../state.js';
 import { grid, slot } from '../ui/async.js';
 import { seriesChart } from '../ui/charts.js';
 import { card, h, human, message, time } from '../ui/dom.js';
 import { table } from '../ui/table.js';
+import { severityBadge } from './findings.js';
 
 /** Rules: per NSG, rule hit counts over time and in total, recommendations, report download. */
 export function rules(): HTMLElement {
@@ -47,7 +48,12 @@ export function rules(): HTMLElement {
             { title: 'bytes', value: (x) => human(x.bytes, 'B'), align: 'right' },
             {
               title: 'last hit',
-              value: (x) => (x.lastHit ? time(x.lastHit) : h('span', { class: 'warn' }, 'never (unused)')),
+              value: (x) =>
+                x.lastHit
+                  ? time(x.lastHit)
+                  : x.rule_kind === 'user'
+                    ? h('span', { class: 'warn' }, 'never (unused)')
+                    : '—',
             },
           ],
           (x) => navigate('/flows', { filter: `nsg = "${x.nsg}" AND rule_name = "${x.rule_name}"` }),
@@ -73,7 +79,32 @@ export function rules(): HTMLElement {
     (d) =>
       d === null
         ? message('Recommendations need the NSG inventory: run `flowlens rules import <file>` and reload.')
-        : h('pre', { class: 'json' }, JSON.stringify(d, null, 2)),
+        : table(
+            d,
+            [
+              { title: 'severity', value: (x) => severityBadge(x.severity) },
+              { title: 'NSG', value: (x) => x.nsg },
+              { title: 'rule', value: (x) => x.rule },
+              { title: 'finding', value: (x) => x.category },
+              { title: 'now', value: (x) => ruleText(x.current) },
+              { title: 'proposed', value: (x) => (x.proposed ? ruleText(x.proposed) : x.action) },
+              {
+                title: 'what-if',
+                value: (x) =>
+                  x.whatIf
+                    ? `${human(x.whatIf.newlyDeniedCount)} of ${human(x.whatIf.replayedFlows)} flows newly denied`
+                    : '—',
+              },
+              { title: 'why', value: (x) => h('span', { class: 'wrap' }, x.reason) },
+            ],
+            (x) => {
+              const pre = h('pre', { class: 'json' }, x.commands.az);
+              document
+                .querySelector('#rec-command')
+                ?.replaceChildren(h('h4', {}, `az command for ${x.rule}`), pre);
+            },
+            'No recommendations for this range.',
+          ),
   );
   const downloads = h(
     'div',
@@ -89,6 +120,15 @@ export function rules(): HTMLElement {
   return grid(
     card('Rule hits over time', hits, { wide: true }),
     card('Rules', list, { wide: true, actions: downloads }),
-    card('Unused and overly permissive rules (proposed rules, what-if)', recs, { wide: true }),
+    card(
+      'Unused and overly permissive rules (proposed rules, what-if)',
+      h('div', {}, recs, h('div', { id: 'rec-command' })),
+      { wide: true },
+    ),
   );
+}
+
+function ruleText(r: Recommendation['current']): string {
+  const side = (a: string[], p: string[]) => `${a.join(',')}:${p.join(',')}`;
+  return `${r.priority} ${r.access} ${r.direction} ${r.protocol} ${side(r.sourceAddresses, r.sourcePorts)} → ${side(r.destinationAddresses, r.destinationPorts)}`;
 }

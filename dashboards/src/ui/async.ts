@@ -14,7 +14,7 @@ export function slot<T>(load: () => Promise<T>, show: (data: T) => Node): HTMLEl
       const text =
         err instanceof ApiFailure
           ? err.status === 401
-            ? 'This API needs a key: click 🔑 key at the top right.'
+            ? 'This API needs a key: click “API key” at the top right.'
             : `${err.message} (${err.code})`
           : String(err);
       el.replaceChildren(message(text, 'error'));

@@ -51,6 +51,10 @@ const PALETTE: Record<string, string> = {
   'allow outbound': '#5cb85c',
   'deny inbound': '#d9534f',
   'deny outbound': '#f0ad4e',
+  allow: '#2f7ed8',
+  deny: '#d9534f',
+  inbound: '#2f7ed8',
+  outbound: '#5cb85c',
 };
 
 /** Time series as stacked areas; legend per series key. */
@@ -75,8 +79,8 @@ export function seriesChart(
   });
   const { el, chart } = mount({
     tooltip: { trigger: 'axis', valueFormatter: (v: number) => human(v, unit) },
-    legend: { top: 0 },
-    grid: { left: 60, right: 16, top: 32, bottom: 28 },
+    legend: { top: 0, type: 'scroll' },
+    grid: { left: 60, right: 16, top: 36, bottom: 28 },
     xAxis: { type: 'time' },
     yAxis: { type: 'value', axisLabel: { formatter: (v: number) => human(v, unit) } },
     series,

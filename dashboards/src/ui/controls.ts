@@ -63,6 +63,7 @@ function timeControls(): HTMLElement {
       onchange: (e: Event) => {
         const v = (e.target as HTMLSelectElement).value;
         if (v !== 'custom') update({ from: v, to: 'now' }, true);
+        else custom.hidden = false;
       },
     },
     PRESETS.map(([v, label]) => h('option', { value: v, selected: v === preset }, label)),
@@ -71,23 +72,27 @@ function timeControls(): HTMLElement {
   const fromInput = h('input', {
     type: 'text',
     value: from,
-    size: 20,
+    size: 22,
     'aria-label': 'from',
     title: 'ISO time or now-24h',
   });
-  const toInput = h('input', { type: 'text', value: to, size: 20, 'aria-label': 'to' });
+  const toInput = h('input', { type: 'text', value: to, size: 22, 'aria-label': 'to' });
   const apply = h(
     'button',
     { onclick: () => update({ from: fromInput.value, to: toInput.value }, true) },
     'Apply',
   );
+  // Custom from/to inputs only when the range is not a preset (keeps the bar on one line).
+  const custom = h('span', { class: 'custom', hidden: Boolean(preset) }, fromInput, '→', toInput, apply);
   const refresh = h(
     'select',
     {
       'aria-label': 'auto-refresh',
       onchange: (e: Event) => update({ refresh: (e.target as HTMLSelectElement).value }),
     },
-    REFRESH.map(([v, label]) => h('option', { value: v, selected: v === get('refresh') }, `⟳ ${label}`)),
+    REFRESH.map(([v, label]) =>
+      h('option', { value: v, selected: v === get('refresh') }, `refresh: ${label}`),
+    ),
   );
   const key = h(
     'button',
@@ -102,9 +107,9 @@ function timeControls(): HTMLElement {
         }
       },
     },
-    apiKey() ? '🔑 key set' : '🔑 key',
+    apiKey() ? 'API key ✓' : 'API key',
   );
-  return h('div', { class: 'time' }, select, fromInput, '→', toInput, apply, refresh, key);
+  return h('div', { class: 'time' }, select, custom, refresh, key);
 }
 
 /** A segmented control bound to a URL key. */

@@ -7,8 +7,13 @@ export interface Column<T> {
 }
 
 /** A plain table; `onRow` makes rows clickable (drill-down). */
-export function table<T>(rows: T[], columns: Column<T>[], onRow?: (row: T) => void): HTMLElement {
-  if (!rows.length) return h('p', { class: 'msg info' }, 'No data in this range.');
+export function table<T>(
+  rows: T[],
+  columns: Column<T>[],
+  onRow?: (row: T) => void,
+  empty = 'No data in this range.',
+): HTMLElement {
+  if (!rows.length) return h('p', { class: 'msg info' }, empty);
   return h(
     'div',
     { class: 'table-wrap' },

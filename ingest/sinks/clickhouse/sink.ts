@@ -12,6 +12,9 @@ import { flowBlock } from './flow-block.js';
 import { insertRejects, rejectRows } from './rejects.js';
 import { defaultStagingRoot, StagingArea } from './staging.js';
 
+/** Default max rows per insert (config `ingest.batchRows`): see docs/ingest.md "Performance". */
+export const DEFAULT_BATCH_ROWS = 500_000;
+
 export interface ClickHouseSinkOptions {
   db: Db;
   metrics?: Metrics;
@@ -54,7 +57,7 @@ export function splitRanges(length: number, batchRows: number): [number, number]
 export function createClickHouseSink(options: ClickHouseSinkOptions): FlowSink {
   const { db } = options;
   const logger = options.logger ?? silentLogger();
-  const batchRows = options.batchRows ?? 100_000;
+  const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
   const staging = new StagingArea(defaultStagingRoot(options.stagingDir));
   const writer =
     options.writer ??

@@ -28,6 +28,7 @@ export const BlobCursorSchema = z.object({
   blocks: z.number(),
   digest: z.string(),
   cuts: z.array(z.number()),
+  sums: z.array(z.string()).default([]),
   pending: PendingSchema.optional(),
 });
 

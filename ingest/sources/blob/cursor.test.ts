@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type BlobCursor, type CommittedBlock, confirmPlan, planRead } from './cursor.js';
+import { type BlobCursor, type CommittedBlock, confirmPlan, planRead, previousSum } from './cursor.js';
 
 const opts = { maxRangeBytes: 1_000_000 };
 const head: CommittedBlock = { id: 'A', size: 12 };
@@ -43,6 +43,8 @@ describe('planRead', () => {
     const replay = planRead(restored, list(7), 'e7', 0, opts);
     expect(replay.kind === 'read' && replay.ranges).toEqual([{ start: 212, end: 412 }]);
     const after = confirmPlan(replay.kind === 'read' ? replay.cursor : restored!);
+    // The replay must not claim the newer ETag: the blocks after the plan are still unread.
+    expect(after.etag).toBe('e4');
     const next = planRead(after, list(7), 'e7', 0, opts);
     expect(next.kind === 'read' && next.ranges).toEqual([{ start: 412, end: 712 }]);
   });
@@ -81,5 +83,20 @@ describe('planRead', () => {
     const cursor = confirmPlan(plan.kind === 'read' ? plan.cursor : (undefined as never));
     expect(planRead(cursor, whole, 'w1', 5000, opts).kind).toBe('none');
     expect(planRead(cursor, [], 'w2', 6000, opts).kind).toBe('read');
+  });
+});
+
+describe('range digests', () => {
+  it('remembers the digest of every range so a reset can tell same bytes from new bytes', () => {
+    const first = planRead(undefined, list(2), 'e1', 0, opts);
+    if (first.kind !== 'read') throw new Error('expected a read');
+    let cursor = confirmPlan(first.cursor, ['s1']);
+    const second = planRead(cursor, list(3), 'e2', 0, opts);
+    if (second.kind !== 'read') throw new Error('expected a read');
+    cursor = confirmPlan(second.cursor, ['s2']);
+    expect(cursor.sums).toEqual(['s1', 's2']);
+    expect(previousSum(cursor, 12, 212)).toBe('s1');
+    expect(previousSum(cursor, 212, 312)).toBe('s2');
+    expect(previousSum(cursor, 12, 312)).toBeUndefined();
   });
 });

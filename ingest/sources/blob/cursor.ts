@@ -44,6 +44,9 @@ export interface BlobCursor {
   /** Ends of every range ingested, ascending: a re-read after a reset cuts at the same places, so
    * insert deduplication tokens (source positions) repeat and identical bytes add no rows. */
   cuts: number[];
+  /** Digest of the bytes of each range in `cuts` (same index; '' when unknown). A re-read after a
+   * reset compares against it: same bytes → same position (deduplicated), new bytes → new key. */
+  sums: string[];
   pending?: PendingPlan;
 }
 
@@ -92,11 +95,12 @@ export function planRead(
   const digest = blocksDigest(blocks, tailIdx);
   const pending = prev?.pending;
   if (pending && extendsBlocks(blocks, pending.blocks, pending.digest)) {
-    const cursor: BlobCursor = { ...prev!, pending: { ...pending, etag } };
+    // The plan keeps the ETag it was made for: the replay reads only up to the old end, so the
+    // next poll must still see the blob as changed and read what arrived since.
     return {
       kind: 'read',
       ranges: rangesFromEnds(pending.start, pending.ends),
-      cursor,
+      cursor: prev!,
       reset: pending.reset,
     };
   }
@@ -123,19 +127,41 @@ export function planRead(
   if (!ends.length)
     return {
       kind: 'none',
-      cursor: { ...base, etag, offset: head, blocks: 1, digest: blocksDigest(blocks, 1), cuts: [] },
+      cursor: { ...base, etag, offset: head, blocks: 1, digest: blocksDigest(blocks, 1), cuts: [], sums: [] },
     };
   const plan = { start: head, ends, blocks: tailIdx, digest, etag, reset };
   return { kind: 'read', ranges: rangesFromEnds(head, ends), cursor: { ...base, pending: plan }, reset };
 }
 
-/** The cursor once every range of its pending plan is durable. */
-export function confirmPlan(cursor: BlobCursor): BlobCursor {
+/** The cursor once every range of its pending plan is durable; `sums[i]` digests range i's bytes. */
+export function confirmPlan(cursor: BlobCursor, sums: readonly string[] = []): BlobCursor {
   const p = cursor.pending;
   if (!p) return cursor;
-  const previousCuts = p.reset ? [] : cursor.cuts;
-  const cuts = [...previousCuts, ...p.ends].slice(-MAX_CUTS);
-  return { v: 1, etag: p.etag, offset: p.ends.at(-1) ?? p.start, blocks: p.blocks, digest: p.digest, cuts };
+  const cuts = [...(p.reset ? [] : cursor.cuts), ...p.ends];
+  const newSums = p.ends.map((_, i) => sums[i] ?? '');
+  const allSums = [...(p.reset ? [] : padded(cursor)), ...newSums];
+  return {
+    v: 1,
+    etag: p.etag,
+    offset: p.ends.at(-1) ?? p.start,
+    blocks: p.blocks,
+    digest: p.digest,
+    cuts: cuts.slice(-MAX_CUTS),
+    sums: allSums.slice(-MAX_CUTS),
+  };
+}
+
+/** Digest recorded for the range `[start, end)` when it was last ingested, if it was a range then. */
+export function previousSum(cursor: BlobCursor, start: number, end: number): string | undefined {
+  const i = cursor.cuts.indexOf(end);
+  if (i < 0) return undefined;
+  const from = i === 0 ? undefined : cursor.cuts[i - 1];
+  if (from !== undefined && from !== start) return undefined;
+  return cursor.sums[i] || undefined;
+}
+
+function padded(cursor: BlobCursor): string[] {
+  return cursor.cuts.map((_, i) => cursor.sums[i] ?? '');
 }
 
 function planWhole(prev: BlobCursor | undefined, etag: string, contentLength: number): ReadPlan {
@@ -167,7 +193,7 @@ function planWhole(prev: BlobCursor | undefined, etag: string, contentLength: nu
 }
 
 function emptyCursor(etag: string): BlobCursor {
-  return { v: 1, etag, offset: 0, blocks: 0, digest: blocksDigest([], 0), cuts: [] };
+  return { v: 1, etag, offset: 0, blocks: 0, digest: blocksDigest([], 0), cuts: [], sums: [] };
 }
 
 function extendsBlocks(blocks: readonly CommittedBlock[], count: number, digest: string): boolean {

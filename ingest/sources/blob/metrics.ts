@@ -2,8 +2,9 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Metrics } from '../../../core/metrics.js';
 
 /**
- * Blob-source counters, registered on the process registry next to the shared ones
- * (`flowlens_source_bytes_read_total`, `flowlens_source_lag_seconds`, `flowlens_rejects_total`).
+ * Blob-source counters, registered on the process registry next to the shared ones the pipeline
+ * and sink keep (`flowlens_source_bytes_read_total`, `flowlens_rejects_total`); the source sets
+ * `flowlens_source_lag_seconds{source}` (commit of the newest bytes → rows durable).
  * Reused when a second blob source registers on the same registry.
  */
 export interface BlobMetrics {
@@ -11,6 +12,7 @@ export interface BlobMetrics {
   listRequests: Counter<'source'>;
   blobsSeen: Counter<'source'>;
   rangesRead: Counter<'source'>;
+  bytesDownloaded: Counter<'source'>;
   resets: Counter<'source'>;
   errors: Counter<'source' | 'op'>;
   shardsOwned: Gauge<'source'>;
@@ -25,6 +27,9 @@ export function createBlobMetrics(shared: Metrics): BlobMetrics {
       'source',
     ]),
     rangesRead: counter(r, 'flowlens_blob_ranges_read_total', 'Byte ranges read (one batch each)', [
+      'source',
+    ]),
+    bytesDownloaded: counter(r, 'flowlens_blob_bytes_downloaded_total', 'Bytes downloaded by ranged GETs', [
       'source',
     ]),
     resets: counter(r, 'flowlens_blob_resets_total', 'Blobs re-read from the head because they changed', [

@@ -26,6 +26,8 @@ export async function downloadRange(
 }
 
 export interface RangeBody {
+  /** Digest of the downloaded bytes (recorded in the cursor once durable). */
+  sum: string;
   body: Buffer;
   position: SourcePosition;
   meta: NormalizeMeta;
@@ -34,9 +36,10 @@ export interface RangeBody {
 /**
  * Turns downloaded bytes into a batch body. The leading comma of a non-first block is dropped
  * (FLOW-LOGS.md §1c step 4) and `baseOffset` moves with it, so record offsets stay absolute.
- * The position key carries a digest of the bytes: a replay of the same range with the same bytes
- * repeats the insert deduplication token (no new rows), while a rewritten blob whose new bytes
- * happen to fall on an old range gets a new token instead of being dropped as a duplicate.
+ * The position key is the blob (`<account>/<container>/<name>`), so a replay of the same range
+ * repeats the insert deduplication token and adds no rows. Only when a re-read after a reset finds
+ * different bytes where an earlier range was (`previousSum` differs) does the key get `@<digest>`,
+ * so the new content is not dropped as a duplicate of the old.
  */
 export function rangeBody(
   source: string,
@@ -44,12 +47,15 @@ export function rangeBody(
   blobName: string,
   range: ByteRange,
   bytes: Buffer,
+  previousSum?: string,
 ): RangeBody {
-  const digest = createHash('sha1').update(bytes).digest('hex').slice(0, 12);
+  const sum = createHash('sha1').update(bytes).digest('hex').slice(0, 12);
   const comma = bytes[0] === 0x2c ? 1 : 0;
+  const key = previousSum !== undefined && previousSum !== sum ? `${cursorKey}@${sum}` : cursorKey;
   return {
+    sum,
     body: comma ? bytes.subarray(1) : bytes,
-    position: { kind: 'blob', key: `${cursorKey}#${digest}`, start: range.start, end: range.end },
+    position: { kind: 'blob', key, start: range.start, end: range.end },
     meta: { source, baseOffset: range.start + comma, blobName },
   };
 }

@@ -5,7 +5,7 @@ import type { Metrics } from '../../../core/metrics.js';
 import { sleep } from '../../../core/retry.js';
 import type { Source, SourceBatch } from '../../contracts.js';
 import { type BlobTarget, containersOf } from './client.js';
-import { type BlobCursor, confirmPlan, planRead, type ReadPlan } from './cursor.js';
+import { type BlobCursor, confirmPlan, planRead, previousSum, type ReadPlan } from './cursor.js';
 import { BLOB_KIND, CursorStore, SHARD_KIND } from './cursor-store.js';
 import { findRoots, forEachLimited } from './discovery.js';
 import { ShardLeases } from './leases.js';
@@ -45,6 +45,8 @@ interface Work {
   c: Candidate;
   plan: Extract<ReadPlan, { kind: 'read' }>;
   acked: number;
+  /** Digest of each range's bytes, filled as ranges are read. */
+  sums: string[];
 }
 
 /**
@@ -64,7 +66,8 @@ export class BlobSource implements Source {
   readonly #scanner: ShardScanner;
   readonly #internal = new AbortController();
   readonly #cursors = new Map<string, BlobCursor>();
-  readonly #dirty = new Map<string, BlobCursor>();
+  /** Confirmed cursors not yet persisted, with their shard (only flushed while still owned). */
+  readonly #dirty = new Map<string, { shard: string; cursor: BlobCursor }>();
   readonly #inflight = new Set<string>();
   #shards: Shard[] = [];
   #lastDiscovery = Number.NEGATIVE_INFINITY;
@@ -81,9 +84,9 @@ export class BlobSource implements Source {
     this.#leases =
       lease && options.target.service && !options.once
         ? new ShardLeases(options.target.service.getContainerClient(lease.container), {
+            // Real time, not the injected clock: lease expiry and heartbeats are the service's clock.
             durationSeconds: lease.durationSeconds,
             owner: lease.owner,
-            now: this.#now,
           })
         : undefined;
     this.#scanner = new ShardScanner({
@@ -111,6 +114,8 @@ export class BlobSource implements Source {
         await sleep(Math.max(0, this.#o.pollIntervalMs - (this.#now() - started)), sig);
       }
     } finally {
+      // Leases stop being renewed when the loop ends; stop() releases them for a fast handover.
+      this.#leases?.pause();
       release();
     }
   }
@@ -142,6 +147,9 @@ export class BlobSource implements Source {
         work.map((w) => [w.c.key, w.plan.cursor] as const),
       );
     for (const w of work) {
+      // The saved plan already carries any confirmation acked since the last flush; writing that
+      // older cursor later would hide the plan, and a crash would then not replay its ranges.
+      this.#dirty.delete(w.c.key);
       this.#cursors.set(w.c.key, w.plan.cursor);
       this.#inflight.add(w.c.key);
       if (w.plan.reset) this.#m.resets.inc({ source: this.name });
@@ -149,6 +157,16 @@ export class BlobSource implements Source {
     this.#scanner.advance(clean, liveHours(this.#now())[0]!);
     this.#evict();
     this.#o.onProgress?.(this.#progress(work, 0));
+    this.#o.logger.debug(
+      {
+        source: this.name,
+        shards: owned.length,
+        candidates: candidates.length,
+        blobs: work.length,
+        inflight: this.#inflight.size - work.length,
+      },
+      'blob poll planned',
+    );
     return work;
   }
 
@@ -176,13 +194,15 @@ export class BlobSource implements Source {
         const client = c.shard.container.getBlockBlobClient(c.blob.name);
         const list = await client.getBlockList('committed', { abortSignal: signal });
         const blocks = (list.committedBlocks ?? []).map((b) => ({ id: b.name, size: b.size }));
-        const etag = list.etag ?? c.blob.etag;
+        // The listing's ETag is what the next poll compares with (Azurite's block-list ETag differs
+        // in form). If the blob changed in between, the next poll merely fetches the list again.
+        const etag = c.blob.etag || list.etag || '';
         const prev = this.#cursors.get(c.key);
         if (!prev) this.#m.blobsSeen.inc({ source: this.name });
         const plan = planRead(prev, blocks, etag, c.blob.contentLength, {
           maxRangeBytes: this.#o.maxRangeBytes,
         });
-        if (plan.kind === 'read') work.push({ c, plan, acked: 0 });
+        if (plan.kind === 'read') work.push({ c, plan, acked: 0, sums: [] });
         else if (plan.cursor) this.#cursors.set(c.key, plan.cursor);
       } catch (err) {
         if ((err as { statusCode?: number }).statusCode === 404) return; // deleted since listed
@@ -194,7 +214,7 @@ export class BlobSource implements Source {
   }
 
   async *#read(work: Work[], signal: AbortSignal): AsyncGenerator<SourceBatch> {
-    const items = work.flatMap((w) => w.plan.ranges.map((range) => ({ w, range })));
+    const items = work.flatMap((w) => w.plan.ranges.map((range, index) => ({ w, range, index })));
     let readBytes = 0;
     const download = ({ w, range }: (typeof items)[number]) =>
       downloadRange(w.c.shard.container.getBlobClient(w.c.blob.name), range, signal);
@@ -206,10 +226,13 @@ export class BlobSource implements Source {
         continue;
       }
       readBytes += result.length;
-      this.#m.shared.bytesReadTotal.inc({ source: this.name }, result.length);
+      this.#m.bytesDownloaded.inc({ source: this.name }, result.length);
       this.#m.rangesRead.inc({ source: this.name });
       this.#o.onProgress?.(this.#progress(work, readBytes));
-      const rb = rangeBody(this.name, item.w.c.key, item.w.c.blob.name, item.range, result);
+      const { w, range } = item;
+      const before = w.plan.reset ? previousSum(w.plan.cursor, range.start, range.end) : undefined;
+      const { sum, ...rb } = rangeBody(this.name, w.c.key, w.c.blob.name, range, result, before);
+      w.sums[item.index] = sum;
       let acked = false;
       yield {
         ...rb,
@@ -233,19 +256,26 @@ export class BlobSource implements Source {
     );
     // A shard lost meanwhile belongs to another instance now: it replays our pending plan itself.
     if (this.#leases && !this.#leases.owns(w.c.shard.id)) return;
-    const confirmed = confirmPlan(w.plan.cursor);
+    const confirmed = confirmPlan(w.plan.cursor, w.sums);
     this.#cursors.set(w.c.key, confirmed);
-    this.#dirty.set(w.c.key, confirmed);
+    this.#dirty.set(w.c.key, { shard: w.c.shard.id, cursor: confirmed });
   }
 
+  /**
+   * Persists confirmed cursors. A shard lost since its ranges were acked is skipped: its new owner
+   * may already have written a newer plan, which a late write from here would hide.
+   */
   async #flush(): Promise<void> {
-    const entries = [...this.#dirty];
+    const owned = [...this.#dirty].filter(([, d]) => !this.#leases || this.#leases.owns(d.shard));
     this.#dirty.clear();
     try {
-      await this.#store.save(BLOB_KIND, entries);
+      await this.#store.save(
+        BLOB_KIND,
+        owned.map(([k, d]) => [k, d.cursor] as const),
+      );
       await this.#scanner.flush();
     } catch (err) {
-      for (const [k, v] of entries) if (!this.#dirty.has(k)) this.#dirty.set(k, v);
+      for (const [k, v] of owned) if (!this.#dirty.has(k)) this.#dirty.set(k, v);
       throw err;
     }
   }

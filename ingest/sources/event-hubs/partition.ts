@@ -2,6 +2,7 @@ import type { PartitionContext, ReceivedEventData } from '@azure/event-hubs';
 import type { ContainerClient } from '@azure/storage-blob';
 import type { SourceBatch } from '../../contracts.js';
 import { encodeFrame, FLAG_NULL, type FramedMessage } from '../kafka/frame.js';
+import { Checkpointer } from './checkpointer.js';
 import { RangeLog } from './range-log.js';
 import { type ClosedRange, RangeAssembler, type RangeLimits } from './ranges.js';
 
@@ -9,8 +10,8 @@ import { type ClosedRange, RangeAssembler, type RangeLimits } from './ranges.js'
  * One claimed partition: events from the SDK → sequence-number ranges → one SourceBatch each,
  * handed out one at a time. The SDK awaits `handle()` before delivering the partition's next events
  * (it keeps prefetching meanwhile), so waiting for the ack here is the backpressure. The checkpoint
- * moves only in `ack()`, i.e. after the sink made the range durable; once the partition is lost or
- * closed, acks no longer checkpoint, so a stale owner cannot move the checkpoint of the new one.
+ * moves only after `ack()`, i.e. after the sink made the range durable (written in the background,
+ * checkpointer.ts); once the partition is lost or closed, acks no longer checkpoint.
  * Bodies use the Kafka source's frame (kafka/frame.ts): `withKafkaFrames` normalizes each event on
  * its own and names rejects `<hub>/<partition>@<sequence number>`.
  */
@@ -42,6 +43,7 @@ interface Event {
 export class PartitionWorker {
   private closedFlag = false;
   private waiting: (() => void) | undefined;
+  private checkpoints: Checkpointer | undefined;
 
   private constructor(
     private readonly opts: PartitionWorkerOptions,
@@ -69,11 +71,26 @@ export class PartitionWorker {
     }
   }
 
+  /** Waits for the newest acked range's checkpoint (graceful shutdown). */
+  async settle(): Promise<void> {
+    await this.checkpoints?.settle();
+  }
+
   /** Partition lost or shutting down: stop checkpointing, release a handler waiting for an ack. */
   close(): void {
     this.closedFlag = true;
+    this.checkpoints?.stop();
     this.waiting?.();
     this.waiting = undefined;
+  }
+
+  private checkpointer(context: PartitionContext): Checkpointer {
+    this.checkpoints ??= new Checkpointer(
+      context,
+      (seq) => this.opts.onCheckpoint?.(this.opts.partitionId, seq),
+      (err) => this.opts.onCheckpointError?.(err),
+    );
+    return this.checkpoints;
   }
 
   private handOut(range: ClosedRange<Event>, context: PartitionContext): Promise<void> {
@@ -87,18 +104,9 @@ export class PartitionWorker {
         ),
         position: { kind: 'event-hubs', key: this.opts.positionKey, start: range.start, end: range.end },
         ack: async () => {
-          try {
-            if (!this.closedFlag) {
-              await context.updateCheckpoint(last);
-              this.opts.onCheckpoint?.(this.opts.partitionId, last.sequenceNumber);
-            }
-          } catch (err) {
-            // The rows are durable; a lost checkpoint only means this range is replayed (and deduplicated).
-            this.opts.onCheckpointError?.(err);
-          } finally {
-            this.waiting = undefined;
-            resolve();
-          }
+          if (!this.closedFlag) this.checkpointer(context).advance(last);
+          this.waiting = undefined;
+          resolve();
         },
       };
       this.opts.offer(batch, this);

@@ -157,9 +157,11 @@ export class EventHubsSource implements Source {
   }
 
   private async shutdown(deadlineMs: number): Promise<void> {
-    for (const w of this.workers.values()) w.close();
-    this.handoff.close();
     const close = async () => {
+      // Acked ranges get their checkpoints first, so a restart does not replay them.
+      await Promise.all([...this.workers.values()].map((w) => w.settle()));
+      for (const w of this.workers.values()) w.close();
+      this.handoff.close();
       await this.subscription?.close();
       await this.parts?.client.close();
     };
@@ -171,6 +173,8 @@ export class EventHubsSource implements Source {
       await Promise.race([close().catch((err: unknown) => this.onError(err as Error, '')), deadline]);
     } finally {
       clearTimeout(timer);
+      for (const w of this.workers.values()) w.close();
+      this.handoff.close();
     }
   }
 }

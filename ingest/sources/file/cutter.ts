@@ -20,32 +20,67 @@ export class RecordCutter {
 
   /**
    * Scans `buf[from, to)` continuing the previous state and returns the offset just past the last
-   * record that ended inside it, or -1 when none did.
+   * record that ended inside it, or -1 when none did. String contents (most of a flow log: the
+   * tuples) are skipped with the native `indexOf` rather than byte by byte.
    */
-  scan(buf: Uint8Array, from: number, to: number): number {
+  scan(buf: Buffer, from: number, to: number): number {
     let depth = this.depth;
-    let inString = this.inString;
-    let escaped = this.escaped;
     const target = this.recordDepth;
     let last = -1;
-    for (let i = from; i < to; i++) {
+    let i = from;
+    if (this.inString) {
+      i = this.stringEnd(buf, i, to);
+      if (i < 0) return -1;
+      this.inString = false;
+      i++;
+    }
+    for (; i < to; i++) {
       const c = buf[i]!;
-      if (inString) {
-        if (escaped) escaped = false;
-        else if (c === 0x5c) escaped = true;
-        else if (c === 0x22) inString = false;
-      } else if (c === 0x22) inString = true;
-      else if (c === 0x7b || c === 0x5b) depth++;
+      if (c === 0x22) {
+        const end = this.stringEnd(buf, i + 1, to);
+        if (end < 0) {
+          this.inString = true;
+          break;
+        }
+        i = end;
+      } else if (c === 0x7b || c === 0x5b) depth++;
       else if (c === 0x7d || c === 0x5d) {
         depth--;
         if (depth === target) last = i + 1;
       }
     }
     this.depth = depth;
-    this.inString = inString;
-    this.escaped = escaped;
     return last;
   }
+
+  /**
+   * Offset of the quote closing the string whose content starts at `start`, or -1 when the string
+   * runs past `to` (then {@link escaped} records whether `to` falls right after a lone backslash).
+   */
+  private stringEnd(buf: Buffer, start: number, to: number): number {
+    let p = start;
+    if (this.escaped) {
+      if (p >= to) return -1;
+      this.escaped = false;
+      p++;
+    }
+    for (;;) {
+      const q = p < to ? buf.indexOf(0x22, p) : -1;
+      if (q < 0 || q >= to) {
+        this.escaped = backslashRun(buf, p, to) % 2 === 1;
+        return -1;
+      }
+      if (backslashRun(buf, p, q) % 2 === 0) return q;
+      p = q + 1;
+    }
+  }
+}
+
+/** Number of consecutive backslashes ending just before `end` (not looking before `start`). */
+function backslashRun(buf: Buffer, start: number, end: number): number {
+  let n = 0;
+  for (let k = end - 1; k >= start && buf[k] === 0x5c; k--) n++;
+  return n;
 }
 
 export interface Layout {

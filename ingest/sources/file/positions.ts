@@ -4,7 +4,9 @@ import type { FileEntry } from './walk.js';
 /** Remembers files ingested completely, so a re-run skips them without reading a byte. */
 export interface FilePositions {
   isDone(file: FileEntry): Promise<boolean>;
+  /** May buffer; {@link FilePositions.flush} makes it durable. */
   markDone(file: FileEntry): Promise<void>;
+  flush(): Promise<void>;
 }
 
 interface FilePosition {
@@ -13,46 +15,65 @@ interface FilePosition {
   done: boolean;
 }
 
+/** Completed files are written in groups: one tiny insert (one part) per file would pile up parts. */
+const FLUSH_EVERY = 200;
+
 /**
  * `ingest_positions` rows with `source_kind = 'file'`: the key is the absolute path, the position
  * JSON holds size and mtime, so a file that changed is read again (its unchanged ranges then add no
- * rows, thanks to the insert deduplication tokens).
+ * rows, thanks to the insert deduplication tokens). All recorded files are loaded with one query on
+ * first use. Losing buffered marks (a crash) only costs a re-read: the rows deduplicate.
  */
 export function clickHouseFilePositions(client: ClickHouseClient): FilePositions {
+  let known: Promise<Map<string, FilePosition>> | undefined;
+  let pending: FileEntry[] = [];
+  const flush = async () => {
+    const rows = pending.map((file) => ({
+      source_kind: 'file',
+      source_key: file.path,
+      position: JSON.stringify({ size: file.size, mtimeMs: file.mtimeMs, done: true } satisfies FilePosition),
+      updated_at: new Date().toISOString().replace('T', ' ').replace('Z', ''),
+    }));
+    pending = [];
+    if (rows.length) await client.insert({ table: 'ingest_positions', values: rows, format: 'JSONEachRow' });
+  };
   return {
     async isDone(file) {
-      const rs = await client.query({
-        query:
-          "SELECT argMax(position, updated_at) AS position FROM ingest_positions WHERE source_kind = 'file' " +
-          'AND source_key = {key:String} GROUP BY source_key',
-        query_params: { key: file.path },
-        format: 'JSONEachRow',
-      });
-      const [row] = await rs.json<{ position: string }>();
-      if (!row) return false;
-      const p = JSON.parse(row.position) as Partial<FilePosition>;
-      return p.done === true && p.size === file.size && p.mtimeMs === file.mtimeMs;
+      known ??= loadPositions(client);
+      const p = (await known).get(file.path);
+      return p?.done === true && p.size === file.size && p.mtimeMs === file.mtimeMs;
     },
     async markDone(file) {
-      const position: FilePosition = { size: file.size, mtimeMs: file.mtimeMs, done: true };
-      await client.insert({
-        table: 'ingest_positions',
-        values: [
-          {
-            source_kind: 'file',
-            source_key: file.path,
-            position: JSON.stringify(position),
-            updated_at: new Date().toISOString().replace('T', ' ').replace('Z', ''),
-          },
-        ],
-        format: 'JSONEachRow',
-      });
+      known ??= loadPositions(client);
+      (await known).set(file.path, { size: file.size, mtimeMs: file.mtimeMs, done: true });
+      pending.push(file);
+      if (pending.length >= FLUSH_EVERY) await flush();
     },
+    flush,
   };
+}
+
+async function loadPositions(client: ClickHouseClient): Promise<Map<string, FilePosition>> {
+  const rs = await client.query({
+    query:
+      "SELECT source_key, argMax(position, updated_at) AS position FROM ingest_positions WHERE source_kind = 'file' " +
+      'GROUP BY source_key',
+    format: 'JSONEachRow',
+  });
+  const out = new Map<string, FilePosition>();
+  for (const row of await rs.json<{ source_key: string; position: string }>()) {
+    try {
+      out.set(row.source_key, JSON.parse(row.position) as FilePosition);
+    } catch {
+      // A malformed cursor only means the file is read again.
+    }
+  }
+  return out;
 }
 
 /** No memory: every run reads every file (tests, `--force`). */
 export const noFilePositions: FilePositions = {
   isDone: async () => false,
   markDone: async () => undefined,
+  flush: async () => undefined,
 };

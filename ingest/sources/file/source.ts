@@ -68,8 +68,10 @@ export function createFileSource(options: FileSourceOptions): FileSource {
     name: 'file',
     files,
     batches,
+    /** Stops reading and records the files completed so far (marks are written in groups). */
     async stop() {
       stopped = true;
+      await positions.flush();
     },
   };
 }

@@ -90,7 +90,9 @@ describe('traffic', () => {
     expect(total('deny', 'inbound')).toBe(8);
     expect(total('allow', 'outbound')).toBe(3);
     const rdp = r.series.find((s) => s.key.action === 'allow' && s.key.direction === 'inbound')!;
-    expect(rdp.points[0]).toEqual(['2026-01-10T11:01:00.000Z', 1]);
+    expect(rdp.points).toHaveLength(60);
+    expect(rdp.points[0]).toEqual(['2026-01-10T11:00:00.000Z', 0]);
+    expect(rdp.points[1]).toEqual(['2026-01-10T11:01:00.000Z', 1]);
   });
 
   it('series of rule hits for one NSG', async () => {

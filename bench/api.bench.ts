@@ -1,0 +1,150 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApi } from '../api/app.js';
+import { openDb } from '../core/clickhouse/client.js';
+import { migrate } from '../core/clickhouse/migrate.js';
+import { DEFAULT_SCHEMA_OPTIONS } from '../core/clickhouse/migrations/types.js';
+import { parseConfig } from '../core/config/load.js';
+import { silentLogger } from '../core/logging.js';
+import { createMetrics } from '../core/metrics.js';
+import { generateFlows } from '../test/harness/api-seed.js';
+import { mdTable, median, parseFlags } from './util.js';
+
+/**
+ * Latency of the dashboards' API calls over embedded chDB with `--rows` flows (default 10 M) spread
+ * over `--days` (default 30), generated server-side (`INSERT … SELECT … FROM numbers()`), so the
+ * materialized views fill the minute and hour rollups as ingest would. Each endpoint runs through
+ * the in-process app (routing, validation, SQL, JSON) `--runs` times after a warm-up; p50/p95 are
+ * reported next to a full-scan `count()/sum()` baseline measured in the same run.
+ * Targets: p95 ≤ 300 ms for overview/top-N over 24 h, ≤ 1 s over 30 days.
+ *
+ * Usage: `npm run bench -- api [--rows 10000000] [--days 30] [--runs 20]`
+ */
+export async function run(args: string[]): Promise<void> {
+  const opts = parseFlags(args, { rows: 10_000_000, days: 30, runs: 20 });
+  const dir = mkdtempSync(join(tmpdir(), 'flowlens-bench-api-'));
+  const db = openDb({ kind: 'embedded', path: dir });
+  try {
+    await migrate(db.client, { ...DEFAULT_SCHEMA_OPTIONS, rawTtlDays: 0, minuteTtlDays: 0, hourTtlDays: 0 });
+    const end = new Date(Math.floor(Date.now() / 3600e3) * 3600e3);
+    const spanMs = opts.days * 86400e3;
+    const t0 = performance.now();
+    const chunk = 1_000_000;
+    for (let done = 0; done < opts.rows; done += chunk) {
+      const count = Math.min(chunk, opts.rows - done);
+      const from = new Date(end.getTime() - spanMs + (done / opts.rows) * spanMs);
+      await generateFlows(db, { count, from, spanMs: (count / opts.rows) * spanMs });
+    }
+    const loadS = (performance.now() - t0) / 1000;
+    const counts = await sizes(db);
+    console.log(
+      `seeded ${counts.flows.toLocaleString()} flows over ${opts.days} days in ${loadS.toFixed(1)} s ` +
+        `(${Math.round(counts.flows / loadS).toLocaleString()} rows/s incl. 2 rollup MVs); ` +
+        `flows_1m ${counts.m.toLocaleString()} rows, flows_1h ${counts.h.toLocaleString()} rows\n`,
+    );
+    const app = createApi({
+      db,
+      config: parseConfig({ api: { rateLimitPerMinute: 1_000_000 } }),
+      logger: silentLogger(),
+      metrics: createMetrics(),
+      now: () => end,
+    });
+    const baseline = await time(opts.runs, async () => {
+      const rs = await db.client.query({
+        query: 'SELECT count(), sum(bytes_sent) FROM flows',
+        format: 'JSONEachRow',
+      });
+      await rs.json();
+    });
+    const rows: string[][] = [];
+    for (const [name, path] of ENDPOINTS) {
+      const ms = await time(opts.runs, async () => {
+        const res = await app.request(path);
+        if (res.status !== 200) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
+        await res.arrayBuffer();
+      });
+      const p95v = p95(ms);
+      const target = path.includes('now-30d') ? 1000 : 300;
+      rows.push([
+        name,
+        `\`${path.replace(/^\/api\//, '')}\``,
+        median(ms).toFixed(0),
+        p95v.toFixed(0),
+        `${target}`,
+        p95v <= target ? 'ok' : '**over**',
+        (median(ms) / median(baseline)).toFixed(2),
+      ]);
+    }
+    console.log(
+      mdTable(['endpoint', 'request', 'p50 ms', 'p95 ms', 'target p95', '', '× full scan'], rows) +
+        `\n\nbaseline: full scan count()+sum() over ${counts.flows.toLocaleString()} rows, p50 ${median(baseline).toFixed(0)} ms, p95 ${p95(baseline).toFixed(0)} ms`,
+    );
+    console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (incl. chDB)`);
+  } finally {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const D1 = 'from=now-24h&to=now';
+const D30 = 'from=now-30d&to=now';
+const PUBLIC_IN = encodeURIComponent(
+  'direction = inbound AND remote_is_public = true AND dst_port IN (22, 3389)',
+);
+
+/** What the dashboards request, per page, over 24 h and 30 days. */
+const ENDPOINTS: [string, string][] = [
+  ['overview series', `/api/traffic/series?${D1}&metric=bytes&split=action_direction`],
+  ['overview series', `/api/traffic/series?${D30}&metric=bytes&split=action_direction`],
+  ['top talkers', `/api/traffic/top?${D1}&dimension=local_ip&limit=10`],
+  ['top talkers', `/api/traffic/top?${D30}&dimension=local_ip&limit=10`],
+  ['top ports', `/api/traffic/top?${D1}&dimension=dst_port&limit=10`],
+  ['top ports', `/api/traffic/top?${D30}&dimension=dst_port&limit=10`],
+  ['top rules', `/api/traffic/top?${D30}&dimension=rule&limit=20`],
+  ['rule hits series', `/api/traffic/series?${D30}&metric=flows&split=rule_name`],
+  [
+    'egress top remote (raw)',
+    `/api/traffic/top?${D1}&dimension=remote_ip&limit=15&filter=${encodeURIComponent('direction = outbound AND remote_is_public = true')}`,
+  ],
+  [
+    'egress top remote (raw)',
+    `/api/traffic/top?${D30}&dimension=remote_ip&limit=15&filter=${encodeURIComponent('direction = outbound AND remote_is_public = true')}`,
+  ],
+  [
+    'exposure conversations (raw)',
+    `/api/traffic/top?${D1}&dimension=conversation&limit=1000&filter=${PUBLIC_IN}`,
+  ],
+  ['segmentation matrix (raw)', `/api/traffic/matrix?${D1}&prefix=24&filter=remote_is_public%20%3D%20false`],
+  ['flow search page (raw)', `/api/flows?${D1}&limit=100`],
+  ['flow search, filtered (raw)', `/api/flows?${D30}&limit=100&filter=${PUBLIC_IN}`],
+  ['rules inventory hits', `/api/rules?${D30}`],
+  ['ingest status (raw)', `/api/ingest/status?${D1}`],
+  ['completion: top NSGs', `/api/filter/complete?field=nsg&${D1}`],
+];
+
+async function time(runs: number, fn: () => Promise<void>): Promise<number[]> {
+  await fn();
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    out.push(performance.now() - t);
+  }
+  return out;
+}
+
+function p95(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)]!;
+}
+
+async function sizes(db: ReturnType<typeof openDb>): Promise<{ flows: number; m: number; h: number }> {
+  const rs = await db.client.query({
+    query:
+      'SELECT (SELECT count() FROM flows) AS f, (SELECT count() FROM flows_1m) AS m, (SELECT count() FROM flows_1h) AS h',
+    format: 'JSONEachRow',
+  });
+  const [r] = await rs.json<{ f: number; m: number; h: number }>();
+  return { flows: Number(r?.f), m: Number(r?.m), h: Number(r?.h) };
+}

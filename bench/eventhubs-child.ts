@@ -1,0 +1,126 @@
+import { fileURLToPath } from 'node:url';
+import { type Db, openDb } from '../core/clickhouse/client.js';
+import { migrate } from '../core/clickhouse/migrate.js';
+import { DEFAULT_SCHEMA_OPTIONS } from '../core/clickhouse/migrations/types.js';
+import { EventHubsSourceConfigSchema } from '../core/config/sections/event-hubs.js';
+import type { FlowSink, Normalizer, Source } from '../ingest/contracts.js';
+import { normalize } from '../ingest/normalizers/index.js';
+import { runPipeline } from '../ingest/pipeline.js';
+import { createClickHouseSink } from '../ingest/sinks/clickhouse/sink.js';
+import { createEventHubsSource } from '../ingest/sources/event-hubs/source.js';
+import { createFileSource } from '../ingest/sources/file/source.js';
+import { withKafkaFrames } from '../ingest/sources/kafka/frame-normalizer.js';
+
+/** One measured ingest, in its own process (own chDB directory, own max RSS). */
+export interface EhChildSpec {
+  kind: 'file' | 'event-hubs';
+  db: string;
+  path?: string;
+  eventHubs?: string;
+  storage?: string;
+  container?: string;
+  /** Event Hubs: stop once this many rows are in. */
+  rows?: number;
+  /** Delay added to every sink write (the slowed-sink memory run). */
+  slowMs?: number;
+  maxBatchEvents?: number;
+  prefetchEvents?: number;
+}
+
+export interface EhChildResult {
+  rows: number;
+  ms: number;
+  /** Time to the first acked batch (connect, claim partitions, first receive). */
+  firstMs: number;
+  cpuMs: number;
+  idleRss: number;
+  maxRss: number;
+}
+
+async function main(spec: EhChildSpec): Promise<EhChildResult> {
+  const db = openDb({ kind: 'embedded', path: spec.db });
+  await migrate(db.client, { ...DEFAULT_SCHEMA_OPTIONS, rawTtlDays: 0, minuteTtlDays: 0, hourTtlDays: 0 });
+  await countRows(db);
+  const idleRss = process.memoryUsage().rss;
+  const sink = slowed(createClickHouseSink({ db }), spec.slowMs ?? 0);
+  const { source, normalizer } = makeSource(spec);
+  const controller = new AbortController();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let firstMs = -1;
+  const onBatch = () => {
+    if (firstMs < 0) firstMs = performance.now() - t0;
+  };
+  const run = runPipeline({ source, sink, normalize: normalizer, signal: controller.signal, onBatch });
+  if (spec.kind === 'event-hubs') {
+    // A stream never ends: stop at the expected row count (polled, not per batch).
+    while ((await countRows(db)) < (spec.rows ?? 0)) await new Promise((r) => setTimeout(r, 50));
+    controller.abort();
+  }
+  const result = await run;
+  const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  await source.stop();
+  await sink.close();
+  const rows = await countRows(db);
+  await db.close();
+  if (result.error) throw result.error;
+  return {
+    rows,
+    ms,
+    firstMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    idleRss,
+    maxRss: process.resourceUsage().maxRSS * 1024,
+  };
+}
+
+function makeSource(spec: EhChildSpec): { source: Source; normalizer: Normalizer } {
+  if (spec.kind === 'file')
+    return { source: createFileSource({ paths: [spec.path!] }), normalizer: normalize };
+  const config = EventHubsSourceConfigSchema.parse({
+    type: 'event-hubs',
+    connectionStringEnv: 'BENCH',
+    checkpoint: { connectionStringEnv: 'BENCH', container: spec.container },
+    maxBatchEvents: spec.maxBatchEvents ?? 300,
+    prefetchEvents: spec.prefetchEvents ?? 300,
+    maxWaitSeconds: 0.2,
+    // Greedy: claim every partition in the first cycle instead of one per update interval.
+    loadBalancing: { strategy: 'greedy', updateIntervalMs: 500 },
+  });
+  const source = createEventHubsSource({
+    config,
+    secrets: { connectionString: spec.eventHubs!, checkpointConnectionString: spec.storage! },
+  });
+  return { source, normalizer: withKafkaFrames(normalize) };
+}
+
+function slowed(sink: FlowSink, ms: number): FlowSink {
+  if (ms <= 0) return sink;
+  return {
+    write: async (columns, rejects, position) => {
+      await new Promise((r) => setTimeout(r, ms));
+      return sink.write(columns, rejects, position);
+    },
+    close: () => sink.close(),
+  };
+}
+
+async function countRows(db: Db): Promise<number> {
+  const rs = await db.client.query({ query: 'SELECT count() AS n FROM flows', format: 'JSONEachRow' });
+  const [r] = await rs.json<{ n: string }>();
+  return Number(r?.n ?? 0);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main(JSON.parse(process.argv[2]!) as EhChildSpec).then(
+    (r) => {
+      process.stdout.write(`${JSON.stringify(r)}\n`);
+      process.exit(0);
+    },
+    (err: unknown) => {
+      process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,180 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EventHubProducerClient } from '@azure/event-hubs';
+import { startAzurite } from '../core/azurite.js';
+import { type MessageMode, toMessages } from '../ingest/sources/kafka/messages.js';
+import { spawnEventHubsTestDouble } from '../test/harness/eventhubs-server/process.js';
+import type { EhChildResult, EhChildSpec } from './eventhubs-child.js';
+import { generateNsgV2Blob } from './gen-blob.js';
+import { mdTable, median, parseFlags } from './util.js';
+
+/**
+ * Event Hubs source throughput through the test double (not an emulator) as a ratio to the file
+ * source on the same tuples in the same run (target ≥ 0.7×), plus peak RSS with a slowed sink.
+ * Every ingest runs in its own process with its own chDB directory; the double runs in another
+ * process whose CPU time is reported separately (its cost is real work on this 2-core machine).
+ *
+ * Usage: `npm run bench -- eventhubs [--mb 20] [--runs 3] [--mode connector|record] [--slowMs 200]`.
+ */
+export async function run(args: string[]): Promise<void> {
+  const o = parseFlags(args, { mb: 20, runs: 3, seed: 1, partitions: 4, mode: 'connector', slowMs: 200 });
+  const work = mkdtempSync(join(tmpdir(), 'flowlens-bench-eh-'));
+  const file = join(work, 'PT1H.json');
+  writeFileSync(file, generateNsgV2Blob({ targetBytes: o.mb * 1_000_000, seed: o.seed }));
+  const [azurite, double] = await Promise.all([
+    startAzurite(),
+    spawnEventHubsTestDouble({ bench: o.partitions }),
+  ]);
+  try {
+    const published = await publish(
+      double.connectionString('bench'),
+      file,
+      o.mode as MessageMode,
+      o.partitions,
+    );
+    const base = (i: string): EhChildSpec => ({ kind: 'file', db: join(work, `db-${i}`) });
+    const eh = (i: string, rows: number, slowMs = 0): EhChildSpec => ({
+      kind: 'event-hubs',
+      db: join(work, `db-${i}`),
+      eventHubs: double.connectionString('bench'),
+      storage: azurite.connectionString,
+      container: `bench-${i}`,
+      rows,
+      slowMs,
+    });
+    const fileRuns: EhChildResult[] = [];
+    const ehRuns: (EhChildResult & { doubleCpuMs: number })[] = [];
+    for (let i = 0; i < o.runs; i += 1) {
+      fileRuns.push(await child({ ...base(`f${i}`), path: file }));
+      const cpu0 = cpuMsOf(double.pid);
+      const r = await child(eh(`e${i}`, fileRuns[0]!.rows));
+      ehRuns.push({ ...r, doubleCpuMs: cpuMsOf(double.pid) - cpu0 });
+    }
+    const slow = await child(eh('slow', fileRuns[0]!.rows, o.slowMs));
+    report(o, published, fileRuns, ehRuns, slow);
+  } finally {
+    await double.stop();
+    await azurite.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Publishes the blob's tuples as events round-robin over the partitions (not timed in the ratio). */
+async function publish(cs: string, file: string, mode: MessageMode, partitions: number) {
+  const messages = toMessages(readFileSync(file), mode);
+  const producer = new EventHubProducerClient(cs);
+  const t0 = performance.now();
+  try {
+    for (let p = 0; p < partitions; p += 1) {
+      let batch = await producer.createBatch({ partitionId: String(p) });
+      for (let i = p; i < messages.length; i += partitions) {
+        if (batch.tryAdd({ body: messages[i]! })) continue;
+        await producer.sendBatch(batch);
+        batch = await producer.createBatch({ partitionId: String(p) });
+        if (!batch.tryAdd({ body: messages[i]! })) throw new Error('event larger than the batch limit');
+      }
+      if (batch.count > 0) await producer.sendBatch(batch);
+    }
+  } finally {
+    await producer.close();
+  }
+  const bytes = messages.reduce((s, m) => s + m.length, 0);
+  return { events: messages.length, bytes, ms: performance.now() - t0 };
+}
+
+function child(spec: EhChildSpec): Promise<EhChildResult> {
+  const main = join(dirname(fileURLToPath(import.meta.url)), 'eventhubs-child.ts');
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', main, JSON.stringify(spec)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    p.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    p.once('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').pop()!) as EhChildResult)
+        : reject(new Error(`child ${code}`)),
+    );
+  });
+}
+
+/** utime + stime of a process from /proc (Linux), in ms. */
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+function report(
+  o: { mb: number; runs: number; mode: string; partitions: number; slowMs: number },
+  published: { events: number; bytes: number; ms: number },
+  fileRuns: EhChildResult[],
+  ehRuns: (EhChildResult & { doubleCpuMs: number })[],
+  slow: EhChildResult,
+): void {
+  const rate = (r: EhChildResult) => r.rows / (r.ms / 1000);
+  const fileRate = median(fileRuns.map(rate));
+  const ehRate = median(ehRuns.map(rate));
+  // Without the start-up (connect, claim partitions one by one through the checkpoint store).
+  const steady = (r: EhChildResult) => r.rows / ((r.ms - r.firstMs) / 1000);
+  const mb = (b: number) => (b / 1048576).toFixed(0);
+  console.log(`## Event Hubs source vs file source (${o.mb} MB NSG v2 blob, ${fileRuns[0]!.rows} tuples)\n`);
+  console.log(
+    `Published as ${published.events} ${o.mode} events (${mb(published.bytes)} MB) over ${o.partitions} partitions in ${(published.ms / 1000).toFixed(1)} s (not in the ratio).\n`,
+  );
+  console.log(
+    mdTable(
+      [
+        'path',
+        'rows/s (median)',
+        'wall s per run',
+        'consumer CPU s',
+        'double CPU s',
+        'peak RSS above idle MB',
+      ],
+      [
+        [
+          'file source',
+          fileRate.toFixed(0),
+          fileRuns.map((r) => (r.ms / 1000).toFixed(1)).join(' / '),
+          fileRuns.map((r) => (r.cpuMs / 1000).toFixed(1)).join(' / '),
+          '–',
+          fileRuns.map((r) => mb(r.maxRss - r.idleRss)).join(' / '),
+        ],
+        [
+          'event hubs (double)',
+          ehRate.toFixed(0),
+          ehRuns.map((r) => (r.ms / 1000).toFixed(1)).join(' / '),
+          ehRuns.map((r) => (r.cpuMs / 1000).toFixed(1)).join(' / '),
+          ehRuns.map((r) => (r.doubleCpuMs / 1000).toFixed(1)).join(' / '),
+          ehRuns.map((r) => mb(r.maxRss - r.idleRss)).join(' / '),
+        ],
+        [
+          `event hubs, sink slowed ${o.slowMs} ms/write`,
+          rate(slow).toFixed(0),
+          (slow.ms / 1000).toFixed(1),
+          (slow.cpuMs / 1000).toFixed(1),
+          '–',
+          mb(slow.maxRss - slow.idleRss),
+        ],
+      ],
+    ),
+  );
+  const perCpu = (r: EhChildResult, extraMs = 0) => r.rows / ((r.cpuMs + extraMs) / 1000);
+  const fileCpuRate = median(fileRuns.map((r) => perCpu(r)));
+  console.log(
+    `rows per CPU second (robust on a shared, loaded box): file ${fileCpuRate.toFixed(0)}, event hubs consumer ${median(ehRuns.map((r) => perCpu(r))).toFixed(0)} (${(median(ehRuns.map((r) => perCpu(r))) / fileCpuRate).toFixed(2)}×), consumer + double ${median(ehRuns.map((r) => perCpu(r, r.doubleCpuMs))).toFixed(0)} (${(median(ehRuns.map((r) => perCpu(r, r.doubleCpuMs))) / fileCpuRate).toFixed(2)}×)`,
+  );
+  console.log(
+    `backlog ${mb(published.bytes)} MB of events; load average ${loadavg()[0]!.toFixed(1)} at the end`,
+  );
+  const startup = ehRuns.map((r) => (r.firstMs / 1000).toFixed(1)).join(' / ');
+  console.log(`\n**ratio event hubs / file: ${(ehRate / fileRate).toFixed(2)}×** end to end (target ≥ 0.7×)`);
+  console.log(
+    `ratio without the Event Hubs start-up (${startup} s to the first acked range): ${(median(ehRuns.map(steady)) / fileRate).toFixed(2)}× (the file source has no start-up)`,
+  );
+}

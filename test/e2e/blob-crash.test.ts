@@ -1,0 +1,150 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AzuriteHandle, startAzurite } from '../../core/azurite.js';
+import { openDb } from '../../core/clickhouse/client.js';
+import { AzureBlobWriter, type FlowLogStream } from '../harness/azure-blob-writer.js';
+import { waitFor } from '../harness/batch-collector.js';
+import { REPO_ROOT } from '../harness/cli.js';
+
+/**
+ * Crash safety of `flowlens run` with a blob source: the real CLI in a child process is SIGKILLed
+ * at random points while Azure-like appends keep arriving; after a final restart the `flows` row
+ * count equals the tuples written, exactly. chDB allows one process per data directory, so the
+ * test opens the database only after the last child has exited.
+ */
+const STREAMS: FlowLogStream[] = [
+  { kind: 'nsg', subscription: 'ffff-6666', resourceGroup: 'rg-a', name: 'nsg-a' },
+  { kind: 'vnet', subscription: 'ffff-6666', resourceGroup: 'rg-b', name: 'flowlog-b' },
+];
+const MACS = ['000D3A111111', '000D3A222222'];
+const KILLS = 6;
+
+let az: AzuriteHandle;
+let dir: string;
+
+beforeAll(async () => {
+  az = await startAzurite();
+  dir = mkdtempSync(join(tmpdir(), 'flowlens-crash-'));
+});
+afterAll(async () => {
+  await az?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Child {
+  proc: ChildProcess;
+  /** Parsed JSON log lines so far. */
+  logs: Array<Record<string, unknown>>;
+  exited: Promise<void>;
+}
+
+function startRun(configFile: string): Child {
+  const proc = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(REPO_ROOT, 'cli', 'main.ts'),
+      'run',
+      '--roles',
+      'ingest',
+      '--status-port',
+      '0',
+      '--config',
+      configFile,
+      '--db',
+      join(dir, 'db'),
+      '--log-level',
+      'debug',
+    ],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, CRASH_AZ: az.connectionString },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  const logs: Array<Record<string, unknown>> = [];
+  let buf = '';
+  proc.stderr?.on('data', (c: Buffer) => {
+    buf += c.toString();
+    const lines = buf.split('\n');
+    buf = lines.pop() ?? '';
+    for (const l of lines) {
+      try {
+        logs.push(JSON.parse(l) as Record<string, unknown>);
+      } catch {
+        // not a log line
+      }
+    }
+  });
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  return { proc, logs, exited };
+}
+
+const polls = (c: Child) => c.logs.filter((l) => l.msg === 'blob poll planned');
+
+describe('flowlens run with a blob source survives SIGKILL', () => {
+  it(`row count equals tuples written after ${KILLS} kills and a final restart`, {
+    timeout: 600_000,
+  }, async () => {
+    const configFile = join(dir, 'flowlens.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        sources: [
+          {
+            type: 'blob',
+            name: 'crash',
+            auth: { method: 'connection-string', connectionStringEnv: 'CRASH_AZ' },
+            pollIntervalSeconds: 1,
+            discoveryIntervalSeconds: 0,
+            leases: { enabled: false },
+          },
+        ],
+      }),
+    );
+    const writer = new AzureBlobWriter(BlobServiceClient.fromConnectionString(az.connectionString));
+    await writer.ensureContainers();
+    let writing = true;
+    const appends = (async () => {
+      for (let i = 0; writing; i++) {
+        const s = STREAMS[i % STREAMS.length]!;
+        const mac = MACS[Math.floor(i / STREAMS.length) % MACS.length]!;
+        await writer.append(s, mac, Date.now(), { tuples: 1 + (i % 5) });
+        await new Promise((r) => setTimeout(r, 40));
+      }
+    })();
+    for (let k = 0; k < KILLS; k++) {
+      const child = startRun(configFile);
+      // Kill at a random point once the source is working (after its first poll).
+      await waitFor(() => polls(child).length > 0, 120_000, `run #${k} polling`);
+      await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 2500)));
+      child.proc.kill('SIGKILL');
+      await child.exited;
+    }
+    writing = false;
+    await appends;
+    const final = startRun(configFile);
+    // Caught up: a poll after the last append that found nothing new and nothing still in flight.
+    const after = () => polls(final).filter((l) => l.blobs === 0 && l.inflight === 0);
+    await waitFor(() => polls(final).length > 0, 120_000, 'final run polling');
+    await waitFor(() => after().length >= 2, 120_000, 'final run caught up');
+    final.proc.kill('SIGTERM');
+    await final.exited;
+    expect(final.proc.exitCode).toBe(0);
+
+    const db = openDb({ kind: 'embedded', path: join(dir, 'db') });
+    try {
+      const rs = await db.client.query({ query: 'SELECT count() AS n FROM flows', format: 'JSONEachRow' });
+      const [row] = await rs.json<{ n: number }>();
+      expect(writer.totalTuples).toBeGreaterThan(100);
+      expect(Number(row?.n)).toBe(writer.totalTuples);
+    } finally {
+      await db.close();
+    }
+  });
+});

@@ -1,0 +1,106 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FindingSchema } from '../../core/finding.js';
+import { runCli } from '../harness/cli.js';
+import { phasedSimulation } from '../scenario/phases.js';
+
+const START = Date.UTC(2026, 10, 2, 20, 0);
+let tmp: string;
+let db: string;
+
+// The real CLI in child processes: ingest simulated logs with a planted brute force, then analyze.
+beforeAll(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'flowlens-cli-analyze-'));
+  db = join(tmp, 'db');
+  const sim = phasedSimulation({
+    startMs: START,
+    incidentsAtMs: START + 30 * 60_000,
+    incidentIds: ['rdp-brute-force'],
+  });
+  sim.writeMinutes(join(tmp, 'logs'), START + 45 * 60_000);
+  const r = await runCli(['--db', db, 'ingest', '--json', join(tmp, 'logs')]);
+  expect(r.code, r.stderr).toBe(0);
+}, 180_000);
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('flowlens analyze', () => {
+  it('--json prints the Finding array; the planted brute force is in it', async () => {
+    const r = await runCli(['--db', db, 'analyze', '--json', '--log-level', 'silent']);
+    expect(r.code, r.stderr).toBe(0);
+    const findings = FindingSchema.array().parse(JSON.parse(r.stdout));
+    const brute = findings.find((f) => f.category === 'brute-force');
+    expect(brute?.subject).toMatchObject({ ip: '10.10.1.5', port: 3389, remoteIp: '45.155.205.233' });
+  }, 120_000);
+
+  it('prints a table by default and honours --from/--to', async () => {
+    const r = await runCli([
+      '--db',
+      db,
+      'analyze',
+      '--from',
+      '2026-11-02T20:00:00Z',
+      '--to',
+      '2026-11-02T20:20:00Z',
+      '--log-level',
+      'silent',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('window 2026-11-02T20:00:00.000Z – 2026-11-02T20:20:00.000Z');
+    expect(r.stdout).not.toContain('brute-force');
+    const all = await runCli(['--db', db, 'analyze', '--log-level', 'silent']);
+    expect(all.stdout).toMatch(/SEVERITY\s+CATEGORY/);
+    expect(all.stdout).toMatch(/high\s+brute-force\s+10\.10\.1\.5:3389/);
+  }, 120_000);
+
+  it('bad analyzer settings and bad times are usage errors (exit 2) with every problem listed', async () => {
+    const cfg = join(tmp, 'bad.yaml');
+    writeFileSync(cfg, 'analyze:\n  disabled: [nope]\n  analyzers:\n    port-scan: { minPorts: -1 }\n');
+    const r = await runCli(['--db', db, '--config', cfg, 'analyze', '--log-level', 'silent']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown analyzer "nope"/);
+    expect(r.stderr).toMatch(/analyze\.analyzers\.port-scan/);
+    const t = await runCli(['--db', db, 'analyze', '--from', 'yesterday']);
+    expect(t.code).toBe(2);
+  }, 120_000);
+
+  it('findings list/status/history: triage from the shell with who and why recorded', async () => {
+    const list = await runCli(['--db', db, 'findings', 'list', '--json', '--log-level', 'silent']);
+    expect(list.code, list.stderr).toBe(0);
+    const brute = FindingSchema.array()
+      .parse(JSON.parse(list.stdout))
+      .find((f) => f.category === 'brute-force')!;
+    const set = await runCli([
+      '--db',
+      db,
+      'findings',
+      'status',
+      brute.id,
+      'acknowledged',
+      '--reason',
+      'INC-7',
+      '--by',
+      'bob',
+      '--log-level',
+      'silent',
+    ]);
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout).toContain('open → acknowledged');
+    const history = await runCli(['--db', db, 'findings', 'history', brute.id, '--log-level', 'silent']);
+    expect(history.stdout).toMatch(/status\s+acknowledged\s+bob: INC-7/);
+    const acked = await runCli([
+      '--db',
+      db,
+      'findings',
+      'list',
+      '--status',
+      'acknowledged',
+      '--log-level',
+      'silent',
+    ]);
+    expect(acked.stdout).toMatch(/high\s+brute-force\s+10\.10\.1\.5:3389\s+.*acknowledged/);
+    const bad = await runCli(['--db', db, 'findings', 'status', brute.id, 'closed', '--reason', 'x']);
+    expect(bad.code).toBe(2);
+  }, 180_000);
+});
