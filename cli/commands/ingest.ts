@@ -8,6 +8,7 @@ import { clickHouseFilePositions, noFilePositions } from '../../ingest/sources/f
 import { createFileSource, DEFAULT_CHUNK_BYTES } from '../../ingest/sources/file/source.js';
 import { listFiles } from '../../ingest/sources/file/walk.js';
 import { type GlobalOptions, openApp, resolveConfig } from '../context.js';
+import { ingestBlob } from '../ingest-blob.js';
 import { ingestProgress, summaryLine } from '../ingest-progress.js';
 
 interface IngestOptions extends GlobalOptions {
@@ -26,13 +27,23 @@ export function register(program: Command): void {
   program
     .command('ingest')
     .description('replay PT1H.json / NDJSON files or directories (format auto-detected)')
-    .argument('<paths...>', 'files or directories (read recursively)')
+    .argument('[paths...]', 'files or directories (read recursively)')
+    .option('--blob <conn>', 'instead of files: a storage connection string, SAS URL, or env:NAME')
+    .option('--container <name...>', 'with --blob: containers (default: both flow-log containers)')
+    .option('--prefix <prefix...>', 'with --blob: only blobs under these prefixes')
+    .option('--since <iso>', 'with --blob: only hours from this time on')
     .option('--force', 're-read files recorded as complete (their rows still deduplicate)')
     .option('--chunk-mb <n>', 'body size for big files, MiB', (v) => Number.parseFloat(v))
     .option('--no-progress', 'no progress bar, even on a terminal')
     .option('--json', 'print the summary as JSON')
     .action(async (paths: string[], _opts: unknown, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<IngestOptions>();
+      const opts = cmd.optsWithGlobals<IngestOptions & { blob?: string }>();
+      if (opts.blob !== undefined) {
+        if (paths.length) throw new ConfigError(['give files or --blob, not both']);
+        process.exitCode = await ingestBlob({ ...opts, blob: opts.blob }, process.env);
+        return;
+      }
+      if (!paths.length) throw new ConfigError(['nothing to ingest: give files or directories, or --blob']);
       const missing = paths.filter((p) => !existsSync(p));
       if (missing.length) throw new ConfigError(missing.map((p) => `no such file or directory: ${p}`));
       if (opts.chunkMb !== undefined && !(opts.chunkMb > 0))

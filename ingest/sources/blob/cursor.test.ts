@@ -43,6 +43,8 @@ describe('planRead', () => {
     const replay = planRead(restored, list(7), 'e7', 0, opts);
     expect(replay.kind === 'read' && replay.ranges).toEqual([{ start: 212, end: 412 }]);
     const after = confirmPlan(replay.kind === 'read' ? replay.cursor : restored!);
+    // The replay must not claim the newer ETag: the blocks after the plan are still unread.
+    expect(after.etag).toBe('e4');
     const next = planRead(after, list(7), 'e7', 0, opts);
     expect(next.kind === 'read' && next.ranges).toEqual([{ start: 412, end: 712 }]);
   });

@@ -95,11 +95,12 @@ export function planRead(
   const digest = blocksDigest(blocks, tailIdx);
   const pending = prev?.pending;
   if (pending && extendsBlocks(blocks, pending.blocks, pending.digest)) {
-    const cursor: BlobCursor = { ...prev!, pending: { ...pending, etag } };
+    // The plan keeps the ETag it was made for: the replay reads only up to the old end, so the
+    // next poll must still see the blob as changed and read what arrived since.
     return {
       kind: 'read',
       ranges: rangesFromEnds(pending.start, pending.ends),
-      cursor,
+      cursor: prev!,
       reset: pending.reset,
     };
   }

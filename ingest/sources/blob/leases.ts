@@ -5,8 +5,10 @@ import type { ContainerClient, RestError } from '@azure/storage-blob';
  * Shard ownership with blob leases, so several flowlens instances can tail one storage account:
  * one lease blob per shard (a flow-log root), held with a fixed lease id per instance and renewed
  * every third of the lease duration. A crashed instance's leases expire and others acquire them.
- * Fair share: each instance heartbeats `instances/<id>`; with N live instances an instance keeps at
- * most ceil(shards / N) and releases the rest, which the others pick up on their next cycle.
+ * Fair share: each instance heartbeats `instances/<id>` with every renewal; instances whose heartbeat
+ * is older than one lease duration count as gone. With N live instances an instance keeps at most
+ * ceil(shards / N) and releases the rest, which the others pick up on their next poll; the shards of
+ * a crashed instance are free once its leases expire, and by then it no longer counts as live.
  * @see https://learn.microsoft.com/rest/api/storageservices/lease-blob
  */
 export interface LeaseOptions {
@@ -35,8 +37,16 @@ export class ShardLeases {
   async init(): Promise<void> {
     await this.#container.createIfNotExists();
     this.pause();
+    await this.#beat();
     const renewMs = (this.#opts.durationSeconds * 1000) / 3;
-    this.#timer = setInterval(() => void this.renewAll(), renewMs);
+    this.#timer = setInterval(
+      () =>
+        void this.#beat().then(
+          () => this.renewAll(),
+          () => undefined,
+        ),
+      renewMs,
+    );
     this.#timer.unref();
   }
 
@@ -80,9 +90,10 @@ export class ShardLeases {
       try {
         await this.#leaseClient(shard).renewLease();
         this.#held.set(shard, this.#now());
-      } catch {
-        // Lost (expired and taken, or deleted): stop treating it as ours.
-        this.#held.delete(shard);
+      } catch (err) {
+        // Lost (expired and taken, or deleted): stop treating it as ours. Other failures are left to
+        // `owns()`, which turns false once renewals have failed for a lease duration.
+        if (isStatus(err, 404, 409, 412)) this.#held.delete(shard);
       }
     }
   }
@@ -121,14 +132,20 @@ export class ShardLeases {
     }
   }
 
-  /** Writes this instance's heartbeat and counts instances seen within three lease durations. */
+  async #beat(): Promise<void> {
+    await this.#container.getBlockBlobClient(`instances/${this.#opts.owner}`).upload('', 0);
+  }
+
+  /** Writes this instance's heartbeat and counts instances seen within one lease duration. */
   async #heartbeat(): Promise<number> {
-    const me = `instances/${this.#opts.owner}`;
-    await this.#container.getBlockBlobClient(me).upload('', 0);
-    const horizon = this.#now() - 3 * this.#opts.durationSeconds * 1000;
+    await this.#beat();
+    const horizon = this.#now() - this.#opts.durationSeconds * 1000;
     let live = 0;
     for await (const b of this.#container.listBlobsFlat({ prefix: 'instances/' })) {
-      if ((b.properties.lastModified?.getTime() ?? 0) >= horizon) live++;
+      const at = b.properties.lastModified?.getTime() ?? 0;
+      if (at >= horizon) live++;
+      // Heartbeats of instances gone for a day are litter: clean up so this listing stays short.
+      else if (at < this.#now() - 86_400_000) await this.#container.getBlobClient(b.name).deleteIfExists();
     }
     return live;
   }

@@ -66,7 +66,8 @@ export class BlobSource implements Source {
   readonly #scanner: ShardScanner;
   readonly #internal = new AbortController();
   readonly #cursors = new Map<string, BlobCursor>();
-  readonly #dirty = new Map<string, BlobCursor>();
+  /** Confirmed cursors not yet persisted, with their shard (only flushed while still owned). */
+  readonly #dirty = new Map<string, { shard: string; cursor: BlobCursor }>();
   readonly #inflight = new Set<string>();
   #shards: Shard[] = [];
   #lastDiscovery = Number.NEGATIVE_INFINITY;
@@ -83,9 +84,9 @@ export class BlobSource implements Source {
     this.#leases =
       lease && options.target.service && !options.once
         ? new ShardLeases(options.target.service.getContainerClient(lease.container), {
+            // Real time, not the injected clock: lease expiry and heartbeats are the service's clock.
             durationSeconds: lease.durationSeconds,
             owner: lease.owner,
-            now: this.#now,
           })
         : undefined;
     this.#scanner = new ShardScanner({
@@ -146,6 +147,9 @@ export class BlobSource implements Source {
         work.map((w) => [w.c.key, w.plan.cursor] as const),
       );
     for (const w of work) {
+      // The saved plan already carries any confirmation acked since the last flush; writing that
+      // older cursor later would hide the plan, and a crash would then not replay its ranges.
+      this.#dirty.delete(w.c.key);
       this.#cursors.set(w.c.key, w.plan.cursor);
       this.#inflight.add(w.c.key);
       if (w.plan.reset) this.#m.resets.inc({ source: this.name });
@@ -190,7 +194,9 @@ export class BlobSource implements Source {
         const client = c.shard.container.getBlockBlobClient(c.blob.name);
         const list = await client.getBlockList('committed', { abortSignal: signal });
         const blocks = (list.committedBlocks ?? []).map((b) => ({ id: b.name, size: b.size }));
-        const etag = list.etag ?? c.blob.etag;
+        // The listing's ETag is what the next poll compares with (Azurite's block-list ETag differs
+        // in form). If the blob changed in between, the next poll merely fetches the list again.
+        const etag = c.blob.etag || list.etag || '';
         const prev = this.#cursors.get(c.key);
         if (!prev) this.#m.blobsSeen.inc({ source: this.name });
         const plan = planRead(prev, blocks, etag, c.blob.contentLength, {
@@ -252,17 +258,24 @@ export class BlobSource implements Source {
     if (this.#leases && !this.#leases.owns(w.c.shard.id)) return;
     const confirmed = confirmPlan(w.plan.cursor, w.sums);
     this.#cursors.set(w.c.key, confirmed);
-    this.#dirty.set(w.c.key, confirmed);
+    this.#dirty.set(w.c.key, { shard: w.c.shard.id, cursor: confirmed });
   }
 
+  /**
+   * Persists confirmed cursors. A shard lost since its ranges were acked is skipped: its new owner
+   * may already have written a newer plan, which a late write from here would hide.
+   */
   async #flush(): Promise<void> {
-    const entries = [...this.#dirty];
+    const owned = [...this.#dirty].filter(([, d]) => !this.#leases || this.#leases.owns(d.shard));
     this.#dirty.clear();
     try {
-      await this.#store.save(BLOB_KIND, entries);
+      await this.#store.save(
+        BLOB_KIND,
+        owned.map(([k, d]) => [k, d.cursor] as const),
+      );
       await this.#scanner.flush();
     } catch (err) {
-      for (const [k, v] of entries) if (!this.#dirty.has(k)) this.#dirty.set(k, v);
+      for (const [k, v] of owned) if (!this.#dirty.has(k)) this.#dirty.set(k, v);
       throw err;
     }
   }
