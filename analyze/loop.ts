@@ -2,13 +2,16 @@ import type { Db } from '../core/clickhouse/client.js';
 import type { Config } from '../core/config/schema.js';
 import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/logging.js';
+import type { Metrics } from '../core/metrics.js';
 import { sleep } from '../core/retry.js';
-import { createAlerter } from './alerts/dispatcher.js';
+import { type Alerter, createAlerter } from './alerts/dispatcher.js';
 import { createChannels } from './alerts/factory.js';
 import type { AnalysisWindow, AnalyzerContext } from './analyzer.js';
+import { Cadence } from './cadence.js';
 import type { IpSet } from './ip-set.js';
+import { type AnalysisMetrics, createAnalysisMetrics } from './metrics.js';
 import { createRuleReportRefresher, type RuleReportRefresher } from './rules/analyzer.js';
-import { analyzeWindow, assertAnalyzerConfig } from './runner.js';
+import { type AnalysisResult, analyzeWindow, assertAnalyzerConfig, enabledAnalyzers } from './runner.js';
 import { dt, isoTime } from './sql.js';
 import { loadThreatIntel } from './threat-intel.js';
 
@@ -17,6 +20,8 @@ export interface AnalysisLoopContext {
   config: Config;
   db: Db;
   logger: Logger;
+  /** When given, analysis and alert counters go to its registry (AppContext has one). */
+  metrics?: Pick<Metrics, 'registry'>;
 }
 
 /** Time range (data time) of rows ingested after `sinceMs` (ingest time), and the newest ingest time. */
@@ -46,33 +51,40 @@ export async function newDataRange(
  * is idempotent), store findings and send alerts. Resolves when `signal` aborts. Errors in one
  * tick are logged and the next tick tries again; the loop never ends on its own. Invalid analyzer
  * settings reject at once with a ConfigError (call {@link assertAnalyzerConfig} before starting
- * other services to fail fast).
+ * other services to fail fast). With `metrics`, analyzer durations, errors, alert candidates and
+ * alert outcomes are counted on its registry.
  */
 export async function startAnalysisLoop(ctx: AnalysisLoopContext, signal: AbortSignal): Promise<void> {
   const { config, db, logger } = ctx;
   const a = config.analyze;
   assertAnalyzerConfig(a);
+  const metrics = ctx.metrics ? createAnalysisMetrics(ctx.metrics.registry) : undefined;
   const alerter = createAlerter({
     client: db.client,
     config: config.alerts,
     channels: createChannels(config.alerts),
     logger,
+    ...(metrics ? { onOutcome: (channel, outcome) => metrics.alertsTotal.inc({ channel, outcome }) } : {}),
   });
-  let intel: IpSet = await loadThreatIntel(a.threatIntel, logger);
+  const inputs: TickInputs = {
+    cadence: new Cadence(a.cadenceMinutes),
+    intel: await loadThreatIntel(a.threatIntel, logger),
+    // The rule analyzers read a report built over weeks of flows: rebuilt hourly, not per tick.
+    rules: createRuleReportRefresher(db, config.rules, {
+      onError: (err) => logger.error({ err: errorMessage(err) }, 'rule report failed'),
+    }),
+  };
   let intelLoadedAt = Date.now();
-  const rules = createRuleReportRefresher(db, config.rules, {
-    onError: (err) => logger.error({ err: errorMessage(err) }, 'rule report failed'),
-  });
   let watermark = 0;
   try {
     while (!signal.aborted) {
       const started = Date.now();
       if (started - intelLoadedAt >= a.threatIntel.refreshMinutes * 60_000) {
-        intel = await loadThreatIntel(a.threatIntel, logger);
+        inputs.intel = await loadThreatIntel(a.threatIntel, logger);
         intelLoadedAt = started;
       }
       try {
-        watermark = await tick(ctx, watermark, intel, alerter, signal, rules);
+        watermark = await tick(ctx, watermark, inputs, { alerter, signal, metrics });
       } catch (err) {
         logger.error({ err: errorMessage(err) }, 'analysis tick failed');
       }
@@ -83,13 +95,43 @@ export async function startAnalysisLoop(ctx: AnalysisLoopContext, signal: AbortS
   }
 }
 
+interface TickInputs {
+  intel: IpSet;
+  rules: RuleReportRefresher;
+  cadence: Cadence;
+}
+
+/** Runs the analyzers due in this tick (analyze.cadenceMinutes), each group over its window. */
+async function runScheduled(
+  ctx: AnalysisLoopContext,
+  cadence: Cadence,
+  context: AnalyzerContext,
+  window: AnalysisWindow,
+): Promise<AnalysisResult> {
+  const a = ctx.config.analyze;
+  const merged: AnalysisResult = { findings: [], notify: [], errors: [], timings: {} };
+  for (const run of cadence.plan(enabledAnalyzers(a), window, Date.now())) {
+    const deps = { client: ctx.db.client, config: a, context, logger: ctx.logger, analyzers: run.analyzers };
+    const r = await analyzeWindow(deps, run.window);
+    merged.findings.push(...r.findings);
+    merged.notify.push(...r.notify);
+    merged.errors.push(...r.errors);
+    Object.assign(merged.timings, r.timings);
+  }
+  return merged;
+}
+
+interface TickOutputs {
+  alerter: Alerter;
+  signal: AbortSignal;
+  metrics: AnalysisMetrics | undefined;
+}
+
 async function tick(
   ctx: AnalysisLoopContext,
   watermark: number,
-  threatIntel: IpSet,
-  alerter: ReturnType<typeof createAlerter>,
-  signal: AbortSignal,
-  rules: RuleReportRefresher,
+  inputs: TickInputs,
+  out: TickOutputs,
 ): Promise<number> {
   const a = ctx.config.analyze;
   const since = watermark === 0 ? 0 : watermark - a.overlapSeconds * 1000;
@@ -100,12 +142,14 @@ async function tick(
     watermark === 0
       ? { from: new Date(Math.max(range.window.from.getTime(), earliest)), to: range.window.to }
       : range.window;
-  const context: AnalyzerContext = { threatIntel, now: new Date(), extra: await rules.extra(window.to) };
-  const result = await analyzeWindow(
-    { client: ctx.db.client, config: a, context, logger: ctx.logger },
-    window,
-  );
-  const stats = await alerter.notify(result.notify, signal);
+  const context: AnalyzerContext = {
+    threatIntel: inputs.intel,
+    now: new Date(),
+    extra: await inputs.rules.extra(window.to),
+  };
+  const result = await runScheduled(ctx, inputs.cadence, context, window);
+  recordMetrics(out.metrics, result);
+  const stats = await out.alerter.notify(result.notify, out.signal);
   ctx.logger.info(
     {
       from: window.from.toISOString(),
@@ -118,4 +162,12 @@ async function tick(
     'analysis tick',
   );
   return Math.max(watermark, range.ingestedMs);
+}
+
+function recordMetrics(m: AnalysisMetrics | undefined, result: AnalysisResult): void {
+  if (!m) return;
+  for (const [analyzer, ms] of Object.entries(result.timings))
+    m.analyzerSeconds.observe({ analyzer }, ms / 1000);
+  for (const e of result.errors) m.analyzerErrorsTotal.inc({ analyzer: e.analyzer });
+  for (const f of result.notify) m.findingsTotal.inc({ category: f.category, severity: f.severity });
 }

@@ -45,7 +45,11 @@ export function enabledAnalyzers(config: AnalyzeConfig, analyzers = ANALYZERS): 
 export function analyzerConfigProblems(config: AnalyzeConfig, analyzers = ANALYZERS): string[] {
   const problems: string[] = [];
   const ids = new Set(analyzers.map((a) => a.id));
-  for (const id of [...Object.keys(config.analyzers), ...config.disabled]) {
+  for (const id of [
+    ...Object.keys(config.analyzers),
+    ...Object.keys(config.cadenceMinutes),
+    ...config.disabled,
+  ]) {
     if (!ids.has(id)) problems.push(`analyze: unknown analyzer "${id}" (known: ${[...ids].join(', ')})`);
   }
   const probe: AnalysisWindow = { from: new Date(0), to: new Date(1) };

@@ -9,6 +9,7 @@ import { silentLogger } from '../core/logging.js';
 import { openTestDb } from '../test/harness/chdb.js';
 import { httpReceiver } from '../test/harness/receivers.js';
 import { ingestDir, phasedSimulation } from '../test/scenario/phases.js';
+import { blobLatency } from './detect-latency-blob.js';
 import { mdTable, parseFlags } from './util.js';
 
 /**
@@ -18,10 +19,13 @@ import { mdTable, parseFlags } from './util.js';
  * receives the alert is measured. Also reports one analysis pass over `--hours` of data against
  * the ingest time of the same data (same process, same run).
  *
- * Usage: `npm run bench -- detect-latency [--runs 1] [--hours 24]`.
+ * With `--blob 1` (default) it also runs the blob path with default settings (blob poll 60 s,
+ * analysis 60 s): incident blocks committed to Azurite → alert.
+ *
+ * Usage: `npm run bench -- detect-latency [--runs 1] [--hours 24] [--blob 1]`.
  */
 export async function run(args: string[]): Promise<void> {
-  const opts = parseFlags(args, { runs: 1, hours: 24 });
+  const opts = parseFlags(args, { runs: 1, hours: 24, blob: 1 });
   const rows: string[][] = [];
   for (let i = 0; i < opts.runs; i++) rows.push(await latencyRun(i));
   console.log(
@@ -30,6 +34,7 @@ export async function run(args: string[]): Promise<void> {
       rows,
     ),
   );
+  if (opts.blob) console.log(`\n${await blobLatency()}\n`);
   console.log(await analysisCost(opts.hours));
 }
 

@@ -18,34 +18,35 @@ export interface IngestSummary {
  * summary), silent otherwise. Files count as done when their last body was acked.
  */
 export function ingestProgress(files: readonly FileEntry[], tty: boolean) {
-  const totalMb = Math.max(1, Math.round(files.reduce((s, f) => s + f.size, 0) / 1e6));
+  const totalBytes = Math.max(
+    1,
+    files.reduce((s, f) => s + f.size, 0),
+  );
   const seen = new Set<string>();
   let skipped = 0;
   const bar = tty
     ? new SingleBar(
         {
-          format: 'ingest |{bar}| {percentage}% {value}/{total} MB | {rows} rows | {rejects} rejects',
+          format: 'ingest |{bar}| {percentage}% {done}/{size} | {rows} rows | {rejects} rejects',
           stream: process.stderr,
         },
         Presets.shades_classic,
       )
     : undefined;
-  bar?.start(totalMb, 0, { rows: 0, rejects: 0 });
-  let done = false;
+  bar?.start(totalBytes, 0, { rows: 0, rejects: 0, done: humanBytes(0), size: humanBytes(totalBytes) });
+  let stopped = false;
   return {
     update(stats: Readonly<PipelineStats>, batch: SourceBatch) {
       seen.add(batch.position.key);
-      bar?.update(Math.min(totalMb, Math.round(stats.bytes / 1e6)), {
-        rows: stats.rows,
-        rejects: stats.rejects,
-      });
+      const bytes = Math.min(totalBytes, stats.bytes);
+      bar?.update(bytes, { rows: stats.rows, rejects: stats.rejects, done: humanBytes(bytes) });
     },
     skip() {
       skipped++;
     },
     stop() {
-      if (done) return;
-      done = true;
+      if (stopped) return;
+      stopped = true;
       bar?.stop();
     },
     summary(result: PipelineResult): Omit<IngestSummary, 'seconds'> {
@@ -65,7 +66,15 @@ export function summaryLine(s: IngestSummary): string {
   const rate = s.seconds > 0 ? Math.round(s.tuples / s.seconds) : 0;
   const skipped = s.skippedFiles ? ` (${s.skippedFiles} skipped, already ingested)` : '';
   return (
-    `ingested ${s.files} files${skipped}: ${(s.bytes / 1e6).toFixed(1)} MB, ${s.records} records, ` +
+    `ingested ${s.files} file${s.files === 1 ? '' : 's'}${skipped}: ${humanBytes(s.bytes)}, ${s.records} records, ` +
     `${s.tuples} tuples, ${s.rejects} rejects in ${s.seconds.toFixed(1)} s (${rate} rows/s)`
   );
+}
+
+/** 1234567 → "1.2 MB" (decimal units, as disk tools print them). */
+export function humanBytes(n: number): string {
+  if (n < 1e3) return `${n} B`;
+  if (n < 1e6) return `${(n / 1e3).toFixed(1)} kB`;
+  if (n < 1e9) return `${(n / 1e6).toFixed(1)} MB`;
+  return `${(n / 1e9).toFixed(2)} GB`;
 }

@@ -3,17 +3,25 @@ import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 
 /**
- * `/healthz` and `/metrics` for processes that do not run the API role (`flowlens run --roles ingest`),
- * so orchestrators can health-check them and Prometheus can scrape them.
+ * `/healthz`, `/readyz` and `/metrics` for processes that do not run the API role
+ * (`flowlens run --roles ingest`), so orchestrators can health-check them (docs/operations.md:
+ * liveness `/healthz`, readiness `/readyz` = database reachable) and Prometheus can scrape them.
  */
 export async function startStatusServer(
   registry: Registry,
   host: string,
   port: number,
+  /** Resolves when the process can do its work (database reachable); rejects otherwise. */
+  ready: () => Promise<void> = async () => {},
 ): Promise<{ url: string; stop(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     if (req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+    } else if (req.url === '/readyz') {
+      ready().then(
+        () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ready"}'),
+        () => res.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"not ready"}'),
+      );
     } else if (req.url === '/metrics') {
       registry.metrics().then(
         (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),

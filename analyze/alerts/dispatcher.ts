@@ -33,6 +33,8 @@ export function createAlerter(deps: {
   channels: readonly AlertChannel[];
   logger?: Logger;
   clock?: () => Date;
+  /** Per-delivery outcome hook (metrics). */
+  onOutcome?: (channel: string, outcome: 'sent' | 'deduplicated' | 'rate-limited' | 'failed') => void;
 }): Alerter {
   const clock = deps.clock ?? (() => new Date());
   const allowed = rateLimiter(deps.config.maxPerMinute);
@@ -53,6 +55,7 @@ export function createAlerter(deps: {
           const now = clock();
           if (prev && !dueAgain(prev, f, now, deps.config.renotifyMinutes)) {
             stats.deduplicated++;
+            deps.onOutcome?.(name, 'deduplicated');
             continue;
           }
           await deliver(byName.get(name)!, f, now, stats, signal);
@@ -74,6 +77,7 @@ export function createAlerter(deps: {
   ) {
     if (!allowed(channel.name, now.getTime())) {
       stats.rateLimited++;
+      deps.onOutcome?.(channel.name, 'rate-limited');
       await deadLetter(deps.client, dead(channel, f, now, 0, 'rate-limited'), deps.config.deadLetterFile);
       return;
     }
@@ -88,8 +92,10 @@ export function createAlerter(deps: {
       );
       await recordNotification(deps.client, f.id, channel.name, f.severity, now);
       stats.sent++;
+      deps.onOutcome?.(channel.name, 'sent');
     } catch (err) {
       stats.failed++;
+      deps.onOutcome?.(channel.name, 'failed');
       deps.logger?.warn(
         { channel: channel.name, finding: f.id, err: errorMessage(err) },
         'alert not delivered',

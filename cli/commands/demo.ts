@@ -77,8 +77,10 @@ async function runDemo(opts: DemoOptions, globals: GlobalOptions): Promise<void>
       catchUpTickMs: 2_000,
       incidentDelayMinutes: 1,
     });
+    let simulatorError: unknown;
     const feeding = feed.run(controller.signal).catch((err: unknown) => {
       ctx.logger.error({ err: errorMessage(err) }, 'simulator stopped');
+      simulatorError = err;
       controller.abort();
     });
     await runServices(
@@ -94,6 +96,8 @@ async function runDemo(opts: DemoOptions, globals: GlobalOptions): Promise<void>
       controller.signal,
     );
     await feeding;
+    // The demo without its simulator is not a demo: report it as a runtime failure (exit 1).
+    if (simulatorError) throw new Error(`simulator failed: ${errorMessage(simulatorError)}`);
   } finally {
     release();
     await azurite?.stop();

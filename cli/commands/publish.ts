@@ -104,8 +104,8 @@ export function* readInputs(paths: readonly string[]): Generator<PublishInput> {
 
 /**
  * `flowlens publish --kafka <brokers> --topic T <file|dir>...`: pushes flow-log files as messages,
- * for demos, tests and load generation. Secrets come from FLOWLENS_KAFKA_PASSWORD /
- * FLOWLENS_EVENTHUBS_CONNECTION_STRING only.
+ * for demos, tests and load generation. Secrets come from KAFKA_SASL_PASSWORD /
+ * EVENTHUBS_CONNECTION_STRING only.
  */
 export function register(program: Command): void {
   program
@@ -117,15 +117,16 @@ export function register(program: Command): void {
     .option('--kafka <brokers>', 'Kafka bootstrap servers, comma-separated')
     .option('--topic <name>', 'topic (Event Hubs: the event hub name)')
     .option('--mode <mode>', `message shape: ${MESSAGE_MODES.join(' | ')}`, 'file')
-    .option('--ssl', 'use TLS')
+    .option('--ssl', 'use TLS (on by default with --event-hubs-namespace)')
+    .option('--no-ssl', 'no TLS, also with --event-hubs-namespace (a local test broker)')
     .option(
       '--sasl-mechanism <m>',
-      'plain | scram-sha-256 | scram-sha-512 (password from FLOWLENS_KAFKA_PASSWORD)',
+      'plain | scram-sha-256 | scram-sha-512 (password from KAFKA_SASL_PASSWORD)',
     )
     .option('--sasl-username <user>', 'SASL user name')
     .option(
       '--event-hubs-namespace <ns>',
-      'Event Hubs Kafka endpoint <ns>.servicebus.windows.net:9093 (FLOWLENS_EVENTHUBS_CONNECTION_STRING)',
+      'Event Hubs Kafka endpoint <ns>.servicebus.windows.net:9093 (EVENTHUBS_CONNECTION_STRING)',
     )
     .option(
       '--event-hubs <env-or-connection-string>',

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { startAnalysisLoop } from '../../analyze/loop.js';
 import { assertAnalyzerConfig } from '../../analyze/runner.js';
 import { startApi } from '../../api/server.js';
-import { ConfigError } from '../../core/errors.js';
+import { ConfigError, errorMessage } from '../../core/errors.js';
 import { startIngest } from '../../ingest/start.js';
 import { type AppContext, type GlobalOptions, openApp, resolveConfig } from '../context.js';
 import { rulesProvider } from '../rules-provider.js';
@@ -27,6 +27,13 @@ export function parseRoles(text: string): Set<Role> {
   return roles;
 }
 
+/** A TCP port from the command line (0 = any free port); a usage error (exit 2) otherwise. */
+export function parsePort(flag: string, text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text.trim()) || port > 65535) throw new ConfigError([`${flag} must be a port 0–65535`]);
+  return port;
+}
+
 export interface RunOptions {
   roles: Set<Role>;
   host?: string;
@@ -40,39 +47,66 @@ export interface RunOptions {
 /**
  * Everything `flowlens run` does, for a context that is already open: configured sources, the
  * analysis loop and the API, until `signal` aborts. Shared with `flowlens demo`.
+ * A role that fails for good (a source secret missing from the environment, an analyzer that
+ * throws) stops the others and is rethrown, so the process exits with its code instead of serving
+ * half a deployment (or dying of an unhandled rejection).
  */
 export async function runServices(ctx: AppContext, options: RunOptions, signal: AbortSignal): Promise<void> {
-  const tasks: Promise<unknown>[] = [];
-  const stops: (() => Promise<void>)[] = [];
-  let apiUrl: string | undefined;
-  if (options.roles.has('api')) {
-    const api = await startApi({ ...ctx, rules: rulesProvider(ctx) }, signal, {
-      ...(options.host ? { host: options.host } : {}),
-      ...(options.port !== undefined ? { port: options.port } : {}),
+  const local = new AbortController();
+  const stopLocal = () => local.abort();
+  signal.addEventListener('abort', stopLocal, { once: true });
+  if (signal.aborted) local.abort();
+  let failure: unknown;
+  const watch = (role: Role, task: Promise<unknown>) =>
+    task.catch((err: unknown) => {
+      // A role that throws while shutting down (aborted waits, closed clients) is no failure of the run.
+      if (signal.aborted)
+        return ctx.logger.warn({ role, err: errorMessage(err) }, 'role failed while stopping');
+      ctx.logger.error({ role, err: errorMessage(err) }, 'role failed; stopping');
+      failure ??= err;
+      local.abort();
     });
-    apiUrl = api.url;
-    stops.push(api.stop);
-  } else {
-    const status = await startStatusServer(ctx.metrics.registry, '0.0.0.0', options.statusPort);
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    const apiUrl = await startEndpoint(ctx, options, local.signal, stops);
+    const tasks: Promise<unknown>[] = [];
+    if (options.roles.has('ingest')) {
+      const deps = { db: ctx.db, metrics: ctx.metrics, logger: ctx.logger, env: options.env };
+      tasks.push(watch('ingest', startIngest(ctx.config, deps, local.signal)));
+    }
+    if (options.roles.has('analyze')) tasks.push(watch('analyze', startAnalysisLoop(ctx, local.signal)));
+    if (!local.signal.aborted) options.onReady?.(apiUrl ? { apiUrl } : {});
+    await new Promise<void>((resolve) => {
+      if (local.signal.aborted) resolve();
+      else local.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    await Promise.allSettled(tasks);
+  } finally {
+    signal.removeEventListener('abort', stopLocal);
+    for (const stop of stops) await stop();
+  }
+  if (failure !== undefined) throw failure;
+}
+
+/** The API when it is a role, else the status server (health and metrics); returns the API URL. */
+async function startEndpoint(
+  ctx: AppContext,
+  options: RunOptions,
+  signal: AbortSignal,
+  stops: (() => Promise<void>)[],
+): Promise<string | undefined> {
+  if (!options.roles.has('api')) {
+    const ready = () => ctx.db.client.command({ query: 'SELECT 1' }).then(() => undefined);
+    const status = await startStatusServer(ctx.metrics.registry, '0.0.0.0', options.statusPort, ready);
     stops.push(status.stop);
+    return undefined;
   }
-  if (options.roles.has('ingest')) {
-    tasks.push(
-      startIngest(
-        ctx.config,
-        { db: ctx.db, metrics: ctx.metrics, logger: ctx.logger, env: options.env },
-        signal,
-      ),
-    );
-  }
-  if (options.roles.has('analyze')) tasks.push(startAnalysisLoop(ctx, signal));
-  options.onReady?.(apiUrl ? { apiUrl } : {});
-  await new Promise<void>((resolve) => {
-    if (signal.aborted) resolve();
-    else signal.addEventListener('abort', () => resolve(), { once: true });
+  const api = await startApi({ ...ctx, rules: rulesProvider(ctx) }, signal, {
+    ...(options.host ? { host: options.host } : {}),
+    ...(options.port !== undefined ? { port: options.port } : {}),
   });
-  await Promise.allSettled(tasks);
-  for (const stop of stops) await stop();
+  stops.push(api.stop);
+  return api.url;
 }
 
 /** `flowlens run [--config F] [--roles ingest,analyze,api]`: the long-running service. */
@@ -87,6 +121,8 @@ export function register(program: Command): void {
     .action(
       async (opts: { roles: string; host?: string; port?: string; statusPort: string }, cmd: Command) => {
         const roles = parseRoles(opts.roles);
+        const port = opts.port ? parsePort('--port', opts.port) : undefined;
+        const statusPort = parsePort('--status-port', opts.statusPort);
         const config = resolveConfig(cmd.optsWithGlobals<GlobalOptions>());
         if (roles.has('analyze')) assertAnalyzerConfig(config.analyze);
         const ctx = await openApp(config);
@@ -98,8 +134,8 @@ export function register(program: Command): void {
             {
               roles,
               ...(opts.host ? { host: opts.host } : {}),
-              ...(opts.port ? { port: Number(opts.port) } : {}),
-              statusPort: Number(opts.statusPort),
+              ...(port !== undefined ? { port } : {}),
+              statusPort,
               env: process.env,
               onReady: ({ apiUrl }) =>
                 ctx.logger.info(

@@ -27,12 +27,18 @@ export interface Db {
  * - `insert_deduplication_token: ''`: the chDB Connection applies settings with `SET`, which persist
  *   in its session, so a token given to one insert would silently deduplicate (drop) the next insert
  *   that names none. Every statement resets it unless the call sets its own (measured, chdb 3.4.0).
+ * - `distributed_foreground_insert=1`: in cluster mode `flows` is a Distributed table; by default an
+ *   insert into it resolves once queued on the initiating node, not when the shards stored it. Foreground
+ *   inserts keep "resolved means durable" (and forward the deduplication token with the insert).
+ *   Not verified against a real cluster here (no ClickHouse server runs on these machines).
+ *   @see https://clickhouse.com/docs/operations/settings/settings#distributed_foreground_insert
  */
 export const SESSION_SETTINGS: ClickHouseSettings = {
   output_format_json_quote_64bit_integers: 0,
   async_insert: 0,
   insert_deduplication_token: '',
   deduplicate_blocks_in_dependent_materialized_views: 1,
+  distributed_foreground_insert: 1,
 };
 
 /**

@@ -49,10 +49,13 @@ function readConfigFile(file: string): object {
   }
 }
 
-const SECRET_ENV_ONLY = new Set(['database.password']);
-
-export { SECRET_ENV_ONLY };
-
+/**
+ * Environment overrides: `FLOWLENS_<SECTION>_<KEY>[__<KEY>…]` for the sections of the schema only.
+ * Other `FLOWLENS_*` names are not config keys (the CLI's `FLOWLENS_CLICKHOUSE_*`, secrets that a
+ * config names through `*Env` options such as `FLOWLENS_BLOB_SAS_URL`) and are left alone rather
+ * than failing the whole config as an unknown section. A value for a string field stays a string
+ * (a password `123456` or `true`); other values are parsed as JSON when they look like JSON.
+ */
 export function envOverrides(env: Record<string, string | undefined>): object {
   const out: Record<string, unknown> = {};
   for (const [key, raw] of Object.entries(env)) {
@@ -61,10 +64,29 @@ export function envOverrides(env: Record<string, string | undefined>): object {
       .slice('FLOWLENS_'.length)
       .split('__')
       .flatMap((part, i) => (i === 0 ? splitSection(part) : [camel(part)]));
-    if (path.length < 2) continue;
-    setPath(out, path, parseEnvValue(raw));
+    if (path.length < 2 || !Object.hasOwn(ConfigSchema.shape, path[0]!)) continue;
+    setPath(out, path, isStringField(path) ? raw : parseEnvValue(raw));
   }
   return out;
+}
+
+/** Whether the schema has a string at `path` (through optional/default wrappers). */
+function isStringField(path: readonly string[]): boolean {
+  let node: z.core.$ZodType | undefined = ConfigSchema;
+  for (const key of path) node = node && childSchema(unwrap(node), key);
+  return node !== undefined && unwrap(node)._zod.def.type === 'string';
+}
+
+function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
+  let s = schema;
+  while ('innerType' in s._zod.def) s = s._zod.def.innerType as z.core.$ZodType;
+  return s;
+}
+
+function childSchema(schema: z.core.$ZodType, key: string): z.core.$ZodType | undefined {
+  const def = schema._zod.def;
+  if (def.type !== 'object' || !('shape' in def)) return undefined;
+  return (def.shape as Record<string, z.core.$ZodType>)[key];
 }
 
 /** `DATABASE_URL` → ['database', 'url']; `DATABASE_RETENTION` → ['database', 'retention']. */

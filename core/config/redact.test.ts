@@ -17,3 +17,34 @@ describe('redactSecrets', () => {
     });
   });
 });
+
+describe('redactSecrets on URLs', () => {
+  it('masks passwords in URLs, query strings and Slack webhook paths, keeps plain URLs', () => {
+    const out = redactSecrets({
+      database: { url: 'https://flowlens:hunter2@ch.example:8443' },
+      blob: { accountUrl: 'https://acct.blob.core.windows.net' },
+      channels: [
+        { type: 'slack', url: 'https://hooks.slack.com/services/T0/B0/XXXXSECRET' },
+        {
+          type: 'teams',
+          url: 'https://prod-1.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?api-version=2016-06-01&sig=SECRETSIG',
+        },
+        { type: 'webhook', url: 'http://hooks.internal/flowlens' },
+      ],
+    });
+    const text = JSON.stringify(out);
+    for (const secret of ['hunter2', 'XXXXSECRET', 'SECRETSIG']) expect(text).not.toContain(secret);
+    expect(out).toEqual({
+      database: { url: 'https://flowlens:***@ch.example:8443/' },
+      blob: { accountUrl: 'https://acct.blob.core.windows.net' },
+      channels: [
+        { type: 'slack', url: 'https://hooks.slack.com/***' },
+        {
+          type: 'teams',
+          url: 'https://prod-1.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?***',
+        },
+        { type: 'webhook', url: 'http://hooks.internal/flowlens' },
+      ],
+    });
+  });
+});

@@ -116,6 +116,16 @@ describe('dashboards in Chromium against a seeded server', () => {
     expect(body.finding).toMatchObject({ status: 'acknowledged', statusReason: 'seen, tracking in INC-42' });
   });
 
+  it('shows rule hits joined to the imported NSG inventory, with recommendations', async () => {
+    await open('/rules');
+    const rules = page.locator('.card:has(h2:text-is("Rules"))');
+    expect(await rules.locator('tbody tr').count()).toBeGreaterThan(10);
+    expect(await page.locator('text=never (unused)').count()).toBeGreaterThan(0);
+    const recs = page.locator('.card', { hasText: 'Unused and overly permissive' }).locator('tbody tr');
+    expect(await recs.count()).toBeGreaterThan(0);
+    expect(await recs.allTextContents()).toContainEqual(expect.stringContaining('AllowRdpFromInternet'));
+  });
+
   it('keeps state in the URL: time range and metric survive a reload', async () => {
     await open('/?from=now-6h&to=now&metric=flows');
     expect(await page.locator('select[aria-label="time range"]').inputValue()).toBe('now-6h');

@@ -7,6 +7,7 @@ import type { Db } from '../../core/clickhouse/client.js';
 import { parseConfig } from '../../core/config/load.js';
 import { FindingSchema } from '../../core/finding.js';
 import { silentLogger } from '../../core/logging.js';
+import { createMetrics } from '../../core/metrics.js';
 import { BRUTE_FORCE_IP } from '../../simulator/incidents.js';
 import { openTestDb } from '../harness/chdb.js';
 import { httpReceiver } from '../harness/receivers.js';
@@ -30,7 +31,7 @@ describe('ingest → analysis loop → webhook', () => {
   it('a planted RDP brute force ingested while flowlens runs raises its alert on the webhook', async () => {
     const hook = await httpReceiver();
     const config = parseConfig({
-      analyze: { intervalSeconds: 5 },
+      analyze: { intervalSeconds: 5, cadenceMinutes: { exfiltration: 30, beaconing: 30 } },
       alerts: { channels: [{ type: 'webhook', name: 'soc', url: hook.url, secret: 'e2e' }] },
     });
     const sim = phasedSimulation({
@@ -41,7 +42,8 @@ describe('ingest → analysis loop → webhook', () => {
     // an hour of benign history, ingested before the loop starts
     await ingestDir(db, dirOf(sim.writeMinutes(join(tmp, 'history'), INCIDENTS)));
     const controller = new AbortController();
-    const loop = startAnalysisLoop({ config, db, logger: silentLogger() }, controller.signal);
+    const metrics = createMetrics();
+    const loop = startAnalysisLoop({ config, db, logger: silentLogger(), metrics }, controller.signal);
     try {
       // the incident minutes arrive later, as they would from Azure
       await ingestDir(db, dirOf(sim.writeMinutes(join(tmp, 'incident'), INCIDENTS + 12 * 60_000)));

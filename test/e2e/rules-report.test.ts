@@ -5,13 +5,14 @@ import { defaultReportOptions } from '../../analyze/rules/analysis/options.js';
 import type { RuleReport } from '../../analyze/rules/analysis/types.js';
 import { createRuleReportRefresher } from '../../analyze/rules/analyzer.js';
 import { createAddressContext } from '../../analyze/rules/model/context.js';
+import { whatIfProposal } from '../../analyze/rules/whatif/proposal.js';
 import { detectWindow } from '../../analyze/runner.js';
 import type { Db } from '../../core/clickhouse/client.js';
 import { AnalyzeConfigSchema } from '../../core/config/sections/analyze.js';
 import { RulesConfigSchema } from '../../core/config/sections/rules.js';
 import { openTestDb } from '../harness/chdb.js';
 import { loadRuleScenario } from '../scenario/load-rules.js';
-import { EXPECTED, WINDOW } from '../scenario/rules-scenario.js';
+import { EXPECTED, JIT_UNUSED, JIT_USED, WINDOW } from '../scenario/rules-scenario.js';
 
 type TestDb = Awaited<ReturnType<typeof openTestDb>>;
 let db: TestDb;
@@ -92,6 +93,51 @@ describe('rule report on the scenario estate', () => {
     const r = rec('web-nsg', 'deny-smb')!;
     expect(r.evidence.sampleFlows.length).toBeGreaterThan(0);
     expect(r.evidence.sampleFlows.every((f) => f.srcIp === '10.0.2.10' && f.action === 'deny')).toBe(true);
+  });
+
+  it('judges JIT rules on their own lifetime and joins truncated names', () => {
+    expect(rec('web-nsg', JIT_USED.name)).toBeUndefined();
+    // jump-nsg has logs only from 26 October: no verdict on its old rule, but the JIT rule created
+    // that day was covered for its whole life.
+    expect(rec('jump-nsg', JIT_UNUSED.name)).toMatchObject({
+      action: 'remove',
+      category: 'unused-allow-rule',
+    });
+    expect(report.insufficientData.map((i) => i.rule)).toEqual(['allow-ssh-vpn']);
+    expect(report.notes.filter((n) => n.includes('JITRule'))).toEqual([]);
+  });
+
+  it('what-if on a hand-edited proposal lists the flows it would break', async () => {
+    const current = rec('web-nsg', 'allow-app-range')!.current;
+    const tooTight = { ...current, sourceAddresses: ['203.0.113.5'], destinationPorts: ['8443'] };
+    const w = await whatIfProposal(
+      db,
+      WINDOW,
+      { nsg: 'WEB-NSG', rule: 'allow-app-range', proposed: tooTight },
+      opts,
+    );
+    expect(w).toMatchObject({ newlyDeniedCount: 30, replayedFlows: 60 });
+    expect(w!.newlyDenied).toEqual([
+      {
+        srcIp: '198.51.100.7',
+        dstIp: '10.0.1.4',
+        dstPort: 8443,
+        protocol: 6,
+        direction: 'inbound',
+        hits: 30,
+      },
+    ]);
+    const removal = await whatIfProposal(
+      db,
+      WINDOW,
+      { nsg: 'web-nsg', rule: 'allow-monitoring', proposed: null },
+      opts,
+    );
+    // 10.0.2.10 is inside VirtualNetwork: AllowVnetInBound would still allow it.
+    expect(removal).toMatchObject({ newlyDeniedCount: 0, replayedFlows: 60 });
+    expect(
+      await whatIfProposal(db, WINDOW, { nsg: 'web-nsg', rule: 'nope', proposed: null }, opts),
+    ).toBeNull();
   });
 
   it('reports coverage per NSG', () => {

@@ -1,11 +1,22 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseNsgText } from '../../analyze/rules/inventory/parse.js';
+import { writeSnapshots } from '../../analyze/rules/inventory/store.js';
 import { analyzeWindow } from '../../analyze/runner.js';
 import { emptyContext } from '../../analyze/test-context.js';
 import { startApi } from '../../api/server.js';
+import { rulesProvider } from '../../cli/rules-provider.js';
 import type { Db } from '../../core/clickhouse/client.js';
 import { parseConfig } from '../../core/config/load.js';
 import type { Finding } from '../../core/finding.js';
 import { silentLogger } from '../../core/logging.js';
 import { createMetrics } from '../../core/metrics.js';
+import { normalize } from '../../ingest/normalizers/index.js';
+import { runPipeline } from '../../ingest/pipeline.js';
+import { createClickHouseSink } from '../../ingest/sinks/clickhouse/sink.js';
+import { createFileSource } from '../../ingest/sources/file/source.js';
+import { simulateToDirectory } from '../../simulator/index.js';
 import { SCENARIO_FINDINGS, seedFindings } from './api-findings.js';
 import { scenarioFlows } from './api-scenario.js';
 import { generateFlows, seedFlows } from './api-seed.js';
@@ -20,15 +31,18 @@ export interface SeededServer {
 }
 
 /**
- * A real server (`startApi` on a free loopback port) over chDB seeded for the dashboards: a day of
- * synthetic traffic (server-side generator), the scenario's known flows in the last hour, the
- * analyzers run over the day, and the scenario's findings (times moved into the last hour).
+ * A real server (`startApi` on a free loopback port) over chDB seeded for the dashboards: the lead's
+ * simulator (`hours` of NSG v2 + VNet logs with planted incidents, ending now) through the real file
+ * source, normalizer and sink, its NSG definitions imported (so rule recommendations are real), or
+ * with `rows` a day of server-generated traffic instead; then the scenario's known flows in the last
+ * hour, the analyzers over the day, and the scenario's findings (times moved into the last hour).
  */
-export async function startSeededServer(opts: { rows?: number } = {}): Promise<SeededServer> {
+export async function startSeededServer(opts: { rows?: number; hours?: number } = {}): Promise<SeededServer> {
   const db = await openTestDb();
   const now = new Date();
   const dayAgo = new Date(now.getTime() - 86400e3);
-  await generateFlows(db, { count: opts.rows ?? 200_000, from: dayAgo, spanMs: 86400e3 - 3600e3 });
+  if (opts.rows) await generateFlows(db, { count: opts.rows, from: dayAgo, spanMs: 86400e3 - 3600e3 });
+  else await loadSimulator(db, opts.hours ?? 6, now);
   const hourAgo = new Date(Math.floor((now.getTime() - 3600e3) / 60_000) * 60_000);
   await seedFlows(db, scenarioFlows(hourAgo), 10_000_000);
   await db.client.insert({
@@ -62,8 +76,11 @@ export async function startSeededServer(opts: { rows?: number } = {}): Promise<S
     now,
   );
   const controller = new AbortController();
-  const deps = { db, config, logger: silentLogger(), metrics: createMetrics() };
-  const api = await startApi(deps, controller.signal, { host: '127.0.0.1', port: 0 });
+  const ctx = { db, config, logger: silentLogger(), metrics: createMetrics() };
+  const api = await startApi({ ...ctx, rules: rulesProvider(ctx) }, controller.signal, {
+    host: '127.0.0.1',
+    port: 0,
+  });
   return {
     url: api.url,
     db,
@@ -79,4 +96,28 @@ export async function startSeededServer(opts: { rows?: number } = {}): Promise<S
 function shifted(f: Finding, ms: number): Finding {
   const move = (iso: string) => new Date(Date.parse(iso) + ms).toISOString();
   return { ...f, firstSeen: move(f.firstSeen), lastSeen: move(f.lastSeen) };
+}
+
+/** The simulator's estate ending at the last full minute before `now` (see test/scenario/simulated.ts). */
+async function loadSimulator(db: Db, hours: number, now: Date): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'flowlens-sim-'));
+  try {
+    const startMs = Math.floor(now.getTime() / 60_000) * 60_000 - hours * 3_600_000;
+    const files = simulateToDirectory(dir, { hours, startMs });
+    mkdirSync(join(dir, 'staging'), { recursive: true });
+    const sink = createClickHouseSink({ db, stagingDir: join(dir, 'staging') });
+    const signal = new AbortController().signal;
+    const result = await runPipeline({
+      source: createFileSource({ paths: [files.logsDir] }),
+      normalize,
+      sink,
+      signal,
+    });
+    if (result.error) throw result.error;
+    const { nsgs } = parseNsgText(readFileSync(files.nsgFile, 'utf8'), files.nsgFile);
+    const before = new Date(startMs - 86_400_000).toISOString();
+    await writeSnapshots(db, nsgs, { validFrom: before, importedAt: before, origin: 'simulator' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_HUBS_USER, type KafkaBroker, startKafka } from './kafka.js';
+import { EVENT_HUBS_USER, type KafkaBroker, SCRAM_PASSWORD, SCRAM_USER, startKafka } from './kafka.js';
 
 // Also the proof that kafkajs 2.2.4 speaks to a Kafka 4.x broker (4.0 removed old protocol versions).
 describe('Kafka broker harness (real Kafka 4.x, KRaft)', () => {
@@ -52,5 +52,17 @@ describe('Kafka broker harness (real Kafka 4.x, KRaft)', () => {
       },
     }).admin();
     await expect(bad.connect()).rejects.toThrow(/SASL PLAIN authentication failed/);
+  });
+
+  it('accepts SCRAM-SHA-256 on the same listener', async () => {
+    const admin = new Kafka({
+      clientId: 't',
+      brokers: broker.saslBrokers,
+      logLevel: logLevel.NOTHING,
+      sasl: { mechanism: 'scram-sha-256', username: SCRAM_USER, password: SCRAM_PASSWORD },
+    }).admin();
+    await admin.connect();
+    expect(await admin.listTopics()).toContain('harness');
+    await admin.disconnect();
   });
 });

@@ -14,7 +14,8 @@ import { Kafka, logLevel } from 'kafkajs';
  *
  * Two client listeners: PLAINTEXT, and SASL_PLAINTEXT with mechanism PLAIN whose only user is
  * `$ConnectionString` with an Event Hubs-style connection string as password — the credentials the
- * Event Hubs Kafka endpoint expects (TLS is off here; the real endpoint is SASL_SSL on 9093).
+ * Event Hubs Kafka endpoint expects (TLS is off here; the real endpoint is SASL_SSL on 9093) — plus
+ * SCRAM-SHA-256/512 for {@link SCRAM_USER}.
  * @see https://kafka.apache.org/documentation/#quickstart_startserver
  * @see https://learn.microsoft.com/azure/event-hubs/azure-event-hubs-apache-kafka-overview
  */
@@ -39,6 +40,9 @@ export interface KafkaBroker {
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const KAFKA_LIBS = join(REPO, '.cache', 'kafka', 'libs');
 export const EVENT_HUBS_USER = '$ConnectionString';
+/** A SCRAM-SHA-256 and SCRAM-SHA-512 user on the same SASL listener. */
+export const SCRAM_USER = 'flowlens';
+export const SCRAM_PASSWORD = 'scram-test-secret';
 
 export async function startKafka(options: { startupTimeoutMs?: number } = {}): Promise<KafkaBroker> {
   if (!existsSync(KAFKA_LIBS))
@@ -90,8 +94,10 @@ advertised.listeners=PLAINTEXT://127.0.0.1:${plain},SASL_PLAINTEXT://127.0.0.1:$
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
-sasl.enabled.mechanisms=PLAIN
+sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512
 listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${EVENT_HUBS_USER}="${password}";
+listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 log.dirs=${join(dir, 'data')}
 num.partitions=1
 auto.create.topics.enable=false
@@ -133,7 +139,20 @@ function format(dir: string): void {
   const props = join(dir, 'server.properties');
   const f = spawnSync(
     'java',
-    javaArgs(dir, ['kafka.tools.StorageTool', 'format', '--standalone', '-t', clusterId, '-c', props]),
+    javaArgs(dir, [
+      'kafka.tools.StorageTool',
+      'format',
+      '--standalone',
+      '-t',
+      clusterId,
+      '-c',
+      props,
+      // SCRAM credentials live in the KRaft metadata log; format can seed them.
+      '--add-scram',
+      `SCRAM-SHA-256=[name=${SCRAM_USER},password=${SCRAM_PASSWORD}]`,
+      '--add-scram',
+      `SCRAM-SHA-512=[name=${SCRAM_USER},password=${SCRAM_PASSWORD}]`,
+    ]),
     { encoding: 'utf8' },
   );
   if (f.status !== 0) throw new Error(`StorageTool format failed: ${f.stdout}${f.stderr}`);

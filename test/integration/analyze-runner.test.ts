@@ -134,5 +134,8 @@ describe('analyzer config validation', () => {
     expect(problems.join('\n')).toMatch(/analyze.analyzers.port-scan/);
     expect(problems.join('\n')).toMatch(/analyze.analyzers.beaconing/);
     expect(analyzerConfigProblems(AnalyzeConfigSchema.parse({}))).toEqual([]);
+    expect(analyzerConfigProblems(AnalyzeConfigSchema.parse({ cadenceMinutes: { beaconnig: 5 } }))).toEqual([
+      expect.stringMatching(/unknown analyzer "beaconnig"/),
+    ]);
   });
 });

@@ -191,10 +191,12 @@ describe('ClickHouse sink on real chDB', () => {
   });
 
   it('dead-letters the rows of a block the database refuses, and carries on', async () => {
-    // A real chDB refusal: the statement names a column flows does not have.
+    // A real chDB refusal of the data: a value that cannot be parsed as the column's type.
     const refusing: BlockWriter = {
       insert: () =>
-        db.client.command({ query: 'INSERT INTO flows (no_such_column) VALUES (1)' }).then(() => undefined),
+        db.client
+          .command({ query: `INSERT INTO flows (src_port) SELECT toUInt16('not a port')` })
+          .then(() => undefined),
     };
     const sink = createClickHouseSink({ db, writer: refusing, retry: { attempts: 3, baseDelayMs: 1 } });
     const cols = sampleColumns(20, { nsgs: ['NSG-PERM'] });
@@ -205,12 +207,25 @@ describe('ClickHouse sink on real chDB', () => {
       `SELECT reason, detail, excerpt, offset FROM rejects WHERE source = 'refused.json'`,
     );
     expect(dead?.reason).toBe('sink-permanent');
-    expect(dead?.detail).toMatch(/^20 rows refused: ClickHouse error 16/);
+    expect(dead?.detail).toMatch(/^20 rows refused: ClickHouse error (6|72):/);
     expect(dead?.excerpt).toContain('NSG-PERM');
     expect(await count(db, 'flows', `nsg = 'NSG-PERM'`)).toBe(0);
     // Replaying the refused range does not duplicate its dead letter.
     await sink.write(cols, [], pos('refused.json'));
     expect(await count(db, 'rejects', `source = 'refused.json'`)).toBe(1);
+    await sink.close();
+  });
+
+  it('does not dead-letter rows when the deployment is wrong (unknown column): the write fails', async () => {
+    const misdeployed: BlockWriter = {
+      insert: () =>
+        db.client.command({ query: 'INSERT INTO flows (no_such_column) VALUES (1)' }).then(() => undefined),
+    };
+    const sink = createClickHouseSink({ db, writer: misdeployed, retry: { attempts: 2, baseDelayMs: 1 } });
+    await expect(sink.write(sampleColumns(5), [], pos('misdeployed.json'))).rejects.toThrow(
+      /ClickHouse error 16/,
+    );
+    expect(await count(db, 'rejects', `source = 'misdeployed.json'`)).toBe(0);
     await sink.close();
   });
 

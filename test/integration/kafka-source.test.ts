@@ -8,7 +8,7 @@ import { normalize } from '../../ingest/normalizers/index.js';
 import { resolveKafkaSecrets, toMessages } from '../../ingest/sources/kafka/index.js';
 import { count, openTestDb, rows } from '../harness/chdb.js';
 import { fixturesDir } from '../harness/fixtures.js';
-import { client, type KafkaBroker, startKafka } from '../harness/kafka.js';
+import { client, type KafkaBroker, SCRAM_PASSWORD, SCRAM_USER, startKafka } from '../harness/kafka.js';
 import {
   expectedRows,
   fixtureMessages,
@@ -111,7 +111,7 @@ describe('Kafka source → flows (real broker, real chDB)', () => {
       ssl: false,
       range: { lingerMs: 100 },
     };
-    const env = { FLOWLENS_EVENTHUBS_CONNECTION_STRING: broker.eventHubsConnectionString };
+    const env = { EVENTHUBS_CONNECTION_STRING: broker.eventHubsConnectionString };
     const p = startKafkaPipeline(db, cfg, resolveKafkaSecrets(KafkaSourceConfigSchema.parse(cfg), env));
     await waitFor('the group to commit everything', () =>
       groupCaughtUp(client(broker.brokers), 'g-eh', 'insights-logs-flowlogflowevent'),
@@ -127,6 +127,29 @@ describe('Kafka source → flows (real broker, real chDB)', () => {
     const result = await wrong.done;
     await wrong.stop();
     expect(result.error?.message).toMatch(/SASL PLAIN authentication failed/);
+  });
+
+  it('authenticates with SCRAM-SHA-512, the password taken from the named environment variable', async () => {
+    await broker.createTopic('scram', 1);
+    const { messages, rows: expected } = fixtureMessages();
+    await produce(client(broker.brokers), 'scram', messages, 10, 0);
+    const cfg = {
+      type: 'kafka' as const,
+      brokers: broker.saslBrokers,
+      topics: ['scram'],
+      groupId: 'g-scram',
+      sasl: { mechanism: 'scram-sha-512' as const, username: SCRAM_USER, passwordEnv: 'TEST_KAFKA_PW' },
+      range: { lingerMs: 100 },
+    };
+    const secrets = resolveKafkaSecrets(KafkaSourceConfigSchema.parse(cfg), {
+      TEST_KAFKA_PW: SCRAM_PASSWORD,
+    });
+    const p = startKafkaPipeline(db, cfg, secrets);
+    await waitFor('the group to commit everything', () =>
+      groupCaughtUp(client(broker.brokers), 'g-scram', 'scram'),
+    );
+    await p.stop();
+    expect(await flowsOf('scram')).toBe(expected);
   });
 
   it('`flowlens publish --kafka` sends files as connector-style messages that ingest to the same rows', async () => {

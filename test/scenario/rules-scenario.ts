@@ -143,6 +143,30 @@ export const EXPECTED: Record<string, { action: string; category: string } | 'no
   'jump-nsg/allow-ssh-vpn': 'insufficient',
 };
 
+/**
+ * Defender for Cloud just-in-time rules created on 26 October (day index 25) (a second inventory snapshot): one on
+ * web-nsg, used (its flows log the name truncated to 65 characters), one on jump-nsg, never used.
+ */
+export const JIT_VALID_FROM = '2026-10-26T00:00:00.000Z';
+export const JIT_USED = rule(
+  'MicrosoftDefenderForCloud-JITRule_2017955537_88ABE006EA9C4130BF9065D4405169C7',
+  90,
+  {
+    sourceAddressPrefix: '198.51.100.20',
+    destinationAddressPrefix: '10.0.1.4',
+    destinationPortRange: '22',
+  },
+);
+export const JIT_UNUSED = rule(
+  'MicrosoftDefenderForCloud-JITRule_2017955537_11BBE006EA9C4130BF9065D4405169C7',
+  91,
+  {
+    sourceAddressPrefix: '198.51.100.21',
+    destinationAddressPrefix: '10.0.1.5',
+    destinationPortRange: '3389',
+  },
+);
+
 /** A row of the `flows` table (columns the rule analysis reads). */
 export interface FlowRow {
   time: string;
@@ -234,6 +258,8 @@ export function scenarioFlows(): FlowRow[] {
         action: 'allow',
       }),
     );
+    // A Defender JIT rule added on day 25 (see JIT_USED), logged with its name truncated.
+    if (day >= 26) web(JIT_USED.name.slice(0, 65), '198.51.100.20', '10.0.1.4', 22);
     if (day >= 25)
       rows.push(
         row({

@@ -9,6 +9,7 @@ const bucket = (over: Partial<ScanBucketRow> = {}): ScanBucketRow => ({
   bucket: '2026-01-01T10:00:00Z',
   ports: 60,
   flows: 60,
+  bytes: 3600,
   allowed: 0,
   answered: 0,
   publicSource: 1,

@@ -44,6 +44,7 @@ function toFinding(buckets: ScanBucketRow[], context: AnalyzerContext): Finding 
     subject: { ip: target, remoteIp: ip },
     evidence: {
       flows,
+      bytes: sum(buckets, (b) => b.bytes),
       distinctPeers: 1,
       distinctPorts: peak.ports,
       buckets: buckets.length,

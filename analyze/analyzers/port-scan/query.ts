@@ -17,6 +17,7 @@ export const ScanBucketRowSchema = z.object({
   bucket: TimeText,
   ports: z.coerce.number(),
   flows: z.coerce.number(),
+  bytes: z.coerce.number(),
   allowed: z.coerce.number(),
   answered: z.coerce.number(),
   publicSource: z.coerce.number(),
@@ -37,7 +38,7 @@ export function portScanQuery(config: PortScanConfig, window: AnalysisWindow): A
   const sql = `
 SELECT ${ipText('src_ip')} AS ip, ${ipText('dst_ip')} AS target,
   toStartOfInterval(time, toIntervalSecond({bucket:UInt32})) AS bucket,
-  uniqExact(dst_port) AS ports, count() AS flows,
+  uniqExact(dst_port) AS ports, count() AS flows, sum(bytes_sent + bytes_received) AS bytes,
   countIf(action = 'allow') AS allowed,
   countIf(action = 'allow' AND bytes_sent > 0 AND bytes_received > 0) AS answered,
   max(direction = 'inbound' AND remote_is_public) AS publicSource,

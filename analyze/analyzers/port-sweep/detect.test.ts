@@ -10,6 +10,7 @@ const bucket = (over: Partial<SweepBucketRow> = {}): SweepBucketRow => ({
   bucket: '2026-01-01T10:00:00Z',
   hosts: 30,
   flows: 30,
+  bytes: 1800,
   allowed: 10,
   answered: 0,
   publicSource: 0,

@@ -40,6 +40,7 @@ function toFinding(buckets: SweepBucketRow[], context: AnalyzerContext): Finding
     subject: { remoteIp: ip, port, protocol },
     evidence: {
       flows,
+      bytes: sum(buckets, (b) => b.bytes),
       distinctPeers: peak.hosts,
       buckets: buckets.length,
       allowed,

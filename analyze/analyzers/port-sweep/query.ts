@@ -18,6 +18,7 @@ export const SweepBucketRowSchema = z.object({
   bucket: TimeText,
   hosts: z.coerce.number(),
   flows: z.coerce.number(),
+  bytes: z.coerce.number(),
   allowed: z.coerce.number(),
   answered: z.coerce.number(),
   publicSource: z.coerce.number(),
@@ -36,7 +37,7 @@ export function portSweepQuery(
   const sql = `
 SELECT ${ipText('src_ip')} AS ip, dst_port AS port, protocol,
   toStartOfInterval(time, toIntervalSecond({bucket:UInt32})) AS bucket,
-  uniqExact(dst_ip) AS hosts, count() AS flows,
+  uniqExact(dst_ip) AS hosts, count() AS flows, sum(bytes_sent + bytes_received) AS bytes,
   countIf(action = 'allow') AS allowed,
   countIf(action = 'allow' AND bytes_sent > 0 AND bytes_received > 0) AS answered,
   max(direction = 'inbound' AND remote_is_public) AS publicSource,

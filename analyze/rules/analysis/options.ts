@@ -31,7 +31,7 @@ export function defaultReportOptions(overrides: Partial<RuleReportOptions> = {})
     backtestSplit: 0.7,
     observedLimit: 100_000,
     sampleFlows: 5,
-    maxDeniedListed: 50,
+    maxDeniedListed: 1000,
     now: () => new Date(),
     ...overrides,
   };

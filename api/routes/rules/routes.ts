@@ -182,7 +182,7 @@ function mergeInventory(hits: RuleRow[], inventory: InventoryRule[] | null, nsg?
       ...(hit ?? {
         nsg: rule.nsg,
         rule_name: rule.name,
-        rule_kind: 'user',
+        rule_kind: typeof rule.kind === 'string' ? rule.kind : 'user',
         flows: 0,
         allowed: 0,
         denied: 0,

@@ -137,7 +137,8 @@ export const migration0001: Migration = {
       engine: 'MergeTree',
       partitionBy: 'toYYYYMM(time)',
       orderBy: '(time, source)',
-      ...optionalTtl(ttlDays('toDateTime(time)', Math.max(opts.rawTtlDays, 30))),
+      // At least a month of dead letter to investigate; none when raw retention is 'forever' (0).
+      ...optionalTtl(ttlDays('toDateTime(time)', opts.rawTtlDays === 0 ? 0 : Math.max(opts.rawTtlDays, 30))),
       settings: ['non_replicated_deduplication_window = 10000'],
     }),
     ...createTable(opts, {

@@ -27,6 +27,12 @@ export const AnalyzeConfigSchema = z
     overlapSeconds: z.number().int().min(0).default(120),
     /** First run of the loop, and `flowlens analyze` without --from: this far back from the newest flow. */
     initialLookbackHours: z.number().min(0).default(24),
+    /**
+     * Minutes between runs per analyzer id (default: every tick). Analyzers that re-read long
+     * look-backs (beaconing 24 h, exfiltration 7 days) can run less often on large estates; the data
+     * that arrived in between is analyzed at their next run.
+     */
+    cadenceMinutes: z.record(z.string(), z.number().int().min(1)).default({}),
     /** Analyzer ids to skip. */
     disabled: z.array(z.string()).default([]),
     /** Per-analyzer settings keyed by analyzer id (validated by the analyzer's own schema at start). */

@@ -3,7 +3,9 @@ import { z } from 'zod';
 /**
  * A Kafka topic (or the Kafka endpoint of Azure Event Hubs) as a flow-log source.
  * Secrets never live in the file: `sasl.passwordEnv` / `eventHubs.connectionStringEnv` name the
- * environment variables the CLI reads them from.
+ * environment variables the CLI reads them from. The defaults deliberately do not start with
+ * `FLOWLENS_`: that prefix is parsed as configuration overrides (core/config/load.ts), where an
+ * unknown section is an error.
  * @see https://learn.microsoft.com/azure/event-hubs/azure-event-hubs-apache-kafka-overview
  */
 export const KafkaSourceConfigSchema = z
@@ -36,7 +38,7 @@ export const KafkaSourceConfigSchema = z
       .object({
         mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
         username: z.string().min(1),
-        passwordEnv: z.string().min(1).default('FLOWLENS_KAFKA_PASSWORD'),
+        passwordEnv: z.string().min(1).default('KAFKA_SASL_PASSWORD'),
       })
       .strict()
       .optional(),
@@ -44,7 +46,7 @@ export const KafkaSourceConfigSchema = z
     eventHubs: z
       .object({
         namespace: z.string().min(1),
-        connectionStringEnv: z.string().min(1).default('FLOWLENS_EVENTHUBS_CONNECTION_STRING'),
+        connectionStringEnv: z.string().min(1).default('EVENTHUBS_CONNECTION_STRING'),
       })
       .strict()
       .optional(),

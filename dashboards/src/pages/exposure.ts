@@ -1,5 +1,5 @@
 import { api, type TopResponse } from '../api.js';
-import { flowsLink, range } from '../state.js';
+import { flowsLink, navigate, range } from '../state.js';
 import { grid, slot } from '../ui/async.js';
 import { seriesChart } from '../ui/charts.js';
 import { card, h, human } from '../ui/dom.js';
@@ -73,11 +73,15 @@ export function exposure(): HTMLElement {
   const findings = slot(
     () => api.findings({ category: 'exposed-management-port', limit: 20 }),
     (d) =>
-      table(d.items, [
-        { title: 'severity', value: (f) => severityBadge(f.severity) },
-        { title: 'finding', value: (f) => f.title },
-        { title: 'status', value: (f) => f.status },
-      ]),
+      table(
+        d.items,
+        [
+          { title: 'severity', value: (f) => severityBadge(f.severity) },
+          { title: 'finding', value: (f) => f.title },
+          { title: 'status', value: (f) => f.status },
+        ],
+        (f) => navigate('/findings', { id: f.id, status: 'all' }),
+      ),
   );
   return grid(
     card('Management ports reachable from the internet (allowed)', exposed, { wide: true }),

@@ -48,7 +48,12 @@ export function rules(): HTMLElement {
             { title: 'bytes', value: (x) => human(x.bytes, 'B'), align: 'right' },
             {
               title: 'last hit',
-              value: (x) => (x.lastHit ? time(x.lastHit) : h('span', { class: 'warn' }, 'never (unused)')),
+              value: (x) =>
+                x.lastHit
+                  ? time(x.lastHit)
+                  : x.rule_kind === 'user'
+                    ? h('span', { class: 'warn' }, 'never (unused)')
+                    : '—',
             },
           ],
           (x) => navigate('/flows', { filter: `nsg = "${x.nsg}" AND rule_name = "${x.rule_name}"` }),

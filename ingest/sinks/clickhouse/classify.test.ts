@@ -7,10 +7,14 @@ const chError = (code: string) =>
 
 describe('insert error classification', () => {
   it.each([
-    ['62', PermanentError], // syntax
-    ['53', PermanentError], // type mismatch
-    ['60', PermanentError], // unknown table
-    ['16', PermanentError], // no such column
+    ['53', PermanentError], // type mismatch: this block's data
+    ['72', PermanentError], // cannot parse number: this block's data
+    // Deployment mistakes fail every block: retried and never dead-lettered, so no rows are lost.
+    ['62', TransientError], // syntax
+    ['60', TransientError], // unknown table (migration missing)
+    ['16', TransientError], // no such column
+    ['497', TransientError], // access denied (grant missing)
+    ['516', TransientError], // authentication failed
     ['252', TransientError], // too many parts: back off and retry
     ['241', TransientError], // memory limit
     ['159', TransientError], // timeout

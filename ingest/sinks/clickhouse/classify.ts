@@ -1,31 +1,27 @@
 import { PermanentError, TransientError } from '../../../core/errors.js';
 
 /**
- * ClickHouse error codes that repeating the same insert cannot fix: the statement, the schema or the
- * data is wrong. Everything else (network, timeouts, too many parts, memory, a busy or read-only
- * replica) is worth a retry with backoff.
+ * ClickHouse error codes that mean this block's *data* cannot be inserted, so repeating the same
+ * insert cannot help and the rows are dead-lettered. Everything else (network, timeouts, too many
+ * parts, memory, a busy or read-only replica) is worth a retry with backoff.
+ *
+ * Deployment problems (unknown table/column/database/function, syntax, query parameters, access,
+ * authentication) are deliberately NOT here although retrying the same statement fails the same way:
+ * our statement is fixed, so such an error is wrong for every block, and dead-lettering would turn
+ * a migration or grant mistake into the silent loss of all traffic. Classified transient, they stop
+ * the pipeline without acking; its supervisor restarts it with backoff until the operator fixes it.
  * @see https://github.com/ClickHouse/ClickHouse/blob/master/src/Common/ErrorCodes.cpp
  */
 const PERMANENT_CODES = new Set([
   6, // CANNOT_PARSE_TEXT
-  16, // NO_SUCH_COLUMN_IN_TABLE
   27, // CANNOT_PARSE_INPUT_ASSERTION_FAILED
   33, // CANNOT_READ_ALL_DATA
   36, // BAD_ARGUMENTS
   41, // CANNOT_PARSE_DATETIME
-  42, // NUMBER_OF_ARGUMENTS_DOESNT_MATCH
-  43, // ILLEGAL_TYPE_OF_ARGUMENT
-  44, // ILLEGAL_COLUMN
-  46, // UNKNOWN_FUNCTION
-  47, // UNKNOWN_IDENTIFIER
-  50, // UNKNOWN_TYPE
   53, // TYPE_MISMATCH
-  60, // UNKNOWN_TABLE
-  62, // SYNTAX_ERROR
   69, // ARGUMENT_OUT_OF_BOUND
   70, // CANNOT_CONVERT_TYPE
   72, // CANNOT_PARSE_NUMBER
-  81, // UNKNOWN_DATABASE
   117, // INCORRECT_DATA
   130, // CANNOT_READ_ARRAY_FROM_TEXT
   135, // ZERO_ARRAY_OR_TUPLE_INDEX
@@ -33,10 +29,6 @@ const PERMANENT_CODES = new Set([
   321, // VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE
   349, // CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN
   377, // INCORRECT_DATA (parsing)
-  456, // UNKNOWN_QUERY_PARAMETER
-  457, // BAD_QUERY_PARAMETER
-  497, // ACCESS_DENIED
-  516, // AUTHENTICATION_FAILED
 ]);
 
 /**

@@ -32,55 +32,41 @@ const DIMENSIONS: readonly [column: string, key: keyof Omit<FlowContext, 'record
   ['rule_kind', 'ruleKind'],
 ];
 
+/**
+ * `flows` column → SELECT expression over the staged block. One list, so a column and its value
+ * cannot drift apart (two parallel lists would silently shift every later column).
+ */
+const FLOW_MAPPING: readonly [column: string, expression: string][] = [
+  ['time', `fromUnixTimestamp64Milli(toInt64(time_ms), 'UTC')`],
+  ['record_time', `fromUnixTimestamp64Milli(toInt64(record_time_ms), 'UTC')`],
+  ...DIMENSIONS.map(([c]): [string, string] => [c, c]),
+  ...[
+    'src_ip',
+    'dst_ip',
+    'src_port',
+    'dst_port',
+    'protocol',
+    'direction',
+    'action',
+    'state',
+    'encryption',
+  ].map((c): [string, string] => [c, c]),
+  ...['packets_sent', 'bytes_sent', 'packets_received', 'bytes_received'].map((c): [string, string] => [
+    c,
+    `toUInt64(${c})`,
+  ]),
+  ['has_counters', 'has_counters = 1'],
+  ['remote_is_public', 'remote_is_public = 1'],
+  ['source', '{source:String}'],
+  ['record_offset', 'toUInt64(record_offset)'],
+  ['tuple_index', 'tuple_index'],
+];
+
 /** `flows` columns the insert fills, in the order of {@link FLOW_SELECT}. */
-export const FLOW_INSERT_COLUMNS = [
-  'time',
-  'record_time',
-  ...DIMENSIONS.map(([c]) => c),
-  'src_ip',
-  'dst_ip',
-  'src_port',
-  'dst_port',
-  'protocol',
-  'direction',
-  'action',
-  'state',
-  'encryption',
-  'packets_sent',
-  'bytes_sent',
-  'packets_received',
-  'bytes_received',
-  'has_counters',
-  'remote_is_public',
-  'source',
-  'record_offset',
-  'tuple_index',
-] as const;
+export const FLOW_INSERT_COLUMNS: readonly string[] = FLOW_MAPPING.map(([c]) => c);
 
 /** SELECT expressions over the staged block, one per {@link FLOW_INSERT_COLUMNS} entry. */
-export const FLOW_SELECT = [
-  `fromUnixTimestamp64Milli(toInt64(time_ms), 'UTC')`,
-  `fromUnixTimestamp64Milli(toInt64(record_time_ms), 'UTC')`,
-  ...DIMENSIONS.map(([c]) => c),
-  'src_ip',
-  'dst_ip',
-  'src_port',
-  'dst_port',
-  'protocol',
-  'direction',
-  'action',
-  'state',
-  'encryption',
-  'toUInt64(packets_sent)',
-  'toUInt64(bytes_sent)',
-  'toUInt64(packets_received)',
-  'toUInt64(bytes_received)',
-  'has_counters = 1',
-  'remote_is_public = 1',
-  '{source:String}',
-  'toUInt64(record_offset)',
-  'tuple_index',
-].join(', ');
+export const FLOW_SELECT = FLOW_MAPPING.map(([, e]) => e).join(', ');
 
 /** Builds the block for rows `[from, to)` of `cols`; `source` is stored on every row. */
 export function flowBlock(cols: FlowColumns, from: number, to: number, source: string): FlowBlock {

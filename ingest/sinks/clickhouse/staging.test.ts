@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultStagingRoot, StagingArea } from './staging.js';
+import { defaultStagingRoot, StagingArea, sweepDead } from './staging.js';
 
 describe('staging area', () => {
   it('resolves a configured directory to an absolute path, else prefers tmpfs', () => {
@@ -21,5 +21,27 @@ describe('staging area', () => {
     await area.close();
     await area.close();
     expect(existsSync(second)).toBe(false);
+  });
+});
+
+describe('sweeping directories of dead processes', () => {
+  it('removes flowlens-staging-<pid>-* of pids that are gone and keeps the rest', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync, readdirSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const root = mkdtempSync(join(tmpdir(), 'sweep-'));
+    for (const name of ['flowlens-staging-111-a', 'flowlens-staging-222-b', 'flowlens-staging-x', 'other']) {
+      mkdirSync(join(root, name));
+    }
+    writeFileSync(join(root, 'flowlens-staging-111-a', '1.native'), 'x');
+    const removed = await sweepDead(root, (pid) => pid === 222);
+    expect(removed).toBe(1);
+    expect(readdirSync(root).sort()).toEqual(['flowlens-staging-222-b', 'flowlens-staging-x', 'other']);
+  });
+
+  it('names its own directory after this process', async () => {
+    const area = new StagingArea(tmpdir());
+    const path = await area.write([Buffer.from('x')]);
+    expect(path).toContain(`flowlens-staging-${process.pid}-`);
+    await area.close();
   });
 });

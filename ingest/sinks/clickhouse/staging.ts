@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, open, rm, unlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /**
- * Where staged Native files go: tmpfs (`/dev/shm`) when present, so "writing a file" is a memory copy
- * the engine reads back at once; else the configured staging dir; else the OS temp dir.
- * An explicit `configured` dir wins over tmpfs (an operator may point it at a bigger tmpfs; Docker's
- * default /dev/shm is 64 MB, and a block stages ~115 bytes per row: ~29 MB for 250 k rows). Always absolute: the engine
+ * Where staged Native files go: the configured staging dir when set (an operator may point it at a
+ * bigger tmpfs; Docker's default /dev/shm is 64 MB, and a block stages ~115 bytes per row: ~29 MB for
+ * 250 k rows); else tmpfs (`/dev/shm`) when present, so "writing a file" is a memory copy the engine
+ * reads back at once; else the OS temp dir. Always absolute: the engine
  * resolves a relative `file()` path against its own `user_files` directory, not our working directory.
  */
 export function defaultStagingRoot(configured?: string): string {
@@ -16,8 +16,10 @@ export function defaultStagingRoot(configured?: string): string {
 }
 
 /**
- * A private directory of staged files, created on first use and removed by {@link StagingArea.close}.
- * Every file is removed right after its insert, success or not.
+ * A private directory of staged files (`flowlens-staging-<pid>-…`), created on first use and removed
+ * by {@link StagingArea.close}. Every file is removed right after its insert, success or not. A
+ * process that dies cannot clean up, so the first use also removes the directories of processes that
+ * no longer exist (tmpfs is memory).
  */
 export class StagingArea {
   private dir: Promise<string> | undefined;
@@ -27,8 +29,11 @@ export class StagingArea {
 
   /** Writes `parts` to a new file (one vectored write, no copy of the parts) and returns its path. */
   async write(parts: readonly Buffer[]): Promise<string> {
-    this.dir ??= mkdtemp(join(this.root, 'flowlens-staging-'));
-    const path = join(await this.dir, `${++this.seq}.native`);
+    this.dir ??= sweepDead(this.root).then(() => mkdtemp(join(this.root, `${PREFIX}${process.pid}-`)));
+    const dir = await this.dir;
+    // Recreated if something removed it meanwhile (e.g. a sweeper in another pid namespace).
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, `${++this.seq}.native`);
     const handle = await open(path, 'w');
     try {
       let pending = parts.filter((p) => p.length > 0);
@@ -52,6 +57,30 @@ export class StagingArea {
     const dir = this.dir;
     this.dir = undefined;
     if (dir) await rm(await dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+const PREFIX = 'flowlens-staging-';
+
+/** Removes staging directories left by processes that are gone. Best effort; never throws. */
+export async function sweepDead(root: string, alive: (pid: number) => boolean = isAlive): Promise<number> {
+  let removed = 0;
+  const names = await readdir(root).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = Number(/^flowlens-staging-(\d+)-/.exec(name)?.[1]);
+    if (!Number.isInteger(pid) || pid === process.pid || alive(pid)) continue;
+    await rm(join(root, name), { recursive: true, force: true }).catch(() => undefined);
+    removed++;
+  }
+  return removed;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0); // signal 0: existence check only
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -45,7 +45,11 @@ export class EventHubsSource implements Source {
   readonly name: string;
   private readonly logger: Logger;
   private readonly handoff = new Handoff<Offered>();
-  private readonly workers = new Map<string, PartitionWorker>();
+  /**
+   * Keyed by the SDK's per-pump context, not by partition id: a pump's late processClose must close
+   * only its own worker, never the one of a newer pump of the same partition.
+   */
+  private readonly workers = new Map<PartitionContext, PartitionWorker>();
   private readonly counters = { batches: 0, events: 0, checkpoints: 0, errors: 0, checkpointErrors: 0 };
   private parts: ConsumerParts | undefined;
   private subscription: Subscription | undefined;
@@ -57,7 +61,10 @@ export class EventHubsSource implements Source {
   }
 
   stats(): EventHubsSourceStats {
-    return { ...this.counters, partitions: [...this.workers.keys()].sort() };
+    return {
+      ...this.counters,
+      partitions: [...new Set([...this.workers.keys()].map((c) => c.partitionId))].sort(),
+    };
   }
 
   async *batches(signal: AbortSignal): AsyncIterable<SourceBatch> {
@@ -89,8 +96,8 @@ export class EventHubsSource implements Source {
         processEvents: async (events, ctx) => this.process(events, ctx),
         processError: async (err, ctx) => this.onError(err, ctx.partitionId),
         processClose: async (reason, ctx) => {
-          this.workers.get(ctx.partitionId)?.close();
-          this.workers.delete(ctx.partitionId);
+          this.workers.get(ctx)?.close();
+          this.workers.delete(ctx);
           this.logger.info({ partition: ctx.partitionId, reason }, 'event hubs partition released');
         },
       },
@@ -105,7 +112,7 @@ export class EventHubsSource implements Source {
   }
 
   private async claim(ctx: PartitionContext): Promise<void> {
-    this.workers.get(ctx.partitionId)?.close();
+    this.workers.get(ctx)?.close();
     const worker = await PartitionWorker.open({
       partitionId: ctx.partitionId,
       positionKey: `${ctx.fullyQualifiedNamespace}/${ctx.eventHubName}/${ctx.partitionId}`,
@@ -131,21 +138,21 @@ export class EventHubsSource implements Source {
         );
       },
     });
-    this.workers.set(ctx.partitionId, worker);
+    this.workers.set(ctx, worker);
     this.logger.info({ partition: ctx.partitionId }, 'event hubs partition claimed');
   }
 
   private async process(events: ReceivedEventData[], ctx: PartitionContext): Promise<void> {
-    if (!this.workers.has(ctx.partitionId)) await this.claim(ctx);
+    if (!this.workers.has(ctx)) await this.claim(ctx);
     this.counters.events += events.length;
-    const worker = this.workers.get(ctx.partitionId)!;
+    const worker = this.workers.get(ctx)!;
     try {
       await worker.handle(events, ctx);
     } catch (err) {
       // Events already taken from the SDK would be skipped if the pump went on; a plain (not
       // `retryable`) error makes the SDK close this partition and claim it again from the checkpoint.
       worker.close();
-      this.workers.delete(ctx.partitionId);
+      this.workers.delete(ctx);
       throw new Error(`event hubs partition ${ctx.partitionId}: ${errorMessage(err)}`);
     }
   }

@@ -12,7 +12,7 @@ describe('kafka client config', () => {
       topics: ['insights-logs-flowlogflowevent'],
       eventHubs: { namespace: 'contoso' },
     });
-    const secrets = resolveKafkaSecrets(cfg, { FLOWLENS_EVENTHUBS_CONNECTION_STRING: cs });
+    const secrets = resolveKafkaSecrets(cfg, { EVENTHUBS_CONNECTION_STRING: cs });
     expect(kafkaClientConfig(cfg, secrets)).toMatchObject({
       brokers: ['contoso.servicebus.windows.net:9093'],
       ssl: true,

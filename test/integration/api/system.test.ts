@@ -161,7 +161,10 @@ describe('rules, ingest and filter helpers', () => {
             { nsg: 'nsg-web', name: 'AllowRdp', priority: 100 },
             { nsg: 'nsg-web', name: 'AllowLegacyFtp', priority: 200 },
           ],
-          recommendations: async () => ({ unused: ['AllowLegacyFtp'] }),
+          recommendations: async () => [
+            { id: 'r1', nsg: 'nsg-web', rule: 'AllowLegacyFtp', category: 'unused-rule' },
+            { id: 'r2', nsg: 'nsg-app', rule: 'AllowAll', category: 'overly-permissive-rule' },
+          ],
           report: async (_w, format) => `report in ${format}`,
         },
       },
@@ -172,6 +175,10 @@ describe('rules, ingest and filter helpers', () => {
       inInventory: true,
       lastHit: null,
     });
+    const recs = (await (await wired.get('/api/rules/recommendations?nsg=nsg-web')).json()) as {
+      id: string;
+    }[];
+    expect(recs.map((x) => x.id)).toEqual(['r1']);
     const rep = await wired.get('/api/rules/report?format=csv');
     expect(rep.headers.get('content-type')).toContain('text/csv');
     expect(rep.headers.get('content-disposition')).toContain('rule-report.csv');
