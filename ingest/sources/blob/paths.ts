@@ -14,7 +14,7 @@ export const DEFAULT_CONTAINERS = [
   'insights-logs-flowlogflowevent',
 ] as const;
 
-export interface ParsedBlobName {
+export interface BlobLocation {
   /** Everything before `y=`, ending in `/` (one NSG or flow-log resource). */
   root: string;
   /** Start of the UTC hour the blob covers, epoch ms. */
@@ -25,12 +25,18 @@ export interface ParsedBlobName {
 const HOUR_PATH =
   /^(.*\/)y=(\d{4})\/m=(\d{2})\/d=(\d{2})\/h=(\d{2})\/m=\d{2}\/macAddress=([0-9A-Fa-f]{12})\/PT1H\.json$/;
 
-/** Parses a flow-log blob name; undefined for anything else (Azure puts nothing else there). */
-export function parseBlobName(name: string): ParsedBlobName | undefined {
+/**
+ * Where a flow-log blob sits for listing: its root, hour and MAC; undefined for anything else (Azure
+ * puts nothing else there). Discovery needs only this; the resource identity in the same path
+ * (subscription, NSG, flow log) is read by the normalizer's `parseBlobName`.
+ */
+export function parseBlobLocation(name: string): BlobLocation | undefined {
   const m = HOUR_PATH.exec(name);
   if (!m) return undefined;
-  const hourMs = Date.UTC(Number(m[2]), Number(m[3]) - 1, Number(m[4]), Number(m[5]));
-  if (Number.isNaN(hourMs)) return undefined;
+  const [month, day, hour] = [Number(m[3]), Number(m[4]), Number(m[5])];
+  // Date.UTC rolls m=13 or h=24 over into the next unit instead of failing, so range-check first.
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23) return undefined;
+  const hourMs = Date.UTC(Number(m[2]), month - 1, day, hour);
   return { root: m[1]!, hourMs, mac: m[6]!.toUpperCase() };
 }
 

@@ -1,6 +1,6 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import { type ListedBlob, type ListOptions, listFlat } from './discovery.js';
-import { HOUR_MS, hourPrefix, hoursBetween, liveHours, parseBlobName } from './paths.js';
+import { HOUR_MS, hourPrefix, hoursBetween, liveHours, parseBlobLocation } from './paths.js';
 
 /** One flow-log root in one container: the unit of sharding and leasing. */
 export interface Shard {
@@ -63,7 +63,7 @@ async function collect(
   const accountAndContainer = shard.id.slice(0, shard.id.length - shard.root.length);
   for await (const page of listFlat(shard.container, prefix, opts)) {
     for (const blob of page) {
-      const parsed = parseBlobName(blob.name);
+      const parsed = parseBlobLocation(blob.name);
       if (!parsed || !keepHour(parsed.hourMs)) continue;
       out.push({ shard, blob, key: `${accountAndContainer}${blob.name}`, hourMs: parsed.hourMs });
     }

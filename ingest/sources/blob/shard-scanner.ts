@@ -1,7 +1,7 @@
 import type { BlobCursor } from './cursor.js';
 import { type CursorStore, SHARD_KIND } from './cursor-store.js';
 import { forEachLimited, type ListOptions } from './discovery.js';
-import { parseBlobName } from './paths.js';
+import { parseBlobLocation } from './paths.js';
 import { type Candidate, type Shard, scanShard } from './scan.js';
 
 export interface ShardScannerOptions {
@@ -95,7 +95,7 @@ export class ShardScanner {
 
   /** Hour of a cursor key (`-Infinity` when the name has no hour). */
   hourOf(key: string): number {
-    return parseBlobName(key)?.hourMs ?? Number.NEGATIVE_INFINITY;
+    return parseBlobLocation(key)?.hourMs ?? Number.NEGATIVE_INFINITY;
   }
 
   async #load(shards: readonly Shard[]): Promise<void> {
@@ -119,6 +119,6 @@ function orphanCandidate(shard: Shard, key: string, nowMs: number): Candidate {
     shard,
     key,
     blob: { name, etag: '', contentLength: 0, lastModifiedMs: nowMs },
-    hourMs: parseBlobName(name)?.hourMs ?? 0,
+    hourMs: parseBlobLocation(name)?.hourMs ?? 0,
   };
 }
