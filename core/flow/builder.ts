@@ -1,7 +1,8 @@
 import type { FlowColumns } from './batch.js';
 import type { FlowContext } from './context.js';
 
-type Grown = Omit<FlowColumns, 'length' | 'contexts' | 'encryptions'>;
+/** The typed arrays of a batch, without its length and dictionaries. */
+export type ColumnArrays = Omit<FlowColumns, 'length' | 'contexts' | 'encryptions'>;
 
 /**
  * Appends tuples into growable typed arrays. A normalizer calls {@link FlowBatchBuilder.next}
@@ -14,11 +15,11 @@ export class FlowBatchBuilder {
   readonly encryptions: string[] = [''];
   private readonly encryptionIds = new Map<string, number>([['', 0]]);
   private capacity: number;
-  cols: Grown;
+  cols: ColumnArrays;
 
   constructor(initialCapacity = 4096) {
     this.capacity = Math.max(16, initialCapacity);
-    this.cols = allocate(this.capacity);
+    this.cols = allocateColumns(this.capacity);
   }
 
   /** Registers a context and returns its id (rows reference it; it may be filled later). */
@@ -83,8 +84,8 @@ export class FlowBatchBuilder {
   }
 
   private grow(): void {
-    const next = allocate(this.capacity * 2);
-    for (const key of Object.keys(next) as (keyof Grown)[]) {
+    const next = allocateColumns(this.capacity * 2);
+    for (const key of Object.keys(next) as (keyof ColumnArrays)[]) {
       (next[key] as Uint8Array).set(this.cols[key] as Uint8Array);
     }
     this.cols = next;
@@ -92,7 +93,8 @@ export class FlowBatchBuilder {
   }
 }
 
-function allocate(n: number): Grown {
+/** Zeroed typed arrays for `n` rows (IP columns hold 16 bytes per row). */
+export function allocateColumns(n: number): ColumnArrays {
   return {
     ctx: new Uint32Array(n),
     timeMs: new Float64Array(n),

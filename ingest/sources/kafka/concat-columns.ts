@@ -1,4 +1,5 @@
 import type { FlowColumns } from '../../../core/flow/batch.js';
+import { allocateColumns } from '../../../core/flow/builder.js';
 import type { FlowContext } from '../../../core/flow/context.js';
 
 type NumericKey = Exclude<keyof FlowColumns, 'length' | 'contexts' | 'encryptions' | 'ctx' | 'encryption'>;
@@ -28,7 +29,7 @@ const PER_ROW: readonly NumericKey[] = [
 export function concatColumns(parts: readonly FlowColumns[]): FlowColumns {
   if (parts.length === 1) return parts[0]!;
   const n = parts.reduce((s, p) => s + p.length, 0);
-  const out = allocateLike(n);
+  const out = allocateColumns(n);
   const contexts: FlowContext[] = [];
   const encryptions: string[] = [''];
   const encIds = new Map<string, number>([['', 0]]);
@@ -58,28 +59,4 @@ function encryptionId(value: string, list: string[], ids: Map<string, number>): 
     ids.set(value, id);
   }
   return id;
-}
-
-function allocateLike(n: number): Omit<FlowColumns, 'length' | 'contexts' | 'encryptions'> {
-  return {
-    ctx: new Uint32Array(n),
-    timeMs: new Float64Array(n),
-    srcIp: new Uint8Array(n * 16),
-    dstIp: new Uint8Array(n * 16),
-    srcPort: new Uint16Array(n),
-    dstPort: new Uint16Array(n),
-    protocol: new Uint8Array(n),
-    direction: new Uint8Array(n),
-    action: new Uint8Array(n),
-    state: new Uint8Array(n),
-    encryption: new Uint8Array(n),
-    packetsSent: new Float64Array(n),
-    bytesSent: new Float64Array(n),
-    packetsReceived: new Float64Array(n),
-    bytesReceived: new Float64Array(n),
-    hasCounters: new Uint8Array(n),
-    remoteIsPublic: new Uint8Array(n),
-    recordOffset: new Float64Array(n),
-    tupleIndex: new Uint32Array(n),
-  };
 }
