@@ -3,7 +3,7 @@ import { BlobSourceConfigSchema } from '../core/config/sections/blob-source.js';
 import { ConfigError } from '../core/errors.js';
 import { normalize } from '../ingest/normalizers/index.js';
 import { runPipeline } from '../ingest/pipeline.js';
-import { createClickHouseSink } from '../ingest/sinks/clickhouse/sink.js';
+import { sinkFromConfig } from '../ingest/sinks/clickhouse/from-config.js';
 import { blobAuthFromArgument, createBlobSource } from '../ingest/sources/blob/factory.js';
 import { withBlobRange } from '../ingest/sources/blob/normalize.js';
 import { type GlobalOptions, openApp, resolveConfig } from './context.js';
@@ -59,13 +59,7 @@ export async function ingestBlob(opts: BlobIngestOptions, env: NodeJS.ProcessEnv
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
-  const sink = createClickHouseSink({
-    db,
-    metrics,
-    logger,
-    batchRows: config.ingest.batchRows,
-    signal: controller.signal,
-  });
+  const sink = sinkFromConfig(config, { db, metrics, logger }, controller.signal);
   const started = performance.now();
   try {
     const result = await runPipeline({

@@ -3,7 +3,7 @@ import { errorMessage } from '../core/errors.js';
 import { backoffDelay, sleep } from '../core/retry.js';
 import { createConfiguredSource, type SourceDeps } from './configured-source.js';
 import { runPipeline } from './pipeline.js';
-import { createClickHouseSink } from './sinks/clickhouse/sink.js';
+import { sinkFromConfig } from './sinks/clickhouse/from-config.js';
 
 /**
  * Runs every configured source through normalize → sink until `signal` aborts. A pipeline that
@@ -24,14 +24,7 @@ async function superviseSource(
   const label = cfg.name ?? `${cfg.type}#${index}`;
   for (let attempt = 0; !signal.aborted; attempt++) {
     const { source, normalize } = createConfiguredSource(cfg, deps);
-    const sink = createClickHouseSink({
-      db: deps.db,
-      metrics: deps.metrics,
-      logger: deps.logger,
-      batchRows: config.ingest.batchRows,
-      ...(config.ingest.stagingDir ? { stagingDir: config.ingest.stagingDir } : {}),
-      signal,
-    });
+    const sink = sinkFromConfig(config, deps, signal);
     const result = await runPipeline({
       source,
       normalize,

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../core/errors.js';
 import { normalize } from '../../ingest/normalizers/index.js';
 import { runPipeline } from '../../ingest/pipeline.js';
-import { createClickHouseSink } from '../../ingest/sinks/clickhouse/sink.js';
+import { sinkFromConfig } from '../../ingest/sinks/clickhouse/from-config.js';
 import { clickHouseFilePositions, noFilePositions } from '../../ingest/sources/file/positions.js';
 import { createFileSource, DEFAULT_CHUNK_BYTES } from '../../ingest/sources/file/source.js';
 import { listFiles } from '../../ingest/sources/file/walk.js';
@@ -69,14 +69,7 @@ async function ingest(paths: string[], opts: IngestOptions): Promise<number> {
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
-  const sink = createClickHouseSink({
-    db,
-    metrics,
-    logger,
-    batchRows: config.ingest.batchRows,
-    signal: controller.signal,
-    ...(config.ingest.stagingDir ? { stagingDir: config.ingest.stagingDir } : {}),
-  });
+  const sink = sinkFromConfig(config, app, controller.signal);
   const started = performance.now();
   try {
     const result = await runPipeline({

@@ -1,0 +1,22 @@
+import type { Db } from '../../../core/clickhouse/client.js';
+import type { Config } from '../../../core/config/schema.js';
+import type { Logger } from '../../../core/logging.js';
+import type { Metrics } from '../../../core/metrics.js';
+import type { FlowSink } from '../../contracts.js';
+import { createClickHouseSink } from './sink.js';
+
+/** The sink every ingest path uses, with the configured batch size and staging directory. */
+export function sinkFromConfig(
+  config: Config,
+  deps: { db: Db; metrics: Metrics; logger: Logger },
+  signal: AbortSignal,
+): FlowSink {
+  return createClickHouseSink({
+    db: deps.db,
+    metrics: deps.metrics,
+    logger: deps.logger,
+    batchRows: config.ingest.batchRows,
+    ...(config.ingest.stagingDir ? { stagingDir: config.ingest.stagingDir } : {}),
+    signal,
+  });
+}
