@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, rows } from '../../test/harness/chdb.js';
 import { createTable, replicatedEngine } from './ddl.js';
-import { appliedVersions, migrate } from './migrate.js';
+import { appliedVersions, applyRetention, migrate, ttlDaysOf } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { DEFAULT_SCHEMA_OPTIONS } from './migrations/types.js';
 
@@ -52,6 +52,42 @@ describe('migrations on real chDB', () => {
     expect(m).toEqual({ flows: 2, b: 15 });
     expect(h).toEqual({ flows: 2, b: 15 });
   });
+});
+
+describe('retention on real chDB', () => {
+  let db: Awaited<ReturnType<typeof openTestDb>>;
+  beforeAll(async () => {
+    db = await openTestDb({ rawTtlDays: 30, minuteTtlDays: 90, hourTtlDays: 730 });
+  });
+  afterAll(async () => db.close());
+  const engine = async (table: string) =>
+    (
+      await rows<{ e: string }>(db, 'SELECT engine_full AS e FROM system.tables WHERE name = {t:String}', {
+        t: table,
+      })
+    )[0]!.e;
+
+  it('alters only the tables whose TTL differs, and nothing when retention is unchanged', async () => {
+    const same = { ...DEFAULT_SCHEMA_OPTIONS, rawTtlDays: 30, minuteTtlDays: 90, hourTtlDays: 730 };
+    expect(await applyRetention(db.client, same)).toEqual([]);
+    expect(await applyRetention(db.client, { ...same, rawTtlDays: 7 })).toEqual(['flows']);
+    expect(ttlDaysOf(await engine('flows'))).toBe(7);
+    expect(await applyRetention(db.client, { ...same, rawTtlDays: 7 })).toEqual([]);
+  });
+
+  it('removes a TTL for "keep forever" (0), and leaves a table without TTL alone', async () => {
+    const forever = { ...DEFAULT_SCHEMA_OPTIONS, rawTtlDays: 0, minuteTtlDays: 90, hourTtlDays: 730 };
+    expect(await applyRetention(db.client, forever)).toEqual(['flows']);
+    expect(await engine('flows')).not.toContain(' TTL ');
+    expect(await applyRetention(db.client, forever)).toEqual([]);
+  });
+
+  it.each([
+    ['MergeTree ORDER BY x TTL toDateTime(time) + toIntervalDay(30) SETTINGS a = 1', 30],
+    ['MergeTree ORDER BY x TTL time + toIntervalDay(7)', 7],
+    ['MergeTree ORDER BY x SETTINGS index_granularity = 8192', 0],
+    ['MergeTree ORDER BY x TTL time + toIntervalMonth(1) SETTINGS a = 1', -1],
+  ])('ttlDaysOf(%s) = %d', (engineFull, days) => expect(ttlDaysOf(engineFull)).toBe(days));
 });
 
 describe('cluster DDL', () => {

@@ -52,28 +52,56 @@ export async function appliedVersions(client: ClickHouseClient): Promise<string[
 
 /**
  * Brings table TTLs in line with the configured retention. Retention is configuration, not schema,
- * so it is reconciled on every start rather than frozen into an immutable migration.
+ * so it is reconciled at every start rather than frozen into an immutable migration; only tables
+ * whose TTL differs are altered (an ALTER per table per start would be DDL churn, ON CLUSTER in
+ * cluster mode).
  */
-export async function applyRetention(client: ClickHouseClient, opts: SchemaOptions): Promise<void> {
+export async function applyRetention(client: ClickHouseClient, opts: SchemaOptions): Promise<string[]> {
   const targets: [string, string, number][] = [
     ['flows', 'toDateTime(time)', opts.rawTtlDays],
     ['flows_1m', 'time', opts.minuteTtlDays],
     ['flows_1h', 'time', opts.hourTtlDays],
   ];
+  const current = await currentTtlDays(
+    client,
+    targets.map(([table]) => storageName(opts, table)),
+  );
+  const altered: string[] = [];
   for (const [table, column, days] of targets) {
     const name = storageName(opts, table);
+    const want = days > 0 ? Math.floor(days) : 0;
+    if (current.get(name) === want) continue;
     const query =
-      days > 0
-        ? `ALTER TABLE ${name}${onCluster(opts)} MODIFY TTL ${column} + INTERVAL ${Math.floor(days)} DAY DELETE`
+      want > 0
+        ? `ALTER TABLE ${name}${onCluster(opts)} MODIFY TTL ${column} + INTERVAL ${want} DAY DELETE`
         : `ALTER TABLE ${name}${onCluster(opts)} REMOVE TTL`;
     // MODIFY TTL would rewrite parts; materialize lazily (parts drop whole with ttl_only_drop_parts).
-    await client
-      .command({ query, clickhouse_settings: { materialize_ttl_after_modify: 0 } })
-      .catch((err: unknown) => {
-        // REMOVE TTL on a table without TTL is an error in ClickHouse; nothing to do then.
-        if (days > 0) throw err;
-      });
+    await client.command({ query, clickhouse_settings: { materialize_ttl_after_modify: 0 } });
+    altered.push(name);
   }
+  return altered;
+}
+
+/** TTL in days per table as the engine reports it (`… TTL x + toIntervalDay(30) …`); 0 = no TTL. */
+async function currentTtlDays(client: ClickHouseClient, tables: string[]): Promise<Map<string, number>> {
+  const rs = await client.query({
+    query:
+      'SELECT name, engine_full FROM system.tables WHERE database = currentDatabase() AND name IN {tables:Array(String)}',
+    query_params: { tables },
+    format: 'JSONEachRow',
+  });
+  const out = new Map<string, number>();
+  for (const row of await rs.json<{ name: string; engine_full: string }>()) {
+    out.set(row.name, ttlDaysOf(row.engine_full));
+  }
+  return out;
+}
+
+export function ttlDaysOf(engineFull: string): number {
+  const ttl = / TTL (.*?)(?: SETTINGS |$)/.exec(engineFull)?.[1];
+  if (!ttl) return 0;
+  const days = /toIntervalDay\((\d+)\)/.exec(ttl)?.[1];
+  return days === undefined ? -1 : Number(days); // -1: a TTL we did not write; replace it
 }
 
 function assertOrdered(migrations: readonly Migration[]): void {
