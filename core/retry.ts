@@ -30,6 +30,8 @@ export async function retry<T>(
       const delay = backoffDelay(attempt, options.baseDelayMs, options.maxDelayMs);
       options.onRetry?.(err, attempt + 1, delay);
       await sleep(delay, options.signal);
+      // Aborted while backing off: give up with the last error instead of one more immediate attempt.
+      if (options.signal?.aborted) throw err;
     }
   }
 }
