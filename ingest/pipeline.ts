@@ -43,6 +43,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const stats: PipelineStats = { batches: 0, bytes: 0, records: 0, rows: 0, rejects: 0 };
   let inflight: Promise<void> | undefined;
   let failure: Error | undefined;
+  let failedStep: 'write' | 'source' = 'write';
 
   const writeAndAck = async (batch: SourceBatch, result: NormalizeResult) => {
     const written = await sink.write(result.columns, result.rejects, batch.position);
@@ -70,9 +71,12 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   } catch (err) {
     // The source itself failed (its own retries exhausted).
     await inflight;
-    failure ??= err instanceof Error ? err : new Error(String(err));
+    if (!failure) {
+      failure = err instanceof Error ? err : new Error(String(err));
+      failedStep = 'source';
+    }
   }
-  if (failure) logger.error({ err: failure.message, ...stats }, 'pipeline stopped: write failed');
+  if (failure) logger.error({ err: failure.message, ...stats }, `pipeline stopped: ${failedStep} failed`);
   return failure ? { ...stats, error: failure } : { ...stats };
 }
 
