@@ -55,7 +55,12 @@ let skipped = 0;
 try {
   const r = JSON.parse(readFileSync(report, 'utf8'));
   passed = r.numPassedTests;
-  failed = r.numFailedTests + (r.numFailedTestSuites ?? 0);
+  // A file that failed without a failing test (an import error, a throwing hook) counts once;
+  // numFailedTestSuites would also count every describe block around a failed test.
+  const brokenFiles = r.testResults.filter(
+    (f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed'),
+  ).length;
+  failed = r.numFailedTests + brokenFiles;
   skipped = r.numPendingTests + r.numTodoTests;
 } catch {
   failed += 1;

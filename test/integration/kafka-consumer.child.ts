@@ -11,6 +11,11 @@ import { createClickHouseSink } from '../../ingest/sinks/clickhouse/sink.js';
 import { createKafkaSource, withKafkaFrames } from '../../ingest/sources/kafka/index.js';
 
 const [dir, brokers, topic, group] = process.argv.slice(2) as [string, string, string, string];
+// Installed before anything slow: the test may send SIGTERM as soon as it reads the ready line,
+// which can come before any batch when earlier consumers already committed everything.
+const ac = new AbortController();
+process.on('SIGTERM', () => ac.abort());
+process.stdout.write(`${JSON.stringify({ ready: 1 })}\n`);
 const db = openDb({ kind: 'embedded', path: dir });
 await migrate(db.client, { ...DEFAULT_SCHEMA_OPTIONS, rawTtlDays: 0, minuteTtlDays: 0, hourTtlDays: 0 });
 const cfg = KafkaSourceConfigSchema.parse({
@@ -23,8 +28,6 @@ const cfg = KafkaSourceConfigSchema.parse({
 });
 const source = createKafkaSource(cfg, { secrets: {} });
 const sink = createClickHouseSink({ db });
-const ac = new AbortController();
-process.on('SIGTERM', () => ac.abort());
 const result = await runPipeline({
   source,
   sink,

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../core/clickhouse/client.js';
 import { count } from '../harness/chdb.js';
 import { client, type KafkaBroker, startKafka } from '../harness/kafka.js';
-import { fixtureMessages, groupCaughtUp, produce, spawnConsumer, waitFor } from './kafka-helpers.js';
+import { fixtureMessages, groupCaughtUp, produceRounds, spawnConsumer, waitFor } from './kafka-helpers.js';
 
 // Exactly-once rows from an at-least-once consumer: a real broker, a real consumer process
 // (Kafka source → normalizer → ClickHouse sink into chDB) killed with SIGKILL at random moments
@@ -29,21 +29,34 @@ describe('Kafka source survives SIGKILL (real broker, real chDB)', () => {
     await broker.createTopic(topic, 3);
     const kafka = client(broker.brokers);
     const { messages, rows } = fixtureMessages();
-    const all = Array.from({ length: 30 }, () => messages).flat();
-    const expected = rows * 30;
-    const producing = produce(kafka, topic, all, 5, 120);
+    // Messages keep flowing until the last kill, so every consumer has work to be killed in
+    // (a fixed amount could be used up before the fifth consumer starts, and it would wait forever).
+    let killing = true;
+    const producing = produceRounds(kafka, topic, messages, {
+      perSend: 5,
+      pauseMs: 120,
+      stop: () => !killing,
+    });
     const args = [dir, broker.brokers.join(','), topic, group];
     const kills: Record<string, number>[] = [];
-    for (let i = 0; i < 5; i++) {
-      const c = spawnConsumer(args);
-      await c.firstBatch;
-      await new Promise((r) => setTimeout(r, Math.random() * 1500));
-      c.child.kill('SIGKILL');
-      await c.exited;
-      kills.push(c.last() ?? {});
+    try {
+      for (let i = 0; i < 5; i++) {
+        const c = spawnConsumer(args);
+        try {
+          await withTimeout(c.firstBatch, 90_000, `consumer ${i + 1} to write its first batch`);
+          await new Promise((r) => setTimeout(r, Math.random() * 1500));
+        } finally {
+          c.child.kill('SIGKILL');
+          await c.exited;
+        }
+        kills.push(c.last() ?? {});
+      }
+    } finally {
+      killing = false;
     }
-    await producing;
+    const expected = rows * (await producing);
     const last = spawnConsumer(args);
+    await last.ready;
     await waitFor('the group to commit everything', () => groupCaughtUp(kafka, group, topic), 120_000);
     last.child.kill('SIGTERM');
     expect(await last.exited).toBe(0);
@@ -61,3 +74,11 @@ describe('Kafka source survives SIGKILL (real broker, real chDB)', () => {
     console.log('per-kill stats', JSON.stringify(kills), 'final', JSON.stringify(last.last()));
   }, 300_000);
 });
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

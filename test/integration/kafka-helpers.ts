@@ -57,6 +57,8 @@ export async function waitFor(
 
 export interface ConsumerChild {
   child: ChildProcess;
+  /** Resolves once the child installed its SIGTERM handler (before that, SIGTERM kills it outright). */
+  ready: Promise<void>;
   /** Resolves with the first stats line (the consumer wrote and acked a range). */
   firstBatch: Promise<Record<string, number>>;
   last(): Record<string, number> | undefined;
@@ -78,15 +80,23 @@ export function spawnConsumer(args: string[]): ConsumerChild {
     stderr = (stderr + c.toString()).slice(-4000);
   });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve, reject) => {
+    markReady = resolve;
+    void exited.then((code) => reject(new Error(`consumer exited (${code}) before it was ready: ${stderr}`)));
+  });
   const firstBatch = new Promise<Record<string, number>>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      last = JSON.parse(line) as Record<string, number>;
+      const parsed = JSON.parse(line) as Record<string, number>;
+      if (parsed.ready) return markReady();
+      last = parsed;
       resolve(last);
     });
     void exited.then((code) => reject(new Error(`consumer exited (${code}) before a batch: ${stderr}`)));
   });
+  ready.catch(() => undefined);
   firstBatch.catch(() => undefined);
-  return { child, firstBatch, last: () => last, exited };
+  return { child, ready, firstBatch, last: () => last, exited };
 }
 
 export async function produce(
@@ -110,6 +120,38 @@ export async function produce(
   } finally {
     await producer.disconnect();
   }
+}
+
+/**
+ * Publishes `round` again and again, `perSend` messages per request with a pause between, until
+ * `stop()` is true after a whole round. Returns how many rounds went out, so a test knows the
+ * exact number of rows it must end with however long its consumers took.
+ */
+export async function produceRounds(
+  kafka: Kafka,
+  topic: string,
+  round: Buffer[],
+  opts: { perSend: number; pauseMs: number; stop: () => boolean },
+): Promise<number> {
+  const producer = kafka.producer();
+  await producer.connect();
+  let rounds = 0;
+  try {
+    do {
+      for (let i = 0; i < round.length; i += opts.perSend) {
+        await producer.send({
+          topic,
+          acks: -1,
+          messages: round.slice(i, i + opts.perSend).map((value) => ({ value })),
+        });
+        await new Promise((r) => setTimeout(r, opts.pauseMs));
+      }
+      rounds++;
+    } while (!opts.stop());
+  } finally {
+    await producer.disconnect();
+  }
+  return rounds;
 }
 
 export interface RunningPipeline {
