@@ -15,7 +15,7 @@ import { withKafkaFrames } from '../ingest/sources/kafka/frame-normalizer.js';
 export interface EhChildSpec {
   kind: 'file' | 'event-hubs';
   db: string;
-  path?: string;
+  paths?: string[];
   eventHubs?: string;
   storage?: string;
   container?: string;
@@ -30,8 +30,9 @@ export interface EhChildSpec {
 export interface EhChildResult {
   rows: number;
   ms: number;
-  /** Time to the first acked batch (connect, claim partitions, first receive). */
+  /** Time to the first acked batch (connect, claim partitions, first receive), and its rows. */
   firstMs: number;
+  firstRows: number;
   cpuMs: number;
   idleRss: number;
   maxRss: number;
@@ -48,16 +49,19 @@ async function main(spec: EhChildSpec): Promise<EhChildResult> {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let firstMs = -1;
-  const onBatch = () => {
-    if (firstMs < 0) firstMs = performance.now() - t0;
+  let firstRows = 0;
+  const onBatch = (stats: { rows: number }) => {
+    if (firstMs < 0) [firstMs, firstRows] = [performance.now() - t0, stats.rows];
+    // A stream never ends: stop once the expected rows are written (checked by count below).
+    if (spec.kind === 'event-hubs' && stats.rows >= (spec.rows ?? 0)) controller.abort();
   };
-  const run = runPipeline({ source, sink, normalize: normalizer, signal: controller.signal, onBatch });
-  if (spec.kind === 'event-hubs') {
-    // A stream never ends: stop at the expected row count (polled, not per batch).
-    while ((await countRows(db)) < (spec.rows ?? 0)) await new Promise((r) => setTimeout(r, 50));
-    controller.abort();
-  }
-  const result = await run;
+  const result = await runPipeline({
+    source,
+    sink,
+    normalize: normalizer,
+    signal: controller.signal,
+    onBatch,
+  });
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   await source.stop();
@@ -69,6 +73,7 @@ async function main(spec: EhChildSpec): Promise<EhChildResult> {
     rows,
     ms,
     firstMs,
+    firstRows,
     cpuMs: (cpu.user + cpu.system) / 1000,
     idleRss,
     maxRss: process.resourceUsage().maxRSS * 1024,
@@ -77,16 +82,15 @@ async function main(spec: EhChildSpec): Promise<EhChildResult> {
 
 function makeSource(spec: EhChildSpec): { source: Source; normalizer: Normalizer } {
   if (spec.kind === 'file')
-    return { source: createFileSource({ paths: [spec.path!] }), normalizer: normalize };
+    return { source: createFileSource({ paths: spec.paths! }), normalizer: normalize };
   const config = EventHubsSourceConfigSchema.parse({
     type: 'event-hubs',
     connectionStringEnv: 'BENCH',
     checkpoint: { connectionStringEnv: 'BENCH', container: spec.container },
-    maxBatchEvents: spec.maxBatchEvents ?? 300,
-    prefetchEvents: spec.prefetchEvents ?? 300,
-    maxWaitSeconds: 0.2,
-    // Greedy: claim every partition in the first cycle instead of one per update interval.
-    loadBalancing: { strategy: 'greedy', updateIntervalMs: 500 },
+    // The defaults a user gets (batch/prefetch 300 events, 1 s max wait, greedy load balancing),
+    // unless a spec overrides the batch sizes.
+    ...(spec.maxBatchEvents ? { maxBatchEvents: spec.maxBatchEvents } : {}),
+    ...(spec.prefetchEvents ? { prefetchEvents: spec.prefetchEvents } : {}),
   });
   const source = createEventHubsSource({
     config,

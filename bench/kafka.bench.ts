@@ -15,13 +15,20 @@ import { mdTable, median, parseFlags } from './util.js';
  * not grow with the backlog). Real single-node Kafka 4.x broker (test/harness/kafka.ts); every
  * ingest runs in its own process with its own chDB directory. Runs are interleaved; medians.
  *
- * Usage: `npm run bench -- kafka [--mb 40] [--blobs 8] [--partitions 4] [--mode record] [--runs 2]
- *   [--slow-ms 500] [--inflight-mb 8] [--range-mb 1]` (the last three shape the slow-sink run).
+ * Start-up is reported, not hidden: the end-to-end ratio includes the Kafka run's group join and
+ * first fetch; the steady-state ratio compares rows after each run's first acked batch. The broker
+ * (test/harness/kafka.ts) runs with `group.initial.rebalance.delay.ms=0` (production default 3000:
+ * a new group's first join waits 3 s), and one throwaway group joins before the measured runs so
+ * the broker's one-time creation of `__consumer_offsets` (≈ 0.4 s) does not land in run 0.
+ *
+ * Usage: `npm run bench -- kafka [--mb 100] [--blobs 10] [--partitions 4] [--mode record] [--runs 2]
+ *   [--slow-ms 500] [--inflight-mb 8] [--range-mb 1]` (the last three shape the slow-sink run,
+ *   which stops after a quarter of the rows: the backlog stays the whole topic).
  */
 export async function run(args: string[]): Promise<void> {
   const o = parseFlags(args, {
-    mb: 40,
-    blobs: 8,
+    mb: 100,
+    blobs: 10,
     partitions: 4,
     mode: 'record',
     runs: 2,
@@ -40,6 +47,7 @@ export async function run(args: string[]): Promise<void> {
       topic: 'bench',
       mode: o.mode as MessageMode,
     });
+    await warmUpGroups(kafka);
     const child = (name: string, spec: Omit<KafkaChildSpec, 'db'>) =>
       runChild({ ...spec, db: join(work, `db-${name}`) });
     const file: KafkaChildResult[] = [];
@@ -71,11 +79,26 @@ export async function run(args: string[]): Promise<void> {
       maxInFlightMb: o['inflight-mb'],
       rangeMb: o['range-mb'],
     };
-    const slow = child('slow', { source: slowSource, expectRows, slowSinkMs: o['slow-ms'] });
+    const slowRows = Math.floor(expectRows / 4);
+    const slow = child('slow', { source: slowSource, expectRows: slowRows, slowSinkMs: o['slow-ms'] });
     report(o, published, file, viaKafka, slow);
   } finally {
     await broker.destroy();
     rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** One throwaway group join: the broker creates `__consumer_offsets` on first use (once per cluster). */
+async function warmUpGroups(kafka: Kafka): Promise<void> {
+  const consumer = kafka.consumer({ groupId: 'bench-warm-up' });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: ['bench'] });
+    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+    await consumer.run({ eachBatch: async () => undefined });
+    await joined;
+  } finally {
+    await consumer.disconnect();
   }
 }
 
@@ -150,12 +173,16 @@ function report(
       ],
     ),
   );
+  const firstKafka = median(viaKafka.map((r) => r.firstMs)) / 1000;
+  const firstFile = median(file.map((r) => r.firstMs)) / 1000;
   console.log(
     `\n**throughput ratio kafka/file: ${(kafkaRate / fileRate).toFixed(2)}× end to end** (Kafka includes joining the group), ` +
-      `**${steadyRatio.toFixed(2)}× after the first batch** (target ≥ 0.7×)\n`,
+      `**${steadyRatio.toFixed(2)}× steady state** (after each run's first acked batch; target ≥ 0.7×). ` +
+      `Start-up: first acked batch ${firstKafka.toFixed(1)} s via Kafka vs ${firstFile.toFixed(1)} s from files ` +
+      `(broker with group.initial.rebalance.delay.ms=0; a production broker adds 3 s to a new group's first join).\n`,
   );
   console.log(
-    `## Slow sink (+${o['slow-ms']} ms per write, ${o['range-mb']} MB ranges, maxInFlightBytes ${o['inflight-mb']} MB)\n`,
+    `## Slow sink (+${o['slow-ms']} ms per write, ${o['range-mb']} MB ranges, maxInFlightBytes ${o['inflight-mb']} MB, stopped after a quarter of the rows)\n`,
   );
   console.log(
     `rows ${slow.rows} in ${(slow.ms / 1000).toFixed(1)} s; source's peak in-flight **${mb(slow.peakInFlightBytes)} MB** ` +

@@ -40,10 +40,16 @@ export const EventHubsSourceConfigSchema = z
     maxWaitSeconds: z.number().min(0.05).max(60).default(1),
     /** Events the SDK fetches ahead per partition (memory bound: prefetch × event size). */
     prefetchEvents: z.number().int().min(1).max(100_000).default(300),
-    /** Partition ownership expiry and load-balancing period (the SDK's defaults are 60 s / 10 s). */
+    /**
+     * Partition ownership expiry and load-balancing period (the SDK's defaults are 60 s / 10 s).
+     * Strategy `greedy` (not the SDK's `balanced`) by default: `balanced` claims one partition per
+     * update interval, so a lone instance needed ≈ (partitions − 1) × 10 s before it read them all
+     * (5 min for 32 partitions) after every start; `greedy` claims its fair share in the first cycle.
+     * @see https://learn.microsoft.com/javascript/api/@azure/event-hubs/loadbalancingoptions
+     */
     loadBalancing: z
       .object({
-        strategy: z.enum(['balanced', 'greedy']).default('balanced'),
+        strategy: z.enum(['balanced', 'greedy']).default('greedy'),
         updateIntervalMs: z.number().int().min(100).default(10_000),
         partitionOwnershipExpirationIntervalMs: z.number().int().min(1000).default(60_000),
       })
