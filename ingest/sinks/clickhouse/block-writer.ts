@@ -11,6 +11,9 @@ export interface BlockWriter {
 
 const INSERT_HEAD = `INSERT INTO flows (${FLOW_INSERT_COLUMNS.join(', ')}) SELECT ${FLOW_SELECT}`;
 
+/** The embedded path's statement: a staged Native file (`{path}`, `{structure}`) into `flows`. */
+export const FILE_INSERT_QUERY = `${INSERT_HEAD} FROM file({path:String}, 'Native', {structure:String})`;
+
 /**
  * Embedded engine: stage the block as a file and let chDB read it with `file()`. Inline insert
  * bodies through the chDB Connection are UTF-8-decoded into a JS string and run 3–4× slower
@@ -24,7 +27,7 @@ export function chdbFileWriter(client: ClickHouseClient, staging: StagingArea): 
       const path = await staging.write(encodeNativeBlock(block.columns, block.rows));
       try {
         await client.command({
-          query: `${INSERT_HEAD} FROM file({path:String}, 'Native', {structure:String})`,
+          query: FILE_INSERT_QUERY,
           query_params: { ...block.params, path, structure: nativeStructure(block.columns) },
           clickhouse_settings: { insert_deduplication_token: token },
         });
