@@ -9,7 +9,7 @@ import { type MessageMode, toMessages } from '../ingest/sources/kafka/messages.j
 import { spawnEventHubsTestDouble } from '../test/harness/eventhubs-server/process.js';
 import type { EhChildResult, EhChildSpec } from './eventhubs-child.js';
 import { generateNsgV2Blob } from './gen-blob.js';
-import { mdTable, median, parseFlags } from './util.js';
+import { cpuMsOf, mdTable, median, parseFlags } from './util.js';
 
 /**
  * Event Hubs source throughput through the test double (not an emulator) as a ratio to the file
@@ -124,12 +124,6 @@ function child(spec: EhChildSpec): Promise<EhChildResult> {
         : reject(new Error(`child ${code}`)),
     );
   });
-}
-
-/** utime + stime of a process from /proc (Linux), in ms. */
-function cpuMsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 function report(

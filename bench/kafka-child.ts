@@ -40,6 +40,8 @@ export interface KafkaChildResult {
   firstRows: number;
   /** Kafka only: the source's own high-water mark of bytes handed out and not yet durable. */
   peakInFlightBytes: number;
+  /** Process CPU (user + system, all threads incl. the embedded engine) during the ingest. */
+  cpuMs: number;
   idleRss: number;
   maxRss: number;
 }
@@ -79,6 +81,7 @@ async function main(spec: KafkaChildSpec): Promise<KafkaChildResult> {
   const { source, normalize: norm } = makeSource(spec);
   const sink = slowed(createClickHouseSink({ db }), spec.slowSinkMs);
   const ac = new AbortController();
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let firstMs = 0;
   let firstRows = 0;
@@ -97,6 +100,7 @@ async function main(spec: KafkaChildSpec): Promise<KafkaChildResult> {
     },
   });
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   if (result.error) throw result.error;
   await source.stop();
   await sink.close();
@@ -107,6 +111,7 @@ async function main(spec: KafkaChildSpec): Promise<KafkaChildResult> {
     firstMs,
     peakInFlightBytes: source.stats?.().peakInFlightBytes ?? 0,
     firstRows,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     idleRss,
     maxRss: process.resourceUsage().maxRSS * 1024,
   };

@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { type MessageMode, publishFiles } from '../ingest/sources/kafka/index.js';
 import { startKafka } from '../test/harness/kafka.js';
 import { generateNsgV2Blob } from './gen-blob.js';
 import type { KafkaChildResult, KafkaChildSpec } from './kafka-child.js';
-import { mdTable, median, parseFlags } from './util.js';
+import { cpuMsOf, mdTable, median, parseFlags } from './util.js';
 
 /**
  * Kafka → flows throughput as a ratio to the file source on the same data in the same run (target
@@ -51,7 +51,7 @@ export async function run(args: string[]): Promise<void> {
     const child = (name: string, spec: Omit<KafkaChildSpec, 'db'>) =>
       runChild({ ...spec, db: join(work, `db-${name}`) });
     const file: KafkaChildResult[] = [];
-    const viaKafka: KafkaChildResult[] = [];
+    const viaKafka: (KafkaChildResult & { brokerCpuMs?: number })[] = [];
     let expectRows = 0;
     for (let i = 0; i < o.runs; i++) {
       const f = child(`file${i}`, {
@@ -69,7 +69,9 @@ export async function run(args: string[]): Promise<void> {
         maxInFlightMb: 64,
         rangeMb: 0, // the default range size
       };
-      viaKafka.push(child(`kafka${i}`, { source: kafkaSource, expectRows, slowSinkMs: 0 }));
+      const cpu0 = cpuMsOf(broker.pid());
+      const k = child(`kafka${i}`, { source: kafkaSource, expectRows, slowSinkMs: 0 });
+      viaKafka.push({ ...k, brokerCpuMs: cpuMsOf(broker.pid()) - cpu0 });
     }
     const slowSource = {
       kind: 'kafka' as const,
@@ -128,7 +130,7 @@ function report(
   o: Record<string, number | string>,
   published: { messages: number; bytes: number },
   file: KafkaChildResult[],
-  viaKafka: KafkaChildResult[],
+  viaKafka: (KafkaChildResult & { brokerCpuMs?: number })[],
   slow: KafkaChildResult,
 ): void {
   const fileRate = median(file.map(rate));
@@ -172,6 +174,15 @@ function report(
         ],
       ],
     ),
+  );
+  const perCpu = (r: KafkaChildResult, extraMs = 0) => r.rows / ((r.cpuMs + extraMs) / 1000);
+  const fileCpu = median(file.map((r) => perCpu(r)));
+  const kafkaCpu = median(viaKafka.map((r) => perCpu(r)));
+  const withBroker = median(viaKafka.map((r) => perCpu(r, r.brokerCpuMs ?? 0)));
+  const cpuS = (xs: number[]) => xs.map((x) => (x / 1000).toFixed(1)).join(' / ');
+  console.log(
+    `\nCPU s per run: file ${cpuS(file.map((r) => r.cpuMs))}; kafka consumer ${cpuS(viaKafka.map((r) => r.cpuMs))}, broker (JVM) ${cpuS(viaKafka.map((r) => r.brokerCpuMs ?? 0))}. ` +
+      `Rows per CPU second: file ${fileCpu.toFixed(0)}, kafka consumer ${kafkaCpu.toFixed(0)} (${(kafkaCpu / fileCpu).toFixed(2)}×), consumer + broker ${withBroker.toFixed(0)} (${(withBroker / fileCpu).toFixed(2)}×); load average ${loadavg()[0]!.toFixed(1)} at the end.`,
   );
   const firstKafka = median(viaKafka.map((r) => r.firstMs)) / 1000;
   const firstFile = median(file.map((r) => r.firstMs)) / 1000;

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /** Small helpers shared by benchmarks. */
 export function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -23,4 +25,10 @@ export function parseFlags<T extends Record<string, number | string>>(args: stri
     out[name] = typeof defaults[name] === 'number' ? Number(value) : value;
   }
   return out as T;
+}
+
+/** utime + stime of a process from /proc (Linux), in ms: the CPU a helper process (broker, double) spent. */
+export function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
