@@ -22,7 +22,8 @@ import { cpuMsOf, mdTable, median, parseFlags } from './util.js';
  * the broker's one-time creation of `__consumer_offsets` (≈ 0.4 s) does not land in run 0.
  *
  * Usage: `npm run bench -- kafka [--mb 100] [--blobs 10] [--partitions 4] [--mode record] [--runs 2]
- *   [--slow-ms 500] [--inflight-mb 8] [--range-mb 1]` (the last three shape the slow-sink run,
+ *   [--slow-ms 500] [--inflight-mb 8] [--range-mb 1] [--run-range-mb 0]` (`--run-range-mb`: range
+ *   size of the measured runs, 0 = the config default; the other three shape the slow-sink run,
  *   which stops after a quarter of the rows: the backlog stays the whole topic).
  */
 export async function run(args: string[]): Promise<void> {
@@ -35,6 +36,7 @@ export async function run(args: string[]): Promise<void> {
     'slow-ms': 500,
     'inflight-mb': 8,
     'range-mb': 1,
+    'run-range-mb': 0,
   });
   const work = mkdtempSync(join(tmpdir(), 'flowlens-bench-kafka-'));
   const broker = await startKafka();
@@ -67,7 +69,7 @@ export async function run(args: string[]): Promise<void> {
         topic: 'bench',
         group: `g${i}`,
         maxInFlightMb: 64,
-        rangeMb: 0, // the default range size
+        rangeMb: o['run-range-mb'], // 0: the default range size
       };
       const cpu0 = cpuMsOf(broker.pid());
       const k = child(`kafka${i}`, { source: kafkaSource, expectRows, slowSinkMs: 0 });
