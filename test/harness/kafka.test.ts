@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_HUBS_USER, type KafkaBroker, SCRAM_PASSWORD, SCRAM_USER, startKafka } from './kafka.js';
@@ -64,5 +65,32 @@ describe('Kafka broker harness (real Kafka 4.x, KRaft)', () => {
     await admin.connect();
     expect(await admin.listTopics()).toContain('harness');
     await admin.disconnect();
+  });
+
+  it('serves SASL_SSL with a certificate for 127.0.0.1 signed by the CA in caFile', async () => {
+    const sasl = {
+      mechanism: 'plain' as const,
+      username: EVENT_HUBS_USER,
+      password: broker.eventHubsConnectionString,
+    };
+    const admin = new Kafka({
+      clientId: 't',
+      brokers: broker.sslBrokers,
+      logLevel: logLevel.NOTHING,
+      ssl: { ca: [readFileSync(broker.caFile, 'utf8')] },
+      sasl,
+    }).admin();
+    await admin.connect();
+    expect(await admin.listTopics()).toContain('harness');
+    await admin.disconnect();
+    const untrusted = new Kafka({
+      clientId: 't',
+      brokers: broker.sslBrokers,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 0 },
+      ssl: true,
+      sasl,
+    }).admin();
+    await expect(untrusted.connect()).rejects.toThrow(/self-signed certificate in certificate chain/);
   });
 });

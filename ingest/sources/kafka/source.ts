@@ -3,6 +3,7 @@ import {
   type Consumer,
   type EachBatchPayload,
   Kafka,
+  type KafkaConfig,
   type KafkaMessage,
   logLevel,
 } from 'kafkajs';
@@ -11,6 +12,7 @@ import type { Logger } from '../../../core/logging.js';
 import { retry } from '../../../core/retry.js';
 import type { Source, SourceBatch } from '../../contracts.js';
 import { type KafkaSecrets, kafkaClientConfig } from './client-config.js';
+import { connectChecked } from './connect.js';
 import { AsyncQueue, InFlightBudget, withHeartbeat } from './flow-control.js';
 import { FLAG_NULL, FLAG_TOO_LARGE, type FramedMessage } from './frame.js';
 import { PartitionWork } from './partition.js';
@@ -56,6 +58,7 @@ export function createKafkaSource(
 
 class KafkaSource implements Source {
   readonly name: string;
+  private readonly client: KafkaConfig;
   private readonly kafka: Kafka;
   private readonly queue = new AsyncQueue<SourceBatch>();
   private readonly budget: InFlightBudget;
@@ -79,8 +82,9 @@ class KafkaSource implements Source {
     private readonly deps: KafkaSourceDeps,
   ) {
     this.name = cfg.name ?? `kafka:${cfg.topics.join(',')}`;
+    this.client = kafkaClientConfig(cfg, deps.secrets);
     this.kafka = new Kafka({
-      ...kafkaClientConfig(cfg, deps.secrets),
+      ...this.client,
       logLevel: logLevel.NOTHING,
       retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 5000 },
     });
@@ -101,8 +105,9 @@ class KafkaSource implements Source {
   }
 
   private async start(): Promise<void> {
-    this.admin = this.kafka.admin();
-    await this.admin.connect();
+    const admin = this.kafka.admin();
+    this.admin = admin;
+    await connectChecked(this.cfg, this.client, () => admin.connect());
     const consumer = this.kafka.consumer({
       groupId: this.cfg.groupId,
       sessionTimeout: this.cfg.sessionTimeoutMs,
