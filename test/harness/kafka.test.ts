@@ -93,4 +93,22 @@ describe('Kafka broker harness (real Kafka 4.x, KRaft)', () => {
     }).admin();
     await expect(untrusted.connect()).rejects.toThrow(/self-signed certificate in certificate chain/);
   });
+
+  it('caps offset-commit metadata at 1024 bytes, like the Event Hubs endpoint', async () => {
+    const kafka = new Kafka({ clientId: 't', brokers: broker.brokers, logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({ groupId: 'g-metadata-cap' });
+    await consumer.connect();
+    await consumer.subscribe({ topics: ['harness'], fromBeginning: true });
+    const joined = new Promise((r) => consumer.on(consumer.events.GROUP_JOIN, r));
+    await consumer.run({ autoCommit: false, eachMessage: async () => undefined });
+    await joined;
+    const commit = (metadata: string) =>
+      consumer.commitOffsets([{ topic: 'harness', partition: 0, offset: '1', metadata }]);
+    try {
+      await commit('m'.repeat(1024));
+      await expect(commit('m'.repeat(1025))).rejects.toThrow(/metadata/i);
+    } finally {
+      await consumer.disconnect();
+    }
+  });
 });

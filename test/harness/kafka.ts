@@ -60,7 +60,7 @@ export async function startKafka(options: { startupTimeoutMs?: number } = {}): P
   writeFileSync(
     join(dataDir, 'server.properties'),
     serverProperties(dataDir, plain!, controller!, sasl!, ssl!, eventHubsConnectionString) +
-      saslSslProperties(eventHubsConnectionString, writeKeystore(dataDir)),
+      eventHubsProperties(eventHubsConnectionString, writeKeystore(dataDir)),
   );
   writeFileSync(join(dataDir, 'log4j2.properties'), LOG4J2);
   format(dataDir);
@@ -132,14 +132,17 @@ function writeKeystore(dir: string): string {
 }
 
 /**
- * The SASL_SSL listener (what the Event Hubs Kafka endpoint is), appended to server.properties:
- * later keys win in Java properties, so it re-declares the listener lists with SASL_SSL added.
- * PEM keystore per KIP-651 (Kafka ≥ 2.7); no client certificates.
+ * What makes the broker look like the Event Hubs Kafka endpoint, appended to server.properties:
+ * the SASL_SSL listener's users and PEM keystore (KIP-651, Kafka ≥ 2.7; no client certificates),
+ * and Event Hubs' 1024-byte cap on offset-commit metadata.
+ * @see https://learn.microsoft.com/azure/event-hubs/apache-kafka-troubleshooting-guide#limits
  * @see https://cwiki.apache.org/confluence/display/KAFKA/KIP-651+-+Support+PEM+format+for+SSL+certificates+and+private+key
  */
-function saslSslProperties(password: string, keystore: string): string {
+function eventHubsProperties(password: string, keystore: string): string {
   const jaas = 'listener.name.sasl_ssl';
-  return `${jaas}.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${EVENT_HUBS_USER}="${password}";
+  // The Event Hubs endpoint's commit-metadata cap (Kafka's default is 4096): every test runs under it.
+  return `offset.metadata.max.bytes=1024
+${jaas}.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${EVENT_HUBS_USER}="${password}";
 ${jaas}.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 ${jaas}.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 ${jaas}.ssl.keystore.type=PEM
