@@ -15,6 +15,7 @@ import { type KafkaSecrets, kafkaClientConfig } from './client-config.js';
 import { connectChecked } from './connect.js';
 import { AsyncQueue, InFlightBudget, withHeartbeat } from './flow-control.js';
 import { FLAG_NULL, FLAG_TOO_LARGE, type FramedMessage } from './frame.js';
+import { type MetadataCheck, MetadataProbe } from './metadata-check.js';
 import { PartitionWork } from './partition.js';
 import { decodePending } from './ranges.js';
 import type { CommitSnapshot } from './tracker.js';
@@ -38,6 +39,8 @@ export interface KafkaSourceStats {
   peakInFlightBytes: number;
   /** Partitions taken over with recorded ranges to re-form (restart or rebalance after a crash). */
   replays: number;
+  /** Whether the broker kept the pending-range metadata of a commit (checked once per source). */
+  commitMetadata: MetadataCheck;
 }
 
 /**
@@ -73,7 +76,9 @@ class KafkaSource implements Source {
     assigned: 0,
     peakInFlightBytes: 0,
     replays: 0,
+    commitMetadata: 'unknown',
   };
+  private readonly probe: MetadataProbe;
   private started = false;
   private stopping: Promise<void> | undefined;
 
@@ -88,11 +93,12 @@ class KafkaSource implements Source {
       logLevel: logLevel.NOTHING,
       retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 5000 },
     });
+    this.probe = new MetadataProbe(() => this.admin, cfg.groupId, deps.logger);
     this.budget = new InFlightBudget(cfg.maxInFlightBytes, deps.maxInFlightRanges ?? 64);
   }
 
   stats(): KafkaSourceStats {
-    return { ...this.counters, peakInFlightBytes: this.budget.peakBytes };
+    return { ...this.counters, peakInFlightBytes: this.budget.peakBytes, commitMetadata: this.probe.state };
   }
 
   batches(signal: AbortSignal): AsyncIterable<SourceBatch> {
@@ -262,6 +268,7 @@ class KafkaSource implements Source {
         await this.consumer!.commitOffsets([
           { topic, partition, offset: String(s.offset), metadata: s.metadata },
         ]);
+        this.probe.afterCommit(topic, partition, s);
       },
       { attempts: 30, baseDelayMs: 200, maxDelayMs: 3000, isRetryable: () => current() && !this.stopping },
     ).catch((err: unknown) => {
