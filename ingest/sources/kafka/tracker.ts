@@ -8,8 +8,9 @@ export interface CommitSnapshot {
 
 /**
  * Most bytes of pending-range metadata a commit may carry. Apache Kafka's default
- * `offset.metadata.max.bytes` is 4096; the Event Hubs Kafka endpoint caps it at 1024 bytes and
- * rejects larger commits, so the smaller limit applies everywhere.
+ * `offset.metadata.max.bytes` is 4096 (a larger commit fails with OFFSET_METADATA_TOO_LARGE); the
+ * Event Hubs Kafka endpoint documents 1024 bytes as its maximum, so the smaller limit applies
+ * everywhere.
  * @see https://learn.microsoft.com/azure/event-hubs/apache-kafka-troubleshooting-guide#limits
  */
 export const MAX_PENDING_METADATA_BYTES = 1024;
