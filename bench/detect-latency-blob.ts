@@ -11,7 +11,7 @@ import { phasedSimulation } from '../test/scenario/phases.js';
 import { mdTable } from './util.js';
 
 /**
- * Blob path with default settings: Azurite, the blob source (poll every 60 s), the analysis loop
+ * Blob path with default settings: Azurite, the blob source (poll every 30 s), the analysis loop
  * (every 60 s) and a webhook. An hour of history is committed and ingested first; then the brute
  * force minutes are committed as blocks and the time to the alert is measured.
  */

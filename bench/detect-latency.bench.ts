@@ -19,7 +19,7 @@ import { mdTable, parseFlags } from './util.js';
  * receives the alert is measured. Also reports one analysis pass over `--hours` of data against
  * the ingest time of the same data (same process, same run).
  *
- * With `--blob 1` (default) it also runs the blob path with default settings (blob poll 60 s,
+ * With `--blob 1` (default) it also runs the blob path with default settings (blob poll 30 s,
  * analysis 60 s): incident blocks committed to Azurite → alert.
  *
  * Usage: `npm run bench -- detect-latency [--runs 1] [--hours 24] [--blob 1]`.

@@ -120,7 +120,13 @@ describe('flowlens demo (what npm start runs)', () => {
     const exited = new Promise<number | null>((resolve) => demo!.once('exit', (code) => resolve(code)));
     demo.kill('SIGINT');
     expect(await exited).toBe(0);
-    await new Promise((r) => setTimeout(r, 500));
-    expect(tree.filter(alive)).toEqual([]);
+    // Helpers such as tsx's esbuild service notice their parent's exit on their own schedule:
+    // wait (bounded) for them instead of sampling once after a fixed delay.
+    const survivors = await waitFor(
+      'no process of the demo to survive it',
+      async () => (tree.some(alive) ? undefined : []),
+      15_000,
+    ).catch(() => tree.filter(alive));
+    expect(survivors).toEqual([]);
   }, 600_000);
 });

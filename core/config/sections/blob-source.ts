@@ -51,7 +51,12 @@ export const BlobSourceConfigSchema = z
     prefixes: z.array(z.string()).default([]),
     /** First run: backfill from this time (ISO 8601); later runs resume where they stopped. */
     startTime: z.iso.datetime({ offset: true }).optional(),
-    pollIntervalSeconds: z.number().min(1).max(3600).default(60),
+    /**
+     * How often every owned folder's current and previous hour are listed. 30 s keeps block commit →
+     * alert under 2 minutes with the default 60 s analysis interval (poll + interval + processing);
+     * each poll costs 2 List Blobs calls per folder (docs/ingest-blob.md "Discovery").
+     */
+    pollIntervalSeconds: z.number().min(1).max(3600).default(30),
     /** How often new NSGs / flow logs are looked for. */
     discoveryIntervalSeconds: z.number().min(0).default(600),
     listPageSize: z.number().int().min(1).max(5000).default(5000),

@@ -5,7 +5,7 @@ import { ConfigError } from '../../../core/errors.js';
 import { blobAuthFromArgument, resolveBlobAuth } from './factory.js';
 
 describe('blob source config', () => {
-  it('defaults to both flow-log containers, a 60 s poll and leases', () => {
+  it('defaults to both flow-log containers, a 30 s poll and leases', () => {
     const cfg = parseConfig({ sources: [{ type: 'blob', auth: { method: 'connection-string' } }] });
     const blob = cfg.sources[0];
     expect(blob?.type).toBe('blob');
@@ -14,7 +14,7 @@ describe('blob source config', () => {
       'insights-logs-networksecuritygroupflowevent',
       'insights-logs-flowlogflowevent',
     ]);
-    expect(blob.pollIntervalSeconds).toBe(60);
+    expect(blob.pollIntervalSeconds).toBe(30);
     expect(blob.leases).toEqual({ enabled: true, container: 'flowlens-leases', durationSeconds: 60 });
     expect(blob.auth).toEqual({
       method: 'connection-string',
