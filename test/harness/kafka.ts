@@ -172,9 +172,14 @@ function javaArgs(dir: string, main: string[]): string[] {
   ];
 }
 
-/** Kafka cluster ids are 16 random bytes in URL-safe base64 (what `StorageTool random-uuid` prints). */
+/**
+ * Kafka cluster ids are 16 random bytes in URL-safe base64 (what `StorageTool random-uuid` prints).
+ * One starting with '-' reads as an option to StorageTool (1 start in 64 failed); Kafka's own
+ * `Uuid.randomUuid()` draws again in that case, and so does this.
+ */
 function format(dir: string): void {
-  const clusterId = randomBytes(16).toString('base64url');
+  let clusterId = randomBytes(16).toString('base64url');
+  while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
   const props = join(dir, 'server.properties');
   const f = spawnSync(
     'java',
