@@ -2,6 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { toRows } from '../core/flow/batch.js';
 import { normalize } from '../ingest/normalizers/index.js';
+import { toMessages } from '../ingest/sources/kafka/messages.js';
 import { generateNsgV2Blob, generateVnetBlob } from './gen-blob.js';
 
 /**
@@ -9,18 +10,29 @@ import { generateNsgV2Blob, generateVnetBlob } from './gen-blob.js';
  * (../shared/PERFORMANCE.md §5 T2: gate ≥ 40 %, stretch ≥ 80 %). Runs are interleaved so machine
  * noise hits both sides alike; medians of `--runs` (default 5).
  *
- * Usage: `npm run bench -- normalize [--mb 50] [--runs 5] [--seed 1] [--format nsg|vnet|both]
- * [--only normalize|parse]`. Peak RSS is a process high-water mark; `--only` runs one side alone (no
- * ratio) so the RSS line belongs to it.
+ * `connector` is the NSG blob flattened the way Microsoft's NSG connector sends it to Event Hubs (one
+ * flat record per tuple, 120 per `{"records":[…]}` message, ≈ 4× the bytes); each message is
+ * normalized (and, for the baseline, `JSON.parse`d) on its own, as the streaming sources do.
+ *
+ * Usage: `npm run bench -- normalize [--mb 50] [--runs 5] [--seed 1] [--format nsg|vnet|connector|both|all]
+ * [--only normalize|parse]` (`both` = nsg + vnet, the default). Peak RSS is a process high-water
+ * mark; `--only` runs one side alone (no ratio) so the RSS line belongs to it.
  */
 export async function run(args: string[]): Promise<void> {
   const opts = parseArgs(args);
-  const formats = opts.format === 'both' ? ['nsg', 'vnet'] : [opts.format];
+  const formats =
+    opts.format === 'both'
+      ? ['nsg', 'vnet']
+      : opts.format === 'all'
+        ? ['nsg', 'vnet', 'connector']
+        : [opts.format];
   for (const format of formats) {
     const gen = format === 'vnet' ? generateVnetBlob : generateNsgV2Blob;
     const blob = gen({ targetBytes: opts.mb * 1_000_000, seed: opts.seed });
-    if (opts.only) isolated(format, blob, opts.only, opts.runs);
-    else report(format, blob, measure(blob, opts.runs));
+    // Connector: the same tuples as the NSG blob, flattened into connector messages.
+    const bodies = format === 'connector' ? toMessages(blob, 'connector') : [blob];
+    if (opts.only) isolated(format, bodies, opts.only, opts.runs);
+    else report(format, bodies, measure(bodies, opts.runs));
   }
   console.log(
     `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (whole process, incl. generator)`,
@@ -37,22 +49,30 @@ interface Measured {
   rejects: number;
 }
 
-function measure(blob: Buffer, runs: number): Measured {
+function measure(bodies: Buffer[], runs: number): Measured {
   const m: Measured = { parseMs: [], normMs: [], parseCpu: [], normCpu: [], tuples: 0, rejects: 0 };
   const gc = collector();
   // One untimed warm-up of each; the batch must hold real rows, not an empty shell.
-  JSON.parse(blob.toString());
-  const warm = normalize(blob, { source: 'bench' });
+  for (const b of bodies) JSON.parse(b.toString());
+  const warm = normalize(bodies[0]!, { source: 'bench' });
   if (warm.columns.length === 0 || toRows({ ...warm.columns, length: 1 }).length !== 1)
     throw new Error('no rows');
   const parse = () => {
-    const parsed = JSON.parse(blob.toString()) as { records: unknown[] };
-    if (!parsed.records.length) throw new Error('empty blob');
+    for (const b of bodies) {
+      const parsed = JSON.parse(b.toString()) as { records: unknown[] };
+      if (!parsed.records.length) throw new Error('empty blob');
+    }
   };
   const norm = () => {
-    const r = normalize(blob, { source: 'bench' });
-    m.tuples = r.columns.length;
-    m.rejects = r.rejects.length;
+    let tuples = 0;
+    let rejects = 0;
+    for (const b of bodies) {
+      const r = normalize(b, { source: 'bench' });
+      tuples += r.columns.length;
+      rejects += r.rejects.length;
+    }
+    m.tuples = tuples;
+    m.rejects = rejects;
   };
   for (let i = 0; i < runs; i++) {
     // Alternate the order so neither side always runs right after the other's allocations.
@@ -69,14 +89,14 @@ function measure(blob: Buffer, runs: number): Measured {
   return m;
 }
 
-function report(format: string, blob: Buffer, m: Measured): void {
-  const mb = blob.length / 1e6;
+function report(format: string, bodies: Buffer[], m: Measured): void {
+  const mb = bodies.reduce((n, b) => n + b.length, 0) / 1e6;
   const parse = median(m.parseMs);
   const parseCpu = median(m.parseCpu);
   const row = (name: string, ms: number, cpu: number, tuples: string) =>
     `| ${name.padEnd(26)} | ${ms.toFixed(0).padStart(7)} | ${(mb / (ms / 1000)).toFixed(0).padStart(5)} | ${tuples.padStart(10)} | ${(parse / ms).toFixed(2).padStart(5)} | ${cpu.toFixed(0).padStart(7)} | ${(parseCpu / cpu).toFixed(2).padStart(5)} |`;
   console.log(
-    `\n${format}: ${mb.toFixed(1)} MB, ${m.tuples} tuples, ${m.rejects} rejects, median of ${m.parseMs.length} runs`,
+    `\n${format}: ${mb.toFixed(1)} MB in ${bodies.length} bodies, ${m.tuples} tuples, ${m.rejects} rejects, median of ${m.parseMs.length} runs`,
   );
   console.log('| variant                    | wall ms |  MB/s |   tuples/s | ratio |  cpu ms | cpu ratio |');
   console.log('|----------------------------|---------|-------|------------|-------|---------|-----------|');
@@ -95,20 +115,22 @@ function cpuMs(since: NodeJS.CpuUsage): number {
 }
 
 /** One side alone, for its peak RSS (the generator's garbage is collected first). */
-function isolated(format: string, blob: Buffer, only: string, runs: number): void {
+function isolated(format: string, bodies: Buffer[], only: string, runs: number): void {
   const gc = collector();
   gc();
   const before = process.memoryUsage().rss;
   const ms: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
-    if (only === 'parse') JSON.parse(blob.toString());
-    else normalize(blob, { source: 'bench' });
+    for (const b of bodies) {
+      if (only === 'parse') JSON.parse(b.toString());
+      else normalize(b, { source: 'bench' });
+    }
     ms.push(performance.now() - t);
   }
   const mb = (n: number) => (n / 1024 / 1024).toFixed(0);
   console.log(
-    `${format} ${only} only: median ${median(ms).toFixed(0)} ms; RSS before ${mb(before)} MB (incl. ${mb(blob.length)} MB blob)`,
+    `${format} ${only} only: median ${median(ms).toFixed(0)} ms; RSS before ${mb(before)} MB (incl. ${mb(bodies.reduce((n, b) => n + b.length, 0))} MB of bodies)`,
   );
 }
 

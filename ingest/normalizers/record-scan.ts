@@ -4,6 +4,15 @@ import { EXCERPT_LIMIT, excerpt, type Reject, type RejectReason } from '../../co
 import type { BlobNameInfo } from './blob-name.js';
 import { connectorTuple, fillConnector } from './connector.js';
 import {
+  F_MAC,
+  F_MAC_ADDRESS,
+  F_RESOURCE_ID,
+  F_RESOURCE_ID_UPPER,
+  F_RULE,
+  F_TIME,
+  FlatConnectorReader,
+} from './connector-flat.js';
+import {
   FAMILY_NSG,
   FAMILY_VNET,
   type JsonObject,
@@ -36,10 +45,17 @@ export class RecordScanner implements TuplesHook {
   private recordIndex = -1;
   private recordStart = 0;
   private tupleIndex = 0;
-  private ids: number[] = [];
-  private mark = { rows: 0, rejects: 0, contexts: 0 };
+  private readonly ids: number[] = [];
+  /** Rows, rejects and contexts before the current record (its rollback point). */
+  private markRows = 0;
+  private markRejects = 0;
+  private markContexts = 0;
   /** Connector contexts by {@link connectorKey}; cleared on rollback (ids may be gone). */
   private readonly connectorContexts = new Map<string, number>();
+  private readonly flat = new FlatConnectorReader();
+  /** Context field ranges of the last fast-path connector record, and its context id (-1: none). */
+  private readonly lastRanges = new Int32Array(8);
+  private lastId = -1;
 
   constructor(
     private readonly b: FlowBatchBuilder,
@@ -53,16 +69,19 @@ export class RecordScanner implements TuplesHook {
     this.recordIndex = recordIndex;
     this.recordStart = start;
     this.tupleIndex = 0;
-    this.ids = [];
-    this.mark = { rows: this.b.length, rejects: this.rejects.length, contexts: this.b.contexts.length };
+    this.ids.length = 0;
+    this.markRows = this.b.length;
+    this.markRejects = this.rejects.length;
+    this.markContexts = this.b.contexts.length;
   }
 
   /** Forgets every row, reject and context of the current record (it is rejected as a whole). */
   rollback(): void {
-    while (this.b.length > this.mark.rows) this.b.undo();
-    this.rejects.length = this.mark.rejects;
-    this.b.contexts.length = this.mark.contexts;
+    while (this.b.length > this.markRows) this.b.undo();
+    this.rejects.length = this.markRejects;
+    this.b.contexts.length = this.markContexts;
     this.connectorContexts.clear();
+    this.lastId = -1;
   }
 
   /** Rejects the current record as a whole, covering `text`. */
@@ -171,14 +190,7 @@ export class RecordScanner implements TuplesHook {
    * ~120 records of a message, so it is derived once per distinct combination.
    */
   private connector(rec: JsonObject): void {
-    const key = connectorKey(rec);
-    let id = this.connectorContexts.get(key);
-    if (id === undefined) {
-      id = this.context(FAMILY_NSG);
-      fillConnector(rec, this.b.contexts[id]!);
-      if (this.blob) fillFromBlob(this.b.contexts[id]!, this.blob);
-      this.connectorContexts.set(key, id);
-    }
+    const id = this.connectorContext(rec);
     const tuple = Buffer.from(connectorTuple(rec), 'utf8');
     const index = this.tupleIndex++;
     const reason = this.scanner.scan(
@@ -193,6 +205,53 @@ export class RecordScanner implements TuplesHook {
     if (reason !== null) {
       this.push(reason, DETAILS[reason] ?? reason, this.recordStart, index, tuple.toString('utf8'));
     }
+  }
+
+  private connectorContext(rec: JsonObject): number {
+    const key = connectorKey(rec);
+    let id = this.connectorContexts.get(key);
+    if (id === undefined) {
+      id = this.context(FAMILY_NSG);
+      fillConnector(rec, this.b.contexts[id]!);
+      if (this.blob) fillFromBlob(this.b.contexts[id]!, this.blob);
+      this.connectorContexts.set(key, id);
+    }
+    return id;
+  }
+
+  /**
+   * The fast path for a flat connector record (connector-flat.ts): same rows, rejects and contexts as
+   * {@link connector} without an object or string per field. True when the record at `r.pos` was one
+   * and is done, with `r.pos` after it; false, with nothing changed, when it takes the general path.
+   */
+  flatConnector(r: JsonReader): boolean {
+    const f = this.flat;
+    const after = f.read(r.buf, r.pos, r.end);
+    if (after < 0) return false;
+    // Records of one message repeat the same context fields: compare bytes before building strings.
+    const id = this.lastId >= 0 && f.sameContext(this.lastRanges) ? this.lastId : this.flatContext(r.buf);
+    const index = this.tupleIndex++;
+    const offset = this.base + this.recordStart;
+    const reason = this.scanner.scan(f.tuple, 0, f.tupleLength, FAMILY_NSG, id, offset, index);
+    if (reason !== null) {
+      const text = f.tuple.toString('utf8', 0, f.tupleLength);
+      this.push(reason, DETAILS[reason] ?? reason, this.recordStart, index, text);
+    }
+    r.pos = after;
+    return true;
+  }
+
+  private flatContext(buf: Buffer): number {
+    const f = this.flat;
+    const id = this.connectorContext({
+      resourceId: f.text(buf, F_RESOURCE_ID, F_RESOURCE_ID_UPPER),
+      nsgRuleName: f.text(buf, F_RULE),
+      mac: f.text(buf, F_MAC, F_MAC_ADDRESS),
+      time: f.text(buf, F_TIME),
+    });
+    f.saveContext(this.lastRanges);
+    this.lastId = id;
+    return id;
   }
 
   private context(family: number): number {

@@ -85,6 +85,7 @@ export class RecordStream {
     const start = r.pos;
     this.scan.begin(this.records++, start);
     try {
+      if (this.scan.flatConnector(r)) return;
       const value = r.value(0, FAMILY_NSG);
       this.scan.finish(value, r);
     } catch (err) {
