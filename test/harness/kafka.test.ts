@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_HUBS_USER, type KafkaBroker, SCRAM_PASSWORD, SCRAM_USER, startKafka } from './kafka.js';
@@ -64,5 +65,65 @@ describe('Kafka broker harness (real Kafka 4.x, KRaft)', () => {
     await admin.connect();
     expect(await admin.listTopics()).toContain('harness');
     await admin.disconnect();
+  });
+
+  it('serves SASL_SSL with a certificate for 127.0.0.1 signed by the CA in caFile', async () => {
+    const sasl = {
+      mechanism: 'plain' as const,
+      username: EVENT_HUBS_USER,
+      password: broker.eventHubsConnectionString,
+    };
+    const admin = new Kafka({
+      clientId: 't',
+      brokers: broker.sslBrokers,
+      logLevel: logLevel.NOTHING,
+      ssl: { ca: [readFileSync(broker.caFile, 'utf8')] },
+      sasl,
+    }).admin();
+    await admin.connect();
+    expect(await admin.listTopics()).toContain('harness');
+    await admin.disconnect();
+    const untrusted = new Kafka({
+      clientId: 't',
+      brokers: broker.sslBrokers,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 0 },
+      ssl: true,
+      sasl,
+    }).admin();
+    await expect(untrusted.connect()).rejects.toThrow(/self-signed certificate in certificate chain/);
+  });
+
+  it('caps offset-commit metadata at 1024 bytes, like the Event Hubs endpoint', async () => {
+    await broker.createTopic('metadata-cap', 1);
+    const kafka = new Kafka({ clientId: 't', brokers: broker.brokers, logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({ groupId: 'g-metadata-cap' });
+    const admin = kafka.admin();
+    await Promise.all([consumer.connect(), admin.connect()]);
+    await consumer.subscribe({ topics: ['metadata-cap'], fromBeginning: true });
+    const joined = new Promise((r) => consumer.on(consumer.events.GROUP_JOIN, r));
+    await consumer.run({ autoCommit: false, eachMessage: async () => undefined });
+    await joined;
+    const commit = (metadata: string) =>
+      consumer.commitOffsets([{ topic: 'metadata-cap', partition: 0, offset: '0', metadata }]);
+    const stored = async () =>
+      (await admin.fetchOffsets({ groupId: 'g-metadata-cap', topics: ['metadata-cap'] }))[0]?.partitions[0]
+        ?.metadata;
+    try {
+      // kafkajs' commitOffsets returns without sending while its runner restarts, so try a few times.
+      const fits = 'm'.repeat(1024);
+      for (let i = 0; i < 20 && (await stored()) !== fits; i++) await commit(fits);
+      expect(await stored()).toBe(fits);
+      let refused: unknown;
+      for (let i = 0; i < 20 && !refused; i++)
+        refused = await commit('n'.repeat(1025)).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect(String(refused)).toMatch(/metadata field of the offset request was too large/);
+      expect(await stored()).toBe(fits);
+    } finally {
+      await Promise.all([consumer.disconnect(), admin.disconnect()]);
+    }
   });
 });

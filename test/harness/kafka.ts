@@ -6,16 +6,19 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
+import { createServerCert, createTestCa } from './tls.js';
 
 /**
  * A real single-node Apache Kafka 4.x broker (KRaft, `process.roles=broker,controller`) on
  * loopback, for tests and benchmarks. Jars come from Maven Central via test/services/kafka/pom.xml
  * (test/setup/50-kafka.mjs copies them to .cache/kafka/libs).
  *
- * Two client listeners: PLAINTEXT, and SASL_PLAINTEXT with mechanism PLAIN whose only user is
+ * Client listeners: PLAINTEXT, and SASL_PLAINTEXT with mechanism PLAIN whose only user is
  * `$ConnectionString` with an Event Hubs-style connection string as password — the credentials the
- * Event Hubs Kafka endpoint expects (TLS is off here; the real endpoint is SASL_SSL on 9093) — plus
- * SCRAM-SHA-256/512 for {@link SCRAM_USER}.
+ * Event Hubs Kafka endpoint expects (the real endpoint is SASL_SSL on 9093) — plus
+ * SCRAM-SHA-256/512 for {@link SCRAM_USER}. A SASL_SSL listener offers the same users over TLS, with a
+ * certificate from a CA made at start (keys stay in the data directory): the Event Hubs endpoint's
+ * protocol, on loopback.
  * @see https://kafka.apache.org/documentation/#quickstart_startserver
  * @see https://learn.microsoft.com/azure/event-hubs/azure-event-hubs-apache-kafka-overview
  */
@@ -24,6 +27,10 @@ export interface KafkaBroker {
   brokers: string[];
   /** SASL_PLAINTEXT (PLAIN) bootstrap. */
   saslBrokers: string[];
+  /** SASL_SSL bootstrap (PLAIN and SCRAM as on {@link saslBrokers}), certificate SAN 127.0.0.1/localhost. */
+  sslBrokers: string[];
+  /** PEM file of the CA that signed the SASL_SSL listener's certificate (clients' `caFile`). */
+  caFile: string;
   /** The Event Hubs-style connection string accepted as password for user `$ConnectionString`. */
   eventHubsConnectionString: string;
   dataDir: string;
@@ -48,11 +55,12 @@ export async function startKafka(options: { startupTimeoutMs?: number } = {}): P
   if (!existsSync(KAFKA_LIBS))
     throw new Error(`Kafka jars missing in ${KAFKA_LIBS}: run npm test once (test/setup)`);
   const dataDir = mkdtempSync(join(tmpdir(), 'flowlens-kafka-'));
-  const [plain, controller, sasl] = await freePorts(3);
+  const [plain, controller, sasl, ssl] = await freePorts(4);
   const eventHubsConnectionString = `Endpoint=sb://flowlens-test.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=${randomBytes(24).toString('base64')}`;
   writeFileSync(
     join(dataDir, 'server.properties'),
-    serverProperties(dataDir, plain!, controller!, sasl!, eventHubsConnectionString),
+    serverProperties(dataDir, plain!, controller!, sasl!, ssl!, eventHubsConnectionString) +
+      eventHubsProperties(eventHubsConnectionString, writeKeystore(dataDir)),
   );
   writeFileSync(join(dataDir, 'log4j2.properties'), LOG4J2);
   format(dataDir);
@@ -62,6 +70,8 @@ export async function startKafka(options: { startupTimeoutMs?: number } = {}): P
   const handle: KafkaBroker = {
     brokers,
     saslBrokers: [`127.0.0.1:${sasl}`],
+    sslBrokers: [`127.0.0.1:${ssl}`],
+    caFile: join(dataDir, 'tls', 'ca.pem'),
     eventHubsConnectionString,
     dataDir,
     pid: () => child.pid ?? -1,
@@ -84,16 +94,17 @@ function serverProperties(
   plain: number,
   controller: number,
   sasl: number,
+  ssl: number,
   password: string,
 ): string {
   return `process.roles=broker,controller
 node.id=1
 controller.quorum.bootstrap.servers=127.0.0.1:${controller}
-listeners=PLAINTEXT://127.0.0.1:${plain},CONTROLLER://127.0.0.1:${controller},SASL_PLAINTEXT://127.0.0.1:${sasl}
-advertised.listeners=PLAINTEXT://127.0.0.1:${plain},SASL_PLAINTEXT://127.0.0.1:${sasl}
+listeners=PLAINTEXT://127.0.0.1:${plain},CONTROLLER://127.0.0.1:${controller},SASL_PLAINTEXT://127.0.0.1:${sasl},SASL_SSL://127.0.0.1:${ssl}
+advertised.listeners=PLAINTEXT://127.0.0.1:${plain},SASL_PLAINTEXT://127.0.0.1:${sasl},SASL_SSL://127.0.0.1:${ssl}
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL
 sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512
 listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${EVENT_HUBS_USER}="${password}";
 listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
@@ -108,6 +119,34 @@ transaction.state.log.min.isr=1
 share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
+`;
+}
+
+/** A CA and a server certificate under <dataDir>/tls; returns the PEM keystore (key + chain). */
+function writeKeystore(dir: string): string {
+  const tls = join(dir, 'tls');
+  const server = createServerCert(tls, 'broker', createTestCa(tls, 'ca'));
+  const keystore = join(tls, 'broker-keystore.pem');
+  writeFileSync(keystore, readFileSync(server.keyFile, 'utf8') + readFileSync(server.chainFile, 'utf8'));
+  return keystore;
+}
+
+/**
+ * What makes the broker look like the Event Hubs Kafka endpoint, appended to server.properties:
+ * the SASL_SSL listener's users and PEM keystore (KIP-651, Kafka ≥ 2.7; no client certificates),
+ * and Event Hubs' 1024-byte cap on offset-commit metadata.
+ * @see https://learn.microsoft.com/azure/event-hubs/apache-kafka-troubleshooting-guide#limits
+ * @see https://cwiki.apache.org/confluence/display/KAFKA/KIP-651+-+Support+PEM+format+for+SSL+certificates+and+private+key
+ */
+function eventHubsProperties(password: string, keystore: string): string {
+  const jaas = 'listener.name.sasl_ssl';
+  // The Event Hubs endpoint's commit-metadata cap (Kafka's default is 4096): every test runs under it.
+  return `offset.metadata.max.bytes=1024
+${jaas}.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${EVENT_HUBS_USER}="${password}";
+${jaas}.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+${jaas}.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+${jaas}.ssl.keystore.type=PEM
+${jaas}.ssl.keystore.location=${keystore}
 `;
 }
 
@@ -133,9 +172,14 @@ function javaArgs(dir: string, main: string[]): string[] {
   ];
 }
 
-/** Kafka cluster ids are 16 random bytes in URL-safe base64 (what `StorageTool random-uuid` prints). */
+/**
+ * Kafka cluster ids are 16 random bytes in URL-safe base64 (what `StorageTool random-uuid` prints).
+ * One starting with '-' reads as an option to StorageTool (1 start in 64 failed); Kafka's own
+ * `Uuid.randomUuid()` draws again in that case, and so does this.
+ */
 function format(dir: string): void {
-  const clusterId = randomBytes(16).toString('base64url');
+  let clusterId = randomBytes(16).toString('base64url');
+  while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
   const props = join(dir, 'server.properties');
   const f = spawnSync(
     'java',

@@ -26,6 +26,8 @@ export async function ensure() {
   const missing = [];
   if (!have('java')) missing.push('openjdk-17-jre-headless');
   if (!have('mvn')) missing.push('maven');
+  // The harness makes the SASL_SSL listener's CA and certificate with it (test/harness/tls.ts).
+  if (spawnSync('openssl', ['version'], { stdio: 'ignore' }).status !== 0) missing.push('openssl');
   if (missing.length) aptInstall(missing);
   const sha = createHash('sha256').update(readFileSync(pom)).digest('hex');
   if (existsSync(libs) && existsSync(stamp) && readFileSync(stamp, 'utf8') === sha) return;

@@ -31,6 +31,8 @@ export class PartitionWork {
   private chain: Promise<void> = Promise.resolve();
   private linger: NodeJS.Timeout | undefined;
   private disposed = false;
+  /** Wakes a hand-out waiting for the pending list to shrink (an ack, or dispose). */
+  private wake: (() => void) | undefined;
 
   constructor(
     private readonly deps: PartitionDeps,
@@ -63,6 +65,7 @@ export class PartitionWork {
   dispose(): void {
     this.disposed = true;
     this.disarmLinger();
+    this.wake?.();
   }
 
   private armLinger(): void {
@@ -92,6 +95,10 @@ export class PartitionWork {
       return;
     }
     if (!(await this.deps.budget.acquire(r.bytes))) return;
+    // Recording one more range would make the commit metadata too large for the broker: wait
+    // until earlier ranges are durable and leave the list (acks never depend on this hand-out).
+    while (!this.disposed && !this.tracker.fits(r.start, r.end))
+      await new Promise<void>((resolve) => (this.wake = resolve));
     if (this.disposed) return this.deps.budget.release(r.bytes);
     try {
       await this.committer.commit(this.tracker.open(r.start, r.end)); // recorded before written
@@ -115,6 +122,7 @@ export class PartitionWork {
           if (!this.disposed) await this.committer.commit(this.tracker.complete(r.start, r.end));
         } finally {
           this.deps.budget.release(r.bytes);
+          this.wake?.();
         }
       },
     };

@@ -3,6 +3,7 @@ import {
   type Consumer,
   type EachBatchPayload,
   Kafka,
+  type KafkaConfig,
   type KafkaMessage,
   logLevel,
 } from 'kafkajs';
@@ -11,16 +12,14 @@ import type { Logger } from '../../../core/logging.js';
 import { retry } from '../../../core/retry.js';
 import type { Source, SourceBatch } from '../../contracts.js';
 import { type KafkaSecrets, kafkaClientConfig } from './client-config.js';
+import { CommittedOffsets } from './committed-offsets.js';
+import { connectChecked } from './connect.js';
 import { AsyncQueue, InFlightBudget, withHeartbeat } from './flow-control.js';
 import { FLAG_NULL, FLAG_TOO_LARGE, type FramedMessage } from './frame.js';
+import { type MetadataCheck, MetadataProbe } from './metadata-check.js';
 import { PartitionWork } from './partition.js';
 import { decodePending } from './ranges.js';
 import type { CommitSnapshot } from './tracker.js';
-
-interface Committed {
-  offset: number;
-  metadata: string | null;
-}
 
 export interface KafkaSourceDeps {
   secrets: KafkaSecrets;
@@ -41,6 +40,8 @@ export interface KafkaSourceStats {
   peakInFlightBytes: number;
   /** Partitions taken over with recorded ranges to re-form (restart or rebalance after a crash). */
   replays: number;
+  /** Whether the broker kept the pending-range metadata of a commit (checked once per source). */
+  commitMetadata: MetadataCheck;
 }
 
 /**
@@ -61,6 +62,7 @@ export function createKafkaSource(
 
 class KafkaSource implements Source {
   readonly name: string;
+  private readonly client: KafkaConfig;
   private readonly kafka: Kafka;
   private readonly queue = new AsyncQueue<SourceBatch>();
   private readonly budget: InFlightBudget;
@@ -68,8 +70,7 @@ class KafkaSource implements Source {
   private admin: Admin | undefined;
   private parts = new Map<string, Promise<PartitionWork>>();
   /** Committed offsets + metadata of the subscribed topics, read once when a generation starts. */
-  private generationOffsets: Promise<Map<string, Committed>> | undefined;
-  private adminWarm: Promise<void> = Promise.resolve();
+  private readonly offsets: CommittedOffsets;
   private readonly counters: KafkaSourceStats = {
     messages: 0,
     bytes: 0,
@@ -78,7 +79,9 @@ class KafkaSource implements Source {
     assigned: 0,
     peakInFlightBytes: 0,
     replays: 0,
+    commitMetadata: 'unknown',
   };
+  private readonly probe: MetadataProbe;
   private started = false;
   private stopping: Promise<void> | undefined;
 
@@ -87,16 +90,19 @@ class KafkaSource implements Source {
     private readonly deps: KafkaSourceDeps,
   ) {
     this.name = cfg.name ?? `kafka:${cfg.topics.join(',')}`;
+    this.client = kafkaClientConfig(cfg, deps.secrets);
     this.kafka = new Kafka({
-      ...kafkaClientConfig(cfg, deps.secrets),
+      ...this.client,
       logLevel: logLevel.NOTHING,
       retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 5000 },
     });
+    this.offsets = new CommittedOffsets(() => this.admin!, cfg.groupId, cfg.topics);
+    this.probe = new MetadataProbe(() => this.admin, cfg.groupId, deps.logger);
     this.budget = new InFlightBudget(cfg.maxInFlightBytes, deps.maxInFlightRanges ?? 64);
   }
 
   stats(): KafkaSourceStats {
-    return { ...this.counters, peakInFlightBytes: this.budget.peakBytes };
+    return { ...this.counters, peakInFlightBytes: this.budget.peakBytes, commitMetadata: this.probe.state };
   }
 
   batches(signal: AbortSignal): AsyncIterable<SourceBatch> {
@@ -109,15 +115,10 @@ class KafkaSource implements Source {
   }
 
   private async start(): Promise<void> {
-    this.admin = this.kafka.admin();
-    await this.admin.connect();
-    // A fresh admin knows no broker yet: its first group lookup would fail, back off 300 ms and
-    // retry. Loading metadata now, while the consumer joins, makes the offset lookup immediate.
-    const admin = this.admin;
-    this.adminWarm = admin.fetchTopicMetadata({ topics: this.cfg.topics }).then(
-      () => undefined,
-      () => undefined,
-    );
+    const admin = this.kafka.admin();
+    this.admin = admin;
+    await connectChecked(this.cfg, this.client, () => admin.connect());
+    this.offsets.warmUp();
     const consumer = this.kafka.consumer({
       groupId: this.cfg.groupId,
       sessionTimeout: this.cfg.sessionTimeoutMs,
@@ -159,21 +160,7 @@ class KafkaSource implements Source {
   private newGeneration(): void {
     this.counters.rebalances += 1;
     this.disposeAll();
-    // One request for every partition, started before the first fetch returns: a lookup per
-    // partition at its first batch cost ~0.3 s of start-up. Commits of the previous generation
-    // that arrive later are refused by the broker (stale generation), so reading now is safe.
-    this.generationOffsets = this.fetchAllCommitted();
-    this.generationOffsets.catch(() => undefined);
-  }
-
-  private async fetchAllCommitted(): Promise<Map<string, Committed>> {
-    await this.adminWarm;
-    const topics = await this.admin!.fetchOffsets({ groupId: this.cfg.groupId, topics: this.cfg.topics });
-    const out = new Map<string, Committed>();
-    for (const t of topics)
-      for (const p of t.partitions)
-        out.set(`${t.topic}/${p.partition}`, { offset: Number(p.offset), metadata: p.metadata ?? null });
-    return out;
+    this.offsets.startGeneration();
   }
 
   private disposeAll(): void {
@@ -218,7 +205,7 @@ class KafkaSource implements Source {
     let p = this.parts.get(key);
     if (!p) {
       const parts = this.parts;
-      p = this.committed(topic, partition).then(({ offset, metadata }) => {
+      p = this.offsets.get(topic, partition).then(({ offset, metadata }) => {
         const replayEnds = decodePending(metadata, offset);
         if (replayEnds.length) this.counters.replays += 1;
         const work = this.newWork(key, topic, partition, offset, replayEnds, () => parts === this.parts);
@@ -259,19 +246,6 @@ class KafkaSource implements Source {
     );
   }
 
-  private async committed(topic: string, partition: number): Promise<Committed> {
-    const early = (await this.generationOffsets?.catch(() => undefined))?.get(`${topic}/${partition}`);
-    if (early) return early;
-    const admin = this.admin!;
-    const topics = await retry(() => admin.fetchOffsets({ groupId: this.cfg.groupId, topics: [topic] }), {
-      attempts: 20,
-      baseDelayMs: 200,
-      maxDelayMs: 3000,
-    });
-    const p = topics[0]?.partitions.find((x) => x.partition === partition);
-    return { offset: p ? Number(p.offset) : -1, metadata: p?.metadata ?? null };
-  }
-
   /** Commits unless the partition changed hands; retries through broker restarts. */
   private async commit(
     topic: string,
@@ -286,6 +260,7 @@ class KafkaSource implements Source {
         await this.consumer!.commitOffsets([
           { topic, partition, offset: String(s.offset), metadata: s.metadata },
         ]);
+        this.probe.afterCommit(topic, partition, s);
       },
       { attempts: 30, baseDelayMs: 200, maxDelayMs: 3000, isRetryable: () => current() && !this.stopping },
     ).catch((err: unknown) => {

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { decodePending } from './ranges.js';
-import { type CommitSnapshot, PartitionTracker, SnapshotCommitter } from './tracker.js';
+import {
+  type CommitSnapshot,
+  MAX_PENDING_METADATA_BYTES,
+  PartitionTracker,
+  SnapshotCommitter,
+} from './tracker.js';
 
 describe('PartitionTracker', () => {
   it('records ranges before they are written and advances only over a finished prefix', () => {
@@ -10,6 +15,18 @@ describe('PartitionTracker', () => {
     expect(t.complete(20, 25)).toEqual({ offset: 10, metadata: 'flowlens:v1:pending=20,25' });
     expect(t.inFlight).toBe(1);
     expect(t.complete(10, 20)).toEqual({ offset: 25, metadata: '' });
+  });
+
+  it('says whether one more recorded range keeps the metadata within the Event Hubs cap', () => {
+    const base = 1_000_000_000_000_000; // 16 digits: 17 bytes an entry after the 20-byte prefix
+    const t = new PartitionTracker(base);
+    for (let i = 0; i < 59; i++) t.open(base + i, base + i + 1);
+    expect(Buffer.byteLength(t.snapshot().metadata)).toBeLessThanOrEqual(MAX_PENDING_METADATA_BYTES);
+    expect(t.fits(base + 59, base + 60)).toBe(false);
+    expect(t.fits(base + 3, base + 4)).toBe(true); // already recorded: re-opening adds nothing
+    t.complete(base, base + 1);
+    expect(t.fits(base + 59, base + 60)).toBe(true);
+    expect(new PartitionTracker(-1).fits(0, 10 ** 15)).toBe(true);
   });
 
   it('takes over recorded ranges and does not record them twice', () => {

@@ -6,6 +6,15 @@ export interface CommitSnapshot {
   metadata: string;
 }
 
+/**
+ * Most bytes of pending-range metadata a commit may carry. Apache Kafka's default
+ * `offset.metadata.max.bytes` is 4096 (a larger commit fails with OFFSET_METADATA_TOO_LARGE); the
+ * Event Hubs Kafka endpoint documents 1024 bytes as its maximum, so the smaller limit applies
+ * everywhere.
+ * @see https://learn.microsoft.com/azure/event-hubs/apache-kafka-troubleshooting-guide#limits
+ */
+export const MAX_PENDING_METADATA_BYTES = 1024;
+
 interface Tracked {
   start: number;
   end: number;
@@ -32,6 +41,16 @@ export class PartitionTracker {
 
   get inFlight(): number {
     return this.ranges.filter((r) => !r.done).length;
+  }
+
+  /**
+   * Whether recording [start, end) keeps the metadata within {@link MAX_PENDING_METADATA_BYTES}.
+   * Always true with nothing in flight (one range's entry is a few dozen bytes at most).
+   */
+  fits(start: number, end: number): boolean {
+    if (this.inFlight === 0 || this.ranges.some((r) => r.start === start && r.end === end)) return true;
+    const ends = [...this.ranges.map((r) => r.end), end];
+    return Buffer.byteLength(encodePending(ends)) <= MAX_PENDING_METADATA_BYTES;
   }
 
   /** Records a range about to be written; returns the snapshot to commit before writing it. */
