@@ -112,12 +112,14 @@ describe('Kafka broker harness (real Kafka 4.x, KRaft)', () => {
     try {
       // kafkajs' commitOffsets returns without sending while its runner restarts, so try a few times.
       const fits = 'm'.repeat(1024);
-      for (let i = 0; i < 20 && (await stored()) !== fits; i++) await commit(fits);
+      // kafkajs drops commits silently while its consumer (re)joins: retry for a while, not 20× at once.
+      const pause = () => new Promise((r) => setTimeout(r, 250));
+      for (let i = 0; i < 40 && (await stored()) !== fits; i++) await commit(fits).then(pause);
       expect(await stored()).toBe(fits);
       let refused: unknown;
-      for (let i = 0; i < 20 && !refused; i++)
+      for (let i = 0; i < 40 && !refused; i++)
         refused = await commit('n'.repeat(1025)).then(
-          () => undefined,
+          () => pause().then(() => undefined),
           (e: unknown) => e,
         );
       expect(String(refused)).toMatch(/metadata field of the offset request was too large/);

@@ -35,7 +35,11 @@ export function judge(sent: CommitSnapshot, back: CommitSnapshot | undefined): M
   return back.metadata === sent.metadata ? 'stored' : 'lost';
 }
 
-/** Runs {@link checkMetadataStored} once per source, in the background, after a commit with metadata. */
+/**
+ * Runs {@link checkMetadataStored} once per source, right after a commit with metadata. The caller
+ * awaits it inside that partition's serialized commit chain: a read-back racing the partition's next
+ * commit (same offset, longer pending list) would otherwise look like lost metadata.
+ */
 export class MetadataProbe {
   state: MetadataCheck = 'unknown';
   private running = false;
@@ -46,22 +50,22 @@ export class MetadataProbe {
     private readonly logger?: Logger,
   ) {}
 
-  afterCommit(topic: string, partition: number, sent: CommitSnapshot): void {
+  /** Never throws: a failed read-back is inconclusive and a later commit tries again. */
+  async afterCommit(topic: string, partition: number, sent: CommitSnapshot): Promise<void> {
     const admin = this.admin();
     if (!sent.metadata || !admin || this.running || this.state !== 'unknown') return;
     this.running = true;
-    void checkMetadataStored(admin, this.groupId, topic, partition, sent)
-      .then((r) => {
-        this.state = r;
-        if (r === 'lost')
-          this.logger?.warn(
-            { topic, partition },
-            'kafka broker did not keep offset-commit metadata: after a crash, rows of ranges in flight may be written twice',
-          );
-      })
-      .catch(() => undefined) // inconclusive; a later commit tries again
-      .finally(() => {
-        this.running = false;
-      });
+    try {
+      this.state = await checkMetadataStored(admin, this.groupId, topic, partition, sent);
+      if (this.state === 'lost')
+        this.logger?.warn(
+          { topic, partition },
+          'kafka broker did not keep offset-commit metadata: after a crash, rows of ranges in flight may be written twice',
+        );
+    } catch {
+      // inconclusive
+    } finally {
+      this.running = false;
+    }
   }
 }

@@ -84,6 +84,11 @@ class KafkaSource implements Source {
   private readonly probe: MetadataProbe;
   private started = false;
   private stopping: Promise<void> | undefined;
+  /**
+   * Between a consumer crash and the next group join, kafkajs' `commitOffsets` returns without
+   * sending anything (its runner is not running); a commit then must wait, not count as stored.
+   */
+  private consumerDown = false;
 
   constructor(
     private readonly cfg: KafkaSourceConfig,
@@ -137,15 +142,17 @@ class KafkaSource implements Source {
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      this.consumerDown = false;
       this.counters.assigned = Object.values(e.payload.memberAssignment).reduce((n, ps) => n + ps.length, 0);
       this.newGeneration();
     });
-    consumer.on(consumer.events.CRASH, (e) =>
+    consumer.on(consumer.events.CRASH, (e) => {
+      this.consumerDown = true;
       this.deps.logger?.warn(
         { err: e.payload.error.message, restart: e.payload.restart },
         'kafka consumer crashed',
-      ),
-    );
+      );
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: this.cfg.topics, fromBeginning: this.cfg.fromBeginning });
     await consumer.run({
@@ -257,10 +264,12 @@ class KafkaSource implements Source {
     await retry(
       async () => {
         if (!current() || this.stopping) return;
+        if (this.consumerDown)
+          throw new Error('kafka consumer is restarting: commit deferred until it rejoins');
         await this.consumer!.commitOffsets([
           { topic, partition, offset: String(s.offset), metadata: s.metadata },
         ]);
-        this.probe.afterCommit(topic, partition, s);
+        await this.probe.afterCommit(topic, partition, s);
       },
       { attempts: 30, baseDelayMs: 200, maxDelayMs: 3000, isRetryable: () => current() && !this.stopping },
     ).catch((err: unknown) => {

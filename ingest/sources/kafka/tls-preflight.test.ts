@@ -61,6 +61,14 @@ describe('tlsPreflight', () => {
     await expect(wrong).rejects.toThrow(/certificate not accepted/);
   });
 
+  it('names a broker address without a usable port instead of throwing a raw socket error', async () => {
+    for (const bad of ['kafka.example', 'kafka.example:0', 'kafka.example:nine']) {
+      const r = tlsPreflight([bad], {});
+      await expect(r).rejects.toBeInstanceOf(PermanentError);
+      await expect(r).rejects.toThrow(`${bad}: not a host:port address`);
+    }
+  });
+
   it('rejects a host name the certificate does not cover', async () => {
     const server = createTlsServer({}, (s) => s.end());
     const cert = createServerCert(dir, 'server2', ca);

@@ -50,8 +50,11 @@ export async function tlsPreflight(
 
 function probe(broker: string, options: ConnectionOptions, timeoutMs: number): Promise<Probe> {
   const i = broker.lastIndexOf(':');
-  const host = broker.slice(0, i);
+  // `[::1]:9093` → `::1`: the brackets only delimit an IPv6 literal in the address.
+  const host = broker.slice(0, i).replace(/^\[(.*)\]$/, '$1');
   const port = Number(broker.slice(i + 1));
+  if (i < 0 || !Number.isInteger(port) || port <= 0 || port > 65535)
+    return Promise.resolve({ ok: false, problem: 'not a host:port address' });
   return new Promise((done) => {
     // Same host/servername rule as kafkajs' socket factory: SNI only for names, not IP literals.
     const socket = connect({ host, port, ...(isIP(host) ? {} : { servername: host }), ...options }, () => {
