@@ -10,6 +10,7 @@ import { createClickHouseSink } from '../ingest/sinks/clickhouse/sink.js';
 import { createEventHubsSource } from '../ingest/sources/event-hubs/source.js';
 import { createFileSource } from '../ingest/sources/file/source.js';
 import { withKafkaFrames } from '../ingest/sources/kafka/frame-normalizer.js';
+import { runAsChild } from './util.js';
 
 /** One measured ingest, in its own process (own chDB directory, own max RSS). */
 export interface EhChildSpec {
@@ -117,14 +118,5 @@ async function countRows(db: Db): Promise<number> {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main(JSON.parse(process.argv[2]!) as EhChildSpec).then(
-    (r) => {
-      process.stdout.write(`${JSON.stringify(r)}\n`);
-      process.exit(0);
-    },
-    (err: unknown) => {
-      process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exit(1);
-    },
-  );
+  runAsChild(main(JSON.parse(process.argv[2]!) as EhChildSpec));
 }

@@ -9,7 +9,7 @@ import { type MessageMode, toMessages } from '../ingest/sources/kafka/messages.j
 import { spawnEventHubsTestDouble } from '../test/harness/eventhubs-server/process.js';
 import type { EhChildResult, EhChildSpec } from './eventhubs-child.js';
 import { generateNsgV2Blob } from './gen-blob.js';
-import { cpuMsOf, mdTable, median, parseFlags } from './util.js';
+import { cpuMsOf, mdTable, median, parseFlags, steadyRowsPerSecond } from './util.js';
 
 /**
  * Event Hubs source throughput through the test double (not an emulator) as a ratio to the file
@@ -134,7 +134,7 @@ function report(
   slow: EhChildResult,
 ): void {
   const rate = (r: EhChildResult) => r.rows / (r.ms / 1000);
-  const steady = (r: EhChildResult) => (r.rows - r.firstRows) / ((r.ms - r.firstMs) / 1000);
+  const steady = steadyRowsPerSecond;
   const fileRate = median(fileRuns.map(rate));
   const ehRate = median(ehRuns.map(rate));
   const mb = (b: number) => (b / 1048576).toFixed(0);

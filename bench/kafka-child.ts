@@ -13,6 +13,7 @@ import { runPipeline } from '../ingest/pipeline.js';
 import { createClickHouseSink } from '../ingest/sinks/clickhouse/sink.js';
 import { createFileSource } from '../ingest/sources/file/source.js';
 import { createKafkaSource, withKafkaFrames } from '../ingest/sources/kafka/index.js';
+import { runAsChild } from './util.js';
 
 export interface KafkaChildSpec {
   db: string;
@@ -117,13 +118,4 @@ async function main(spec: KafkaChildSpec): Promise<KafkaChildResult> {
   };
 }
 
-main(JSON.parse(process.argv[2] ?? '{}') as KafkaChildSpec).then(
-  (r) => {
-    process.stdout.write(`${JSON.stringify(r)}\n`);
-    process.exit(0);
-  },
-  (err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runAsChild(main(JSON.parse(process.argv[2] ?? '{}') as KafkaChildSpec));

@@ -7,7 +7,7 @@ import { type MessageMode, publishFiles } from '../ingest/sources/kafka/index.js
 import { startKafka } from '../test/harness/kafka.js';
 import { generateNsgV2Blob } from './gen-blob.js';
 import type { KafkaChildResult, KafkaChildSpec } from './kafka-child.js';
-import { cpuMsOf, mdTable, median, parseFlags } from './util.js';
+import { cpuMsOf, mdTable, median, parseFlags, steadyRowsPerSecond } from './util.js';
 
 /**
  * Kafka → flows throughput as a ratio to the file source on the same data in the same run (target
@@ -126,7 +126,7 @@ function runChild(spec: KafkaChildSpec): KafkaChildResult {
 
 const mb = (b: number) => (b / 1024 / 1024).toFixed(0);
 const rate = (r: KafkaChildResult) => r.rows / (r.ms / 1000);
-const steady = (r: KafkaChildResult) => (r.rows - r.firstRows) / ((r.ms - r.firstMs) / 1000);
+const steady = steadyRowsPerSecond;
 
 function report(
   o: Record<string, number | string>,

@@ -32,3 +32,35 @@ export function cpuMsOf(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
+
+/**
+ * Entry point of a benchmark child process: prints the result as one JSON line and exits 0, or
+ * prints the error and exits 1 (the parent reads the last stdout line).
+ */
+export function runAsChild<T>(result: Promise<T>): void {
+  result.then(
+    (r) => {
+      process.stdout.write(`${JSON.stringify(r)}\n`);
+      process.exit(0);
+    },
+    (err: unknown) => {
+      process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}
+
+/**
+ * Rows per second after a run's first acked batch (start-up excluded). NaN when the run had only
+ * that one batch: a workload too small for a steady state, not an infinitely fast one.
+ */
+export function steadyRowsPerSecond(r: {
+  rows: number;
+  firstRows: number;
+  ms: number;
+  firstMs: number;
+}): number {
+  return r.rows > r.firstRows && r.ms > r.firstMs
+    ? (r.rows - r.firstRows) / ((r.ms - r.firstMs) / 1000)
+    : Number.NaN;
+}

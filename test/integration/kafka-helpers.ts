@@ -99,27 +99,15 @@ export function spawnConsumer(args: string[]): ConsumerChild {
   return { child, ready, firstBatch, last: () => last, exited };
 }
 
-export async function produce(
+/** Publishes `messages` once, `perSend` per request, pausing `pauseMs` between requests. */
+export function produce(
   kafka: Kafka,
   topic: string,
   messages: Buffer[],
   perSend: number,
   pauseMs: number,
-): Promise<void> {
-  const producer = kafka.producer();
-  await producer.connect();
-  try {
-    for (let i = 0; i < messages.length; i += perSend) {
-      await producer.send({
-        topic,
-        acks: -1,
-        messages: messages.slice(i, i + perSend).map((value) => ({ value })),
-      });
-      if (pauseMs) await new Promise((r) => setTimeout(r, pauseMs));
-    }
-  } finally {
-    await producer.disconnect();
-  }
+): Promise<number> {
+  return produceRounds(kafka, topic, messages, { perSend, pauseMs, stop: () => true });
 }
 
 /**
@@ -144,7 +132,7 @@ export async function produceRounds(
           acks: -1,
           messages: round.slice(i, i + opts.perSend).map((value) => ({ value })),
         });
-        await new Promise((r) => setTimeout(r, opts.pauseMs));
+        if (opts.pauseMs) await new Promise((r) => setTimeout(r, opts.pauseMs));
       }
       rounds++;
     } while (!opts.stop());
