@@ -6,8 +6,7 @@ import { createMetrics } from '../core/metrics.js';
 import { startIngest } from '../ingest/start.js';
 import { openTestDb } from '../test/harness/chdb.js';
 import { httpReceiver } from '../test/harness/receivers.js';
-import { blobWriter } from '../test/scenario/blob-phases.js';
-import { phasedSimulation } from '../test/scenario/phases.js';
+import { bruteForceBlobScenario } from '../test/scenario/blob-phases.js';
 import { mdTable } from './util.js';
 
 /**
@@ -22,21 +21,13 @@ export async function blobLatency(): Promise<string> {
   const controller = new AbortController();
   const tasks: Promise<void>[] = [];
   try {
-    const start = Math.floor((Date.now() - 2 * 3_600_000) / 3_600_000) * 3_600_000;
-    const incidents = start + 60 * 60_000;
-    const sim = phasedSimulation({
-      startMs: start,
-      incidentsAtMs: incidents,
-      incidentIds: ['rdp-brute-force'],
-    });
-    const blobs = await blobWriter(azurite.connectionString, sim.sim);
-    await blobs.writeUntil(incidents, 30);
+    const scenario = await bruteForceBlobScenario(azurite.connectionString);
     const config = parseConfig({
       sources: [
         {
           type: 'blob',
           auth: { method: 'connection-string', connectionStringEnv: 'BENCH_STORAGE' },
-          startTime: new Date(start - 3_600_000).toISOString(),
+          startTime: scenario.startTime,
           leases: { enabled: false },
         },
       ],
@@ -50,12 +41,9 @@ export async function blobLatency(): Promise<string> {
     );
     // let the history be ingested and analyzed (first poll and first tick) before the incident lands
     await new Promise((r) => setTimeout(r, 20_000));
-    await blobs.writeUntil(incidents + 10 * 60_000, 1);
+    await scenario.writeIncident(10);
     const t0 = performance.now();
-    for (let n = 1; ; n++) {
-      const reqs = await hook.waitFor(n);
-      if (reqs.some((r) => JSON.parse(r.body).finding.category === 'brute-force')) break;
-    }
+    await hook.waitForCategory('brute-force');
     const seconds = (performance.now() - t0) / 1000;
     const bound =
       config.analyze.intervalSeconds +

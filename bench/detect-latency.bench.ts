@@ -59,10 +59,7 @@ async function latencyRun(i: number): Promise<string[]> {
     const t0 = performance.now();
     await ingestDir(db, join(tmp, 'incident'));
     const t1 = performance.now();
-    for (let n = 1; ; n++) {
-      const reqs = await hook.waitFor(n);
-      if (reqs.some((r) => JSON.parse(r.body).finding.category === 'brute-force')) break;
-    }
+    await hook.waitForCategory('brute-force');
     const t2 = performance.now();
     const interval = config.analyze.intervalSeconds;
     return [

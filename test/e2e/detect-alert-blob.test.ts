@@ -10,8 +10,7 @@ import { startIngest } from '../../ingest/start.js';
 import { BRUTE_FORCE_IP } from '../../simulator/incidents.js';
 import { openTestDb } from '../harness/chdb.js';
 import { httpReceiver } from '../harness/receivers.js';
-import { blobWriter } from '../scenario/blob-phases.js';
-import { phasedSimulation } from '../scenario/phases.js';
+import { bruteForceBlobScenario } from '../scenario/blob-phases.js';
 
 let db: Db & { dir: string };
 let azurite: AzuriteHandle;
@@ -26,23 +25,14 @@ afterAll(async () => {
 
 describe('flowlens run services: blob source → analysis loop → webhook (Azurite)', () => {
   it('a brute force appended to PT1H.json blobs raises its alert', async () => {
-    // Recent timestamps: the blob source starts from startTime and analyzers window on data time.
-    const start = Math.floor((Date.now() - 2 * 3_600_000) / 3_600_000) * 3_600_000;
-    const incidents = start + 60 * 60_000;
-    const sim = phasedSimulation({
-      startMs: start,
-      incidentsAtMs: incidents,
-      incidentIds: ['rdp-brute-force'],
-    });
-    const blobs = await blobWriter(azurite.connectionString, sim.sim);
-    await blobs.writeUntil(incidents, 30);
+    const scenario = await bruteForceBlobScenario(azurite.connectionString);
     const hook = await httpReceiver();
     const config = parseConfig({
       sources: [
         {
           type: 'blob',
           auth: { method: 'connection-string', connectionStringEnv: 'E2E_STORAGE' },
-          startTime: new Date(start - 3_600_000).toISOString(),
+          startTime: scenario.startTime,
           pollIntervalSeconds: 2,
           discoveryIntervalSeconds: 2,
           leases: { enabled: false },
@@ -57,8 +47,8 @@ describe('flowlens run services: blob source → analysis loop → webhook (Azur
     const ingest = startIngest(config, deps, controller.signal);
     const loop = startAnalysisLoop({ config, db, logger }, controller.signal);
     try {
-      await blobs.writeUntil(incidents + 12 * 60_000, 1);
-      const hit = await waitForCategory(hook, 'brute-force');
+      await scenario.writeIncident(12);
+      const hit = await hook.waitForCategory('brute-force');
       const finding = FindingSchema.parse(JSON.parse(hit.body).finding);
       expect(finding.subject).toMatchObject({ ip: '10.10.1.5', remoteIp: BRUTE_FORCE_IP, port: 3389 });
       expect(finding.evidence.sampleFlows[0]).toMatchObject({ format: expect.stringMatching(/nsg-v2|vnet/) });
@@ -69,11 +59,3 @@ describe('flowlens run services: blob source → analysis loop → webhook (Azur
     }
   }, 240_000);
 });
-
-async function waitForCategory(hook: Awaited<ReturnType<typeof httpReceiver>>, category: string) {
-  for (let n = 1; ; n++) {
-    const reqs = await hook.waitFor(n);
-    const hit = reqs.find((r) => JSON.parse(r.body).finding.category === category);
-    if (hit) return hit;
-  }
-}

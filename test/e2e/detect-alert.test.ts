@@ -47,7 +47,7 @@ describe('ingest → analysis loop → webhook', () => {
     try {
       // the incident minutes arrive later, as they would from Azure
       await ingestDir(db, dirOf(sim.writeMinutes(join(tmp, 'incident'), INCIDENTS + 12 * 60_000)));
-      const requests = await waitForCategory(hook, 'brute-force');
+      const requests = await hook.waitForCategory('brute-force');
       const finding = FindingSchema.parse(JSON.parse(requests.body).finding);
       expect(finding.subject).toMatchObject({ ip: '10.10.1.5', remoteIp: BRUTE_FORCE_IP, port: 3389 });
       expect(finding.severity).toBe('high');
@@ -68,12 +68,4 @@ describe('ingest → analysis loop → webhook', () => {
 function dirOf(paths: string[]): string {
   expect(paths.length).toBeGreaterThan(0);
   return paths[0]!.split('/insights-logs-')[0]!;
-}
-
-async function waitForCategory(hook: Awaited<ReturnType<typeof httpReceiver>>, category: string) {
-  for (let n = 1; ; n++) {
-    const reqs = await hook.waitFor(n);
-    const hit = reqs.find((r) => JSON.parse(r.body).finding.category === category);
-    if (hit) return hit;
-  }
 }

@@ -44,6 +44,13 @@ export async function httpReceiver(respond: (n: number) => number = () => 200) {
       while (requests.length < n) await new Promise<void>((r) => waiters.push(r));
       return requests;
     },
+    /** Resolves with the first alert webhook request whose finding has `category`. */
+    async waitForCategory(category: string): Promise<ReceivedRequest> {
+      for (let n = 1; ; n++) {
+        const hit = (await this.waitFor(n)).find((r) => JSON.parse(r.body).finding?.category === category);
+        if (hit) return hit;
+      }
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,5 +1,6 @@
 import { BlobServiceClient } from '@azure/storage-blob';
 import { AzureLikeBlobWriter, CONTAINERS, ensureContainers, type Simulation } from '../../simulator/index.js';
+import { phasedSimulation } from './phases.js';
 
 /**
  * Writes simulated minutes into Blob Storage (Azurite) the way Azure does: one block per minute per
@@ -25,5 +26,27 @@ export async function blobWriter(connectionString: string, sim: Simulation) {
       }
       if (pending.length) await writer.append(pending);
     },
+  };
+}
+
+/**
+ * The alert-latency scenario shared by the blob e2e test and the detect-latency bench: an hour of
+ * benign history (ending about an hour ago, recent enough for the analyzers' windows) committed in
+ * 30-minute blocks, then `writeIncident()` appends the RDP brute force minute by minute.
+ * `startTime` is where the blob source should start reading.
+ */
+export async function bruteForceBlobScenario(connectionString: string) {
+  const start = Math.floor((Date.now() - 2 * 3_600_000) / 3_600_000) * 3_600_000;
+  const incidents = start + 60 * 60_000;
+  const sim = phasedSimulation({
+    startMs: start,
+    incidentsAtMs: incidents,
+    incidentIds: ['rdp-brute-force'],
+  });
+  const blobs = await blobWriter(connectionString, sim.sim);
+  await blobs.writeUntil(incidents, 30);
+  return {
+    startTime: new Date(start - 3_600_000).toISOString(),
+    writeIncident: (minutes: number) => blobs.writeUntil(incidents + minutes * 60_000, 1),
   };
 }
