@@ -36,6 +36,27 @@ export type RejectReason = (typeof REJECT_REASONS)[number];
 
 export const EXCERPT_LIMIT = 512;
 
+/**
+ * At most {@link EXCERPT_LIMIT} UTF-16 units of `text`, cut on a code point (never inside a surrogate
+ * pair) and well-formed: a lone surrogate becomes U+FFFD. Why: the rejects insert must accept every
+ * excerpt, and a split emoji made ClickHouse refuse the whole rejects block (error 25), which stopped
+ * the run. Invalid UTF-8 bytes already become U+FFFD when the body is decoded.
+ */
 export function excerpt(text: string): string {
-  return text.length <= EXCERPT_LIMIT ? text : `${text.slice(0, EXCERPT_LIMIT - 1)}…`;
+  if (text.length <= EXCERPT_LIMIT) return wellFormed(text);
+  let end = EXCERPT_LIMIT - 1;
+  if (isHighSurrogate(text.charCodeAt(end - 1))) end--;
+  return `${wellFormed(text.slice(0, end))}…`;
+}
+
+/** `text` with every lone surrogate replaced by U+FFFD (String#toWellFormed, missing in Node 20). */
+export function wellFormed(text: string): string {
+  if (!/[\uD800-\uDFFF]/.test(text)) return text;
+  return text.replace(LONE_SURROGATE, '\uFFFD');
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
 }

@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { Reject } from '../../../core/flow/reject.js';
+import { type Reject, wellFormed } from '../../../core/flow/reject.js';
 import type { SourcePosition } from '../../contracts.js';
 
 /** One row of the `rejects` table (migration 0001). */
@@ -14,16 +14,23 @@ export interface RejectRow {
   excerpt: string;
 }
 
+/**
+ * Every string is made well-formed here, whoever built the reject: JSON.stringify writes a lone
+ * surrogate as a `\uD83D` escape, which ClickHouse refuses (error 25) and which would fail the whole
+ * rejects insert, so the run. Well-formed strings always serialize to JSON the engine accepts
+ * (NULs and control characters become `\u00XX` escapes, which it reads back byte-exact).
+ */
 export function rejectRows(rejects: readonly Reject[], position: SourcePosition): RejectRow[] {
+  const source = wellFormed(position.key);
   return rejects.map((r) => ({
     source_kind: position.kind,
-    source: position.key,
+    source,
     offset: r.offset,
     record_index: r.recordIndex,
     tuple_index: r.tupleIndex,
     reason: r.reason,
-    detail: r.detail,
-    excerpt: r.excerpt,
+    detail: wellFormed(r.detail),
+    excerpt: wellFormed(r.excerpt),
   }));
 }
 
