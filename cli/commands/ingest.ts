@@ -59,9 +59,15 @@ async function ingest(paths: string[], opts: IngestOptions): Promise<number> {
     await listFiles(paths),
     opts.progress !== false && process.stderr.isTTY === true,
   );
+  let notes = 0;
   const source = createFileSource({
     paths,
     onSkip: () => progress.skip(),
+    // One line per skipped path (symlink loop, not a flow log); the run goes on.
+    onNote: (path, note) => {
+      notes++;
+      process.stderr.write(`flowlens: ${path}: ${note}\n`);
+    },
     chunkBytes: opts.chunkMb ? Math.round(opts.chunkMb * 1024 * 1024) : DEFAULT_CHUNK_BYTES,
     positions: opts.force ? noFilePositions : clickHouseFilePositions(db.client),
     logger,
@@ -82,8 +88,9 @@ async function ingest(paths: string[], opts: IngestOptions): Promise<number> {
       onBatch: progress.update,
     });
     progress.stop();
-    const summary = { ...progress.summary(result), seconds: (performance.now() - started) / 1000 };
-    process.stdout.write(opts.json ? `${JSON.stringify(summary)}\n` : `${summaryLine(summary)}\n`);
+    const summary = { ...progress.summary(result), notes, seconds: (performance.now() - started) / 1000 };
+    const line = `${summaryLine(summary)}${notes ? `; ${notes} path${notes === 1 ? '' : 's'} skipped (see notes)` : ''}`;
+    process.stdout.write(opts.json ? `${JSON.stringify(summary)}\n` : `${line}\n`);
     if (result.error) {
       process.stderr.write(`flowlens: ingest stopped: ${result.error.message}\n`);
       return 1;

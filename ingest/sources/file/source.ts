@@ -3,7 +3,8 @@ import { silentLogger } from '../../../core/logging.js';
 import type { Source, SourceBatch } from '../../contracts.js';
 import { type ChunkOptions, fileChunks } from './chunks.js';
 import { type FilePositions, noFilePositions } from './positions.js';
-import { type FileEntry, listFiles } from './walk.js';
+import { notFlowLog, readHead } from './sniff.js';
+import { type FileEntry, listFiles, type WalkNote } from './walk.js';
 
 export interface FileSourceOptions {
   paths: readonly string[];
@@ -14,6 +15,12 @@ export interface FileSourceOptions {
   logger?: Logger;
   /** Called when a file is skipped because it was ingested completely before. */
   onSkip?: (file: FileEntry) => void;
+  /**
+   * Called with a one-line note for each path skipped for another reason: a symlink loop or
+   * unreadable entry, or a JSON file that is not a flow log (an NSG export, a ground-truth file).
+   * Without it, notes are logged at info level.
+   */
+  onNote?: WalkNote;
 }
 
 export interface FileSource extends Source {
@@ -38,8 +45,12 @@ export function createFileSource(options: FileSourceOptions): FileSource {
   const logger = options.logger ?? silentLogger();
   let listed: Promise<FileEntry[]> | undefined;
   let stopped = false;
+  const note: WalkNote = (path, text) => {
+    if (options.onNote) options.onNote(path, text);
+    else logger.info({ file: path, note: text }, 'file skipped');
+  };
   const files = () => {
-    listed ??= listFiles(options.paths);
+    listed ??= listFiles(options.paths, note);
     return listed;
   };
 
@@ -48,6 +59,11 @@ export function createFileSource(options: FileSourceOptions): FileSource {
       if (signal.aborted || stopped) return;
       if (await positions.isDone(file)) {
         options.onSkip?.(file);
+        continue;
+      }
+      const why = await skipReason(file);
+      if (why) {
+        note(file.path, `skipped: ${why}`);
         continue;
       }
       const tracker = completion(file, positions, logger);
@@ -74,6 +90,15 @@ export function createFileSource(options: FileSourceOptions): FileSource {
       await positions.flush();
     },
   };
+}
+
+/** Why a listed file is not read: not a flow log, or gone/unreadable since it was listed. */
+async function skipReason(file: FileEntry): Promise<string | null> {
+  try {
+    return notFlowLog(await readHead(file.path));
+  } catch (err) {
+    return `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`;
+  }
 }
 
 /**
