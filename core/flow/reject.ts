@@ -20,6 +20,7 @@ export const REJECT_REASONS = [
   'invalid-json', // body or record is not parseable JSON
   'unknown-shape', // valid JSON, but not a flow-log record of any known format
   'missing-field', // a required record field is absent or has the wrong type
+  'record-time', // the record's `time` is absent or unreadable (never stored as 1970-01-01)
   'tuple-field-count', // tuple has neither 8 nor 13 fields
   'tuple-timestamp', // timestamp not an epoch in seconds or milliseconds
   'tuple-ip', // source or destination is not an IPv4/IPv6 address

@@ -78,9 +78,27 @@ export function classifyRule(rule: string, vnet: boolean): { ruleName: string; r
   return { ruleName: rule.replace(AVNM_GUID_SUFFIX, ''), ruleKind: 'avnm' };
 }
 
-/** ISO-8601 record time → epoch ms; 0 when absent or unparsable (V8 accepts the 7 fractional digits). */
-export function recordTime(value: unknown): number {
-  if (typeof value !== 'string') return 0;
+/**
+ * A record's `time` → epoch ms, or null when it cannot be read (absent, not a string, unparsable):
+ * the caller rejects the record rather than storing 1970-01-01. Reads ISO 8601 (V8 accepts Azure's
+ * 7 fractional digits) and the SDN firewall auditing form `YYYYMMDD:LHHMMSSmmm` (Windows Server /
+ * Azure Stack HCI), read as UTC: in Microsoft's published sample `20180719:L012620622` carries a
+ * tuple stamped 1531963580 = 2018-07-19T01:26:20Z.
+ * @see https://learn.microsoft.com/windows-server/networking/sdn/manage/sdn-firewall-auditing
+ */
+export function recordTime(value: unknown): number | null {
+  if (typeof value !== 'string') return null;
+  const sdn = SDN_TIME.exec(value);
+  if (sdn) {
+    const [, y, mo, d, h, mi, sec, ms] = sdn.map(Number) as number[];
+    const t = Date.UTC(y!, mo! - 1, d!, h!, mi!, sec!, ms!);
+    return new Date(t).getUTCDate() === d && h! < 24 && mi! < 60 && sec! < 60 ? t : null;
+  }
+  // Date.parse also takes "2018" or "1": a record time must at least name a day and a time.
+  if (!ISO_START.test(value)) return null;
   const ms = Date.parse(value);
-  return Number.isFinite(ms) ? ms : 0;
+  return Number.isFinite(ms) ? ms : null;
 }
+
+const SDN_TIME = /^(\d{4})(\d{2})(\d{2}):L(\d{2})(\d{2})(\d{2})(\d{3})$/;
+const ISO_START = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;

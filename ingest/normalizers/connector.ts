@@ -40,7 +40,7 @@ export function fillConnector(rec: JsonObject, ctx: FlowContext): void {
     targetResource: resourceId,
     mac: normalizeMac(str(rec.mac ?? rec.macAddress)),
     rule,
-    recordTimeMs: recordTime(rec.time),
+    recordTimeMs: recordTime(rec.time) ?? 0, // unreadable: rejected by the caller
   });
 }
 

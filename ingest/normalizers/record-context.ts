@@ -1,5 +1,5 @@
 import type { FlowContext, FlowFormat } from '../../core/flow/context.js';
-import { aclNsg, classifyRule, normalizeMac, parseArmId, recordTime } from './azure-ids.js';
+import { aclNsg, classifyRule, isGuid, normalizeMac, parseArmId, recordTime } from './azure-ids.js';
 import type { BlobNameInfo } from './blob-name.js';
 import { type JsonObject, type JsonValue, TupleRun } from './json-reader.js';
 
@@ -25,7 +25,16 @@ export function recordKind(
     if (Array.isArray(obj(o.properties)?.flows)) return { kind: 'nsg' };
     return { kind: null, missing: true, detail: 'properties.flows is not an array' };
   }
-  if (typeof o.nsgRuleName === 'string') return { kind: 'connector' };
+  // The connector's other layouts (2018 Splunk-shaped `rt`, `src`, `dst`, `spt`, `dpt`) also carry
+  // `nsgRuleName`; without the tuple fields flowlens reads they are an unknown shape, not bad tuples.
+  if (typeof o.nsgRuleName === 'string') {
+    if (o.startTime !== undefined || o.sourceAddress !== undefined) return { kind: 'connector' };
+    return {
+      kind: null,
+      missing: false,
+      detail: 'nsgRuleName without startTime/sourceAddress: not a connector layout flowlens reads',
+    };
+  }
   if (o.records !== undefined) {
     return { kind: null, missing: false, detail: '{"records":[…]} nested inside a records array' };
   }
@@ -43,10 +52,12 @@ export function fillNsg(rec: JsonObject, contexts: FlowContext[], ids: number[],
   const base = {
     subscriptionId: arm?.subscriptionId ?? '',
     resourceGroup: arm?.resourceGroup ?? '',
-    nsg: arm?.nsg ?? '',
+    // SDN firewall auditing (Windows Server, Azure Stack HCI) names the ACL by GUID: keep it as the
+    // NSG identity, as VNet records with GUID aclIDs do.
+    nsg: arm?.nsg ?? (isGuid(resourceId) ? resourceId.toLowerCase() : ''),
     targetResource: resourceId,
     mac: normalizeMac(str(rec.macAddress)),
-    recordTimeMs: recordTime(rec.time),
+    recordTimeMs: recordTime(rec.time) ?? 0, // unreadable: rejected by the caller
   };
   for (const id of ids) Object.assign(contexts[id]!, base);
   for (const ruleGroup of list(props.flows)) {
@@ -76,7 +87,7 @@ export function fillVnet(rec: JsonObject, contexts: FlowContext[], ids: number[]
     targetResource: target,
     flowLog,
     mac: normalizeMac(str(rec.macAddress)),
-    recordTimeMs: recordTime(rec.time),
+    recordTimeMs: recordTime(rec.time) ?? 0, // unreadable: rejected by the caller
   };
   for (const id of ids) Object.assign(contexts[id]!, base);
   for (const acl of list(obj(rec.flowRecords)?.flows)) {
@@ -121,8 +132,10 @@ function groupContext(
 }
 
 function nsgFormat(version: JsonValue | undefined, run: TupleRun): FlowFormat {
-  if (version === 1) return 'nsg-v1';
-  if (version === 2) return 'nsg-v2';
+  // SDN firewall auditing writes "Version":"1.0" (a string).
+  const v = typeof version === 'string' ? Number(version) : version;
+  if (v === 1) return 'nsg-v1';
+  if (v === 2) return 'nsg-v2';
   return run.narrow > 0 && run.wide === 0 ? 'nsg-v1' : 'nsg-v2';
 }
 

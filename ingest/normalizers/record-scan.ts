@@ -1,6 +1,7 @@
 import type { FlowBatchBuilder } from '../../core/flow/builder.js';
 import { emptyContext } from '../../core/flow/context.js';
 import { EXCERPT_LIMIT, excerpt, type Reject, type RejectReason } from '../../core/flow/reject.js';
+import { recordTime } from './azure-ids.js';
 import type { BlobNameInfo } from './blob-name.js';
 import { connectorTuple, fillConnector } from './connector.js';
 import {
@@ -101,6 +102,10 @@ export class RecordScanner implements TuplesHook {
         k.detail,
         recordText(r.buf, this.recordStart, r.pos),
       );
+      return;
+    }
+    if (recordTime(o.time) === null) {
+      this.rejectRecord('record-time', timeDetail(o.time), recordText(r.buf, this.recordStart, r.pos));
       return;
     }
     if (kind.kind === 'connector') {
@@ -229,7 +234,20 @@ export class RecordScanner implements TuplesHook {
     const after = f.read(r.buf, r.pos, r.end);
     if (after < 0) return false;
     // Records of one message repeat the same context fields: compare bytes before building strings.
-    const id = this.lastId >= 0 && f.sameContext(this.lastRanges) ? this.lastId : this.flatContext(r.buf);
+    const same = this.lastId >= 0 && f.sameContext(this.lastRanges);
+    if (!same && recordTime(f.text(r.buf, F_TIME)) === null) {
+      const time = f.text(r.buf, F_TIME);
+      this.push(
+        'record-time',
+        timeDetail(time || undefined),
+        this.recordStart,
+        -1,
+        recordText(r.buf, this.recordStart, after),
+      );
+      r.pos = after;
+      return true;
+    }
+    const id = same ? this.lastId : this.flatContext(r.buf);
     const index = this.tupleIndex++;
     const offset = this.base + this.recordStart;
     const reason = this.scanner.scan(f.tuple, 0, f.tupleLength, FAMILY_NSG, id, offset, index);
@@ -276,6 +294,11 @@ export class RecordScanner implements TuplesHook {
 /** The start of a record as excerpt text (decoding at most twice the excerpt limit). */
 export function recordText(buf: Buffer, start: number, end: number): string {
   return buf.toString('utf8', start, Math.min(end, start + EXCERPT_LIMIT * 2));
+}
+
+function timeDetail(time: JsonValue | undefined): string {
+  if (time === undefined || time === '') return 'record has no time';
+  return `record time ${JSON.stringify(time).slice(0, 80)} is neither ISO 8601 nor YYYYMMDD:LHHMMSSmmm`;
 }
 
 function connectorKey(rec: JsonObject): string {
