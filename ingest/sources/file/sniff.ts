@@ -104,6 +104,7 @@ function stringEnd(text: string, start: number): number {
 }
 
 function skipWs(text: string, i: number): number {
-  while (i < text.length && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i++;
+  while (i < text.length && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t'))
+    i++;
   return i;
 }
