@@ -12,6 +12,8 @@ export interface Metrics {
   bytesReadTotal: Counter<'source'>;
   insertSeconds: Histogram<'table'>;
   sourceLagSeconds: Gauge<'source'>;
+  /** 1 while a configured source is parked (it kept failing; retried rarely), else 0. */
+  sourceParked: Gauge<'source'>;
 }
 
 export function createMetrics(): Metrics {
@@ -53,6 +55,12 @@ export function createMetrics(): Metrics {
     sourceLagSeconds: new Gauge({
       name: 'flowlens_source_lag_seconds',
       help: 'Now minus the time of the newest data seen by a source',
+      labelNames: ['source'],
+      ...opts,
+    }),
+    sourceParked: new Gauge({
+      name: 'flowlens_source_parked',
+      help: '1 while a source is parked after failing repeatedly (retried rarely), else 0',
       labelNames: ['source'],
       ...opts,
     }),

@@ -1,17 +1,44 @@
 import type { Config } from '../core/config/schema.js';
-import { errorMessage } from '../core/errors.js';
+import { ConfigError, errorMessage } from '../core/errors.js';
 import { backoffDelay, sleep } from '../core/retry.js';
 import { createConfiguredSource, type SourceDeps } from './configured-source.js';
-import { runPipeline } from './pipeline.js';
+import { type PipelineResult, runPipeline } from './pipeline.js';
 import { sinkFromConfig } from './sinks/clickhouse/from-config.js';
+
+export interface SuperviseOptions {
+  /** Consecutive failed runs (no batch acked) after which a source is parked (default 5). */
+  parkAfter: number;
+  /** A parked source is retried this often (default 15 min); one acked batch unparks it. */
+  parkedRetryMs: number;
+  /** Restart backoff: base and cap, ms (defaults 1 s and 60 s, plus 1 s). */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+}
+
+export const DEFAULT_SUPERVISE: SuperviseOptions = {
+  parkAfter: 5,
+  parkedRetryMs: 15 * 60_000,
+  backoffBaseMs: 1_000,
+  backoffMaxMs: 60_000,
+};
 
 /**
  * Runs every configured source through normalize → sink until `signal` aborts. A pipeline that
  * stops on a failed write (the batch stays un-acked, so nothing is lost) is restarted with backoff:
- * after start, the process never dies because of data or a transient outage.
+ * after start, the process never dies because of data or a transient outage. Each source has its
+ * own supervisor, so one that keeps failing never holds up the others: after `parkAfter` failed
+ * runs in a row it is **parked** (logged once at error level with its error, gauge
+ * `flowlens_source_parked{source}` = 1) and retried only every `parkedRetryMs`. A configuration
+ * error (a secret missing from the environment) still fails the run at once.
  */
-export async function startIngest(config: Config, deps: SourceDeps, signal: AbortSignal): Promise<void> {
-  await Promise.all(config.sources.map((cfg, i) => superviseSource(config, cfg, i, deps, signal)));
+export async function startIngest(
+  config: Config,
+  deps: SourceDeps,
+  signal: AbortSignal,
+  options: Partial<SuperviseOptions> = {},
+): Promise<void> {
+  const opts = { ...DEFAULT_SUPERVISE, ...options };
+  await Promise.all(config.sources.map((cfg, i) => superviseSource(config, cfg, i, deps, signal, opts)));
 }
 
 async function superviseSource(
@@ -20,27 +47,73 @@ async function superviseSource(
   index: number,
   deps: SourceDeps,
   signal: AbortSignal,
+  opts: SuperviseOptions,
 ): Promise<void> {
   const label = cfg.name ?? `${cfg.type}#${index}`;
+  const parking = parkingState(label, deps);
+  let failures = 0;
   for (let attempt = 0; !signal.aborted; attempt++) {
-    const { source, normalize } = createConfiguredSource(cfg, deps);
-    const sink = sinkFromConfig(config, deps, signal);
-    const result = await runPipeline({
-      source,
-      normalize,
-      sink,
-      metrics: deps.metrics,
-      logger: deps.logger,
-      signal,
-    }).catch((err: unknown) => ({ error: err instanceof Error ? err : new Error(String(err)), rows: 0 }));
-    await source.stop(10_000).catch(() => {});
-    await sink.close().catch(() => {});
+    const result = await runOnce(config, cfg, deps, signal);
+    if (result.batches > 0) parking.unpark();
     if (!result.error) {
       if (cfg.type === 'file') return; // a file replay ends; streaming sources end only on abort
       attempt = 0;
+      failures = 0;
     } else {
+      failures = result.batches > 0 ? 1 : failures + 1;
+      if (failures >= opts.parkAfter) {
+        parking.park(result.error, failures, opts.parkedRetryMs);
+        await sleep(opts.parkedRetryMs, signal);
+        continue;
+      }
       deps.logger.warn({ source: label, err: errorMessage(result.error) }, 'source stopped; restarting');
     }
-    await sleep(backoffDelay(Math.min(attempt, 6), 1_000, 60_000) + 1_000, signal);
+    const delay = backoffDelay(Math.min(attempt, 6), opts.backoffBaseMs, opts.backoffMaxMs);
+    await sleep(delay + opts.backoffBaseMs, signal);
   }
+}
+
+/** One run of a source's pipeline; a source or sink that cannot even be built is a failed run. */
+async function runOnce(
+  config: Config,
+  cfg: Config['sources'][number],
+  deps: SourceDeps,
+  signal: AbortSignal,
+): Promise<PipelineResult> {
+  let built: ReturnType<typeof createConfiguredSource> | undefined;
+  let sink: ReturnType<typeof sinkFromConfig> | undefined;
+  try {
+    built = createConfiguredSource(cfg, deps);
+    sink = sinkFromConfig(config, deps, signal);
+    return await runPipeline({ ...built, sink, metrics: deps.metrics, logger: deps.logger, signal });
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    const error = err instanceof Error ? err : new Error(String(err));
+    return { batches: 0, bytes: 0, records: 0, rows: 0, rejects: 0, error };
+  } finally {
+    await built?.source.stop(10_000).catch(() => {});
+    await sink?.close().catch(() => {});
+  }
+}
+
+function parkingState(label: string, deps: SourceDeps) {
+  let parked = false;
+  deps.metrics.sourceParked.set({ source: label }, 0);
+  return {
+    park(err: Error, failures: number, retryMs: number) {
+      if (parked) return;
+      parked = true;
+      deps.metrics.sourceParked.set({ source: label }, 1);
+      deps.logger.error(
+        { source: label, err: errorMessage(err), failures, retryEveryMs: retryMs },
+        'source parked: it keeps failing; the other sources go on',
+      );
+    },
+    unpark() {
+      if (!parked) return;
+      parked = false;
+      deps.metrics.sourceParked.set({ source: label }, 0);
+      deps.logger.info({ source: label }, 'source unparked');
+    },
+  };
 }

@@ -23,6 +23,9 @@ export const IngestStatusSchema = z.object({
   reportedLagSeconds: z
     .record(z.string(), z.number())
     .openapi({ description: 'flowlens_source_lag_seconds' }),
+  parkedSources: z
+    .array(z.string())
+    .openapi({ description: 'sources parked after failing repeatedly (flowlens_source_parked = 1)' }),
 });
 export type IngestStatus = z.infer<typeof IngestStatusSchema>;
 
@@ -114,6 +117,7 @@ export function registerIngestRoutes(app: ApiApp, deps: ApiDeps, now: () => Date
         })),
         rejects: { total: Object.values(byReason).reduce((a, b) => a + b, 0), byReason },
         reportedLagSeconds: await reportedLag(deps),
+        parkedSources: await parkedSources(deps),
       },
       200,
     );
@@ -149,4 +153,10 @@ async function reportedLag(deps: ApiDeps): Promise<Record<string, number>> {
   if (!gauge) return {};
   const values = (await gauge.get()).values;
   return Object.fromEntries(values.map((v) => [String(v.labels.source ?? ''), v.value]));
+}
+
+async function parkedSources(deps: ApiDeps): Promise<string[]> {
+  const gauge = deps.metrics.registry.getSingleMetric('flowlens_source_parked') as Gauge | undefined;
+  if (!gauge) return [];
+  return (await gauge.get()).values.filter((v) => v.value === 1).map((v) => String(v.labels.source ?? ''));
 }

@@ -196,6 +196,7 @@ describe('rules, ingest and filter helpers', () => {
     ]);
     expect(s.sources[0]?.lagSeconds).toBe(69 * 60);
     expect(s.rejects).toEqual({ total: 0, byReason: {} });
+    expect(s.parkedSources).toEqual([]); // no supervisor in this process: nothing parked
     const recent = await json<IngestStatus>(`/api/ingest/status?${RW}`);
     expect(recent.rejects).toEqual({ total: 1, byReason: { 'tuple-ip': 1 } });
     const rj = await json<{ rows: { reason: string; offset: number }[] }>(`/api/ingest/rejects?${RW}`);
