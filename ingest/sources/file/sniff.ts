@@ -35,16 +35,24 @@ const FLOW_KEYS = new Set([
 ]);
 
 /**
+ * Keys no flow-log record has but Azure resource documents do: a single NSG as ARM returns it
+ * (`properties` too, so the flow keys alone would let it through), `az network nsg list` output,
+ * ARM templates.
+ */
+const NON_FLOW_KEYS = new Set(['$schema', 'securityRules', 'defaultSecurityRules', 'etag', 'location']);
+
+/**
  * Why a file is not a flow log, or null when it may be one. Decided from the top-level keys of the
  * first JSON object in the first bytes (the first element when the file is an array): a file is
- * skipped only when it plainly is JSON whose first object has keys and none of them is a flow-log
- * key (an NSG export `{"value":[…]}`, an ARM template, `flowlens simulate`'s ground truth). Anything
- * else, garbage included, goes to the normalizer, so bad input still becomes counted rejects.
+ * skipped only when it plainly is JSON whose first object has keys and either none of them is a
+ * flow-log key (an NSG export `{"value":[…]}`, `flowlens simulate`'s ground truth) or one of them
+ * marks an Azure resource document (an NSG, an ARM template). Anything else, garbage included, goes
+ * to the normalizer, so bad input still becomes counted rejects.
  */
 export function notFlowLog(head: Buffer): string | null {
   const keys = firstObjectKeys(head.toString('utf8').replace(/^\uFEFF/, ''));
   if (keys === null || keys.length === 0) return null;
-  if (keys.some((k) => FLOW_KEYS.has(k))) return null;
+  if (!keys.some((k) => NON_FLOW_KEYS.has(k)) && keys.some((k) => FLOW_KEYS.has(k))) return null;
   return `not a flow log (top-level keys: ${keys.slice(0, 4).join(', ')}${keys.length > 4 ? ', …' : ''})`;
 }
 
