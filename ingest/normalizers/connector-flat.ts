@@ -107,10 +107,15 @@ export class FlatConnectorReader {
       if (p < 0) return -1;
       p = this.ws(p);
       const c = buf[p];
-      if (c === 0x7d) return this.start[F_RULE]! >= 0 ? this.rebuild(p + 1) : -1;
+      if (c === 0x7d) return this.known() ? this.rebuild(p + 1) : -1;
       if (c !== COMMA || p >= limit) return -1;
       p++;
     }
+  }
+
+  /** A connector record as record-context.ts `recordKind` sees one: a rule and startTime or sourceAddress. */
+  private known(): boolean {
+    return this.start[F_RULE]! >= 0 && (this.start[0]! >= 0 || this.start[1]! >= 0);
   }
 
   private body(buf: Buffer, limit: number): void {
