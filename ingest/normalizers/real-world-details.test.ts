@@ -4,7 +4,8 @@
  * - `flowlens_sdn-firewall-audit.json`: Windows Server / Azure Stack HCI SDN firewall auditing. The
  *   first record is Microsoft's published sample (learn.microsoft.com "SDN firewall auditing":
  *   `"Version":"1.0"` as a string, `portId`/`portName` instead of a MAC, a GUID `resourceId`, time
- *   `20180719:L012620622`), made valid JSON; the second is written in the same form.
+ *   `20180719:L012620622`; Microsoft Learn content, CC BY 4.0, MicrosoftDocs/windowsserverdocs),
+ *   made valid JSON (the doc's excerpt ends in `},`); the second record is written in the same form.
  * - `flowlens_connector-splunk-2018.ndjson`: two flat records in the 2018 Splunk-shaped output of
  *   Microsoft's NSG connector (`nsgRuleName`, `rt`, `src`, `dst`, `spt`, `dpt`); values invented.
  * - `flowlens_nsg-v2_bad-record-time.json`: NSG v2 records whose `time` is unreadable ("yesterday"),
