@@ -78,6 +78,7 @@ export async function ingestBlob(opts: BlobIngestOptions, env: NodeJS.ProcessEnv
       bytes: result.bytes,
       records: result.records,
       tuples: result.rows,
+      duplicates: result.duplicates,
       rejects: result.rejects,
       seconds: (performance.now() - started) / 1000,
     };

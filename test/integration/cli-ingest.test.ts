@@ -62,16 +62,16 @@ describe('flowlens ingest', { timeout: 300_000 }, () => {
     expect(s.rejects).toBe(r.summary!.rejects);
   });
 
-  it('adds nothing when run again: completed files are skipped, --force re-reads and deduplicates', async () => {
+  it('adds nothing when run again (completed files are skipped); --force stores everything exactly once more', async () => {
     const before = await stats(db);
     const again = await ingest(db, '--chunk-mb', '0.02', input);
-    expect(again.summary).toMatchObject({ files: 0, skippedFiles: 4, tuples: 0 });
+    expect(again.summary).toMatchObject({ files: 0, skippedFiles: 4, tuples: 0, duplicates: 0 });
     const forced = await ingest(db, '--chunk-mb', '0.02', '--force', input);
-    expect(forced.summary).toMatchObject({ files: 4 });
+    expect(forced.summary).toMatchObject({ files: 4, tuples: before.rows, duplicates: 0 });
     const after = await stats(db);
-    expect(after.rows).toBe(before.rows);
-    expect(after.rolledUp).toBe(before.rolledUp);
-    expect(after.rejects).toBe(before.rejects);
+    expect(after.rows).toBe(2 * before.rows);
+    expect(after.rolledUp).toBe(2 * before.rolledUp);
+    expect(after.rejects).toBe(2 * before.rejects);
   });
 
   it('stores the same rows whether a blob is read whole or in chunks cut across records', async () => {
