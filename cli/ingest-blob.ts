@@ -80,6 +80,7 @@ export async function ingestBlob(opts: BlobIngestOptions, env: NodeJS.ProcessEnv
       tuples: result.rows,
       duplicates: result.duplicates,
       rejects: result.rejects,
+      duplicateRejects: result.duplicateRejects,
       seconds: (performance.now() - started) / 1000,
     };
     const line = summaryLine(summary).replace(/ files/, ' blobs');

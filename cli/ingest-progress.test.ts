@@ -12,6 +12,7 @@ describe('ingest summary', () => {
         tuples: 800_000,
         duplicates: 0,
         rejects: 2,
+        duplicateRejects: 0,
         seconds: 2,
       }),
     ).toBe(
@@ -26,10 +27,11 @@ describe('ingest summary', () => {
         tuples: 0,
         duplicates: 7,
         rejects: 0,
+        duplicateRejects: 2,
         seconds: 0,
       }),
     ).toBe(
-      'ingested 1 file: 900 B, 1 records, 0 tuples stored, 7 already stored (duplicate range, not stored again), 0 rejects in 0.0 s (0 rows/s)',
+      'ingested 1 file: 900 B, 1 records, 0 tuples stored, 7 already stored (duplicate range, not stored again), 0 rejects (2 more already stored) in 0.0 s (0 rows/s)',
     );
   });
 

@@ -12,7 +12,10 @@ export interface IngestSummary {
   tuples: number;
   /** Tuples not stored because their range was stored before (deduplicated; see `ingest --force`). */
   duplicates: number;
+  /** Rejects stored by this run. */
   rejects: number;
+  /** Rejects of duplicate ranges, already in the dead letter. */
+  duplicateRejects: number;
   seconds: number;
 }
 
@@ -61,6 +64,7 @@ export function ingestProgress(files: readonly FileEntry[], tty: boolean) {
         tuples: result.rows,
         duplicates: result.duplicates,
         rejects: result.rejects,
+        duplicateRejects: result.duplicateRejects,
       };
     },
   };
@@ -72,9 +76,10 @@ export function summaryLine(s: IngestSummary): string {
   const duplicates = s.duplicates
     ? `, ${s.duplicates} already stored (duplicate range, not stored again)`
     : '';
+  const oldRejects = s.duplicateRejects ? ` (${s.duplicateRejects} more already stored)` : '';
   return (
     `ingested ${s.files} file${s.files === 1 ? '' : 's'}${skipped}: ${humanBytes(s.bytes)}, ${s.records} records, ` +
-    `${s.tuples} tuples stored${duplicates}, ${s.rejects} rejects in ${s.seconds.toFixed(1)} s (${rate} rows/s)`
+    `${s.tuples} tuples stored${duplicates}, ${s.rejects} rejects${oldRejects} in ${s.seconds.toFixed(1)} s (${rate} rows/s)`
   );
 }
 

@@ -64,4 +64,6 @@ export interface WriteResult {
   rejects: number;
   /** Rows not stored because the same range was stored before (its deduplication token repeated). */
   duplicates?: number;
+  /** Rejects not stored again for the same reason (`rejects` counts only those stored by this write). */
+  duplicateRejects?: number;
 }

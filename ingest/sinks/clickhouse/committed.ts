@@ -55,3 +55,25 @@ export async function countInScope(client: ClickHouseClient, scope: BlockScope):
   const [row] = await rs.json<{ n: number | string }>();
   return Number(row?.n ?? 0);
 }
+
+/**
+ * Rejects of one write already in the `rejects` table: same source and offsets. Counted before and
+ * after the insert like rows, so a replayed range's rejects are named as already stored.
+ */
+export async function countRejects(
+  client: ClickHouseClient,
+  kind: string,
+  source: string,
+  offsets: readonly number[],
+): Promise<number> {
+  if (offsets.length === 0) return 0;
+  const rs = await client.query({
+    query:
+      'SELECT count() AS n FROM rejects WHERE source_kind = {kind:String} AND source = {source:String} ' +
+      'AND offset >= {from:Int64} AND offset <= {to:Int64}',
+    query_params: { kind, source, from: Math.min(...offsets), to: Math.max(...offsets) },
+    format: 'JSONEachRow',
+  });
+  const [row] = await rs.json<{ n: number | string }>();
+  return Number(row?.n ?? 0);
+}

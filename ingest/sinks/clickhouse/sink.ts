@@ -8,7 +8,7 @@ import { DEFAULT_RETRY, type RetryOptions, retry } from '../../../core/retry.js'
 import type { FlowSink, SourcePosition, WriteResult } from '../../contracts.js';
 import { type BlockWriter, chdbFileWriter, serverInputWriter } from './block-writer.js';
 import { classifyInsertError } from './classify.js';
-import { blockScope, countInScope } from './committed.js';
+import { blockScope, countInScope, countRejects } from './committed.js';
 import { flowBlock } from './flow-block.js';
 import { insertRejects, rejectRows } from './rejects.js';
 import { defaultStagingRoot, StagingArea } from './staging.js';
@@ -95,7 +95,10 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): FlowSink {
     return Math.max(0, Math.min(to - from, after - before));
   }
 
-  async function writeRows(cols: FlowColumns, position: SourcePosition): Promise<Required<WriteResult>> {
+  async function writeRows(
+    cols: FlowColumns,
+    position: SourcePosition,
+  ): Promise<Required<Omit<WriteResult, 'duplicateRejects'>>> {
     const token = positionToken(position, options.tokenNamespace);
     const result = { rows: 0, rejects: 0, duplicates: 0 };
     for (const [from, to] of splitRanges(cols.length, batchRows)) {
@@ -121,23 +124,40 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): FlowSink {
     return result;
   }
 
+  /** Inserts the normalizer's rejects; returns how many were stored (a replayed range's are not). */
+  async function writeRejects(rejects: Reject[], position: SourcePosition): Promise<number> {
+    if (rejects.length === 0) return 0;
+    const offsets = rejects.map((r) => r.offset);
+    const counted = () =>
+      retry(() => countRejects(db.client, position.kind, position.key, offsets), retryOptions);
+    const before = await counted();
+    await attempt('rejects', () =>
+      insertRejects(
+        db.client,
+        rejectRows(rejects, position),
+        `${positionToken(position, options.tokenNamespace)}|rejects`,
+      ),
+    );
+    const stored = Math.max(0, Math.min(rejects.length, (await counted()) - before));
+    // A replayed range's rejects are deduplicated whole: count them only when they were stored.
+    if (stored > 0) {
+      for (const r of rejects) options.metrics?.rejectsTotal.inc({ source: position.kind, reason: r.reason });
+    }
+    return stored;
+  }
+
   return {
     async write(columns, rejects, position) {
       const result = await writeRows(columns, position);
-      if (rejects.length > 0) {
-        await attempt('rejects', () =>
-          insertRejects(
-            db.client,
-            rejectRows(rejects, position),
-            `${positionToken(position, options.tokenNamespace)}|rejects`,
-          ),
-        );
-        for (const r of rejects)
-          options.metrics?.rejectsTotal.inc({ source: position.kind, reason: r.reason });
-      }
+      const storedRejects = await writeRejects(rejects, position);
       options.metrics?.rowsTotal.inc({ source: position.kind }, result.rows);
       options.metrics?.duplicateRowsTotal.inc({ source: position.kind }, result.duplicates);
-      return { rows: result.rows, rejects: result.rejects + rejects.length, duplicates: result.duplicates };
+      return {
+        rows: result.rows,
+        rejects: result.rejects + storedRejects,
+        duplicates: result.duplicates,
+        duplicateRejects: rejects.length - storedRejects,
+      };
     },
     async close() {
       await staging.close();
