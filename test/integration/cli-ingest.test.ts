@@ -7,7 +7,7 @@ import type { IngestStats } from '../../ingest/stats.js';
 import { runCli } from '../harness/cli.js';
 import { fixture, fixturesDir } from '../harness/fixtures.js';
 
-/** Fixtures carry 2018–2024 timestamps: keep everything, or retention would drop them at once. */
+/** Retention off here; the default retention with these 2018–2025 fixtures is retention-real-logs.test.ts. */
 const KEEP_ALL = {
   FLOWLENS_DATABASE_RETENTION__RAW_DAYS: '0',
   FLOWLENS_DATABASE_RETENTION__MINUTE_DAYS: '0',
