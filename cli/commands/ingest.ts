@@ -44,6 +44,10 @@ export function register(program: Command): void {
       const opts = cmd.optsWithGlobals<IngestOptions & { blob?: string }>();
       if (opts.blob !== undefined) {
         if (paths.length) throw new ConfigError(['give files or --blob, not both']);
+        if (opts.force)
+          throw new ConfigError([
+            '--force applies to files; with --blob the stored cursors decide what is read',
+          ]);
         process.exitCode = await ingestBlob({ ...opts, blob: opts.blob }, process.env);
         return;
       }

@@ -91,8 +91,11 @@ describe('flowlens ingest', { timeout: 300_000 }, () => {
     expect(r.stderr).toContain('missing.json');
   });
 
-  it('exits 2 without paths (usage)', async () => {
+  it('exits 2 without paths (usage), and for --force with --blob (blob cursors decide what is read)', async () => {
     expect((await runCli(['--db', db, 'ingest'])).code).toBe(2);
+    const forced = await runCli(['--db', db, 'ingest', '--blob', 'UseDevelopmentStorage=true', '--force']);
+    expect(forced.code).toBe(2);
+    expect(forced.stderr).toContain('--force applies to files');
   });
 
   it('exits 1 when the database cannot be reached', async () => {
