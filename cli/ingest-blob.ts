@@ -78,7 +78,9 @@ export async function ingestBlob(opts: BlobIngestOptions, env: NodeJS.ProcessEnv
       bytes: result.bytes,
       records: result.records,
       tuples: result.rows,
+      duplicates: result.duplicates,
       rejects: result.rejects,
+      duplicateRejects: result.duplicateRejects,
       seconds: (performance.now() - started) / 1000,
     };
     const line = summaryLine(summary).replace(/ files/, ' blobs');

@@ -8,8 +8,14 @@ export interface IngestSummary {
   skippedFiles: number;
   bytes: number;
   records: number;
+  /** Tuples committed by this run. */
   tuples: number;
+  /** Tuples not stored because their range was stored before (deduplicated; see `ingest --force`). */
+  duplicates: number;
+  /** Rejects stored by this run. */
   rejects: number;
+  /** Rejects of duplicate ranges, already in the dead letter. */
+  duplicateRejects: number;
   seconds: number;
 }
 
@@ -56,7 +62,9 @@ export function ingestProgress(files: readonly FileEntry[], tty: boolean) {
         bytes: result.bytes,
         records: result.records,
         tuples: result.rows,
+        duplicates: result.duplicates,
         rejects: result.rejects,
+        duplicateRejects: result.duplicateRejects,
       };
     },
   };
@@ -65,9 +73,13 @@ export function ingestProgress(files: readonly FileEntry[], tty: boolean) {
 export function summaryLine(s: IngestSummary): string {
   const rate = s.seconds > 0 ? Math.round(s.tuples / s.seconds) : 0;
   const skipped = s.skippedFiles ? ` (${s.skippedFiles} skipped, already ingested)` : '';
+  const duplicates = s.duplicates
+    ? `, ${s.duplicates} already stored (duplicate range, not stored again)`
+    : '';
+  const oldRejects = s.duplicateRejects ? ` (${s.duplicateRejects} more already stored)` : '';
   return (
     `ingested ${s.files} file${s.files === 1 ? '' : 's'}${skipped}: ${humanBytes(s.bytes)}, ${s.records} records, ` +
-    `${s.tuples} tuples, ${s.rejects} rejects in ${s.seconds.toFixed(1)} s (${rate} rows/s)`
+    `${s.tuples} tuples stored${duplicates}, ${s.rejects} rejects${oldRejects} in ${s.seconds.toFixed(1)} s (${rate} rows/s)`
   );
 }
 

@@ -8,6 +8,7 @@ export interface Metrics {
   registry: Registry;
   recordsTotal: Counter<'source'>;
   rowsTotal: Counter<'source'>;
+  duplicateRowsTotal: Counter<'source'>;
   rejectsTotal: Counter<'source' | 'reason'>;
   bytesReadTotal: Counter<'source'>;
   insertSeconds: Histogram<'table'>;
@@ -29,7 +30,13 @@ export function createMetrics(): Metrics {
     }),
     rowsTotal: new Counter({
       name: 'flowlens_rows_total',
-      help: 'Flow tuples written to ClickHouse',
+      help: 'Flow tuples committed to ClickHouse (a repeated range counts in flowlens_duplicate_rows_total)',
+      labelNames: ['source'],
+      ...opts,
+    }),
+    duplicateRowsTotal: new Counter({
+      name: 'flowlens_duplicate_rows_total',
+      help: 'Flow tuples not stored again because their source range was already stored (deduplicated replay)',
       labelNames: ['source'],
       ...opts,
     }),

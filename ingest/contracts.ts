@@ -59,6 +59,11 @@ export interface FlowSink {
 }
 
 export interface WriteResult {
+  /** Rows committed by this write (not rows sent: a repeated range is deduplicated away). */
   rows: number;
   rejects: number;
+  /** Rows not stored because the same range was stored before (its deduplication token repeated). */
+  duplicates?: number;
+  /** Rejects not stored again for the same reason (`rejects` counts only those stored by this write). */
+  duplicateRejects?: number;
 }

@@ -21,8 +21,13 @@ export interface PipelineStats {
   batches: number;
   bytes: number;
   records: number;
+  /** Rows committed (what the database kept). */
   rows: number;
   rejects: number;
+  /** Rows already stored from an earlier write of the same range (deduplicated, not stored again). */
+  duplicates: number;
+  /** Rejects of such ranges, already in the dead letter (not stored again). */
+  duplicateRejects: number;
 }
 
 export interface PipelineResult extends PipelineStats {
@@ -40,7 +45,15 @@ export interface PipelineResult extends PipelineStats {
 export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
   const { source, sink, signal } = options;
   const logger = options.logger ?? silentLogger();
-  const stats: PipelineStats = { batches: 0, bytes: 0, records: 0, rows: 0, rejects: 0 };
+  const stats: PipelineStats = {
+    batches: 0,
+    bytes: 0,
+    records: 0,
+    rows: 0,
+    rejects: 0,
+    duplicates: 0,
+    duplicateRejects: 0,
+  };
   let inflight: Promise<void> | undefined;
   let failure: Error | undefined;
   let failedStep: 'write' | 'source' = 'write';
@@ -53,6 +66,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     stats.records += result.records;
     stats.rows += written.rows;
     stats.rejects += written.rejects;
+    stats.duplicates += written.duplicates ?? 0;
+    stats.duplicateRejects += written.duplicateRejects ?? 0;
     options.onBatch?.(stats, batch);
   };
 

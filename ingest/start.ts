@@ -89,7 +89,16 @@ async function runOnce(
   } catch (err) {
     if (err instanceof ConfigError) throw err;
     const error = err instanceof Error ? err : new Error(String(err));
-    return { batches: 0, bytes: 0, records: 0, rows: 0, rejects: 0, error };
+    return {
+      batches: 0,
+      bytes: 0,
+      records: 0,
+      rows: 0,
+      rejects: 0,
+      duplicates: 0,
+      duplicateRejects: 0,
+      error,
+    };
   } finally {
     await built?.source.stop(10_000).catch(() => {});
     await sink?.close().catch(() => {});

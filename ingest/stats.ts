@@ -20,7 +20,20 @@ export interface IngestStats {
   byAction: CountBy[];
   rejects: number;
   rejectsByReason: CountBy[];
+  /** History that arrived late: rows of `flows` stored more than `hours` after their flow time. */
+  lateHistory: LateHistory;
 }
+
+export interface LateHistory {
+  /** The threshold: a row is late when `ingested_at - time` exceeds this many hours. */
+  hours: number;
+  rows: number;
+  /** Largest arrival delay in days (0 when nothing is late). */
+  maxDelayDays: number;
+}
+
+/** Azure writes a flow into its hour blob within about an hour; a day later it is a backfill. */
+export const DEFAULT_LATE_HOURS = 24;
 
 const DIMENSIONS = {
   byFormat: 'format',
@@ -35,7 +48,11 @@ const DIMENSIONS = {
  * big tables) plus the raw row count and the dead-letter breakdown.
  * @see https://clickhouse.com/docs/engines/table-engines/mergetree-family/summingmergetree
  */
-export async function readStats(client: ClickHouseClient, limit = 20): Promise<IngestStats> {
+export async function readStats(
+  client: ClickHouseClient,
+  limit = 20,
+  lateHours = DEFAULT_LATE_HOURS,
+): Promise<IngestStats> {
   const [totals] = await select<{ rows: number; first: string | null; last: string | null }>(
     client,
     'SELECT count() AS rows, if(rows = 0, NULL, toString(min(time))) AS first, ' +
@@ -53,7 +70,23 @@ export async function readStats(client: ClickHouseClient, limit = 20): Promise<I
   }
   out.rejectsByReason = await countBy(client, 'SELECT reason AS key, count() AS flows FROM rejects', limit);
   out.rejects = out.rejectsByReason.reduce((s, r) => s + r.flows, 0);
+  out.lateHistory = await readLateHistory(client, lateHours);
   return out as IngestStats;
+}
+
+/**
+ * Rows that arrived more than `hours` after their flow time: backfills and replays of old logs.
+ * Retention counts from arrival (docs/data-model.md), so these stay for the full retention.
+ */
+export async function readLateHistory(client: ClickHouseClient, hours: number): Promise<LateHistory> {
+  const [row] = await select<{ rows: number; delay: number }>(
+    client,
+    "SELECT count() AS rows, max(dateDiff('second', time, ingested_at)) AS delay FROM flows " +
+      'WHERE ingested_at > time + toIntervalSecond({seconds:UInt64})',
+    { seconds: Math.round(hours * 3600) },
+  );
+  const rows = Number(row?.rows ?? 0);
+  return { hours, rows, maxDelayDays: rows ? Math.floor(Number(row?.delay ?? 0) / 86_400) : 0 };
 }
 
 async function countBy(client: ClickHouseClient, head: string, limit: number): Promise<CountBy[]> {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError } from '../../core/errors.js';
@@ -32,7 +33,10 @@ export function register(program: Command): void {
     .option('--container <name...>', 'with --blob: containers (default: both flow-log containers)')
     .option('--prefix <prefix...>', 'with --blob: only blobs under these prefixes')
     .option('--since <iso>', 'with --blob: only hours from this time on')
-    .option('--force', 're-read files recorded as complete (their rows still deduplicate)')
+    .option(
+      '--force',
+      're-read files recorded as complete and store their tuples again, once more (a new copy beside any still stored)',
+    )
     .option('--chunk-mb <n>', 'body size for big files, MiB', (v) => Number.parseFloat(v))
     .option('--no-progress', 'no progress bar, even on a terminal')
     .option('--json', 'print the summary as JSON')
@@ -40,6 +44,10 @@ export function register(program: Command): void {
       const opts = cmd.optsWithGlobals<IngestOptions & { blob?: string }>();
       if (opts.blob !== undefined) {
         if (paths.length) throw new ConfigError(['give files or --blob, not both']);
+        if (opts.force)
+          throw new ConfigError([
+            '--force applies to files; with --blob the stored cursors decide what is read',
+          ]);
         process.exitCode = await ingestBlob({ ...opts, blob: opts.blob }, process.env);
         return;
       }
@@ -75,7 +83,14 @@ async function ingest(paths: string[], opts: IngestOptions): Promise<number> {
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
-  const sink = sinkFromConfig(config, app, controller.signal);
+  // A new deduplication namespace per forced run: the same bytes are stored exactly once more
+  // (replays inside this run still deduplicate). Without it, --force would re-read and store nothing.
+  const sink = sinkFromConfig(
+    config,
+    app,
+    controller.signal,
+    opts.force ? `force-${randomUUID()}` : undefined,
+  );
   const started = performance.now();
   try {
     const result = await runPipeline({

@@ -87,6 +87,10 @@ describe('retention on real chDB', () => {
     ['MergeTree ORDER BY x TTL time + toIntervalDay(7)', 7],
     ['MergeTree ORDER BY x SETTINGS index_granularity = 8192', 0],
     ['MergeTree ORDER BY x TTL time + toIntervalMonth(1) SETTINGS a = 1', -1],
+    [
+      "SummingMergeTree ORDER BY x TTL greatest(time, toDateTime(stored_on, 'UTC') + toIntervalDay(1)) + toIntervalDay(90) SETTINGS a = 1",
+      90,
+    ],
   ])('ttlDaysOf(%s) = %d', (engineFull, days) => expect(ttlDaysOf(engineFull)).toBe(days));
 });
 

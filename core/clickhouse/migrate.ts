@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { onCluster, storageName } from './ddl.js';
+import { ARRIVAL_COLUMN, modifyTtl, retentionDays } from './migrations/0002_retention_from_arrival.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { DEFAULT_SCHEMA_OPTIONS, type Migration, type SchemaOptions } from './migrations/types.js';
 
@@ -54,53 +55,62 @@ export async function appliedVersions(client: ClickHouseClient): Promise<string[
  * Brings table TTLs in line with the configured retention. Retention is configuration, not schema,
  * so it is reconciled at every start rather than frozen into an immutable migration; only tables
  * whose TTL differs are altered (an ALTER per table per start would be DDL churn, ON CLUSTER in
- * cluster mode).
+ * cluster mode). A TTL that does not count from arrival (migration 0002) is replaced too.
  */
 export async function applyRetention(client: ClickHouseClient, opts: SchemaOptions): Promise<string[]> {
-  const targets: [string, string, number][] = [
-    ['flows', 'toDateTime(time)', opts.rawTtlDays],
-    ['flows_1m', 'time', opts.minuteTtlDays],
-    ['flows_1h', 'time', opts.hourTtlDays],
-  ];
-  const current = await currentTtlDays(
+  const targets = retentionDays(opts);
+  const current = await currentTtls(
     client,
     targets.map(([table]) => storageName(opts, table)),
   );
   const altered: string[] = [];
-  for (const [table, column, days] of targets) {
+  for (const [table, days] of targets) {
     const name = storageName(opts, table);
     const want = days > 0 ? Math.floor(days) : 0;
-    if (current.get(name) === want) continue;
-    const query =
-      want > 0
-        ? `ALTER TABLE ${name}${onCluster(opts)} MODIFY TTL ${column} + INTERVAL ${want} DAY DELETE`
-        : `ALTER TABLE ${name}${onCluster(opts)} REMOVE TTL`;
+    const ttl = current.get(name) ?? { days: 0, fromArrival: false };
+    if (ttl.days === want && (want === 0 || ttl.fromArrival)) continue;
     // MODIFY TTL would rewrite parts; materialize lazily (parts drop whole with ttl_only_drop_parts).
-    await client.command({ query, clickhouse_settings: { materialize_ttl_after_modify: 0 } });
+    await client.command({
+      query: want > 0 ? modifyTtl(opts, table, want) : `ALTER TABLE ${name}${onCluster(opts)} REMOVE TTL`,
+    });
     altered.push(name);
   }
   return altered;
 }
 
-/** TTL in days per table as the engine reports it (`… TTL x + toIntervalDay(30) …`); 0 = no TTL. */
-async function currentTtlDays(client: ClickHouseClient, tables: string[]): Promise<Map<string, number>> {
+interface TableTtl {
+  days: number;
+  fromArrival: boolean;
+}
+
+/** TTL per table as the engine reports it (`… TTL x + toIntervalDay(30) …`); days 0 = no TTL. */
+async function currentTtls(client: ClickHouseClient, tables: string[]): Promise<Map<string, TableTtl>> {
   const rs = await client.query({
     query:
       'SELECT name, engine_full FROM system.tables WHERE database = currentDatabase() AND name IN {tables:Array(String)}',
     query_params: { tables },
     format: 'JSONEachRow',
   });
-  const out = new Map<string, number>();
+  const out = new Map<string, TableTtl>();
   for (const row of await rs.json<{ name: string; engine_full: string }>()) {
-    out.set(row.name, ttlDaysOf(row.engine_full));
+    const table = row.name.replace(/_local$/, '') as keyof typeof ARRIVAL_COLUMN;
+    out.set(row.name, {
+      days: ttlDaysOf(row.engine_full),
+      fromArrival: ttlExpression(row.engine_full).includes(ARRIVAL_COLUMN[table]),
+    });
   }
   return out;
 }
 
+function ttlExpression(engineFull: string): string {
+  return / TTL (.*?)(?: SETTINGS |$)/.exec(engineFull)?.[1] ?? '';
+}
+
+/** Days of the retention interval: the last `toIntervalDay(n)` (the arrival-day rule adds one day inside). */
 export function ttlDaysOf(engineFull: string): number {
-  const ttl = / TTL (.*?)(?: SETTINGS |$)/.exec(engineFull)?.[1];
+  const ttl = ttlExpression(engineFull);
   if (!ttl) return 0;
-  const days = /toIntervalDay\((\d+)\)/.exec(ttl)?.[1];
+  const days = /\+ toIntervalDay\((\d+)\)(?: DELETE)?$/.exec(ttl)?.[1];
   return days === undefined ? -1 : Number(days); // -1: a TTL we did not write; replace it
 }
 

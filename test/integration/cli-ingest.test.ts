@@ -7,7 +7,7 @@ import type { IngestStats } from '../../ingest/stats.js';
 import { runCli } from '../harness/cli.js';
 import { fixture, fixturesDir } from '../harness/fixtures.js';
 
-/** Fixtures carry 2018–2024 timestamps: keep everything, or retention would drop them at once. */
+/** Retention off here; the default retention with these 2018–2025 fixtures is retention-real-logs.test.ts. */
 const KEEP_ALL = {
   FLOWLENS_DATABASE_RETENTION__RAW_DAYS: '0',
   FLOWLENS_DATABASE_RETENTION__MINUTE_DAYS: '0',
@@ -62,16 +62,16 @@ describe('flowlens ingest', { timeout: 300_000 }, () => {
     expect(s.rejects).toBe(r.summary!.rejects);
   });
 
-  it('adds nothing when run again: completed files are skipped, --force re-reads and deduplicates', async () => {
+  it('adds nothing when run again (completed files are skipped); --force stores everything exactly once more', async () => {
     const before = await stats(db);
     const again = await ingest(db, '--chunk-mb', '0.02', input);
-    expect(again.summary).toMatchObject({ files: 0, skippedFiles: 4, tuples: 0 });
+    expect(again.summary).toMatchObject({ files: 0, skippedFiles: 4, tuples: 0, duplicates: 0 });
     const forced = await ingest(db, '--chunk-mb', '0.02', '--force', input);
-    expect(forced.summary).toMatchObject({ files: 4 });
+    expect(forced.summary).toMatchObject({ files: 4, tuples: before.rows, duplicates: 0 });
     const after = await stats(db);
-    expect(after.rows).toBe(before.rows);
-    expect(after.rolledUp).toBe(before.rolledUp);
-    expect(after.rejects).toBe(before.rejects);
+    expect(after.rows).toBe(2 * before.rows);
+    expect(after.rolledUp).toBe(2 * before.rolledUp);
+    expect(after.rejects).toBe(2 * before.rejects);
   });
 
   it('stores the same rows whether a blob is read whole or in chunks cut across records', async () => {
@@ -91,8 +91,11 @@ describe('flowlens ingest', { timeout: 300_000 }, () => {
     expect(r.stderr).toContain('missing.json');
   });
 
-  it('exits 2 without paths (usage)', async () => {
+  it('exits 2 without paths (usage), and for --force with --blob (blob cursors decide what is read)', async () => {
     expect((await runCli(['--db', db, 'ingest'])).code).toBe(2);
+    const forced = await runCli(['--db', db, 'ingest', '--blob', 'UseDevelopmentStorage=true', '--force']);
+    expect(forced.code).toBe(2);
+    expect(forced.stderr).toContain('--force applies to files');
   });
 
   it('exits 1 when the database cannot be reached', async () => {

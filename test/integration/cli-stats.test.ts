@@ -56,5 +56,31 @@ describe('flowlens stats', { timeout: 300_000 }, () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('flows: 100 rows');
     expect(text.stdout).toMatch(/by NSG\n {2}NSG-ONE +50\n {2}NSG-TWO +50/);
+    expect(stats.lateHistory).toEqual({ hours: 24, rows: 0, maxDelayDays: 0 });
+  });
+
+  it('shows how much is history that arrived late, kept under the default retention', async () => {
+    // Flows from 2018 stored now: late by years whatever today is. The CLI opens with the default
+    // retention (30 days raw), which counts from arrival, so the rows stay.
+    const late = join(dir, 'late');
+    const db = openDb({ kind: 'embedded', path: late });
+    await migrate(db.client, DEFAULT_SCHEMA_OPTIONS);
+    const sink = createClickHouseSink({ db });
+    const pos = (key: string) => ({ kind: 'file' as const, key, start: 0, end: 10 });
+    await sink.write(sampleColumns(30, { startMs: Date.UTC(2018, 5, 1) }), [], pos('old.json'));
+    await sink.write(sampleColumns(10, { startMs: Date.now() - 600_000 }), [], pos('new.json'));
+    await sink.close();
+    await db.close();
+
+    const r = await runCli(['--db', late, 'stats', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const stats = JSON.parse(r.stdout) as IngestStats;
+    expect(stats.rows).toBe(40);
+    expect(stats.lateHistory.rows).toBe(30);
+    expect(stats.lateHistory.maxDelayDays).toBeGreaterThan(365 * 2);
+    const text = await runCli(['--db', late, 'stats', '--late-hours', '48']);
+    expect(text.stdout).toMatch(
+      /late history: 30 rows \(75\.0 %\) stored more than 48 h after their flow time, up to \d+ days late/,
+    );
   });
 });

@@ -41,7 +41,7 @@ describe('ClickHouse sink on real chDB', () => {
     const sink = createClickHouseSink({ db });
     const cols = sampleColumns(50, { nsgs: ['NSG-RT'] });
     const result = await sink.write(cols, [], pos('roundtrip.json'));
-    expect(result).toEqual({ rows: 50, rejects: 0 });
+    expect(result).toEqual({ rows: 50, rejects: 0, duplicates: 0, duplicateRejects: 0 });
     const stored = await rows<Record<string, unknown>>(
       db,
       `SELECT time, record_time, nsg, rule, rule_name, rule_kind, mac, subscription_id, src_ip, dst_ip, src_port,
@@ -93,7 +93,12 @@ describe('ClickHouse sink on real chDB', () => {
     const nsgs = Array.from({ length: 300 }, (_, i) => `NSG-WIDE-${i}`);
     const cols = sampleColumns(2500, { nsgs, rules: ['UserRule_X'] });
     const sink = createClickHouseSink({ db, batchRows: 1000 });
-    expect(await sink.write(cols, [], pos('wide.json'))).toEqual({ rows: 2500, rejects: 0 });
+    expect(await sink.write(cols, [], pos('wide.json'))).toEqual({
+      rows: 2500,
+      rejects: 0,
+      duplicates: 0,
+      duplicateRejects: 0,
+    });
     const stored = await rows<{ nsg: string; tuple_index: number; bytes_sent: number; src_ip: string }>(
       db,
       `SELECT nsg, tuple_index, bytes_sent, src_ip FROM flows WHERE source = 'file:wide.json' ORDER BY time`,
@@ -113,21 +118,60 @@ describe('ClickHouse sink on real chDB', () => {
     await sink.close();
   });
 
-  it('adds no rows to flows, flows_1m or flows_1h when the same position is written again', async () => {
-    const sink = createClickHouseSink({ db, batchRows: 1000 });
+  it('adds no rows to flows, flows_1m or flows_1h when the same position is written again, and says so', async () => {
+    const metrics = createMetrics();
+    const sink = createClickHouseSink({ db, batchRows: 1000, metrics });
     const cols = sampleColumns(2500, { nsgs: ['NSG-DEDUP'] });
-    await sink.write(cols, [], pos('dedup.json', 0, 5000));
+    expect(await sink.write(cols, [], pos('dedup.json', 0, 5000))).toEqual({
+      rows: 2500,
+      rejects: 0,
+      duplicates: 0,
+      duplicateRejects: 0,
+    });
     const first = await totals('NSG-DEDUP');
     expect(first.flows).toBe(2500);
     expect(first.m1).toBe(2500);
     expect(first.h1).toBe(2500);
-    await sink.write(cols, [], pos('dedup.json', 0, 5000));
+    // The replay reports what it did: nothing stored, every row named as already stored.
+    expect(await sink.write(cols, [], pos('dedup.json', 0, 5000))).toEqual({
+      rows: 0,
+      rejects: 0,
+      duplicates: 2500,
+      duplicateRejects: 0,
+    });
     await sink.write(cols, [], pos('dedup.json', 0, 5000));
     expect(await totals('NSG-DEDUP')).toEqual(first);
+    const metric = async (name: string) =>
+      (await metrics.registry.getSingleMetric(name)!.get()).values.reduce((s, v) => s + v.value, 0);
+    expect(await metric('flowlens_rows_total')).toBe(2500);
+    expect(await metric('flowlens_duplicate_rows_total')).toBe(5000);
     // A different range of the same stream is new data.
     await sink.write(sampleColumns(10, { nsgs: ['NSG-DEDUP'], seed: 3 }), [], pos('dedup.json', 5000, 6000));
     expect((await totals('NSG-DEDUP')).flows).toBe(2510);
     await sink.close();
+  });
+
+  it('stores the same range once more under a new token namespace (ingest --force), rollups included', async () => {
+    const cols = sampleColumns(40, { nsgs: ['NSG-FORCE'] });
+    const plain = createClickHouseSink({ db });
+    expect((await plain.write(cols, [], pos('force.json'))).rows).toBe(40);
+    const forced = createClickHouseSink({ db, tokenNamespace: 'force-1' });
+    expect(await forced.write(cols, [], pos('force.json'))).toEqual({
+      rows: 40,
+      rejects: 0,
+      duplicates: 0,
+      duplicateRejects: 0,
+    });
+    // A replay inside the forced run deduplicates like any other.
+    expect(await forced.write(cols, [], pos('force.json'))).toEqual({
+      rows: 0,
+      rejects: 0,
+      duplicates: 40,
+      duplicateRejects: 0,
+    });
+    expect(await totals('NSG-FORCE')).toMatchObject({ flows: 80, m1: 80, h1: 80 });
+    await plain.close();
+    await forced.close();
   });
 
   it('writes rejects once, with their position, also on replay', async () => {
@@ -155,8 +199,16 @@ describe('ClickHouse sink on real chDB', () => {
     expect(await sink.write(sampleColumns(3, { nsgs: ['NSG-REJ'] }), rejects, p)).toEqual({
       rows: 3,
       rejects: 2,
+      duplicates: 0,
+      duplicateRejects: 0,
     });
-    await sink.write(sampleColumns(3, { nsgs: ['NSG-REJ'] }), rejects, p);
+    // The replay stores nothing and says so, rejects included.
+    expect(await sink.write(sampleColumns(3, { nsgs: ['NSG-REJ'] }), rejects, p)).toEqual({
+      rows: 0,
+      rejects: 0,
+      duplicates: 3,
+      duplicateRejects: 2,
+    });
     const stored = await rows(
       db,
       `SELECT source_kind, source, offset, record_index, tuple_index, reason, detail, excerpt
@@ -186,7 +238,8 @@ describe('ClickHouse sink on real chDB', () => {
     ]);
     expect(await count(db, 'flows', `nsg = 'NSG-REJ'`)).toBe(3);
     const counted = await metrics.registry.getSingleMetricAsString('flowlens_rejects_total');
-    expect(counted).toContain('reason="tuple-ip"} 2');
+    // Counted once: the replay stored nothing, so the counter does not claim it did.
+    expect(counted).toContain('reason="tuple-ip"} 1');
     await sink.close();
   });
 
@@ -201,7 +254,7 @@ describe('ClickHouse sink on real chDB', () => {
     const sink = createClickHouseSink({ db, writer: refusing, retry: { attempts: 3, baseDelayMs: 1 } });
     const cols = sampleColumns(20, { nsgs: ['NSG-PERM'] });
     const result = await sink.write(cols, [], pos('refused.json'));
-    expect(result).toEqual({ rows: 0, rejects: 1 });
+    expect(result).toEqual({ rows: 0, rejects: 1, duplicates: 0, duplicateRejects: 0 });
     const [dead] = await rows<{ reason: string; detail: string; excerpt: string; offset: number }>(
       db,
       `SELECT reason, detail, excerpt, offset FROM rejects WHERE source = 'refused.json'`,
@@ -244,6 +297,8 @@ describe('ClickHouse sink on real chDB', () => {
     expect(await sink.write(sampleColumns(7, { nsgs: ['NSG-FLAKY'] }), [], pos('flaky.json'))).toEqual({
       rows: 7,
       rejects: 0,
+      duplicates: 0,
+      duplicateRejects: 0,
     });
     expect(calls).toBe(3);
     expect(await count(db, 'flows', `nsg = 'NSG-FLAKY'`)).toBe(7);

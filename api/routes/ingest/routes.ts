@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Gauge } from 'prom-client';
+import type { Counter, Gauge } from 'prom-client';
 import type { ApiDeps } from '../../deps.js';
 import type { ApiApp } from '../../env.js';
 import { ParamBag } from '../../query/params.js';
@@ -26,6 +26,11 @@ export const IngestStatusSchema = z.object({
   parkedSources: z
     .array(z.string())
     .openapi({ description: 'sources parked after failing repeatedly (flowlens_source_parked = 1)' }),
+  reportedRows: z.record(z.string(), z.object({ committed: z.number(), duplicates: z.number() })).openapi({
+    description:
+      'This process since start, by source kind: rows committed (flowlens_rows_total) and rows of ranges ' +
+      'already stored, so not stored again (flowlens_duplicate_rows_total)',
+  }),
 });
 export type IngestStatus = z.infer<typeof IngestStatusSchema>;
 
@@ -118,6 +123,7 @@ export function registerIngestRoutes(app: ApiApp, deps: ApiDeps, now: () => Date
         rejects: { total: Object.values(byReason).reduce((a, b) => a + b, 0), byReason },
         reportedLagSeconds: await reportedLag(deps),
         parkedSources: await parkedSources(deps),
+        reportedRows: await reportedRows(deps),
       },
       200,
     );
@@ -159,4 +165,22 @@ async function parkedSources(deps: ApiDeps): Promise<string[]> {
   const gauge = deps.metrics.registry.getSingleMetric('flowlens_source_parked') as Gauge | undefined;
   if (!gauge) return [];
   return (await gauge.get()).values.filter((v) => v.value === 1).map((v) => String(v.labels.source ?? ''));
+}
+
+/** Committed and duplicate row counters of this process, by source kind (what its sinks really stored). */
+async function reportedRows(
+  deps: ApiDeps,
+): Promise<Record<string, { committed: number; duplicates: number }>> {
+  const out: Record<string, { committed: number; duplicates: number }> = {};
+  const read = async (name: string, field: 'committed' | 'duplicates') => {
+    const counter = deps.metrics.registry.getSingleMetric(name) as Counter | undefined;
+    for (const v of counter ? (await counter.get()).values : []) {
+      const kind = String(v.labels.source ?? '');
+      out[kind] ??= { committed: 0, duplicates: 0 };
+      out[kind][field] += v.value;
+    }
+  };
+  await read('flowlens_rows_total', 'committed');
+  await read('flowlens_duplicate_rows_total', 'duplicates');
+  return out;
 }

@@ -10,6 +10,16 @@ function lag(seconds: number): string {
   return `${(seconds / 3600).toFixed(1)} h`;
 }
 
+/** What this process's sinks committed since start; rows of ranges stored before are named, not counted. */
+function storedLine(rows: Record<string, { committed: number; duplicates: number }>): string {
+  const parts = Object.entries(rows).map(
+    ([kind, r]) =>
+      `${kind}: ${human(r.committed)} rows stored` +
+      (r.duplicates ? `, ${human(r.duplicates)} already stored (duplicate range)` : ''),
+  );
+  return `This process since start — ${parts.length ? parts.join('; ') : 'nothing ingested'}`;
+}
+
 /** Ingest health: sources with lag, positions, rejects by reason and the latest rejects. */
 export function ingest(): HTMLElement {
   const r = range();
@@ -30,6 +40,7 @@ export function ingest(): HTMLElement {
             align: 'right',
           },
         ]),
+        h('p', {}, storedLine(d.reportedRows)),
         h('h4', {}, `Rejects in range: ${human(d.rejects.total)}`),
         table(Object.entries(d.rejects.byReason), [
           { title: 'reason', value: ([k]) => k },

@@ -10,6 +10,8 @@ export function sinkFromConfig(
   config: Config,
   deps: { db: Db; metrics: Metrics; logger: Logger },
   signal: AbortSignal,
+  /** `ingest --force`: a fresh deduplication namespace, so this run stores its ranges again. */
+  tokenNamespace?: string,
 ): FlowSink {
   return createClickHouseSink({
     db: deps.db,
@@ -18,5 +20,6 @@ export function sinkFromConfig(
     batchRows: config.ingest.batchRows,
     ...(config.ingest.stagingDir ? { stagingDir: config.ingest.stagingDir } : {}),
     signal,
+    ...(tokenNamespace ? { tokenNamespace } : {}),
   });
 }

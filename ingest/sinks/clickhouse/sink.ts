@@ -8,6 +8,7 @@ import { DEFAULT_RETRY, type RetryOptions, retry } from '../../../core/retry.js'
 import type { FlowSink, SourcePosition, WriteResult } from '../../contracts.js';
 import { type BlockWriter, chdbFileWriter, serverInputWriter } from './block-writer.js';
 import { classifyInsertError } from './classify.js';
+import { blockScope, countInScope, countRejects } from './committed.js';
 import { flowBlock } from './flow-block.js';
 import { insertRejects, rejectRows } from './rejects.js';
 import { defaultStagingRoot, StagingArea } from './staging.js';
@@ -28,6 +29,11 @@ export interface ClickHouseSinkOptions {
   signal?: AbortSignal;
   /** Replaces the Native block writer (tests inject failures here). */
   writer?: BlockWriter;
+  /**
+   * Prefix of every deduplication token. `ingest --force` sets a new one per run, so the same bytes
+   * are stored again exactly once more (replays inside that run still deduplicate).
+   */
+  tokenNamespace?: string;
 }
 
 /**
@@ -36,8 +42,9 @@ export interface ClickHouseSinkOptions {
  * "Exactly-once rows").
  * @see https://clickhouse.com/docs/operations/settings/settings#insert_deduplication_token
  */
-export function positionToken(p: SourcePosition): string {
-  return `${p.kind}:${p.key}:${p.start}-${p.end}`;
+export function positionToken(p: SourcePosition, namespace?: string): string {
+  const token = `${p.kind}:${p.key}:${p.start}-${p.end}`;
+  return namespace ? `${namespace}|${token}` : token;
 }
 
 /** Row ranges of at most `batchRows` rows, the same for the same body and setting. */
@@ -72,16 +79,34 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): FlowSink {
   const attempt = <T>(table: string, fn: () => Promise<T>) =>
     retry(() => timed(options.metrics, table, fn), retryOptions);
 
-  async function writeRows(cols: FlowColumns, position: SourcePosition): Promise<WriteResult> {
-    const token = positionToken(position);
-    const result: WriteResult = { rows: 0, rejects: 0 };
+  /** Inserts rows `[from, to)` and returns how many were committed (0 when the token repeated). */
+  async function insertBlock(
+    cols: FlowColumns,
+    from: number,
+    to: number,
+    position: SourcePosition,
+    token: string,
+  ) {
+    const label = sourceLabel(position);
+    const scope = blockScope(cols, from, to, label);
+    const before = await retry(() => countInScope(db.client, scope), retryOptions);
+    await attempt('flows', () => writer.insert(flowBlock(cols, from, to, label), token));
+    const after = await retry(() => countInScope(db.client, scope), retryOptions);
+    return Math.max(0, Math.min(to - from, after - before));
+  }
+
+  async function writeRows(
+    cols: FlowColumns,
+    position: SourcePosition,
+  ): Promise<Required<Omit<WriteResult, 'duplicateRejects'>>> {
+    const token = positionToken(position, options.tokenNamespace);
+    const result = { rows: 0, rejects: 0, duplicates: 0 };
     for (const [from, to] of splitRanges(cols.length, batchRows)) {
       const subToken = `${token}|${from}-${to}`;
       try {
-        await attempt('flows', () =>
-          writer.insert(flowBlock(cols, from, to, sourceLabel(position)), subToken),
-        );
-        result.rows += to - from;
+        const stored = await insertBlock(cols, from, to, position, subToken);
+        result.rows += stored;
+        result.duplicates += to - from - stored;
       } catch (err) {
         if (!(err instanceof PermanentError)) throw err;
         logger.error(
@@ -99,18 +124,40 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): FlowSink {
     return result;
   }
 
+  /** Inserts the normalizer's rejects; returns how many were stored (a replayed range's are not). */
+  async function writeRejects(rejects: Reject[], position: SourcePosition): Promise<number> {
+    if (rejects.length === 0) return 0;
+    const offsets = rejects.map((r) => r.offset);
+    const counted = () =>
+      retry(() => countRejects(db.client, position.kind, position.key, offsets), retryOptions);
+    const before = await counted();
+    await attempt('rejects', () =>
+      insertRejects(
+        db.client,
+        rejectRows(rejects, position),
+        `${positionToken(position, options.tokenNamespace)}|rejects`,
+      ),
+    );
+    const stored = Math.max(0, Math.min(rejects.length, (await counted()) - before));
+    // A replayed range's rejects are deduplicated whole: count them only when they were stored.
+    if (stored > 0) {
+      for (const r of rejects) options.metrics?.rejectsTotal.inc({ source: position.kind, reason: r.reason });
+    }
+    return stored;
+  }
+
   return {
     async write(columns, rejects, position) {
       const result = await writeRows(columns, position);
-      if (rejects.length > 0) {
-        await attempt('rejects', () =>
-          insertRejects(db.client, rejectRows(rejects, position), `${positionToken(position)}|rejects`),
-        );
-        for (const r of rejects)
-          options.metrics?.rejectsTotal.inc({ source: position.kind, reason: r.reason });
-      }
+      const storedRejects = await writeRejects(rejects, position);
       options.metrics?.rowsTotal.inc({ source: position.kind }, result.rows);
-      return { rows: result.rows, rejects: result.rejects + rejects.length };
+      options.metrics?.duplicateRowsTotal.inc({ source: position.kind }, result.duplicates);
+      return {
+        rows: result.rows,
+        rejects: result.rejects + storedRejects,
+        duplicates: result.duplicates,
+        duplicateRejects: rejects.length - storedRejects,
+      };
     },
     async close() {
       await staging.close();

@@ -203,6 +203,17 @@ describe('rules, ingest and filter helpers', () => {
     expect(rj.rows).toEqual([expect.objectContaining({ reason: 'tuple-ip', offset: 12 })]);
   });
 
+  it('ingest status reports what this process committed and what it found already stored', async () => {
+    expect((await json<IngestStatus>(`/api/ingest/status?${W}`)).reportedRows).toEqual({});
+    api.deps.metrics.rowsTotal.inc({ source: 'blob' }, 120);
+    api.deps.metrics.duplicateRowsTotal.inc({ source: 'blob' }, 30);
+    api.deps.metrics.rowsTotal.inc({ source: 'kafka' }, 5);
+    expect((await json<IngestStatus>(`/api/ingest/status?${W}`)).reportedRows).toEqual({
+      blob: { committed: 120, duplicates: 30 },
+      kafka: { committed: 5, duplicates: 0 },
+    });
+  });
+
   it('completion lists fields, enum values and top values', async () => {
     const all = await json<Completion>('/api/filter/complete');
     expect(all.fields.map((f) => f.name)).toContain('src_ip');

@@ -1,0 +1,79 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { FlowColumns } from '../../../core/flow/batch.js';
+
+/**
+ * Where the rows of one insert land in `flows`: their source label, flow-time range and record
+ * offsets. Counting rows in that scope before and after the insert gives the rows it committed,
+ * which is how a repeated deduplication token (the block was stored before) is told apart from a
+ * stored block: chDB's insert summary is empty and the server's counts the rows read, not kept.
+ * The time range keeps the count on a few granules (`flows` is sorted by time).
+ */
+export interface BlockScope {
+  source: string;
+  fromMs: number;
+  toMs: number;
+  fromOffset: number;
+  toOffset: number;
+}
+
+/** The scope of rows `[from, to)` of `cols`, written with `source` as their label. */
+export function blockScope(cols: FlowColumns, from: number, to: number, source: string): BlockScope {
+  let fromMs = Number.POSITIVE_INFINITY;
+  let toMs = Number.NEGATIVE_INFINITY;
+  let fromOffset = Number.POSITIVE_INFINITY;
+  let toOffset = Number.NEGATIVE_INFINITY;
+  for (let i = from; i < to; i++) {
+    const t = cols.timeMs[i]!;
+    const o = cols.recordOffset[i]!;
+    if (t < fromMs) fromMs = t;
+    if (t > toMs) toMs = t;
+    if (o < fromOffset) fromOffset = o;
+    if (o > toOffset) toOffset = o;
+  }
+  return { source, fromMs, toMs, fromOffset, toOffset };
+}
+
+const COUNT_QUERY =
+  'SELECT count() AS n FROM flows ' +
+  "WHERE time >= fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC') AND time <= fromUnixTimestamp64Milli({toMs:Int64}, 'UTC') " +
+  'AND source = {source:String} AND record_offset >= {fromOffset:UInt64} AND record_offset <= {toOffset:UInt64}';
+
+/** Rows of `flows` inside a block's scope (0 for an empty scope). */
+export async function countInScope(client: ClickHouseClient, scope: BlockScope): Promise<number> {
+  if (!(scope.toMs >= scope.fromMs)) return 0;
+  const rs = await client.query({
+    query: COUNT_QUERY,
+    query_params: {
+      source: scope.source,
+      fromMs: Math.floor(scope.fromMs),
+      toMs: Math.ceil(scope.toMs),
+      fromOffset: scope.fromOffset,
+      toOffset: scope.toOffset,
+    },
+    format: 'JSONEachRow',
+  });
+  const [row] = await rs.json<{ n: number | string }>();
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * Rejects of one write already in the `rejects` table: same source and offsets. Counted before and
+ * after the insert like rows, so a replayed range's rejects are named as already stored.
+ */
+export async function countRejects(
+  client: ClickHouseClient,
+  kind: string,
+  source: string,
+  offsets: readonly number[],
+): Promise<number> {
+  if (offsets.length === 0) return 0;
+  const rs = await client.query({
+    query:
+      'SELECT count() AS n FROM rejects WHERE source_kind = {kind:String} AND source = {source:String} ' +
+      'AND offset >= {from:Int64} AND offset <= {to:Int64}',
+    query_params: { kind, source, from: Math.min(...offsets), to: Math.max(...offsets) },
+    format: 'JSONEachRow',
+  });
+  const [row] = await rs.json<{ n: number | string }>();
+  return Number(row?.n ?? 0);
+}
