@@ -69,8 +69,9 @@ export async function startAnalysisLoop(ctx: AnalysisLoopContext, signal: AbortS
   const inputs: TickInputs = {
     cadence: new Cadence(a.cadenceMinutes),
     intel: await loadThreatIntel(a.threatIntel, logger),
-    // The rule analyzers read a report built over weeks of flows: rebuilt hourly, not per tick.
+    // The rule analyzers read a report built over weeks of flows: rebuilt every rules.refreshMinutes, not per tick.
     rules: createRuleReportRefresher(db, config.rules, {
+      refreshMs: config.rules.refreshMinutes * 60_000,
       onError: (err) => logger.error({ err: errorMessage(err) }, 'rule report failed'),
     }),
   };
