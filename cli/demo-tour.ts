@@ -33,6 +33,9 @@ export interface Tour {
   items: TourItem[];
 }
 
+/** `flowlens demo --backfill-hours` default (what `npm start` shows). */
+export const DEMO_BACKFILL_HOURS = 24;
+
 /** Categories the rule analysis reports (they are recommendations and findings). */
 const RULE_CATEGORIES = new Set([
   'unused-allow-rule',
@@ -64,7 +67,12 @@ export function demoTour(backfillHours: number): Tour {
         page: '/rules',
         text: `${i.category} ${i.subject.nsg}/${i.subject.rule}: ${i.description} (also a finding)`,
         checks: [
-          { kind: 'recommendation' as const, category: i.category, nsg: i.subject.nsg!, rule: i.subject.rule! },
+          {
+            kind: 'recommendation' as const,
+            category: i.category,
+            nsg: i.subject.nsg!,
+            rule: i.subject.rule!,
+          },
           { kind: 'finding' as const, category: i.category, subject: i.subject },
         ],
       })),

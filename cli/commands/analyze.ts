@@ -38,7 +38,9 @@ export function register(program: Command): void {
           ...(to ? { to } : {}),
           notify: opts.notify === true,
         });
-        process.stdout.write(opts.json ? `${JSON.stringify(analyzeJson(batch), null, 2)}\n` : analyzeText(batch));
+        process.stdout.write(
+          opts.json ? `${JSON.stringify(analyzeJson(batch), null, 2)}\n` : analyzeText(batch),
+        );
         const { result } = batch;
         for (const e of result.errors)
           process.stderr.write(`flowlens: analyzer ${e.analyzer} failed: ${e.error}\n`);

@@ -5,11 +5,11 @@ import type { Command } from 'commander';
 import { parseNsgDocument } from '../../analyze/rules/inventory/parse.js';
 import { writeSnapshots } from '../../analyze/rules/inventory/store.js';
 import { type AzuriteHandle, startAzurite } from '../../core/azurite.js';
+import type { Config } from '../../core/config/schema.js';
 import { ConfigError, errorMessage } from '../../core/errors.js';
 import { LiveFeed, nsgDefinitions } from '../../simulator/index.js';
-import type { Config } from '../../core/config/schema.js';
 import { type AppContext, type GlobalOptions, openApp, resolveConfig } from '../context.js';
-import { demoTour, renderTour } from '../demo-tour.js';
+import { DEMO_BACKFILL_HOURS, demoTour, renderTour } from '../demo-tour.js';
 import { onShutdownSignal } from '../signals.js';
 import { runServices } from './run.js';
 
@@ -36,7 +36,7 @@ export function register(program: Command): void {
     .option('--port <port>', 'dashboard/API port', '8080')
     .option('--host <host>', 'dashboard/API address', '127.0.0.1')
     .option('--ephemeral', 'keep data in a temporary directory removed on exit')
-    .option('--backfill-hours <n>', 'hours of history written before going live', '24')
+    .option('--backfill-hours <n>', 'hours of history written before going live', String(DEMO_BACKFILL_HOURS))
     .option('--seed <n>', 'simulator seed', '7')
     .action(async (opts: DemoOptions, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
@@ -78,7 +78,12 @@ async function runDemo(opts: DemoOptions, globals: GlobalOptions, clock: () => n
       const started = clock();
       await feed.writeHistory(controller.signal);
       ctx.logger.info({ ms: clock() - started, tuples: feed.status.tuples }, 'demo history written');
-      await runFed(ctx, feed, { opts, port, backfillHours, connectionString: azurite.connectionString }, controller);
+      await runFed(
+        ctx,
+        feed,
+        { opts, port, backfillHours, connectionString: azurite.connectionString },
+        controller,
+      );
     } finally {
       release();
       await ctx.db.close();

@@ -13,9 +13,7 @@ export async function failedCheck(url: string, tour: Tour, check: TourCheck): Pr
       const list = await getJson<{ items: { category: string; subject: Record<string, unknown> }[] }>(
         `${url}/api/findings?limit=500&category=${encodeURIComponent(check.category)}`,
       );
-      const hit = list.items.some((f) =>
-        Object.entries(check.subject).every(([k, v]) => f.subject[k] === v),
-      );
+      const hit = list.items.some((f) => Object.entries(check.subject).every(([k, v]) => f.subject[k] === v));
       return hit ? null : `${check.category} findings: ${JSON.stringify(list.items.map((f) => f.subject))}`;
     }
     case 'recommendation': {

@@ -93,7 +93,11 @@ async function assessOne(
       `${s.nsg.name}/${rule.name}: more than ${opts.observedLimit} distinct flows, no narrowing proposed`,
     );
   if (a.insufficient) {
-    const hours = coverageHours(input.coverage, spanHours(window, opts.coverageSlices, first), opts.minCoverage);
+    const hours = coverageHours(
+      input.coverage,
+      spanHours(window, opts.coverageSlices, first),
+      opts.minCoverage,
+    );
     report.insufficientData.push({
       nsg: s.nsg.name,
       rule: rule.name,

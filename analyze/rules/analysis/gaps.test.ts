@@ -15,7 +15,11 @@ describe('coverage in hours', () => {
   it('states covered, required and missing hours of the span', () => {
     expect(spanHours(WINDOW, 28)).toBe(168);
     expect(spanHours(WINDOW, 28, 21)).toBe(42);
-    expect(coverageHours(4 / 28, 168, 0.9)).toEqual({ coveredHours: 24, requiredHours: 151.2, missingHours: 127.2 });
+    expect(coverageHours(4 / 28, 168, 0.9)).toEqual({
+      coveredHours: 24,
+      requiredHours: 151.2,
+      missingHours: 127.2,
+    });
     expect(coverageHours(1, 168, 0.9).missingHours).toBe(0);
   });
 });

@@ -16,7 +16,11 @@ export function coverageGaps(report: Pick<RuleReport, 'insufficientData'>): Cove
   const byNsg = new Map<string, CoverageGap>();
   for (const i of report.insufficientData) {
     const gap = byNsg.get(i.nsg);
-    const hours = { coveredHours: i.coveredHours, requiredHours: i.requiredHours, missingHours: i.missingHours };
+    const hours = {
+      coveredHours: i.coveredHours,
+      requiredHours: i.requiredHours,
+      missingHours: i.missingHours,
+    };
     if (!gap) byNsg.set(i.nsg, { nsg: i.nsg, ...hours, rules: [i.rule] });
     else {
       gap.rules.push(i.rule);
