@@ -81,7 +81,7 @@ async function runDemo(opts: DemoOptions, globals: GlobalOptions, clock: () => n
       await runFed(
         ctx,
         feed,
-        { opts, port, backfillHours, connectionString: azurite.connectionString },
+        { opts, port, backfillHours, clock, connectionString: azurite.connectionString },
         controller,
       );
     } finally {
@@ -112,7 +112,13 @@ export function demoConfig(config: Config, historyStartMs: number, backfillHours
 async function runFed(
   ctx: AppContext,
   feed: LiveFeed,
-  run: { opts: DemoOptions; port: number; backfillHours: number; connectionString: string },
+  run: {
+    opts: DemoOptions;
+    port: number;
+    backfillHours: number;
+    clock: () => number;
+    connectionString: string;
+  },
   controller: AbortController,
 ): Promise<void> {
   let simulatorError: unknown;
@@ -128,6 +134,7 @@ async function runFed(
       host: run.opts.host,
       port: run.port,
       statusPort: 0,
+      clock: run.clock,
       env: { ...process.env, [STORAGE_ENV]: run.connectionString },
       onReady: ({ apiUrl }) => process.stdout.write(renderTour(apiUrl ?? '', demoTour(run.backfillHours))),
     },
