@@ -98,13 +98,10 @@ export function tourLink(url: string, tour: Tour, page: string): string {
 /** The terminal text: every item, grouped by page in order, under its link. */
 export function renderTour(url: string, tour: Tour): string {
   const pages = [...new Set(tour.items.map((i) => i.page))];
-  const links = pages.map((p) => tourLink(url, tour, p));
-  const width = Math.max(...links.map((l) => l.length)) + 2;
-  const lines = pages.flatMap((page, n) =>
-    tour.items
-      .filter((i) => i.page === page)
-      .map((item, k) => `    ${(k === 0 ? links[n]! : '').padEnd(width)}${item.text}`),
-  );
+  const lines = pages.flatMap((page) => [
+    `    ${tourLink(url, tour, page)}`,
+    ...tour.items.filter((i) => i.page === page).map((item) => `      ${item.text}`),
+  ]);
   return `
   flowlens demo is running: ${url}
 

@@ -7,8 +7,15 @@ import type { Tour, TourCheck } from '../../cli/demo-tour.js';
 export async function failedCheck(url: string, tour: Tour, check: TourCheck): Promise<string | null> {
   const range = `from=${encodeURIComponent(tour.range.from)}&to=${encodeURIComponent(tour.range.to)}`;
   switch (check.kind) {
-    case 'history':
-      return history(await getJson<Series>(`${url}/api/traffic/series?${range}&metric=flows`), check.hours);
+    case 'history': {
+      // Charts read the rollups, the flows page the raw table: both must hold the whole history.
+      const series = await getJson<Series>(`${url}/api/traffic/series?${range}&metric=flows`);
+      const edge = async (order: string) =>
+        (await getJson<{ rows: { time: string }[] }>(`${url}/api/flows?${range}&order=${order}&limit=1`))
+          .rows[0]?.time;
+      const raw = { oldest: await edge('asc'), newest: await edge('desc') };
+      return history(series, check.hours) ?? rawHistory(raw, series, check.hours);
+    }
     case 'finding': {
       const list = await getJson<{ items: { category: string; subject: Record<string, unknown> }[] }>(
         `${url}/api/findings?limit=500&category=${encodeURIComponent(check.category)}`,
@@ -55,6 +62,22 @@ function history(d: Series, hours: number): string | null {
   return firstOk && lastOk && spanHours >= hours - 1
     ? null
     : `flows from ${busy[0]} to ${busy.at(-1)} in a range from ${times[0]} to ${times.at(-1)}`;
+}
+
+/** The raw flows' oldest and newest rows lie in the first and last hour of the series' range. */
+function rawHistory(
+  raw: { oldest: string | undefined; newest: string | undefined },
+  d: Series,
+  hours: number,
+): string | null {
+  const times = d.series[0]?.points.map(([t]) => Date.parse(t)) ?? [];
+  const from = Math.min(...times);
+  const to = Math.max(...times) + d.step * 1000;
+  const oldest = Date.parse(raw.oldest ?? '');
+  const newest = Date.parse(raw.newest ?? '');
+  const ok =
+    oldest - from < 3_600_000 && to - newest < 3_600_000 && newest - oldest >= (hours - 1) * 3_600_000;
+  return ok ? null : `raw flows from ${raw.oldest} to ${raw.newest}`;
 }
 
 async function getJson<T>(url: string): Promise<T> {
