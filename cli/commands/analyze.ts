@@ -25,7 +25,7 @@ export function register(program: Command): void {
     .description('run the detectors over a time window and print findings')
     .option('--from <time>', 'window start (ISO 8601); default: --to minus analyze.initialLookbackHours')
     .option('--to <time>', 'window end (ISO 8601); default: just after the newest flow')
-    .option('--json', 'print findings as JSON (core/finding.ts)')
+    .option('--json', 'print { window, rulesWindow, findings, coverage } as JSON (findings: core/finding.ts)')
     .option('--notify', 'send alerts for new findings through the configured channels')
     .action(async (_opts: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<AnalyzeOptions>();

@@ -68,6 +68,7 @@ async function both(window: { from: string; to: string }) {
 describe('one window, one verdict', () => {
   it('over the day with flow logs both call the FTP rule unused and report no coverage gap', async () => {
     const b = await both(FULL);
+    expect(b.analyzed.window).toEqual(FULL);
     expect(b.analyzed.rulesWindow).toEqual(b.report.window);
     expect(b.report.window).toEqual({ from: FULL.from, to: FULL.to });
     expect(b.unusedFindings).toEqual([`${UNUSED.nsg}/${UNUSED.rule}`]);
