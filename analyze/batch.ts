@@ -5,7 +5,8 @@ import type { Logger } from '../core/logging.js';
 import { type AlertStats, createAlerter } from './alerts/dispatcher.js';
 import { createChannels } from './alerts/factory.js';
 import type { AnalysisWindow } from './analyzer.js';
-import { ruleReportExtra } from './rules/analyzer.js';
+import type { RuleReport } from './rules/analysis/types.js';
+import { reportFrom, ruleReportExtra, rulesWindow } from './rules/analyzer.js';
 import { type AnalysisResult, analyzeWindow, assertAnalyzerConfig } from './runner.js';
 import { isoTime } from './sql.js';
 import { loadThreatIntel } from './threat-intel.js';
@@ -29,23 +30,37 @@ export async function defaultWindow(
   return { from: new Date(end.getTime() - lookbackHours * 3_600_000), to: end };
 }
 
-/** `flowlens analyze`: validate analyzer config, load threat intel, analyze one window, optionally alert. */
+export interface BatchAnalysis {
+  window: AnalysisWindow | null;
+  result: AnalysisResult;
+  /** The rule report the rule analyzers judged (its window, coverage and rules without verdict). */
+  rules: RuleReport | null;
+  alerts?: AlertStats;
+}
+
+/**
+ * `flowlens analyze`: validate analyzer config, load threat intel, analyze one window, optionally
+ * alert. The rule analyzers judge the window `report rules` would for the same --from/--to
+ * ({@link rulesWindow}): with --from, exactly the analysis window.
+ */
 export async function runBatchAnalysis(
   deps: { config: Config; db: Db; logger: Logger },
   opts: { from?: Date; to?: Date; notify?: boolean; now?: Date },
-): Promise<{ window: AnalysisWindow | null; result: AnalysisResult; alerts?: AlertStats }> {
+): Promise<BatchAnalysis> {
   assertAnalyzerConfig(deps.config.analyze);
   const a = deps.config.analyze;
   const fallback = await defaultWindow(deps.db, a.initialLookbackHours, opts.to);
   const window = fallback && { from: opts.from ?? fallback.from, to: opts.to ?? fallback.to };
-  if (!window) return { window, result: { findings: [], notify: [], errors: [], timings: {} } };
+  if (!window) return { window, rules: null, result: { findings: [], notify: [], errors: [], timings: {} } };
   const threatIntel = await loadThreatIntel(a.threatIntel, deps.logger);
-  const context = { threatIntel, now: opts.now ?? new Date(), extra: await ruleExtra(deps, window.to) };
+  const extra = await ruleExtra(deps, rulesWindow(window.to, deps.config.rules, opts.from));
+  const context = { threatIntel, now: opts.now ?? new Date(), extra };
   const result = await analyzeWindow(
     { client: deps.db.client, config: a, context, logger: deps.logger },
     window,
   );
-  if (!opts.notify) return { window, result };
+  const rules = reportFrom(context);
+  if (!opts.notify) return { window, result, rules };
   const alerter = createAlerter({
     client: deps.db.client,
     config: deps.config.alerts,
@@ -53,7 +68,7 @@ export async function runBatchAnalysis(
     logger: deps.logger,
   });
   try {
-    return { window, result, alerts: await alerter.notify(result.notify) };
+    return { window, result, rules, alerts: await alerter.notify(result.notify) };
   } finally {
     await alerter.close();
   }
@@ -62,10 +77,10 @@ export async function runBatchAnalysis(
 /** The rule report for the rule analyzers; a failure leaves them without input, never the detectors. */
 async function ruleExtra(
   deps: { config: Config; db: Db; logger: Logger },
-  to: Date,
+  window: { from: string; to: string },
 ): Promise<Record<string, unknown>> {
   try {
-    return await ruleReportExtra(deps.db, to, deps.config.rules);
+    return await ruleReportExtra(deps.db, window, deps.config.rules);
   } catch (err) {
     deps.logger.warn({ err: errorMessage(err) }, 'rule report not built; rule analyzers skipped');
     return {};

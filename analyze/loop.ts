@@ -22,6 +22,8 @@ export interface AnalysisLoopContext {
   logger: Logger;
   /** When given, analysis and alert counters go to its registry (AppContext has one). */
   metrics?: Pick<Metrics, 'registry'>;
+  /** Wall clock for schedules and `context.now` (default Date.now; the demo passes its own). */
+  clock?: () => number;
 }
 
 /** Time range (data time) of rows ingested after `sinceMs` (ingest time), and the newest ingest time. */
@@ -69,16 +71,19 @@ export async function startAnalysisLoop(ctx: AnalysisLoopContext, signal: AbortS
   const inputs: TickInputs = {
     cadence: new Cadence(a.cadenceMinutes),
     intel: await loadThreatIntel(a.threatIntel, logger),
-    // The rule analyzers read a report built over weeks of flows: rebuilt hourly, not per tick.
+    // The rule analyzers read a report built over weeks of flows: rebuilt every rules.refreshMinutes, not per tick.
     rules: createRuleReportRefresher(db, config.rules, {
+      refreshMs: config.rules.refreshMinutes * 60_000,
+      ...(ctx.clock ? { clock: ctx.clock } : {}),
       onError: (err) => logger.error({ err: errorMessage(err) }, 'rule report failed'),
     }),
   };
-  let intelLoadedAt = Date.now();
+  const clock = ctx.clock ?? Date.now;
+  let intelLoadedAt = clock();
   let watermark = 0;
   try {
     while (!signal.aborted) {
-      const started = Date.now();
+      const started = clock();
       if (started - intelLoadedAt >= a.threatIntel.refreshMinutes * 60_000) {
         inputs.intel = await loadThreatIntel(a.threatIntel, logger);
         intelLoadedAt = started;
@@ -88,7 +93,7 @@ export async function startAnalysisLoop(ctx: AnalysisLoopContext, signal: AbortS
       } catch (err) {
         logger.error({ err: errorMessage(err) }, 'analysis tick failed');
       }
-      await sleep(Math.max(0, a.intervalSeconds * 1000 - (Date.now() - started)), signal);
+      await sleep(Math.max(0, a.intervalSeconds * 1000 - (clock() - started)), signal);
     }
   } finally {
     await alerter.close();
@@ -110,7 +115,7 @@ async function runScheduled(
 ): Promise<AnalysisResult> {
   const a = ctx.config.analyze;
   const merged: AnalysisResult = { findings: [], notify: [], errors: [], timings: {} };
-  for (const run of cadence.plan(enabledAnalyzers(a), window, Date.now())) {
+  for (const run of cadence.plan(enabledAnalyzers(a), window, (ctx.clock ?? Date.now)())) {
     const deps = { client: ctx.db.client, config: a, context, logger: ctx.logger, analyzers: run.analyzers };
     const r = await analyzeWindow(deps, run.window);
     merged.findings.push(...r.findings);
@@ -144,7 +149,7 @@ async function tick(
       : range.window;
   const context: AnalyzerContext = {
     threatIntel: inputs.intel,
-    now: new Date(),
+    now: new Date((ctx.clock ?? Date.now)()),
     extra: await inputs.rules.extra(window.to),
   };
   const result = await runScheduled(ctx, inputs.cadence, context, window);

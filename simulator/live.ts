@@ -39,14 +39,17 @@ export class LiveFeed {
   private readonly service: BlobServiceClient;
   private readonly now: () => number;
   private readonly liveStartMs: number;
+  /** Start of the history (an hour boundary at least `backfillHours` before the clock's now). */
+  readonly historyStartMs: number;
+  private history: Promise<void> | undefined;
 
   constructor(private readonly options: LiveFeedOptions) {
     this.now = options.now ?? Date.now;
     const wall = Math.floor(this.now() / MINUTE) * MINUTE;
     this.liveStartMs = wall - options.catchUpMinutes * MINUTE;
-    const startMs = Math.floor((wall - options.backfillHours * 3_600_000) / 3_600_000) * 3_600_000;
+    this.historyStartMs = Math.floor((wall - options.backfillHours * 3_600_000) / 3_600_000) * 3_600_000;
     this.sim = new Simulation({
-      startMs,
+      startMs: this.historyStartMs,
       seed: options.seed ?? 7,
       incidentsAtMs: this.liveStartMs + options.incidentDelayMinutes * MINUTE,
     });
@@ -59,10 +62,22 @@ export class LiveFeed {
     return this.liveStartMs + this.options.incidentDelayMinutes * MINUTE;
   }
 
+  /**
+   * Writes the history (idempotent; {@link run} calls it too). A tailing reader that lists past
+   * hours once at start, as the blob source does, must start after this: Azure never writes to
+   * past hours, so it does not list them again.
+   */
+  async writeHistory(signal: AbortSignal): Promise<void> {
+    this.history ??= (async () => {
+      await ensureContainers((n) => this.service.getContainerClient(n), Object.values(CONTAINERS));
+      await this.backfill(signal);
+    })();
+    await this.history;
+  }
+
   /** Runs until `signal` aborts. Errors propagate (the demo reports them and exits). */
   async run(signal: AbortSignal): Promise<void> {
-    await ensureContainers((n) => this.service.getContainerClient(n), Object.values(CONTAINERS));
-    await this.backfill(signal);
+    await this.writeHistory(signal);
     this.status.live = true;
     while (!signal.aborted) {
       const due = this.sim.nextMinuteMs + MINUTE + 6_000; // a minute is emitted just after it ends

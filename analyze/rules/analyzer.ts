@@ -11,21 +11,30 @@ import { ruleFindings } from './findings.js';
 /** Key of the rule report in `AnalyzerContext.extra`. */
 export const RULE_REPORT_EXTRA = 'ruleReport';
 
-/**
- * Builds the rule report the rule analyzers read from `context.extra.ruleReport`. Rule analysis
- * needs weeks of flows, the NSG inventory and several queries, so it runs on its own window
- * (`rules.windowDays` ending at `to`) rather than the runner's short incremental windows; the
- * caller decides how often (e.g. hourly) and passes the result on.
- */
-export async function ruleReportExtra(db: Db, to: Date, cfg: RulesConfig): Promise<Record<string, unknown>> {
-  const window = {
-    from: new Date(to.getTime() - cfg.windowDays * 86_400_000).toISOString(),
+/** The rule window `report rules` uses too: `[from ?? to − rules.windowDays, to)`. */
+export function rulesWindow(to: Date, cfg: RulesConfig, from?: Date): { from: string; to: string } {
+  return {
+    from: (from ?? new Date(to.getTime() - cfg.windowDays * 86_400_000)).toISOString(),
     to: to.toISOString(),
   };
+}
+
+/**
+ * Builds the rule report the rule analyzers read from `context.extra.ruleReport`. Rule analysis
+ * needs weeks of flows, the NSG inventory and several queries, so the loop runs it on its own
+ * window ({@link rulesWindow} ending at the newest data) rather than the runner's short incremental
+ * windows, as often as `rules.refreshMinutes`; `flowlens analyze` passes its own window.
+ */
+export async function ruleReportExtra(
+  db: Db,
+  window: { from: string; to: string },
+  cfg: RulesConfig,
+): Promise<Record<string, unknown>> {
   return { [RULE_REPORT_EXTRA]: await buildRuleReport(db, window, await reportOptionsFromConfig(cfg)) };
 }
 
-function reportFrom(context: AnalyzerContext): RuleReport | null {
+/** The rule report in an analyzer context (null when none was built). */
+export function reportFrom(context: Pick<AnalyzerContext, 'extra'>): RuleReport | null {
   const value = context.extra[RULE_REPORT_EXTRA] as RuleReport | undefined;
   return value && Array.isArray(value.recommendations) ? value : null;
 }
@@ -65,7 +74,8 @@ export interface RuleReportRefresher {
 }
 
 /**
- * Keeps the rule report for the analysis loop: rebuilt at most every `refreshMs` (default hourly),
+ * Keeps the rule report for the analysis loop: rebuilt at most every `refreshMs` (default hourly;
+ * the loop passes `rules.refreshMinutes`),
  * since it reads weeks of flows while the loop ticks every minute. A failed rebuild keeps the last
  * good report (or none) and is passed to `onError`; it never breaks the detectors' tick.
  */
@@ -81,7 +91,7 @@ export function createRuleReportRefresher(
     async extra(to) {
       if (cached && clock() - cached.at < refreshMs) return cached.extra;
       try {
-        cached = { at: clock(), extra: await ruleReportExtra(db, to, cfg) };
+        cached = { at: clock(), extra: await ruleReportExtra(db, rulesWindow(to, cfg), cfg) };
       } catch (err) {
         options.onError?.(err);
         cached = { at: clock(), extra: cached?.extra ?? {} };

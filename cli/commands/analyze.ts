@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { runBatchAnalysis } from '../../analyze/batch.js';
+import { type BatchAnalysis, runBatchAnalysis } from '../../analyze/batch.js';
+import { coverageGaps, coverageGapText } from '../../analyze/rules/analysis/gaps.js';
 import { findingsTable } from '../../analyze/table.js';
 import { ConfigError } from '../../core/errors.js';
 import { type GlobalOptions, openApp, resolveConfig } from '../context.js';
@@ -13,7 +14,9 @@ interface AnalyzeOptions extends GlobalOptions {
 
 /**
  * `flowlens analyze [--from T] [--to T] [--json] [--notify]`: runs every enabled analyzer over one
- * window, stores findings, prints them (`--json`: the Finding array of core/finding.ts).
+ * window, stores findings, prints them (`--json`: `{ window, rulesWindow, findings, coverage }`,
+ * findings as in core/finding.ts, coverage = NSGs whose rules got no verdict). The rule analyzers
+ * judge the window `report rules` would for the same --from/--to.
  * Exit code 1 when an analyzer failed (the others still ran and printed).
  */
 export function register(program: Command): void {
@@ -22,7 +25,7 @@ export function register(program: Command): void {
     .description('run the detectors over a time window and print findings')
     .option('--from <time>', 'window start (ISO 8601); default: --to minus analyze.initialLookbackHours')
     .option('--to <time>', 'window end (ISO 8601); default: just after the newest flow')
-    .option('--json', 'print findings as JSON (core/finding.ts)')
+    .option('--json', 'print { window, rulesWindow, findings, coverage } as JSON (findings: core/finding.ts)')
     .option('--notify', 'send alerts for new findings through the configured channels')
     .action(async (_opts: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<AnalyzeOptions>();
@@ -30,18 +33,15 @@ export function register(program: Command): void {
       const to = parseTime('--to', opts.to);
       const app = await openApp(resolveConfig(opts));
       try {
-        const { result, window, alerts } = await runBatchAnalysis(app, {
+        const batch = await runBatchAnalysis(app, {
           ...(from ? { from } : {}),
           ...(to ? { to } : {}),
           notify: opts.notify === true,
         });
-        if (opts.json) process.stdout.write(`${JSON.stringify(result.findings, null, 2)}\n`);
-        else {
-          if (window)
-            process.stdout.write(`window ${window.from.toISOString()} – ${window.to.toISOString()}\n`);
-          process.stdout.write(findingsTable(result.findings));
-          if (alerts) process.stdout.write(`alerts: ${JSON.stringify(alerts)}\n`);
-        }
+        process.stdout.write(
+          opts.json ? `${JSON.stringify(analyzeJson(batch), null, 2)}\n` : analyzeText(batch),
+        );
+        const { result } = batch;
         for (const e of result.errors)
           process.stderr.write(`flowlens: analyzer ${e.analyzer} failed: ${e.error}\n`);
         if (result.errors.length) process.exitCode = 1;
@@ -49,6 +49,25 @@ export function register(program: Command): void {
         await app.db.close();
       }
     });
+}
+
+/** The `--json` document: findings plus the rule window and the NSGs whose rules got no verdict. */
+export function analyzeJson(b: BatchAnalysis) {
+  const iso = (w: { from: Date; to: Date }) => ({ from: w.from.toISOString(), to: w.to.toISOString() });
+  return {
+    window: b.window && iso(b.window),
+    rulesWindow: b.rules?.window ?? null,
+    findings: b.result.findings,
+    coverage: b.rules ? coverageGaps(b.rules) : [],
+  };
+}
+
+/** The table, with a footer naming the rules that got no verdict and why. */
+function analyzeText(b: BatchAnalysis): string {
+  const w = b.window && `window ${b.window.from.toISOString()} – ${b.window.to.toISOString()}\n`;
+  const footer = b.rules ? coverageGapText(coverageGaps(b.rules), b.rules.window) : '';
+  const alerts = b.alerts && `alerts: ${JSON.stringify(b.alerts)}\n`;
+  return `${w ?? ''}${findingsTable(b.result.findings)}${footer}${alerts ?? ''}`;
 }
 
 function parseTime(flag: string, value: string | undefined): Date | undefined {

@@ -5,9 +5,11 @@ import type { Command } from 'commander';
 import { parseNsgDocument } from '../../analyze/rules/inventory/parse.js';
 import { writeSnapshots } from '../../analyze/rules/inventory/store.js';
 import { type AzuriteHandle, startAzurite } from '../../core/azurite.js';
+import type { Config } from '../../core/config/schema.js';
 import { ConfigError, errorMessage } from '../../core/errors.js';
 import { LiveFeed, nsgDefinitions } from '../../simulator/index.js';
 import { type AppContext, type GlobalOptions, openApp, resolveConfig } from '../context.js';
+import { DEMO_BACKFILL_HOURS, demoTour, renderTour } from '../demo-tour.js';
 import { onShutdownSignal } from '../signals.js';
 import { runServices } from './run.js';
 
@@ -34,41 +36,32 @@ export function register(program: Command): void {
     .option('--port <port>', 'dashboard/API port', '8080')
     .option('--host <host>', 'dashboard/API address', '127.0.0.1')
     .option('--ephemeral', 'keep data in a temporary directory removed on exit')
-    .option('--backfill-hours <n>', 'hours of history written before going live', '24')
+    .option('--backfill-hours <n>', 'hours of history written before going live', String(DEMO_BACKFILL_HOURS))
     .option('--seed <n>', 'simulator seed', '7')
     .action(async (opts: DemoOptions, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const dbDir = opts.ephemeral ? mkdtempSync(join(tmpdir(), 'flowlens-demo-')) : undefined;
       try {
-        await runDemo(opts, { ...globals, ...(dbDir ? { db: dbDir } : {}) });
+        await runDemo(opts, { ...globals, ...(dbDir ? { db: dbDir } : {}) }, Date.now);
       } finally {
         if (dbDir) rmSync(dbDir, { recursive: true, force: true });
       }
     });
 }
 
-async function runDemo(opts: DemoOptions, globals: GlobalOptions): Promise<void> {
+/** The demo on `clock` (the only reading of the time: history, NSG validity and windows follow it). */
+async function runDemo(opts: DemoOptions, globals: GlobalOptions, clock: () => number): Promise<void> {
   const port = Number(opts.port);
   const backfillHours = Number(opts.backfillHours);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError([`--port must be 0–65535`]);
   if (!(backfillHours >= 1 && backfillHours <= 168))
     throw new ConfigError(['--backfill-hours must be 1–168']);
-  const config = resolveConfig(globals);
-  const demoConfig = {
-    ...config,
-    sources: [demoBlobSource()],
-    analyze: { ...config.analyze, intervalSeconds: 10 },
-    rules: { ...config.rules, windowDays: Math.max(1, Math.ceil(backfillHours / 24)) },
-  };
   const controller = new AbortController();
-  const ctx = await openApp(demoConfig);
-  const release = onShutdownSignal(controller, ctx.logger);
   let azurite: AzuriteHandle | undefined;
   const killAzurite = () => azurite && process.kill(azurite.pid, 'SIGKILL');
   process.once('exit', killAzurite);
   try {
     azurite = await startAzurite();
-    await importDemoRules(ctx, backfillHours);
     const feed = new LiveFeed({
       connectionString: azurite.connectionString,
       seed: Number(opts.seed),
@@ -76,34 +69,80 @@ async function runDemo(opts: DemoOptions, globals: GlobalOptions): Promise<void>
       catchUpMinutes: 30,
       catchUpTickMs: 2_000,
       incidentDelayMinutes: 1,
+      now: clock,
     });
-    let simulatorError: unknown;
-    const feeding = feed.run(controller.signal).catch((err: unknown) => {
-      ctx.logger.error({ err: errorMessage(err) }, 'simulator stopped');
-      simulatorError = err;
-      controller.abort();
-    });
-    await runServices(
-      ctx,
-      {
-        roles: new Set(['ingest', 'analyze', 'api']),
-        host: opts.host,
-        port,
-        statusPort: 0,
-        env: { ...process.env, [STORAGE_ENV]: azurite.connectionString },
-        onReady: ({ apiUrl }) => process.stdout.write(tour(apiUrl ?? '', backfillHours)),
-      },
-      controller.signal,
-    );
-    await feeding;
-    // The demo without its simulator is not a demo: report it as a runtime failure (exit 1).
-    if (simulatorError) throw new Error(`simulator failed: ${errorMessage(simulatorError)}`);
+    const ctx = await openApp(demoConfig(resolveConfig(globals), feed.historyStartMs, backfillHours));
+    const release = onShutdownSignal(controller, ctx.logger);
+    try {
+      await importDemoRules(ctx, feed.historyStartMs);
+      const started = clock();
+      await feed.writeHistory(controller.signal);
+      ctx.logger.info({ ms: clock() - started, tuples: feed.status.tuples }, 'demo history written');
+      await runFed(
+        ctx,
+        feed,
+        { opts, port, backfillHours, clock, connectionString: azurite.connectionString },
+        controller,
+      );
+    } finally {
+      release();
+      await ctx.db.close();
+    }
   } finally {
-    release();
     await azurite?.stop();
     process.off('exit', killAzurite);
-    await ctx.db.close();
   }
+}
+
+/**
+ * Settings that make the whole history visible at once: the blob source reads from the first
+ * simulated hour (by default it starts at the previous hour), the loop's first analysis and the
+ * rule report span the history, and the rule report is rebuilt every minute while it arrives.
+ */
+export function demoConfig(config: Config, historyStartMs: number, backfillHours: number): Config {
+  return {
+    ...config,
+    sources: [{ ...demoBlobSource(), startTime: new Date(historyStartMs).toISOString() }],
+    analyze: { ...config.analyze, intervalSeconds: 10, initialLookbackHours: backfillHours + 1 },
+    rules: { ...config.rules, windowDays: backfillHours / 24, refreshMinutes: 1 },
+  };
+}
+
+/** Runs the simulator and the services until `controller` aborts; a simulator failure fails the demo. */
+async function runFed(
+  ctx: AppContext,
+  feed: LiveFeed,
+  run: {
+    opts: DemoOptions;
+    port: number;
+    backfillHours: number;
+    clock: () => number;
+    connectionString: string;
+  },
+  controller: AbortController,
+): Promise<void> {
+  let simulatorError: unknown;
+  const feeding = feed.run(controller.signal).catch((err: unknown) => {
+    ctx.logger.error({ err: errorMessage(err) }, 'simulator stopped');
+    simulatorError = err;
+    controller.abort();
+  });
+  await runServices(
+    ctx,
+    {
+      roles: new Set(['ingest', 'analyze', 'api']),
+      host: run.opts.host,
+      port: run.port,
+      statusPort: 0,
+      clock: run.clock,
+      env: { ...process.env, [STORAGE_ENV]: run.connectionString },
+      onReady: ({ apiUrl }) => process.stdout.write(renderTour(apiUrl ?? '', demoTour(run.backfillHours))),
+    },
+    controller.signal,
+  );
+  await feeding;
+  // The demo without its simulator is not a demo: report it as a runtime failure (exit 1).
+  if (simulatorError) throw new Error(`simulator failed: ${errorMessage(simulatorError)}`);
 }
 
 function demoBlobSource() {
@@ -122,31 +161,10 @@ function demoBlobSource() {
   };
 }
 
-/** The simulated estate's NSGs, valid from the start of the history, so rule analysis has its inventory. */
-async function importDemoRules(ctx: AppContext, backfillHours: number): Promise<void> {
+/** The simulated estate's NSGs, valid from an hour before the history, so rule analysis has its inventory. */
+async function importDemoRules(ctx: AppContext, historyStartMs: number): Promise<void> {
   const { nsgs, problems } = parseNsgDocument(nsgDefinitions(), 'demo');
   if (problems.length) throw new Error(`demo NSG definitions: ${problems.join('; ')}`);
-  const validFrom = new Date(Date.now() - (backfillHours + 1) * 3_600_000).toISOString();
+  const validFrom = new Date(historyStartMs - 3_600_000).toISOString();
   await writeSnapshots(ctx.db, nsgs, { validFrom, importedAt: validFrom, origin: 'demo' });
-}
-
-function tour(url: string, backfillHours: number): string {
-  return `
-  flowlens demo is running: ${url}
-
-  A simulator writes NSG v2 and VNet flow logs into a local Azure Storage emulator the way Azure
-  does (one block per minute before the closing "]}"); flowlens tails the committed block lists,
-  stores every tuple in the embedded ClickHouse and analyzes new data every 10 seconds.
-  ${backfillHours} h of history come first; the last 30 simulated minutes replay fast, then real time.
-
-  Within a few minutes you should see:
-    ${url}/            overview: traffic allowed/denied, in/out, top talkers and ports
-    ${url}/findings    a port scan, RDP exposed to the internet and brute-forced,
-                       beaconing to 91.92.109.23, 6 GB pushed to 185.220.101.45
-    ${url}/rules       an unused FTP rule, over-wide app and db rules, RDP open to the world
-    ${url}/exposure    management ports reachable from the internet, by host
-    ${url}/api/docs    the API (OpenAPI)
-
-  Ctrl-C stops everything.
-`;
 }

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import { buildRuleReport } from '../../analyze/rules/analysis/build.js';
 import { reportOptionsFromConfig, resolveWindow } from '../../analyze/rules/analysis/from-config.js';
+import { coverageGaps, coverageGapText } from '../../analyze/rules/analysis/gaps.js';
 import { REPORT_FORMATS, type ReportFormat, renderReport } from '../../analyze/rules/report/index.js';
 import { ConfigError } from '../../core/errors.js';
 import { type GlobalOptions, openApp, resolveConfig } from '../context.js';
@@ -13,7 +14,10 @@ interface ReportRulesOptions {
   out?: string;
 }
 
-/** `flowlens report rules [--from T] [--to T] --format json|md|html|csv [--out F]`. */
+/**
+ * `flowlens report rules [--from T] [--to T] --format json|md|html|csv [--out F]`. Rules that got
+ * no verdict for lack of flow-log coverage are also named on stderr (CSV has no place for them).
+ */
 export function register(program: Command): void {
   const report = program.command('report').description('reports');
   report
@@ -32,9 +36,12 @@ export function register(program: Command): void {
       const options = await reportOptionsFromConfig(config.rules);
       const app = await openApp(config);
       try {
-        const text = renderReport(await buildRuleReport(app.db, window, options), opts.format);
+        const built = await buildRuleReport(app.db, window, options);
+        const text = renderReport(built, opts.format);
         if (opts.out) await writeFile(opts.out, text);
         else process.stdout.write(text);
+        const gaps = coverageGapText(coverageGaps(built), built.window);
+        if (gaps) process.stderr.write(`flowlens: ${gaps}`);
       } finally {
         await app.db.close();
       }

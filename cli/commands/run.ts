@@ -40,6 +40,8 @@ export interface RunOptions {
   port?: number;
   statusPort: number;
   env: Record<string, string | undefined>;
+  /** Wall clock for the API's relative ranges and the analysis schedule (default Date.now). */
+  clock?: () => number;
   /** Called once everything is up (the demo prints its tour here). */
   onReady?: (info: { apiUrl?: string }) => void;
 }
@@ -74,7 +76,10 @@ export async function runServices(ctx: AppContext, options: RunOptions, signal: 
       const deps = { db: ctx.db, metrics: ctx.metrics, logger: ctx.logger, env: options.env };
       tasks.push(watch('ingest', startIngest(ctx.config, deps, local.signal)));
     }
-    if (options.roles.has('analyze')) tasks.push(watch('analyze', startAnalysisLoop(ctx, local.signal)));
+    if (options.roles.has('analyze')) {
+      const loopCtx = options.clock ? { ...ctx, clock: options.clock } : ctx;
+      tasks.push(watch('analyze', startAnalysisLoop(loopCtx, local.signal)));
+    }
     if (!local.signal.aborted) options.onReady?.(apiUrl ? { apiUrl } : {});
     await new Promise<void>((resolve) => {
       if (local.signal.aborted) resolve();
@@ -101,7 +106,9 @@ async function startEndpoint(
     stops.push(status.stop);
     return undefined;
   }
-  const api = await startApi({ ...ctx, rules: rulesProvider(ctx) }, signal, {
+  const clock = options.clock;
+  const now = clock ? { now: () => new Date(clock()) } : {};
+  const api = await startApi({ ...ctx, ...now, rules: rulesProvider(ctx) }, signal, {
     ...(options.host ? { host: options.host } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
   });

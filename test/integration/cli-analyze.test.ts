@@ -26,10 +26,10 @@ beforeAll(async () => {
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('flowlens analyze', () => {
-  it('--json prints the Finding array; the planted brute force is in it', async () => {
+  it('--json prints the findings (Finding array); the planted brute force is in it', async () => {
     const r = await runCli(['--db', db, 'analyze', '--json', '--log-level', 'silent']);
     expect(r.code, r.stderr).toBe(0);
-    const findings = FindingSchema.array().parse(JSON.parse(r.stdout));
+    const findings = FindingSchema.array().parse(JSON.parse(r.stdout).findings);
     const brute = findings.find((f) => f.category === 'brute-force');
     expect(brute?.subject).toMatchObject({ ip: '10.10.1.5', port: 3389, remoteIp: '45.155.205.233' });
   }, 120_000);

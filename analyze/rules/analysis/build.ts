@@ -6,7 +6,7 @@ import { queryCoverage, queryKeyStats, queryObserved, querySamples, type Window 
 import { type CompiledRule, compileRuleSet } from '../model/compile.js';
 import { toWeightedFlows } from '../whatif/replay.js';
 import { type Assessment, assessRule, type RuleInput } from './assess.js';
-import { bucketOf, coverageShare } from './coverage.js';
+import { bucketOf, coverageHours, coverageShare, spanHours } from './coverage.js';
 import type { RuleReportOptions } from './options.js';
 import type { Evidence, NsgCoverage, Recommendation, RuleReport } from './types.js';
 import { type JoinedStats, joinStats, type RuleUsage, usageKey } from './usage.js';
@@ -39,6 +39,7 @@ export async function buildRuleReport(db: Db, window: Window, opts: RuleReportOp
       nsgId: nsg.id,
       coverage: share,
       covered: share >= opts.minCoverage,
+      ...coverageHours(share, spanHours(window, opts.coverageSlices), opts.minCoverage),
     } satisfies NsgCoverage);
     for (const r of ordered) await assessOne(db, window, opts, { nsg, ordered, compiled: r, joined }, report);
     noteUnresolved(nsg, ordered, report);
@@ -91,13 +92,20 @@ async function assessOne(
     report.notes.push(
       `${s.nsg.name}/${rule.name}: more than ${opts.observedLimit} distinct flows, no narrowing proposed`,
     );
-  if (a.insufficient)
+  if (a.insufficient) {
+    const hours = coverageHours(
+      input.coverage,
+      spanHours(window, opts.coverageSlices, first),
+      opts.minCoverage,
+    );
     report.insufficientData.push({
       nsg: s.nsg.name,
       rule: rule.name,
       coverage: input.coverage,
-      reason: a.insufficient,
+      reason: `${a.insufficient}: ${hours.coveredHours} h with flow logs, ${hours.requiredHours} h needed (${hours.missingHours} h more)`,
+      ...hours,
     });
+  }
   if (!a.categories.length) return;
   const internalOnly = a.categories.length === 1 && a.categories[0] === 'deny-hit-by-internal-source';
   const samples = await querySamples(

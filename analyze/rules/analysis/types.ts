@@ -1,5 +1,6 @@
 import type { SampleFlow, Severity } from '../../../core/finding.js';
 import type { NsgRule } from '../model/types.js';
+import type { CoverageHours } from './coverage.js';
 
 /**
  * The rule-tightening report: what `flowlens report rules --format json` prints and what the API
@@ -79,7 +80,7 @@ export interface Recommendation {
   commands: { az: string; bicep: string; terraform: string };
 }
 
-export interface NsgCoverage {
+export interface NsgCoverage extends CoverageHours {
   nsg: string;
   nsgId: string;
   /** Share of the window's slices with any flow of this NSG (0–1). */
@@ -87,12 +88,21 @@ export interface NsgCoverage {
   covered: boolean;
 }
 
+/** An allow rule without hits whose NSG's flow logs were too short to call it unused. */
+export interface InsufficientData extends CoverageHours {
+  nsg: string;
+  rule: string;
+  /** Share of the rule's part of the window with flow logs (0–1). */
+  coverage: number;
+  reason: string;
+}
+
 export interface RuleReport {
   generatedAt: string;
   window: { from: string; to: string };
   coverage: NsgCoverage[];
   /** Allow rules without hits on NSGs whose flow logs do not cover the window: no verdict. */
-  insufficientData: { nsg: string; rule: string; coverage: number; reason: string }[];
+  insufficientData: InsufficientData[];
   recommendations: Recommendation[];
   /** Caveats: unresolved service tags/ASGs, flow groups that matched no known rule. */
   notes: string[];

@@ -24,11 +24,11 @@ export function renderMarkdown(report: RuleReport): string {
     '',
     '## Flow-log coverage',
     '',
-    '| NSG | coverage | verdicts on unused rules |',
-    '|---|---|---|',
+    '| NSG | coverage | hours with flow logs | verdicts on unused rules |',
+    '|---|---|---|---|',
     ...report.coverage.map(
       (c) =>
-        `| ${esc(c.nsg)} | ${(c.coverage * 100).toFixed(0)}% | ${c.covered ? 'yes' : 'insufficient data'} |`,
+        `| ${esc(c.nsg)} | ${(c.coverage * 100).toFixed(0)}% | ${c.coveredHours} of ${c.requiredHours} needed | ${c.covered ? 'yes' : `insufficient data (${c.missingHours} h more)`} |`,
     ),
     '',
     ...report.recommendations.flatMap(section),

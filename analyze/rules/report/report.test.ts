@@ -52,13 +52,26 @@ const recommendation: Recommendation = {
 const report: RuleReport = {
   generatedAt: '2026-11-01T00:00:00.000Z',
   window: { from: '2026-10-01T00:00:00.000Z', to: '2026-10-31T00:00:00.000Z' },
-  coverage: [{ nsg: 'web-nsg', nsgId: recommendation.nsgId, coverage: 1, covered: true }],
+  coverage: [
+    {
+      nsg: 'web-nsg',
+      nsgId: recommendation.nsgId,
+      coverage: 1,
+      covered: true,
+      coveredHours: 720,
+      requiredHours: 648,
+      missingHours: 0,
+    },
+  ],
   insufficientData: [
     {
       nsg: 'jump-nsg',
       rule: 'allow-ssh',
       coverage: 0.2,
       reason: 'no hits, but flow logs covered this NSG only 20% of the window (need 90%)',
+      coveredHours: 144,
+      requiredHours: 648,
+      missingHours: 504,
     },
   ],
   recommendations: [recommendation],

@@ -8,8 +8,10 @@ import { z } from 'zod';
  */
 export const RulesConfigSchema = z
   .object({
-    /** Observation window in days ending now (or at `--to`). */
-    windowDays: z.number().int().min(1).default(30),
+    /** Observation window in days ending now (or at `--to`); fractions allowed (0.25 = 6 h). */
+    windowDays: z.number().positive().default(30),
+    /** How often `flowlens run` rebuilds the rule report its rule analyzers read (it reads the whole window). */
+    refreshMinutes: z.number().positive().default(60),
     /** `VirtualNetwork` tag: VNet address spaces, peerings, on-premises ranges. Private ranges when empty. */
     virtualNetworkPrefixes: z.array(z.string()).default([]),
     /** `ServiceTags_Public_YYYYMMDD.json` from the Microsoft download center. */
