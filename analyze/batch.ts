@@ -1,4 +1,5 @@
 import type { Db } from '../core/clickhouse/client.js';
+import { type Clock, systemClock } from '../core/clock.js';
 import type { Config } from '../core/config/schema.js';
 import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/logging.js';
@@ -31,7 +32,7 @@ export async function defaultWindow(
 
 /** `flowlens analyze`: validate analyzer config, load threat intel, analyze one window, optionally alert. */
 export async function runBatchAnalysis(
-  deps: { config: Config; db: Db; logger: Logger },
+  deps: { config: Config; db: Db; logger: Logger; now?: Clock },
   opts: { from?: Date; to?: Date; notify?: boolean; now?: Date },
 ): Promise<{ window: AnalysisWindow | null; result: AnalysisResult; alerts?: AlertStats }> {
   assertAnalyzerConfig(deps.config.analyze);
@@ -40,7 +41,11 @@ export async function runBatchAnalysis(
   const window = fallback && { from: opts.from ?? fallback.from, to: opts.to ?? fallback.to };
   if (!window) return { window, result: { findings: [], notify: [], errors: [], timings: {} } };
   const threatIntel = await loadThreatIntel(a.threatIntel, deps.logger);
-  const context = { threatIntel, now: opts.now ?? new Date(), extra: await ruleExtra(deps, window.to) };
+  const context = {
+    threatIntel,
+    now: opts.now ?? (deps.now ?? systemClock)(),
+    extra: await ruleExtra(deps, window.to),
+  };
   const result = await analyzeWindow(
     { client: deps.db.client, config: a, context, logger: deps.logger },
     window,
