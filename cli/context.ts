@@ -8,7 +8,7 @@ import type { Config } from '../core/config/schema.js';
 import { createLogger, type Logger } from '../core/logging.js';
 import { createMetrics, type Metrics } from '../core/metrics.js';
 
-/** Global options every command accepts (DESIGN.md §5). */
+/** Global options every command accepts (docs/reference/design-brief.md §5). */
 export interface GlobalOptions {
   db?: string;
   clickhouseUrl?: string;
