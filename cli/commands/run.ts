@@ -71,7 +71,8 @@ export async function runServices(ctx: AppContext, options: RunOptions, signal: 
     const apiUrl = await startEndpoint(ctx, options, local.signal, stops);
     const tasks: Promise<unknown>[] = [];
     if (options.roles.has('ingest')) {
-      const deps = { db: ctx.db, metrics: ctx.metrics, logger: ctx.logger, env: options.env };
+      const now = () => ctx.now().getTime();
+      const deps = { db: ctx.db, metrics: ctx.metrics, logger: ctx.logger, env: options.env, now };
       tasks.push(watch('ingest', startIngest(ctx.config, deps, local.signal)));
     }
     if (options.roles.has('analyze')) tasks.push(watch('analyze', startAnalysisLoop(ctx, local.signal)));
