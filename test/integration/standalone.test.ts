@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { fixtureNames, fixturesDir } from '../harness/fixtures.js';
+import { fixture, fixtureNames, fixturesDir } from '../harness/fixtures.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SELF = relative(ROOT, fileURLToPath(import.meta.url));
@@ -41,5 +41,13 @@ describe('a clone stands alone', () => {
   it('fixtures load from inside the repository', () => {
     expect(relative(ROOT, fixturesDir())).toBe(join('test', 'fixtures'));
     expect(fixtureNames().length).toBeGreaterThan(10);
+    expect(fixture('sumologic_nsg-v2_PT1H_real.json').subarray(0, 12).toString()).toBe('{"records":[');
+  });
+
+  it('a fixture kept only as facts names where its facts are', () => {
+    expect(() => fixture('elastic_nsg_pipeline-test_test-nsg.log')).toThrow(/ELASTIC_PARITY_CASES/);
+    expect(() => fixture('nsgconnector_eventhub-message-body_denormalized_excerpt.json')).toThrow(
+      /CONNECTOR_RECORD/,
+    );
   });
 });
