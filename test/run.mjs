@@ -9,7 +9,9 @@ import { CLOCK_SHIFT, CLOCK_SUITES } from './clock/suites.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
-const args = process.argv.slice(2);
+// `--moved-clock [files]`: also run those files (default: the clock suites) with the clock moved.
+const movedClock = process.argv.includes('--moved-clock');
+const args = process.argv.slice(2).filter((a) => a !== '--moved-clock');
 const started = Date.now();
 
 function step(name, cmd, cmdArgs, options = {}) {
@@ -72,15 +74,15 @@ function vitest(name, files, env = process.env) {
 
 ok = vitest('vitest', args).ok && ok;
 // Calendar-proof check: the clock-sensitive suites again with the clock moved years ahead
-// (test/clock/). Only on a full run; a run of chosen files is a developer's quick loop.
-if (!args.length) {
+// (test/clock/). On a full run, or with --moved-clock; otherwise chosen files are a quick loop.
+if (!args.length || movedClock) {
   const shift = join(root, 'test', 'clock', 'shift.mjs');
   const env = {
     ...process.env,
     FLOWLENS_CLOCK_OFFSET: CLOCK_SHIFT,
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${pathToFileURL(shift).href}`.trim(),
   };
-  ok = vitest(`vitest, clock moved ${CLOCK_SHIFT}`, CLOCK_SUITES, env).ok && ok;
+  ok = vitest(`vitest, clock moved ${CLOCK_SHIFT}`, args.length ? args : CLOCK_SUITES, env).ok && ok;
 }
 
 const passed = counts.reduce((n, c) => n + c.passed, 0);
