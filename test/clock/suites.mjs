@@ -22,6 +22,7 @@ export const CLOCK_SUITES = [
   'test/integration/cli-analyze.test.ts',
   'test/integration/cli-ingest.test.ts',
   'test/integration/cli-ingest-blob.test.ts',
+  'test/integration/cli-run.test.ts',
   'test/integration/cli-stats.test.ts',
   'test/integration/file-source.test.ts',
   'test/integration/rules-inventory.test.ts',
