@@ -29,7 +29,7 @@ export interface AnalyzerQuery<Row> {
 }
 
 /**
- * A detector (DESIGN.md §4): config schema with defaults, a query, and a pure decision.
+ * A detector (docs/reference/design-brief.md §4): config schema with defaults, a query, and a pure decision.
  * `query` may return null when the analyzer needs no flows (detect then gets `[]`).
  */
 export interface Analyzer<Config, Row> {

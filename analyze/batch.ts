@@ -1,4 +1,5 @@
 import type { Db } from '../core/clickhouse/client.js';
+import { type Clock, systemClock } from '../core/clock.js';
 import type { Config } from '../core/config/schema.js';
 import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/logging.js';
@@ -44,7 +45,7 @@ export interface BatchAnalysis {
  * ({@link rulesWindow}): with --from, exactly the analysis window.
  */
 export async function runBatchAnalysis(
-  deps: { config: Config; db: Db; logger: Logger },
+  deps: { config: Config; db: Db; logger: Logger; now?: Clock },
   opts: { from?: Date; to?: Date; notify?: boolean; now?: Date },
 ): Promise<BatchAnalysis> {
   assertAnalyzerConfig(deps.config.analyze);
@@ -53,8 +54,11 @@ export async function runBatchAnalysis(
   const window = fallback && { from: opts.from ?? fallback.from, to: opts.to ?? fallback.to };
   if (!window) return { window, rules: null, result: { findings: [], notify: [], errors: [], timings: {} } };
   const threatIntel = await loadThreatIntel(a.threatIntel, deps.logger);
-  const extra = await ruleExtra(deps, rulesWindow(window.to, deps.config.rules, opts.from));
-  const context = { threatIntel, now: opts.now ?? new Date(), extra };
+  const context = {
+    threatIntel,
+    now: opts.now ?? (deps.now ?? systemClock)(),
+    extra: await ruleExtra(deps, rulesWindow(window.to, deps.config.rules, opts.from)),
+  };
   const result = await analyzeWindow(
     { client: deps.db.client, config: a, context, logger: deps.logger },
     window,

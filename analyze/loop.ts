@@ -1,4 +1,5 @@
 import type { Db } from '../core/clickhouse/client.js';
+import { type Clock, systemClock } from '../core/clock.js';
 import type { Config } from '../core/config/schema.js';
 import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/logging.js';
@@ -22,8 +23,8 @@ export interface AnalysisLoopContext {
   logger: Logger;
   /** When given, analysis and alert counters go to its registry (AppContext has one). */
   metrics?: Pick<Metrics, 'registry'>;
-  /** Wall clock for schedules and `context.now` (default Date.now; the demo passes its own). */
-  clock?: () => number;
+  /** Wall clock (threat-intel refresh, cadence, findings' "generated at"); default: the system's. */
+  now?: Clock;
 }
 
 /** Time range (data time) of rows ingested after `sinceMs` (ingest time), and the newest ingest time. */
@@ -74,16 +75,16 @@ export async function startAnalysisLoop(ctx: AnalysisLoopContext, signal: AbortS
     // The rule analyzers read a report built over weeks of flows: rebuilt every rules.refreshMinutes, not per tick.
     rules: createRuleReportRefresher(db, config.rules, {
       refreshMs: config.rules.refreshMinutes * 60_000,
-      ...(ctx.clock ? { clock: ctx.clock } : {}),
+      clock: () => (ctx.now ?? systemClock)().getTime(),
       onError: (err) => logger.error({ err: errorMessage(err) }, 'rule report failed'),
     }),
   };
-  const clock = ctx.clock ?? Date.now;
-  let intelLoadedAt = clock();
+  const now = ctx.now ?? systemClock;
+  let intelLoadedAt = now().getTime();
   let watermark = 0;
   try {
     while (!signal.aborted) {
-      const started = clock();
+      const started = now().getTime();
       if (started - intelLoadedAt >= a.threatIntel.refreshMinutes * 60_000) {
         inputs.intel = await loadThreatIntel(a.threatIntel, logger);
         intelLoadedAt = started;
@@ -93,7 +94,7 @@ export async function startAnalysisLoop(ctx: AnalysisLoopContext, signal: AbortS
       } catch (err) {
         logger.error({ err: errorMessage(err) }, 'analysis tick failed');
       }
-      await sleep(Math.max(0, a.intervalSeconds * 1000 - (clock() - started)), signal);
+      await sleep(Math.max(0, a.intervalSeconds * 1000 - (now().getTime() - started)), signal);
     }
   } finally {
     await alerter.close();
@@ -115,7 +116,7 @@ async function runScheduled(
 ): Promise<AnalysisResult> {
   const a = ctx.config.analyze;
   const merged: AnalysisResult = { findings: [], notify: [], errors: [], timings: {} };
-  for (const run of cadence.plan(enabledAnalyzers(a), window, (ctx.clock ?? Date.now)())) {
+  for (const run of cadence.plan(enabledAnalyzers(a), window, context.now.getTime())) {
     const deps = { client: ctx.db.client, config: a, context, logger: ctx.logger, analyzers: run.analyzers };
     const r = await analyzeWindow(deps, run.window);
     merged.findings.push(...r.findings);
@@ -149,7 +150,7 @@ async function tick(
       : range.window;
   const context: AnalyzerContext = {
     threatIntel: inputs.intel,
-    now: new Date((ctx.clock ?? Date.now)()),
+    now: (ctx.now ?? systemClock)(),
     extra: await inputs.rules.extra(window.to),
   };
   const result = await runScheduled(ctx, inputs.cadence, context, window);

@@ -1,5 +1,5 @@
 /**
- * Deterministic synthetic flow-log blobs for benchmarks (../shared/PERFORMANCE.md §6 `gen.mjs`): a
+ * Deterministic synthetic flow-log blobs for benchmarks (docs/reference/performance-facts.md §6 `gen.mjs`): a
  * seeded mulberry32 PRNG draws per-(minute, rule, MAC) tuple counts from rule weights with ±40 %
  * jitter, sized to a byte target; each rule fixes the tuple shape (peers, ports, T/U, I/O, A/D and the
  * B/C/E mix; denies are B rows with empty counters). 60 one-minute records with Azure's nesting,

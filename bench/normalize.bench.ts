@@ -7,7 +7,7 @@ import { generateNsgV2Blob, generateVnetBlob } from './gen-blob.js';
 
 /**
  * Normalization-only throughput vs `JSON.parse(buf.toString())` on the same blob in the same process
- * (../shared/PERFORMANCE.md §5 T2: gate ≥ 40 %, stretch ≥ 80 %). Runs are interleaved so machine
+ * (docs/reference/performance-facts.md §5 T2: gate ≥ 40 %, stretch ≥ 80 %). Runs are interleaved so machine
  * noise hits both sides alike; medians of `--runs` (default 5).
  *
  * `connector` is the NSG blob flattened the way Microsoft's NSG connector sends it to Event Hubs (one

@@ -17,7 +17,7 @@ import { mdTable, median, parseFlags } from './util.js';
 
 /**
  * Rule report cost vs the irreducible SQL it needs, in the same process and data (ratios, not
- * absolute times: PERFORMANCE.md §5). Baseline: one `GROUP BY nsg, rule` pass over the window's
+ * absolute times: docs/reference/performance-facts.md §5). Baseline: one `GROUP BY nsg, rule` pass over the window's
  * flows. Also the pure model: `verdict()` per flow vs a plain loop touching the same flows.
  *
  * Usage: `npm run bench -- rules [--hours 24] [--runs 3]`.

@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- <name> [args]`: runs `bench/<name>.bench.ts`, whose `run(args)` prints a markdown
  * report to stdout. Benchmarks report ratios to baselines measured in the same process and run
- * (../shared/PERFORMANCE.md §5), because this class of machine is noisy.
+ * (docs/reference/performance-facts.md §5), because this class of machine is noisy.
  */
 import { readdirSync } from 'node:fs';
 import { dirname } from 'node:path';

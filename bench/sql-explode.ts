@@ -2,7 +2,7 @@
  * The baseline flowlens must beat: chDB reads an NSG v2 `PT1H.json` itself (`file(…, 'JSONEachRow',
  * structure)`), explodes it with ARRAY JOIN and splits every tuple with `splitByChar` into the same
  * `flows` columns, with the same rollup materialized views attached. No JS touches a tuple
- * (../shared/PERFORMANCE.md §3.3, "chDB explodes the blob itself").
+ * (docs/reference/performance-facts.md §3.3, "chDB explodes the blob itself").
  * @see https://clickhouse.com/docs/sql-reference/statements/select/array-join
  */
 const STRUCTURE =

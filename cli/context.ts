@@ -2,12 +2,13 @@ import type { Command } from 'commander';
 import { type Db, openDb } from '../core/clickhouse/client.js';
 import { applyRetention, migrate } from '../core/clickhouse/migrate.js';
 import type { SchemaOptions } from '../core/clickhouse/migrations/types.js';
+import { type Clock, systemClock } from '../core/clock.js';
 import { loadConfig } from '../core/config/load.js';
 import type { Config } from '../core/config/schema.js';
 import { createLogger, type Logger } from '../core/logging.js';
 import { createMetrics, type Metrics } from '../core/metrics.js';
 
-/** Global options every command accepts (DESIGN.md §5). */
+/** Global options every command accepts (docs/reference/design-brief.md §5). */
 export interface GlobalOptions {
   db?: string;
   clickhouseUrl?: string;
@@ -52,6 +53,8 @@ export interface AppContext {
   db: Db;
   logger: Logger;
   metrics: Metrics;
+  /** The clock every command reads (analysis windows, relative API times, status times). */
+  now: Clock;
 }
 
 export async function openApp(config: Config): Promise<AppContext> {
@@ -70,5 +73,5 @@ export async function openApp(config: Config): Promise<AppContext> {
   const schema = schemaOptions(config);
   await migrate(db.client, schema);
   await applyRetention(db.client, schema);
-  return { config, db, logger: createLogger(config.log.level), metrics: createMetrics() };
+  return { config, db, logger: createLogger(config.log.level), metrics: createMetrics(), now: systemClock };
 }

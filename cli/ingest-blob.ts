@@ -38,7 +38,7 @@ export async function ingestBlob(opts: BlobIngestOptions, env: NodeJS.ProcessEnv
   });
   if (!parsed.success)
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  const { config, db, logger, metrics } = await openApp(resolveConfig(opts));
+  const { config, db, logger, metrics, now } = await openApp(resolveConfig(opts));
   const bar = opts.progress !== false && process.stderr.isTTY ? newBar() : undefined;
   let planned = 0;
   let blobs = 0;
@@ -47,6 +47,7 @@ export async function ingestBlob(opts: BlobIngestOptions, env: NodeJS.ProcessEnv
     db: db.client,
     metrics,
     logger,
+    now: () => now().getTime(),
     once: true,
     onProgress: (p) => {
       if (p.readBytes === 0) {

@@ -10,10 +10,10 @@ const iso = (w: { from: Date; to: Date }) => ({ from: w.from.toISOString(), to: 
 /** Connects the API's rule routes to the rule analysis (analyze/rules); composed here, in cli/. */
 export function rulesProvider(ctx: AppContext): RuleReportProvider {
   const report = async (w: { from: Date; to: Date }) =>
-    buildRuleReport(ctx.db, iso(w), await reportOptionsFromConfig(ctx.config.rules));
+    buildRuleReport(ctx.db, iso(w), await reportOptionsFromConfig(ctx.config.rules, ctx.now));
   return {
     inventory: async () => {
-      const to = new Date();
+      const to = ctx.now();
       const from = new Date(to.getTime() - ctx.config.rules.windowDays * 86_400_000);
       const nsgs = await loadInventory(ctx.db, iso({ from, to }));
       return nsgs.flatMap((nsg) => nsg.rules.map((rule) => ({ ...rule, nsg: nsg.name, nsgId: nsg.id })));

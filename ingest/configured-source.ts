@@ -21,6 +21,8 @@ export interface SourceDeps {
   logger: Logger;
   /** Secrets are named in the config and read from here (the CLI passes process.env). */
   env: Record<string, string | undefined>;
+  /** Wall clock in ms for sources that read it (blob: live hours); default: the system's. */
+  now?: () => number;
 }
 
 /** A source and the normalizer for its bodies (Kafka frames several messages into one body). */
@@ -49,6 +51,7 @@ export function createConfiguredSource(cfg: SourceConfig, deps: SourceDeps): Con
           db: deps.db.client,
           metrics: deps.metrics,
           logger,
+          ...(deps.now ? { now: deps.now } : {}),
         }),
         normalize: withBlobRange(normalize),
       };

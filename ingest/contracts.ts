@@ -47,7 +47,7 @@ export interface NormalizeResult {
 }
 
 /**
- * Pure: no I/O, no clock, never throws on bad input. Accepts every shape in FLOW-LOGS.md's parser
+ * Pure: no I/O, no clock, never throws on bad input. Accepts every shape in docs/reference/flow-logs.md's parser
  * checklist (whole blob, a block range with a leading comma, NDJSON, one record, connector records).
  */
 export type Normalizer = (body: Buffer, meta: NormalizeMeta) => NormalizeResult;

@@ -96,7 +96,7 @@ export const CONTAINERS = {
 
 /**
  * Blob path of the hour's PT1H.json. NSG: the documented `resourceId=/SUBSCRIPTIONS/…` path.
- * VNet: the shape seen in real storage accounts (FLOW-LOGS.md §1b shape 3).
+ * VNet: the shape seen in real storage accounts (docs/reference/flow-logs.md §1b shape 3).
  */
 export function blobName(format: LogFormat, nsg: string, mac: string, hourMs: number): string {
   const d = new Date(hourMs);

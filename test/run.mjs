@@ -2,13 +2,16 @@
 // `npm test`: bring up what the tests need (test/setup/*.mjs, in name order), type-check, lint,
 // run vitest, and end with the plain "N passed, N failed" line CI reads.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { CLOCK_SHIFT, CLOCK_SUITES } from './clock/suites.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
-const args = process.argv.slice(2);
+// `--moved-clock [files]`: also run those files (default: the clock suites) with the clock moved.
+const movedClock = process.argv.includes('--moved-clock');
+const args = process.argv.slice(2).filter((a) => a !== '--moved-clock');
 const started = Date.now();
 
 function step(name, cmd, cmdArgs, options = {}) {
@@ -38,33 +41,53 @@ if (!args.length) {
 }
 
 mkdirSync(join(root, 'test', '.tmp'), { recursive: true });
-const report = join(root, 'test', '.tmp', 'vitest-report.json');
-const vitestOk = step('vitest', 'npx', [
-  'vitest',
-  'run',
-  '--reporter=default',
-  '--reporter=json',
-  `--outputFile.json=${report}`,
-  ...args,
-]);
-ok = vitestOk && ok;
+const counts = [];
 
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-try {
-  const r = JSON.parse(readFileSync(report, 'utf8'));
-  passed = r.numPassedTests;
-  // A file that failed without a failing test (an import error, a throwing hook) counts once;
-  // numFailedTestSuites would also count every describe block around a failed test.
-  const brokenFiles = r.testResults.filter(
-    (f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed'),
-  ).length;
-  failed = r.numFailedTests + brokenFiles;
-  skipped = r.numPendingTests + r.numTodoTests;
-} catch {
-  failed += 1;
+/** One vitest run; returns its counts (a failed file without a failed test counts once). */
+function vitest(name, files, env = process.env) {
+  const report = join(root, 'test', '.tmp', `vitest-report-${counts.length}.json`);
+  rmSync(report, { force: true });
+  const runOk = step(
+    name,
+    'npx',
+    ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...files],
+    { env },
+  );
+  const c = { ok: runOk, passed: 0, failed: 0, skipped: 0 };
+  try {
+    const r = JSON.parse(readFileSync(report, 'utf8'));
+    // numFailedTestSuites would also count every describe block around a failed test.
+    const brokenFiles = r.testResults.filter(
+      (f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed'),
+    ).length;
+    Object.assign(c, {
+      passed: r.numPassedTests,
+      failed: r.numFailedTests + brokenFiles,
+      skipped: r.numPendingTests + r.numTodoTests,
+    });
+  } catch {
+    c.failed += 1;
+  }
+  counts.push(c);
+  return c;
 }
+
+ok = vitest('vitest', args).ok && ok;
+// Calendar-proof check: the clock-sensitive suites again with the clock moved years ahead
+// (test/clock/). On a full run, or with --moved-clock; otherwise chosen files are a quick loop.
+if (!args.length || movedClock) {
+  const shift = join(root, 'test', 'clock', 'shift.mjs');
+  const env = {
+    ...process.env,
+    FLOWLENS_CLOCK_OFFSET: CLOCK_SHIFT,
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${pathToFileURL(shift).href}`.trim(),
+  };
+  ok = vitest(`vitest, clock moved ${CLOCK_SHIFT}`, args.length ? args : CLOCK_SUITES, env).ok && ok;
+}
+
+const passed = counts.reduce((n, c) => n + c.passed, 0);
+let failed = counts.reduce((n, c) => n + c.failed, 0);
+const skipped = counts.reduce((n, c) => n + c.skipped, 0);
 if (!ok && failed === 0) failed = 1;
 process.stdout.write(`\ntotal time ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
 process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);

@@ -71,7 +71,8 @@ async function runDemo(opts: DemoOptions, globals: GlobalOptions, clock: () => n
       incidentDelayMinutes: 1,
       now: clock,
     });
-    const ctx = await openApp(demoConfig(resolveConfig(globals), feed.historyStartMs, backfillHours));
+    const opened = await openApp(demoConfig(resolveConfig(globals), feed.historyStartMs, backfillHours));
+    const ctx: AppContext = { ...opened, now: () => new Date(clock()) };
     const release = onShutdownSignal(controller, ctx.logger);
     try {
       await importDemoRules(ctx, feed.historyStartMs);
@@ -81,7 +82,7 @@ async function runDemo(opts: DemoOptions, globals: GlobalOptions, clock: () => n
       await runFed(
         ctx,
         feed,
-        { opts, port, backfillHours, clock, connectionString: azurite.connectionString },
+        { opts, port, backfillHours, connectionString: azurite.connectionString },
         controller,
       );
     } finally {
@@ -116,7 +117,6 @@ async function runFed(
     opts: DemoOptions;
     port: number;
     backfillHours: number;
-    clock: () => number;
     connectionString: string;
   },
   controller: AbortController,
@@ -134,7 +134,6 @@ async function runFed(
       host: run.opts.host,
       port: run.port,
       statusPort: 0,
-      clock: run.clock,
       env: { ...process.env, [STORAGE_ENV]: run.connectionString },
       onReady: ({ apiUrl }) => process.stdout.write(renderTour(apiUrl ?? '', demoTour(run.backfillHours))),
     },

@@ -38,7 +38,7 @@ export function register(program: Command): void {
       await withApp(cmd, async (app) => {
         const prev = (await readFindings(app.db.client, [id])).get(id);
         if (!prev) throw new ConfigError([`no finding with id ${id}`]);
-        const now = new Date(Math.max(Date.now(), Date.parse(prev.statusAt) + 1));
+        const now = new Date(Math.max(app.now().getTime(), Date.parse(prev.statusAt) + 1));
         const { stored, event } = changeStatus(prev, next!, opts.by ?? userInfo().username, opts.reason, now);
         await writeFindings(app.db.client, [stored], [event], now);
         process.stdout.write(`${id}: ${prev.finding.status} → ${next}\n`);

@@ -31,11 +31,11 @@ export function register(program: Command): void {
     .option('--out <file>', 'write to a file instead of stdout')
     .action(async (opts: ReportRulesOptions, cmd: Command) => {
       const config = resolveConfig(cmd.optsWithGlobals<GlobalOptions>());
-      const window = resolveWindow(opts, config.rules.windowDays, new Date());
-      if (typeof window === 'string') throw new ConfigError([window]);
-      const options = await reportOptionsFromConfig(config.rules);
       const app = await openApp(config);
       try {
+        const window = resolveWindow(opts, config.rules.windowDays, app.now());
+        if (typeof window === 'string') throw new ConfigError([window]);
+        const options = await reportOptionsFromConfig(config.rules, app.now);
         const built = await buildRuleReport(app.db, window, options);
         const text = renderReport(built, opts.format);
         if (opts.out) await writeFile(opts.out, text);

@@ -57,7 +57,6 @@ async function store(
   origin: string,
 ): Promise<void> {
   for (const p of problems) process.stderr.write(`flowlens rules: ${p}\n`);
-  const now = new Date().toISOString();
   if (validFrom !== undefined && Number.isNaN(Date.parse(validFrom)))
     throw new ConfigError([`--valid-from: not a date/time: ${validFrom}`]);
   if (!nsgs.length) {
@@ -67,6 +66,7 @@ async function store(
   }
   const app = await openApp(resolveConfig(cmd.optsWithGlobals<GlobalOptions>()));
   try {
+    const now = app.now().toISOString();
     const r = await writeSnapshots(app.db, nsgs, { validFrom: validFrom ?? now, importedAt: now, origin });
     const ruleCount = nsgs.reduce((n, x) => n + x.rules.length, 0);
     process.stdout.write(

@@ -40,8 +40,6 @@ export interface RunOptions {
   port?: number;
   statusPort: number;
   env: Record<string, string | undefined>;
-  /** Wall clock for the API's relative ranges and the analysis schedule (default Date.now). */
-  clock?: () => number;
   /** Called once everything is up (the demo prints its tour here). */
   onReady?: (info: { apiUrl?: string }) => void;
 }
@@ -73,12 +71,12 @@ export async function runServices(ctx: AppContext, options: RunOptions, signal: 
     const apiUrl = await startEndpoint(ctx, options, local.signal, stops);
     const tasks: Promise<unknown>[] = [];
     if (options.roles.has('ingest')) {
-      const deps = { db: ctx.db, metrics: ctx.metrics, logger: ctx.logger, env: options.env };
+      const now = () => ctx.now().getTime();
+      const deps = { db: ctx.db, metrics: ctx.metrics, logger: ctx.logger, env: options.env, now };
       tasks.push(watch('ingest', startIngest(ctx.config, deps, local.signal)));
     }
     if (options.roles.has('analyze')) {
-      const loopCtx = options.clock ? { ...ctx, clock: options.clock } : ctx;
-      tasks.push(watch('analyze', startAnalysisLoop(loopCtx, local.signal)));
+      tasks.push(watch('analyze', startAnalysisLoop(ctx, local.signal)));
     }
     if (!local.signal.aborted) options.onReady?.(apiUrl ? { apiUrl } : {});
     await new Promise<void>((resolve) => {
@@ -106,9 +104,7 @@ async function startEndpoint(
     stops.push(status.stop);
     return undefined;
   }
-  const clock = options.clock;
-  const now = clock ? { now: () => new Date(clock()) } : {};
-  const api = await startApi({ ...ctx, ...now, rules: rulesProvider(ctx) }, signal, {
+  const api = await startApi({ ...ctx, rules: rulesProvider(ctx) }, signal, {
     ...(options.host ? { host: options.host } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
   });

@@ -23,7 +23,7 @@ export interface Db {
  * Settings every session gets, so chDB and a server answer alike.
  * - 64-bit integers as JSON numbers: counters stay below 2^53 and the API wants numbers.
  * - `async_insert=0`: inserts are synchronous so "resolved" means durable, and insert
- *   deduplication tokens apply (async inserts are on by default in chDB; TESTING.md).
+ *   deduplication tokens apply (async inserts are on by default in chDB; docs/testing.md).
  * - `insert_deduplication_token: ''`: the chDB Connection applies settings with `SET`, which persist
  *   in its session, so a token given to one insert would silently deduplicate (drop) the next insert
  *   that names none. Every statement resets it unless the call sets its own (measured, chdb 3.4.0).

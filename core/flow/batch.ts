@@ -6,7 +6,7 @@ import { ACTION_NAMES, DIRECTION_NAMES, STATE_NAMES } from './enums.js';
  * A columnar batch of flow tuples: typed arrays, one entry per tuple, plus dictionaries.
  *
  * Why columns: building one JS object per tuple costs 5–8 s per 800 k rows under GC pressure
- * (../shared/PERFORMANCE.md §4); typed arrays cost nothing per row and are exactly what the
+ * (docs/reference/performance-facts.md §4); typed arrays cost nothing per row and are exactly what the
  * ClickHouse Native format wants. Use {@link rowAt} / {@link toRows} where convenience matters
  * more than speed (tests, small inputs).
  */

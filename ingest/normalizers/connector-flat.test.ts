@@ -2,15 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateNsgV2Blob } from '../../bench/gen-blob.js';
 import { toRows } from '../../core/flow/batch.js';
-import { fixture } from '../../test/harness/fixtures.js';
+import { CONNECTOR_RECORD } from '../../test/harness/fixture-facts.js';
 import type { NormalizeResult } from '../contracts.js';
 import { toMessages } from '../sources/kafka/messages.js';
 import { FlatConnectorReader } from './connector-flat.js';
 import { normalize } from './index.js';
 
-const SAMPLE = JSON.parse(
-  fixture('nsgconnector_eventhub-message-body_denormalized_excerpt.json').toString('utf8'),
-).records[0] as Record<string, unknown>;
+const SAMPLE = { ...CONNECTOR_RECORD };
 
 function read(text: string): { at: number; tuple: string } {
   const r = new FlatConnectorReader();

@@ -2,7 +2,7 @@
  * A small JSON parser over a Buffer. It materializes ordinary values (objects, arrays, strings,
  * numbers, literals) but hands every `flowTuples` array to a {@link TuplesHook}, which scans the tuple
  * bytes straight into columns: the per-tuple JS string is what makes `JSON.parse` + split slow
- * (../shared/PERFORMANCE.md §3.1). Objects are plain literals (fast hidden classes when records share
+ * (docs/reference/performance-facts.md §3.1). Objects are plain literals (fast hidden classes when records share
  * a shape); a `__proto__` key is defined as an own property, so it never changes a prototype.
  * @see https://www.rfc-editor.org/rfc/rfc8259
  */

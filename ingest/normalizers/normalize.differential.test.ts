@@ -6,7 +6,7 @@ import { normalize } from './index.js';
 
 /**
  * Differential test: the byte scanner against the obvious implementation (`JSON.parse` + `split`),
- * written here from FLOW-LOGS.md without sharing code with the normalizer.
+ * written here from docs/reference/flow-logs.md without sharing code with the normalizer.
  */
 
 interface Ref {

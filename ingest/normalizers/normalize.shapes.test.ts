@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toRows } from '../../core/flow/batch.js';
+import { CONNECTOR_RECORD } from '../../test/harness/fixture-facts.js';
 import { fixture } from '../../test/harness/fixtures.js';
 import { normalize } from './index.js';
 
@@ -153,9 +154,7 @@ describe('input shapes', () => {
     });
   });
   it('connector records of one message share a context per (resource, rule, MAC, time)', () => {
-    const base = JSON.parse(
-      fixture('nsgconnector_eventhub-message-body_denormalized_excerpt.json').toString('utf8'),
-    ).records[0] as Record<string, string>;
+    const base = { ...CONNECTOR_RECORD };
     const records = [
       base,
       { ...base, sourcePort: '1' },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type FlowRow, toRows } from '../../core/flow/batch.js';
+import { connectorMessageBody } from '../../test/harness/fixture-facts.js';
 import { fixture } from '../../test/harness/fixtures.js';
 import { normalize } from './index.js';
 
@@ -156,7 +157,7 @@ describe('normalize field values', () => {
   });
 
   it('connector flat record becomes one connector row', () => {
-    const [r] = rows(fixture('nsgconnector_eventhub-message-body_denormalized_excerpt.json'));
+    const [r] = rows(connectorMessageBody());
     expect(r).toMatchObject({
       format: 'connector',
       rule: 'DefaultRule_AllowVnetInBound',

@@ -107,7 +107,7 @@ export function fillVnet(rec: JsonObject, contexts: FlowContext[], ids: number[]
   }
 }
 
-/** Fills what a record lacks from its blob path (FLOW-LOGS.md §1a/§1b). */
+/** Fills what a record lacks from its blob path (docs/reference/flow-logs.md §1a/§1b). */
 export function fillFromBlob(ctx: FlowContext, blob: BlobNameInfo): void {
   if (!ctx.mac) ctx.mac = blob.mac;
   if (!ctx.subscriptionId && blob.subscriptionId) ctx.subscriptionId = blob.subscriptionId;

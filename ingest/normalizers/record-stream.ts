@@ -9,7 +9,7 @@ const OPEN_ARR = 0x5b;
 const CLOSE_ARR = 0x5d;
 
 /**
- * Walks a body as a stream of records, whatever its shape (FLOW-LOGS.md "Parser checklist"): a whole
+ * Walks a body as a stream of records, whatever its shape (docs/reference/flow-logs.md "Parser checklist"): a whole
  * `{"records":[…]}` blob, a block range (`,{rec}\r\n,{rec}` without head or tail), NDJSON, one record,
  * a top-level array, or several of these in a row. Commas, whitespace, `[`/`]` and stray `}` separate
  * records; `{"records":[` opens a wrapper only at the top level, so a wrapper nested inside a records

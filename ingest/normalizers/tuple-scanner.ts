@@ -51,7 +51,7 @@ type Cols = FlowBatchBuilder['cols'];
  * Timestamps of up to 11 digits are seconds, 13 digits milliseconds; counters are all empty or all set.
  * The tuple ends at the first `"` or at `limit`, so the caller never searches for the closing quote.
  *
- * This is the hot loop of ingestion (PERFORMANCE.md §3.1): fields are parsed with a local cursor
+ * This is the hot loop of ingestion (docs/reference/performance-facts.md §3.1): fields are parsed with a local cursor
  * (`p`, passed and returned; negative = reject code) rather than object state, which is why the
  * functions here are longer than the project's usual size.
  * @see https://learn.microsoft.com/azure/network-watcher/nsg-flow-logs-overview#log-format

@@ -11,7 +11,7 @@ const TAIL_ID = blockId('Z', 0);
 /**
  * Appends records to PT1H.json block blobs the way Azure does: a 12-byte head block `{"records":[`,
  * one data block per minute inserted before the 2-byte tail block `]}`, and the whole block list
- * re-committed each time, so every committed version is valid JSON (FLOW-LOGS.md §1c).
+ * re-committed each time, so every committed version is valid JSON (docs/reference/flow-logs.md §1c).
  * @see https://learn.microsoft.com/rest/api/storageservices/put-block-list
  */
 export class AzureLikeBlobWriter {

@@ -4,7 +4,7 @@ import type { SimulatedRecord } from '../simulation.js';
 
 /**
  * Collects simulated records and writes complete PT1H.json files exactly as Azure leaves them
- * after the hour: `{"records":[` + records separated by `\r\n,` + `]}` (FLOW-LOGS.md §1c).
+ * after the hour: `{"records":[` + records separated by `\r\n,` + `]}` (docs/reference/flow-logs.md §1c).
  */
 export class DirectoryWriter {
   private readonly blobs = new Map<string, string[]>();

@@ -10,10 +10,12 @@ import { silentLogger } from '../../core/logging.js';
 import { createMetrics } from '../../core/metrics.js';
 import { BRUTE_FORCE_IP } from '../../simulator/incidents.js';
 import { openTestDb } from '../harness/chdb.js';
+import { hourStartAgo } from '../harness/clock.js';
 import { httpReceiver } from '../harness/receivers.js';
 import { ingestDir, phasedSimulation } from '../scenario/phases.js';
 
-const START = Date.UTC(2026, 10, 2, 20, 0);
+// Relative to the clock (two days back, on the hour): the same run on any date.
+const START = hourStartAgo(48);
 const INCIDENTS = START + 60 * 60_000;
 let db: Db & { dir: string };
 let tmp: string;

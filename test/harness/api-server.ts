@@ -8,6 +8,7 @@ import { emptyContext } from '../../analyze/test-context.js';
 import { startApi } from '../../api/server.js';
 import { rulesProvider } from '../../cli/rules-provider.js';
 import type { Db } from '../../core/clickhouse/client.js';
+import { systemClock } from '../../core/clock.js';
 import { parseConfig } from '../../core/config/load.js';
 import type { Finding } from '../../core/finding.js';
 import { silentLogger } from '../../core/logging.js';
@@ -76,7 +77,7 @@ export async function startSeededServer(opts: { rows?: number; hours?: number } 
     now,
   );
   const controller = new AbortController();
-  const ctx = { db, config, logger: silentLogger(), metrics: createMetrics() };
+  const ctx = { db, config, logger: silentLogger(), metrics: createMetrics(), now: systemClock };
   const api = await startApi({ ...ctx, rules: rulesProvider(ctx) }, controller.signal, {
     host: '127.0.0.1',
     port: 0,

@@ -1,7 +1,7 @@
 import type { BlobServiceClient, BlockBlobClient } from '@azure/storage-blob';
 
 /**
- * Writes PT1H.json blobs the way Azure Network Watcher does (FLOW-LOGS.md §1c): a 12-byte head block
+ * Writes PT1H.json blobs the way Azure Network Watcher does (docs/reference/flow-logs.md §1c): a 12-byte head block
  * `{"records":[`, one block per minute inserted just before the 2-byte tail block `]}`, and the whole
  * block list re-committed after every append. NSG flow log v2 and VNet flow log (v4) records, one
  * blob per flow-log resource × MAC × UTC hour, paths as Azure names them.

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 
-/** Debian Chromium (test/setup/60-chromium.mjs) driven by playwright-core; args per TESTING.md. */
+/** Debian Chromium (test/setup/60-chromium.mjs) driven by playwright-core; args per docs/testing.md. */
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',

@@ -1,6 +1,6 @@
 /**
  * Event Hubs message bodies shaped like Microsoft's NSG flow-log connector output
- * (FLOW-LOGS.md §1e: `{"records":[flat, …]}`, one tuple per flat record, values as strings).
+ * (docs/reference/flow-logs.md §1e: `{"records":[flat, …]}`, one tuple per flat record, values as strings).
  * Every tuple is unique by (startTime, sourcePort), so duplicates are countable in ClickHouse.
  */
 export function connectorBody(messageId: number, records: number): string {

@@ -1,24 +1,35 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The shared fixtures live beside the repository (`../shared/fixtures`), also in CI where
- * shared/ is copied next to the clone. FLOWLENS_FIXTURES overrides the location.
+ * Flow-log fixtures kept in the repository (`test/fixtures/`, provenance and licence per file in
+ * its README). Files a licence does not let us redistribute are not here: their facts live in
+ * test/harness/fixture-facts.ts.
  */
 export function fixturesDir(): string {
-  if (process.env.FLOWLENS_FIXTURES) return process.env.FLOWLENS_FIXTURES;
-  const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-  const candidates = [join(repo, '..', 'shared', 'fixtures'), join(repo, 'test', 'fixtures', 'shared')];
-  const found = candidates.find((c) => existsSync(c));
-  if (!found) throw new Error(`shared fixtures not found (looked in ${candidates.join(', ')})`);
-  return found;
+  return resolve(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 }
 
+/** Files in the fixtures directory that are documentation, not test input. */
+const NOT_INPUT = new Set(['README.md']);
+
+/** Former fixtures whose licence keeps them out of the repository, and where their facts are now. */
+const KEPT_AS_FACTS: [RegExp, string][] = [
+  [/^elastic_/, 'ELASTIC_PARITY_CASES'],
+  [/^nsgconnector_/, 'CONNECTOR_RECORD / connectorMessageBody()'],
+  [/^janmg-/, 'docs/reference/flow-logs.md §1c (block ids)'],
+];
+
 export function fixture(name: string): Buffer {
+  const facts = KEPT_AS_FACTS.find(([re]) => re.test(name));
+  if (facts)
+    throw new Error(
+      `fixture ${name} is not redistributed (licence, see test/fixtures/README.md); use ${facts[1]} from test/harness/fixture-facts.ts`,
+    );
   return readFileSync(join(fixturesDir(), name));
 }
 
 export function fixtureNames(): string[] {
-  return readdirSync(fixturesDir()).filter((n) => n !== 'README.md');
+  return readdirSync(fixturesDir()).filter((n) => !NOT_INPUT.has(n));
 }

@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FindingSchema } from '../../core/finding.js';
 import { runCli } from '../harness/cli.js';
+import { hourStartAgo, iso } from '../harness/clock.js';
 import { phasedSimulation } from '../scenario/phases.js';
 
-const START = Date.UTC(2026, 10, 2, 20, 0);
+// Two days back from the clock at an hour boundary: inside retention whatever the date.
+const START = hourStartAgo(48);
 let tmp: string;
 let db: string;
 
@@ -40,14 +42,14 @@ describe('flowlens analyze', () => {
       db,
       'analyze',
       '--from',
-      '2026-11-02T20:00:00Z',
+      iso(START),
       '--to',
-      '2026-11-02T20:20:00Z',
+      iso(START + 20 * 60_000),
       '--log-level',
       'silent',
     ]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('window 2026-11-02T20:00:00.000Z – 2026-11-02T20:20:00.000Z');
+    expect(r.stdout).toContain(`window ${iso(START)} – ${iso(START + 20 * 60_000)}`);
     expect(r.stdout).not.toContain('brute-force');
     const all = await runCli(['--db', db, 'analyze', '--log-level', 'silent']);
     expect(all.stdout).toMatch(/SEVERITY\s+CATEGORY/);

@@ -17,7 +17,7 @@ export const FILE_INSERT_QUERY = `${INSERT_HEAD} FROM file({path:String}, 'Nativ
 /**
  * Embedded engine: stage the block as a file and let chDB read it with `file()`. Inline insert
  * bodies through the chDB Connection are UTF-8-decoded into a JS string and run 3–4× slower
- * (../shared/PERFORMANCE.md §3.2); `INSERT … SELECT FROM file()` reads the bytes natively.
+ * (docs/reference/performance-facts.md §3.2); `INSERT … SELECT FROM file()` reads the bytes natively.
  * chDB's `file()` accepts absolute paths outside `user_files` (verified on chdb 3.4.0 with /dev/shm).
  * @see https://clickhouse.com/docs/sql-reference/table-functions/file
  */

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
  *
  * Azure writes a 12-byte head block `{"records":[`, then inserts every new block just before the
  * 2-byte tail block `]}` and re-commits the list, so the bytes before the tail only ever grow and
- * earlier offsets stay stable (FLOW-LOGS.md §1c). A read covers `[offset, end)` where `end` is the sum
+ * earlier offsets stay stable (docs/reference/flow-logs.md §1c). A read covers `[offset, end)` where `end` is the sum
  * of all committed blocks but the tail.
  * @see https://learn.microsoft.com/rest/api/storageservices/get-block-list
  */

@@ -52,6 +52,8 @@ export interface BlobSourceDeps {
   owner?: string;
   once?: boolean;
   onProgress?: BlobSourceOptions['onProgress'];
+  /** Wall clock in ms (which hours are live, lag); default: the system's. */
+  now?: () => number;
 }
 
 /** Inert until `batches()` is iterated. */
@@ -83,5 +85,6 @@ export function createBlobSource(cfg: BlobSourceConfig, deps: BlobSourceDeps): B
     metrics: deps.metrics,
     logger: deps.logger,
     ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
+    ...(deps.now ? { now: deps.now } : {}),
   });
 }

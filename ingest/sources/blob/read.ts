@@ -35,7 +35,7 @@ export interface RangeBody {
 
 /**
  * Turns downloaded bytes into a batch body. The leading comma of a non-first block is dropped
- * (FLOW-LOGS.md §1c step 4) and `baseOffset` moves with it, so record offsets stay absolute.
+ * (docs/reference/flow-logs.md §1c step 4) and `baseOffset` moves with it, so record offsets stay absolute.
  * The position key is the blob (`<account>/<container>/<name>`), so a replay of the same range
  * repeats the insert deduplication token and adds no rows. Only when a re-read after a reset finds
  * different bytes where an earlier range was (`previousSum` differs) does the key get `@<digest>`,

@@ -50,7 +50,7 @@ interface Work {
 }
 
 /**
- * Tails NSG / VNet flow-log blobs as Azure appends them (FLOW-LOGS.md §1c): each poll lists only
+ * Tails NSG / VNet flow-log blobs as Azure appends them (docs/reference/flow-logs.md §1c): each poll lists only
  * the current and previous hour under every owned root, skips blobs whose ETag is unchanged, reads
  * `[cursor, end of committed data)` from the committed block list, persists that plan as "pending"
  * before yielding it, and confirms it once the pipeline acked every range.

@@ -1,6 +1,6 @@
 /**
  * Turns flow-log files into message bodies, in the three shapes seen on Kafka / Event Hubs
- * (FLOW-LOGS.md §1e): a whole file per message, one record per message, or Microsoft's NSG
+ * (docs/reference/flow-logs.md §1e): a whole file per message, one record per message, or Microsoft's NSG
  * connector style — every tuple flattened into a record, ≈120 per `{"records":[…]}` message.
  * Pure: text in, buffers out. Used by `flowlens publish`, tests and benchmarks.
  * @see https://github.com/microsoft/AzureNetworkWatcherNSGFlowLogsConnector
