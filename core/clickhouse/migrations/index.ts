@@ -2,6 +2,7 @@ import { migration0001 } from './0001_flows.js';
 import { migration0200 } from './0200_findings.js';
 import { migration0300 } from './0300_nsg_rules.js';
 import { migration0400 } from './0400_api.js';
+import { migration0401 } from './0401_api_audit.js';
 import type { Migration } from './types.js';
 
 /**
@@ -9,4 +10,10 @@ import type { Migration } from './types.js';
  * 0001–0099 core and ingest, 0100–0199 ingest sources, 0200–0299 analyzers and findings,
  * 0300–0399 rules, 0400–0499 API.
  */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0200, migration0300, migration0400];
+export const MIGRATIONS: readonly Migration[] = [
+  migration0001,
+  migration0200,
+  migration0300,
+  migration0400,
+  migration0401,
+];
