@@ -77,12 +77,12 @@ export class AuditLog {
   }
 
   async list(q: AuditQuery): Promise<AuditEvent[]> {
-    const where = ['time >= {from:DateTime64(3)}', 'time < {to:DateTime64(3)}'];
+    const where = ['time >= {from:DateTime64(3)}', 'time <= {to:DateTime64(3)}'];
     if (q.action) where.push('action = {action:String}');
     if (q.actor) where.push('actor = {actor:String}');
     const rows = await readRows<Record<string, unknown>>(
       this.db,
-      `SELECT formatDateTime(time, '%Y-%m-%dT%H:%i:%s.%fZ') AS time, actor, actor_kind, action, target, ` +
+      `SELECT formatDateTime(time, '%Y-%m-%dT%H:%i:%s.%fZ') AS iso_time, actor, actor_kind, action, target, ` +
         `detail, request_id FROM api_audit WHERE ${where.join(' AND ')} ORDER BY time DESC LIMIT {limit:UInt32}`,
       {
         from: chTime(q.from),
@@ -93,7 +93,7 @@ export class AuditLog {
       },
     );
     return rows.map((r) => ({
-      time: String(r.time),
+      time: String(r.iso_time),
       actor: String(r.actor),
       actorKind: String(r.actor_kind),
       action: String(r.action) as AuditAction,
