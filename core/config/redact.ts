@@ -11,7 +11,13 @@
  */
 const SECRET_KEY =
   /(password|passwd|secret|connectionstring|accountkey|sas|token|api[-_]?key|authorization|cookie|credential|(^|key)hash(es)?$|keys?hash$|key$)/i;
+/** Names that match SECRET_KEY but hold no secret: env var names, the redaction list itself. */
+const NOT_SECRET = /(Env|UrlPaths)$/;
 const MASK = '***';
+
+function isSecretKey(key: string): boolean {
+  return key !== '' && SECRET_KEY.test(key) && !NOT_SECRET.test(key);
+}
 
 /** URL prefixes (`host/path`) after which every path segment is a secret. Grows as configs load. */
 const secretPaths = new Set<string>([
@@ -34,7 +40,7 @@ function collect(value: unknown, key: string): void {
   if (Array.isArray(value)) for (const v of value) collect(v, key);
   else if (value !== null && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) collect(v, k);
-  } else if (typeof value === 'string' && value.length >= 6 && key && SECRET_KEY.test(key)) {
+  } else if (typeof value === 'string' && value.length >= 6 && isSecretKey(key)) {
     secretValues.add(value);
   }
 }
@@ -53,7 +59,7 @@ export function redactSecrets(value: unknown, key = ''): unknown {
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSecrets(v, k)]));
   }
-  if (key && SECRET_KEY.test(key) && value !== undefined && value !== null && value !== '') return MASK;
+  if (isSecretKey(key) && value !== undefined && value !== null && value !== '') return MASK;
   if (typeof value === 'string') return redactText(value);
   return value;
 }
