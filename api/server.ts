@@ -49,7 +49,10 @@ export async function startApi(
   const dashboardsDir = deps.dashboardsDir ?? ensureDashboards(deps);
   const app = createApi({ ...deps, keys, authMode, ...(dashboardsDir ? { dashboardsDir } : {}) });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(s));
+    // Header room for the longest valid request line: a 16,000-character filter of multi-byte
+    // characters, percent-encoded, is ~192 KB (Node's default of 16 KB reset such connections).
+    const serverOptions = { maxHeaderSize: 256 * 1024 };
+    const s = serve({ fetch: app.fetch, hostname: host, port, serverOptions }, () => resolve(s));
     s.once('error', reject);
   });
   const address = server.address() as AddressInfo;

@@ -18,10 +18,10 @@ import { mdTable, parseFlags } from './util.js';
  * growth above idle is the server's (chDB included). Bar: peak within 100 MB of idle, and not
  * growing with the row count. Server mode (a ClickHouse server) is not measured: none runs here.
  *
- * Usage: `npm run bench -- export [--rows 1000000] [--pageRows 20000]`
+ * Usage: `npm run bench -- export [--rows 1000000] [--pageRows 10000]`
  */
 export async function run(args: string[]): Promise<void> {
-  const opts = parseFlags(args, { rows: 1_000_000, pageRows: 20_000 });
+  const opts = parseFlags(args, { rows: 1_000_000, pageRows: 10_000 });
   const dir = mkdtempSync(join(tmpdir(), 'flowlens-bench-export-'));
   const db = openDb({ kind: 'embedded', path: dir });
   const controller = new AbortController();

@@ -9,7 +9,14 @@ export async function ensure() {
   if (have.status === 0 && have.stdout.includes(SCHEMATHESIS_VERSION)) return;
   const r = spawnSync(
     'python3',
-    ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', `schemathesis==${SCHEMATHESIS_VERSION}`],
+    [
+      '-m',
+      'pip',
+      'install',
+      '--quiet',
+      '--disable-pip-version-check',
+      `schemathesis==${SCHEMATHESIS_VERSION}`,
+    ],
     { stdio: 'inherit' },
   );
   if (r.status !== 0) throw new Error('pip install schemathesis failed');

@@ -80,7 +80,7 @@ export const ApiConfigSchema = z
     /** Exports running at once; more get 429 (each holds one page of rows in memory). */
     exportConcurrency: z.number().int().min(1).max(64).default(2),
     /** Rows per page an export reads from ClickHouse: bounds its memory. */
-    exportPageRows: z.number().int().min(100).max(1_000_000).default(20_000),
+    exportPageRows: z.number().int().min(100).max(1_000_000).default(10_000),
   })
   .strict();
 
