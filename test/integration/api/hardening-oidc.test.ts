@@ -88,6 +88,18 @@ describe('OIDC token requirements', () => {
     expect(await status(token)).toBe(401);
   });
 
+  it('refuses an unknown kid, a foreign key under a known kid, and a key embedded in the header', async () => {
+    const other = await generateKeyPair('RS256');
+    const sign = (header: Parameters<SignJWT['setProtectedHeader']>[0]) =>
+      new SignJWT(claims()).setProtectedHeader(header).sign(other.privateKey);
+    const tokens = [
+      await sign({ alg: 'RS256', kid: 'nope' }),
+      await sign({ alg: 'RS256', kid: 'rsa' }),
+      await sign({ alg: 'RS256', jwk: await exportJWK(other.publicKey) }),
+    ];
+    for (const t of tokens) expect(await status(t)).toBe(401);
+  });
+
   it('refuses alg none and HS256 keyed with the public key', async () => {
     expect(await status(`${b64({ alg: 'none', kid: 'rsa' })}.${b64(claims())}.`)).toBe(401);
     const hs = await new SignJWT(claims())
