@@ -51,6 +51,7 @@ function schemathesis(args: string[]): Promise<{ code: number; out: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn('python3', ['-m', 'schemathesis.cli', ...args], {
       env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_TELEMETRY: 'false' },
+      cwd: reports, // its .schemathesis/ cache stays out of the repository
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
