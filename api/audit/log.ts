@@ -9,8 +9,7 @@ export type AuditAction =
   | 'key.revoke'
   | 'finding.status'
   | 'finding.suppress'
-  | 'config.load'
-  | 'config.reload';
+  | 'config.load';
 
 export interface AuditEvent {
   time: string;
