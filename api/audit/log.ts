@@ -4,12 +4,7 @@ import type { Principal } from '../auth/principal.js';
 import { readRows } from '../query/run.js';
 import { chTime } from '../query/time.js';
 
-export type AuditAction =
-  | 'key.create'
-  | 'key.revoke'
-  | 'finding.status'
-  | 'finding.suppress'
-  | 'config.load';
+export type AuditAction = 'key.create' | 'key.revoke' | 'finding.status' | 'finding.suppress' | 'config.load';
 
 export interface AuditEvent {
   time: string;
