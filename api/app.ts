@@ -5,14 +5,17 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
+import { AuditLog } from './audit/log.js';
 import { KeyStore } from './auth/keys.js';
 import { authenticate } from './auth/middleware.js';
+import { AuthMode } from './auth/mode.js';
 import { createOidcVerifier } from './auth/oidc.js';
 import type { ApiDeps } from './deps.js';
 import type { ApiApp, ApiEnv } from './env.js';
 import { ApiError, describeIssues, errorBody, errorResponse } from './errors.js';
+import { hostGuard } from './middleware/host-guard.js';
 import { requestMetrics } from './middleware/metrics.js';
-import { rateLimit } from './middleware/rate-limit.js';
+import { rateLimits } from './middleware/rate-limit.js';
 import { requiredRole } from './roles.js';
 import { registerRoutes } from './routes/index.js';
 import { registerApiDocs, registerDashboards } from './static.js';
@@ -35,7 +38,9 @@ const CSP = {
  */
 export function createApi(deps: ApiDeps): ApiApp {
   const now = deps.now ?? (() => new Date());
-  const keys = new KeyStore(deps.db, deps.config.api);
+  const keys = deps.keys ?? new KeyStore(deps.db, deps.config.api);
+  const mode = deps.authMode ?? new AuthMode(keys);
+  const audit = new AuditLog(deps.db, deps.logger, now);
   const app: ApiApp = new OpenAPIHono<ApiEnv>({
     defaultHook: (result, c) => {
       if (!result.success) {
@@ -46,8 +51,10 @@ export function createApi(deps: ApiDeps): ApiApp {
   app.use('*', requestId());
   app.use('*', secureHeaders({ contentSecurityPolicy: CSP, crossOriginEmbedderPolicy: false }));
   app.use('*', requestMetrics(deps.metrics.registry));
-  app.use('/api/*', rateLimit({ perMinute: deps.config.api.rateLimitPerMinute, clientKey }));
-  app.use('/metrics', rateLimit({ perMinute: deps.config.api.rateLimitPerMinute, clientKey }));
+  app.use('*', hostGuard({ allowedHosts: deps.config.api.allowedHosts, localMode: localMode(mode) }));
+  const limits = rateLimits({ perMinute: deps.config.api.rateLimitPerMinute, clientAddress });
+  app.use('/api/*', limits.byAddress);
+  app.use('/metrics', limits.byAddress);
   app.use(
     '/api/*',
     bodyLimit({
@@ -62,11 +69,13 @@ export function createApi(deps: ApiDeps): ApiApp {
     }),
   );
   const oidc = deps.config.api.auth.oidc ? createOidcVerifier(deps.config.api.auth.oidc) : null;
-  app.use('*', authenticate({ keys, oidc, required: requiredRole }));
+  app.use('*', authenticate({ keys, mode, oidc, required: requiredRole }));
+  app.use('/api/*', limits.byCaller);
+  app.use('/metrics', limits.byCaller);
   app.onError((err, c) => handleError(err, c, deps));
   app.notFound((c) => c.json(errorBody(c, 'not_found', 'no such resource'), 404));
 
-  registerRoutes(app, { ...deps, now }, keys);
+  registerRoutes(app, { ...deps, now }, { keys, mode, audit });
   app.doc('/api/openapi.json', {
     openapi: '3.0.3',
     info: {
@@ -87,7 +96,11 @@ export function createApi(deps: ApiDeps): ApiApp {
   return app;
 }
 
-function clientKey(c: Context): string {
+function localMode(mode: AuthMode): () => Promise<boolean> {
+  return async () => !(await mode.requiresCredentials());
+}
+
+function clientAddress(c: Context): string {
   try {
     return getConnInfo(c).remote.address ?? 'unknown';
   } catch {

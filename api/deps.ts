@@ -2,6 +2,8 @@ import type { Db } from '../core/clickhouse/client.js';
 import type { Config } from '../core/config/schema.js';
 import type { Logger } from '../core/logging.js';
 import type { Metrics } from '../core/metrics.js';
+import type { KeyStore } from './auth/keys.js';
+import type { AuthMode } from './auth/mode.js';
 import type { RuleReportProvider } from './routes/rules/provider.js';
 
 /** Everything the API needs, passed in by the composition root (cli/) or a test. */
@@ -16,4 +18,7 @@ export interface ApiDeps {
   rules?: RuleReportProvider;
   /** Built dashboards (dashboards/dist); the UI routes are skipped when absent. */
   dashboardsDir?: string;
+  /** Decided by startApi before listening; an in-process app decides on its first request. */
+  authMode?: AuthMode;
+  keys?: KeyStore;
 }

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
+import { redactText } from '../core/config/redact.js';
 
 /** The one error shape every failing request gets. */
 export const ErrorEnvelopeSchema = z.object({
@@ -42,7 +43,9 @@ export class ApiError extends Error {
 
 export function errorBody(c: Context, code: string, message: string, position?: number): ErrorEnvelope {
   const requestId = (c.get('requestId') as string | undefined) ?? '';
-  return { error: { code, message, requestId, ...(position !== undefined ? { position } : {}) } };
+  return {
+    error: { code, message: redactText(message), requestId, ...(position !== undefined ? { position } : {}) },
+  };
 }
 
 export function errorResponse(c: Context, err: ApiError): Response {

@@ -9,6 +9,7 @@ export function requiredRole(method: string, path: string): ApiRole | null {
   if (path === '/api/openapi.json' || path === '/api/docs' || path.startsWith('/api/docs/')) return null;
   if (path === '/metrics') return 'viewer';
   if (path === '/api/keys' || path.startsWith('/api/keys/')) return 'admin';
+  if (path === '/api/audit' || path.startsWith('/api/audit/')) return 'admin';
   if (!path.startsWith('/api/')) return null;
   const writes = method !== 'GET' && method !== 'HEAD';
   return writes ? 'analyst' : 'viewer';

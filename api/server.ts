@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { ConfigError } from '../core/errors.js';
 import { createApi } from './app.js';
+import { AuditLog } from './audit/log.js';
 import { KeyStore } from './auth/keys.js';
+import { AuthMode } from './auth/mode.js';
 import type { ApiDeps } from './deps.js';
 
 export interface RunningApi {
@@ -34,25 +36,28 @@ export async function startApi(
   const host = opts.host ?? deps.config.api.host;
   const port = opts.port ?? deps.config.api.port;
   const keys = new KeyStore(deps.db, deps.config.api);
-  if (
-    !isLoopback(host) &&
-    !deps.config.api.auth.allowUnauthenticatedNonLoopback &&
-    !(await keys.anyConfigured())
-  ) {
+  // The auth mode is decided here, once; it only ever strengthens afterwards (auth/mode.ts).
+  const authMode = new AuthMode(keys);
+  const credentialed = await authMode.requiresCredentials();
+  if (!isLoopback(host) && !deps.config.api.auth.allowUnauthenticatedNonLoopback && !credentialed) {
     throw new ConfigError([
       `api: refusing to serve on ${host} without credentials; add api.auth.keys, api.auth.oidc or ` +
         '`flowlens api-key create`, or bind 127.0.0.1',
     ]);
   }
+  await recordConfigLoad(deps, { host, port, credentialed });
   const dashboardsDir = deps.dashboardsDir ?? ensureDashboards(deps);
-  const app = createApi({ ...deps, ...(dashboardsDir ? { dashboardsDir } : {}) });
+  const app = createApi({ ...deps, keys, authMode, ...(dashboardsDir ? { dashboardsDir } : {}) });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(s));
+    // Header room for the longest valid request line: a 16,000-character filter of multi-byte
+    // characters, percent-encoded, is ~192 KB (Node's default of 16 KB reset such connections).
+    const serverOptions = { maxHeaderSize: 256 * 1024 };
+    const s = serve({ fetch: app.fetch, hostname: host, port, serverOptions }, () => resolve(s));
     s.once('error', reject);
   });
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-  deps.logger.info({ url, dashboards: Boolean(dashboardsDir) }, 'api listening');
+  deps.logger.info({ url, dashboards: Boolean(dashboardsDir), credentialed }, 'api listening');
   let stopping: Promise<void> | null = null;
   const stop = () => {
     stopping ??= new Promise<void>((resolve) => {
@@ -65,6 +70,16 @@ export async function startApi(
   if (signal.aborted) await stop();
   else signal.addEventListener('abort', () => void stop(), { once: true });
   return { url, stop };
+}
+
+/** The audit trail notes each start with the configuration it serves (there is no hot reload). */
+async function recordConfigLoad(deps: ApiDeps, detail: Record<string, unknown>): Promise<void> {
+  const audit = new AuditLog(deps.db, deps.logger, deps.now ?? (() => new Date()));
+  try {
+    await audit.record({ id: 'process', kind: 'system' }, 'config.load', 'api', detail);
+  } catch (err) {
+    deps.logger.warn({ err: (err as Error).message }, 'audit: config load not recorded');
+  }
 }
 
 export function isLoopback(host: string): boolean {

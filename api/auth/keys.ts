@@ -57,6 +57,16 @@ export class KeyStore {
     return (await this.tableKeys()).length > 0;
   }
 
+  /**
+   * True when a credential was ever configured: config keys, OIDC, or any `api_keys` row including
+   * revoked ones. The auth mode is decided on this, so revocations never make the server anonymous.
+   */
+  async everConfigured(): Promise<boolean> {
+    if (this.config.auth.keys.length > 0 || this.config.auth.oidc) return true;
+    const [row] = await this.rows('SELECT count() AS n FROM api_keys');
+    return Number(row?.n ?? 0) > 0;
+  }
+
   async create(name: string, role: ApiRole, createdBy: string): Promise<{ id: string; key: string }> {
     const key = generateKey();
     const id = randomUUID();
@@ -73,11 +83,12 @@ export class KeyStore {
     return { id, key };
   }
 
-  async revoke(id: string): Promise<boolean> {
+  /** Revokes a key; returns its name (for the audit trail) or null when there is no such live key. */
+  async revoke(id: string): Promise<string | null> {
     const [row] = await this.rows('SELECT * FROM api_keys FINAL WHERE id = {id:String} AND NOT revoked', {
       id,
     });
-    if (!row) return false;
+    if (!row) return null;
     const updated = { ...row, revoked: true, updated_at: new Date(this.clock()).toISOString() };
     await this.db.client.insert({
       table: 'api_keys',
@@ -86,7 +97,7 @@ export class KeyStore {
       clickhouse_settings: { date_time_input_format: 'best_effort' },
     });
     this.cache = null;
-    return true;
+    return String(row.name);
   }
 
   async list(): Promise<KeyInfo[]> {

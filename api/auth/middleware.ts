@@ -2,12 +2,21 @@ import type { MiddlewareHandler } from 'hono';
 import type { ApiRole } from '../../core/config/sections/api.js';
 import { ApiError } from '../errors.js';
 import type { KeyStore } from './keys.js';
+import type { AuthMode } from './mode.js';
 import type { OidcVerifier } from './oidc.js';
 import { TokenError } from './oidc.js';
 import { hasRole, type Principal } from './principal.js';
 
 export interface AuthVariables {
   principal: Principal;
+}
+
+/** The credential a request carries (bearer token or `X-API-Key`), if any. */
+export function credentialOf(
+  authorization: string | undefined,
+  apiKey: string | undefined,
+): string | undefined {
+  return authorization?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? apiKey;
 }
 
 const LOCAL: Principal = {
@@ -19,11 +28,13 @@ const LOCAL: Principal = {
 
 /**
  * Resolves the caller from `Authorization: Bearer <key|JWT>` or `X-API-Key`, and enforces the
- * role the route needs. With no keys and no OIDC configured, callers act as `local` admin: the
- * server only starts like that on a loopback address (see server.ts).
+ * role the route needs. Only in local mode (no credential ever configured, see {@link AuthMode})
+ * do callers without a credential act as `local` admin: the server only starts like that on a
+ * loopback address (see server.ts), and the host guard admits only loopback hosts then.
  */
 export function authenticate(opts: {
   keys: KeyStore;
+  mode: AuthMode;
   oidc: OidcVerifier | null;
   required: (method: string, path: string) => ApiRole | null;
 }): MiddlewareHandler<{ Variables: AuthVariables }> {
@@ -42,12 +53,11 @@ export function authenticate(opts: {
 async function resolve(
   authorization: string | undefined,
   apiKey: string | undefined,
-  opts: { keys: KeyStore; oidc: OidcVerifier | null },
+  opts: { keys: KeyStore; mode: AuthMode; oidc: OidcVerifier | null },
 ): Promise<Principal> {
-  const bearer = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
-  const credential = bearer ?? apiKey;
+  const credential = credentialOf(authorization, apiKey);
   if (!credential) {
-    if (!(await opts.keys.anyConfigured())) return LOCAL;
+    if (!(await opts.mode.requiresCredentials())) return LOCAL;
     throw new ApiError(401, 'unauthenticated', 'an API key or bearer token is required');
   }
   if (credential.split('.').length === 3 && opts.oidc) {

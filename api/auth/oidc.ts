@@ -22,11 +22,12 @@ export interface OidcVerifier {
 
 /**
  * Verifies bearer JWTs from an OIDC issuer (Entra ID): signature against the issuer's JWKS,
- * `iss`, `aud`, `exp`/`nbf`, then maps app roles to a flowlens role.
+ * `iss`, `aud`, `exp`/`nbf`, a required `exp` and `iat` (not in the future beyond the skew), an
+ * algorithm from `algorithms`, then maps app roles to a flowlens role.
  * @see https://learn.microsoft.com/entra/identity-platform/access-tokens#validate-tokens
  * @see https://github.com/panva/jose/blob/main/docs/jwks/remote/functions/createRemoteJWKSet.md
  */
-export function createOidcVerifier(config: OidcConfig): OidcVerifier {
+export function createOidcVerifier(config: OidcConfig, now: () => Date = () => new Date()): OidcVerifier {
   let jwks: ReturnType<typeof createRemoteJWKSet> | null = null;
   const keySet = async () => {
     jwks ??= createRemoteJWKSet(new URL(config.jwksUri ?? (await discoverJwksUri(config.issuer))));
@@ -39,8 +40,12 @@ export function createOidcVerifier(config: OidcConfig): OidcVerifier {
         ({ payload } = await jwtVerify(token, await keySet(), {
           issuer: config.issuer,
           audience: config.audience,
-          clockTolerance: 60,
+          algorithms: config.algorithms,
+          clockTolerance: config.clockSkewSeconds,
+          requiredClaims: ['exp', 'iat'],
+          currentDate: now(),
         }));
+        checkIssuedAt(payload, now(), config.clockSkewSeconds);
       } catch (err) {
         throw new TokenError(`token rejected: ${(err as Error).message}`, 'invalid');
       }
@@ -51,6 +56,12 @@ export function createOidcVerifier(config: OidcConfig): OidcVerifier {
       return { id: `oidc:${sub}`, name, role, kind: 'oidc' };
     },
   };
+}
+
+function checkIssuedAt(payload: JWTPayload, now: Date, skewSeconds: number): void {
+  if (typeof payload.iat !== 'number' || payload.iat > now.getTime() / 1000 + skewSeconds) {
+    throw new Error('"iat" lies in the future');
+  }
 }
 
 function roleOf(payload: JWTPayload, config: OidcConfig): ApiRole | undefined {

@@ -1,35 +1,74 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import { credentialOf } from '../auth/middleware.js';
+import type { Principal } from '../auth/principal.js';
 import { ApiError } from '../errors.js';
 
-/**
- * Fixed one-minute window per caller (client address). In memory: one process serves the API in
- * the embedded mode; behind a load balancer, rate-limit at the proxy as well.
- */
-export function rateLimit(opts: {
-  perMinute: number;
-  clientKey: (c: Parameters<MiddlewareHandler>[0]) => string;
-  clock?: () => number;
-}): MiddlewareHandler {
-  const clock = opts.clock ?? Date.now;
-  const windows = new Map<string, { start: number; count: number }>();
-  return async (c, next) => {
-    const now = clock();
-    const key = opts.clientKey(c);
-    let w = windows.get(key);
+/** Fixed one-minute windows, one per bucket name. */
+class Windows {
+  private readonly windows = new Map<string, { start: number; count: number }>();
+
+  constructor(
+    private readonly perMinute: number,
+    private readonly clock: () => number,
+  ) {}
+
+  /** Counts one request; returns the seconds to wait when the bucket is over its limit. */
+  charge(bucket: string): number | null {
+    const now = this.clock();
+    let w = this.windows.get(bucket);
     if (!w || now - w.start >= 60_000) {
-      if (windows.size > 10_000) prune(windows, now);
+      if (this.windows.size > 10_000) this.prune(now);
       w = { start: now, count: 0 };
-      windows.set(key, w);
+      this.windows.set(bucket, w);
     }
     w.count++;
-    if (w.count > opts.perMinute) {
-      c.header('Retry-After', String(Math.ceil((w.start + 60_000 - now) / 1000)));
-      throw new ApiError(429, 'rate_limited', 'too many requests; slow down');
-    }
-    return next();
-  };
+    return w.count > this.perMinute ? Math.ceil((w.start + 60_000 - now) / 1000) : null;
+  }
+
+  private prune(now: number): void {
+    for (const [k, w] of this.windows) if (now - w.start >= 60_000) this.windows.delete(k);
+  }
 }
 
-function prune(windows: Map<string, { start: number }>, now: number): void {
-  for (const [k, w] of windows) if (now - w.start >= 60_000) windows.delete(k);
+function refuse(c: Context, retryAfter: number): never {
+  c.header('Retry-After', String(retryAfter));
+  throw new ApiError(429, 'rate_limited', 'too many requests; slow down');
+}
+
+/**
+ * Per-caller rate limits in separate buckets: an authenticated caller by key id or token subject
+ * (`byCaller`, after authentication), everyone else by client address (`byAddress`, before it).
+ * Requests that carry a credential skip the address bucket, so anonymous floods from a shared
+ * address cannot lock out a valid key; a credential that fails (401) is charged to the address.
+ * In memory: one process serves the API in the embedded mode; behind a load balancer, rate-limit
+ * at the proxy as well.
+ */
+export function rateLimits(opts: {
+  perMinute: number;
+  clientAddress: (c: Context) => string;
+  clock?: () => number;
+}): { byAddress: MiddlewareHandler; byCaller: MiddlewareHandler } {
+  const windows = new Windows(opts.perMinute, opts.clock ?? Date.now);
+  const byAddress: MiddlewareHandler = async (c, next) => {
+    const bucket = `addr:${opts.clientAddress(c)}`;
+    if (!credentialOf(c.req.header('authorization'), c.req.header('x-api-key'))) {
+      const wait = windows.charge(bucket);
+      if (wait !== null) refuse(c, wait);
+      return next();
+    }
+    await next();
+    if (c.res.status === 401) windows.charge(bucket);
+  };
+  const byCaller: MiddlewareHandler = async (c, next) => {
+    const principal = c.get('principal') as Principal | undefined;
+    let wait: number | null = null;
+    if (principal && principal.kind !== 'local') wait = windows.charge(`caller:${principal.id}`);
+    else if (!principal && credentialOf(c.req.header('authorization'), c.req.header('x-api-key'))) {
+      // A public route with a credential nobody checked: counts against the address.
+      wait = windows.charge(`addr:${opts.clientAddress(c)}`);
+    }
+    if (wait !== null) refuse(c, wait);
+    return next();
+  };
+  return { byAddress, byCaller };
 }

@@ -8,6 +8,9 @@ export interface TimeWindow {
 
 const UNITS: Record<string, number> = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3 };
 const MAX_SPAN_MS = 400 * 86400e3;
+/** Instants outside these bounds are refused (400): `DateTime64` stops at 2299, flow logs start after 1970. */
+const EARLIEST_MS = Date.UTC(1970, 0, 1);
+const LATEST_MS = Date.UTC(2299, 11, 31);
 
 /**
  * Parses `from`/`to` as ISO-8601 or relative to now (`now`, `now-15m`, `now-24h`, `now-30d`).
@@ -27,11 +30,18 @@ export function parseInstant(text: string, now: Date, name: string): Date {
   const rel = /^now(?:-(\d{1,6})([smhdw]))?$/.exec(text.trim());
   if (rel) {
     const [, n, unit] = rel;
-    return new Date(now.getTime() - (n ? Number(n) * UNITS[unit!]! : 0));
+    return inBounds(now.getTime() - (n ? Number(n) * UNITS[unit!]! : 0), name);
   }
   const ms = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(text) ? Date.parse(text) : Number.NaN;
   if (Number.isNaN(ms)) {
     throw new ApiError(400, 'invalid_request', `${name} must be ISO-8601 or now-<n><s|m|h|d|w>`);
+  }
+  return inBounds(ms, name);
+}
+
+function inBounds(ms: number, name: string): Date {
+  if (!(ms >= EARLIEST_MS && ms <= LATEST_MS)) {
+    throw new ApiError(400, 'invalid_request', `${name} must lie between 1970-01-01 and 2299-12-31`);
   }
   return new Date(ms);
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { registerSecrets } from './redact.js';
 import { type Config, ConfigSchema } from './schema.js';
 
 /**
@@ -25,6 +26,8 @@ export function loadConfig(options: {
 export function parseConfig(input: unknown): Config {
   const result = ConfigSchema.safeParse(input);
   if (!result.success) throw new ConfigError(formatIssues(result.error.issues));
+  // Logs and error messages mask this config's secret values wherever they turn up.
+  registerSecrets(result.data);
   return result.data;
 }
 

@@ -19,7 +19,14 @@ export const ConfigSchema = z
     alerts: AlertsConfigSchema.prefault({}),
     rules: RulesConfigSchema.prefault({}),
     log: z
-      .object({ level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info') })
+      .object({
+        level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+        /**
+         * URL prefixes (`host/path`) whose further path segments are secrets (webhook tokens in the
+         * path), masked in every output like passwords. Slack and Discord webhooks are built in.
+         */
+        secretUrlPaths: z.array(z.string().min(3)).default([]),
+      })
       .prefault({}),
     ingest: z
       .object({

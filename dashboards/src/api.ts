@@ -72,6 +72,48 @@ export async function call<T>(path: string, params: Params = {}, init: RequestIn
   return (await res.json()) as T;
 }
 
+/**
+ * Downloads an API file (export, report) with the key: a plain `<a download>` sends no header, so
+ * with auth on it got 401. Fetches with X-API-Key, then saves the body as a blob under the name the
+ * server's Content-Disposition gives. The blob stays in memory: exports are capped (exportMaxRows).
+ */
+export async function download(path: string, params: Params = {}): Promise<void> {
+  const headers = new Headers();
+  const key = apiKey();
+  if (key) headers.set('X-API-Key', key);
+  const res = await fetch(`${path}${query(params)}`, { headers });
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+    throw new ApiFailure(res.status, body?.error?.code ?? 'http', body?.error?.message ?? res.statusText);
+  }
+  const name = /filename="?([^";]+)"?/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'download';
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** An `<a>` that downloads through {@link download}; failures show in its title and `data-error`. */
+export function downloadLink(label: string, path: string, params: Params): HTMLAnchorElement {
+  const a = document.createElement('a');
+  a.className = 'button ghost';
+  a.href = `${path}${query(params)}`;
+  a.textContent = label;
+  a.addEventListener('click', (e) => {
+    e.preventDefault();
+    a.removeAttribute('data-error');
+    download(path, params).catch((err: Error) => {
+      a.setAttribute('data-error', err.message);
+      a.title = `Download failed: ${err.message}`;
+    });
+  });
+  return a;
+}
+
 export type Range = { from: string; to: string };
 
 export const api = {

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { FINDING_STATUSES, FindingSchema, SEVERITIES } from '../../../core/finding.js';
+import type { AuditLog } from '../../audit/log.js';
 import type { ApiDeps } from '../../deps.js';
 import type { ApiApp } from '../../env.js';
 import { ApiError } from '../../errors.js';
@@ -108,7 +109,7 @@ const statusRoute = createRoute({
 
 const SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i]));
 
-export function registerFindingRoutes(app: ApiApp, deps: ApiDeps, now: () => Date): void {
+export function registerFindingRoutes(app: ApiApp, deps: ApiDeps, now: () => Date, audit: AuditLog): void {
   const store = new FindingStore(deps.db);
   app.openapi(listRoute, async (c) => {
     const q = c.req.valid('query');
@@ -148,10 +149,8 @@ export function registerFindingRoutes(app: ApiApp, deps: ApiDeps, now: () => Dat
     if (!(await store.setStatus(id, body.status, body.comment, c.get('principal'), now()))) {
       throw new ApiError(404, 'not_found', 'no such finding');
     }
-    deps.logger.info(
-      { findingId: id, status: body.status, actor: c.get('principal').id },
-      'finding status changed',
-    );
+    const action = body.status === 'suppressed' ? 'finding.suppress' : 'finding.status';
+    await audit.record(c.get('principal'), action, id, body, c.get('requestId'));
     return c.json(await detail(id), 200);
   });
 }

@@ -23,14 +23,33 @@ export function decodeCursor(text: string): FlowCursor {
       v.length === 4 &&
       typeof v[0] === 'string' &&
       /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,3})?$/.test(v[0]) &&
+      validTime(v[0]) &&
       typeof v[1] === 'string' &&
       Number.isSafeInteger(v[2]) &&
-      Number.isSafeInteger(v[3])
+      (v[2] as number) >= 0 &&
+      Number.isSafeInteger(v[3]) &&
+      (v[3] as number) >= 0 &&
+      (v[3] as number) <= 0xffffffff
     ) {
       return { time: v[0], source: v[1], offset: v[2] as number, tuple: v[3] as number };
     }
   } catch {
     // fall through
   }
-  throw new ApiError(400, 'invalid_request', 'cursor is not valid');
+  throw new ApiError(
+    400,
+    'invalid_request',
+    'cursor is not valid (pass nextCursor unchanged: a time and non-negative offsets)',
+  );
+}
+
+/** A real calendar instant in ClickHouse's range (the regex alone admits month 99). */
+function validTime(text: string): boolean {
+  const ms = Date.parse(`${text.replace(' ', 'T')}Z`);
+  return (
+    !Number.isNaN(ms) &&
+    ms >= 0 &&
+    ms <= Date.UTC(2299, 11, 31) &&
+    new Date(ms).toISOString().slice(0, 19) === text.slice(0, 19).replace(' ', 'T')
+  );
 }

@@ -22,12 +22,19 @@ function whereSql(q: FlowQuery, params: ParamBag, cursor?: FlowCursor): string {
     compileFilter(q.filter, params),
   ];
   if (cursor) {
-    const tuple =
-      `(${params.add('DateTime64(3)', cursor.time)}, ${params.add('String', cursor.source)}, ` +
-      `${params.add('UInt64', cursor.offset)}, ${params.add('UInt32', cursor.tuple)})`;
-    parts.push(`${KEY} ${q.order === 'desc' ? '<' : '>'} ${tuple}`);
+    // The plain time bound lets ClickHouse skip parts by the primary key; the tuple decides ties.
+    const at = params.add('DateTime64(3)', cursor.time);
+    parts.push(`time ${q.order === 'desc' ? '<=' : '>='} ${at}`);
+    parts.push(`${KEY} ${q.order === 'desc' ? '<' : '>'} ${keyTuple(params, cursor)}`);
   }
   return parts.join(' AND ');
+}
+
+function keyTuple(params: ParamBag, k: FlowCursor): string {
+  return (
+    `(${params.add('DateTime64(3)', k.time)}, ${params.add('String', k.source)}, ` +
+    `${params.add('UInt64', k.offset)}, ${params.add('UInt32', k.tuple)})`
+  );
 }
 
 /**
@@ -70,26 +77,71 @@ export async function searchFlows(
 }
 
 /**
- * A streamed export: ClickHouse formats the rows (CSVWithNames or JSONEachRow) and the bytes pass
- * straight through, so memory stays flat whatever the row count.
+ * A streamed export read in keyset pages of at most `pageRows` rows, so memory holds one page
+ * whatever the row count: chDB's Connection materializes every result before handing it over (its
+ * `exec` stream is one buffer, chdb 3.4.0), so one big query would hold the whole export. Per page,
+ * a narrow query finds the page's last key, then ClickHouse formats exactly the rows up to it
+ * (CSVWithNames on the first page, CSV after; JSONEachRow) and the bytes pass straight through.
+ * Pulled on demand: a slow client pauses the reads, a closed one stops them.
  * @see https://clickhouse.com/docs/integrations/language-clients/javascript#exec-method
  */
-export async function exportFlows(
+export async function* exportFlows(
   db: Db,
-  q: FlowQuery & { maxRows: number; format: 'csv' | 'ndjson' },
-): Promise<NodeJS.ReadableStream> {
+  q: FlowQuery & { maxRows: number; format: 'csv' | 'ndjson'; pageRows: number },
+): AsyncGenerator<Uint8Array> {
+  let cursor: FlowCursor | undefined;
+  for (let remaining = q.maxRows, page = 0; remaining > 0; page++) {
+    const n = Math.min(q.pageRows, remaining);
+    const last = await pageEnd(db, q, n, cursor);
+    const format = q.format === 'ndjson' ? 'JSONEachRow' : page === 0 ? 'CSVWithNames' : 'CSV';
+    yield* pageBytes(db, q, { cursor, last, n, format });
+    if (!last) return;
+    cursor = last;
+    remaining -= n;
+  }
+}
+
+/** Key of the page's `n`-th row, or undefined when fewer rows are left (the last page). */
+async function pageEnd(
+  db: Db,
+  q: FlowQuery,
+  n: number,
+  cursor?: FlowCursor,
+): Promise<FlowCursor | undefined> {
+  const params = new ParamBag();
+  const query =
+    `SELECT time, source, record_offset, tuple_index FROM flows WHERE ${whereSql(q, params, cursor)} ` +
+    `ORDER BY ${orderSql(q.order)} LIMIT 1 OFFSET ${params.add('UInt32', n - 1)}`;
+  const [row] = await readRows<Record<string, unknown>>(db, query, params.values);
+  return row
+    ? {
+        time: String(row.time),
+        source: String(row.source),
+        offset: Number(row.record_offset),
+        tuple: Number(row.tuple_index),
+      }
+    : undefined;
+}
+
+async function* pageBytes(
+  db: Db,
+  q: FlowQuery,
+  page: { cursor: FlowCursor | undefined; last: FlowCursor | undefined; n: number; format: string },
+): AsyncGenerator<Uint8Array> {
   const params = new ParamBag();
   const outer = FLOW_COLUMNS.map(([name]) =>
     name === 'time' ? `formatDateTime(o_time, '%Y-%m-%dT%H:%i:%s.%fZ') AS time` : `o_${name} AS ${name}`,
   ).join(', ');
+  const upTo = page.last
+    ? ` AND ${KEY} ${q.order === 'desc' ? '>=' : '<='} ${keyTuple(params, page.last)}`
+    : '';
   const query =
-    `SELECT ${outer} FROM (SELECT ${selectList()} FROM flows WHERE ${whereSql(q, params)} ` +
-    `ORDER BY ${orderSql(q.order)} LIMIT ${params.add('UInt32', q.maxRows)}) ` +
-    `FORMAT ${q.format === 'csv' ? 'CSVWithNames' : 'JSONEachRow'}`;
+    `SELECT ${outer} FROM (SELECT ${selectList()} FROM flows WHERE ${whereSql(q, params, page.cursor)}${upTo} ` +
+    `ORDER BY ${orderSql(q.order)} LIMIT ${params.add('UInt32', page.n)}) FORMAT ${page.format}`;
   const result = await db.client.exec({
     query,
     query_params: params.values,
     clickhouse_settings: READ_SETTINGS,
   });
-  return result.stream;
+  for await (const chunk of result.stream as AsyncIterable<Uint8Array>) yield chunk;
 }

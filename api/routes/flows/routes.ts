@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ApiDeps } from '../../deps.js';
 import type { ApiApp } from '../../env.js';
+import { ApiError } from '../../errors.js';
 import {
   errorResponses,
   filterParam,
@@ -94,6 +95,7 @@ const exportRoute = createRoute({
 });
 
 export function registerFlowRoutes(app: ApiApp, deps: ApiDeps, now: () => Date): void {
+  let running = 0;
   app.openapi(searchRoute, async (c) => {
     const q = c.req.valid('query');
     const window = windowParam(q, now());
@@ -111,9 +113,25 @@ export function registerFlowRoutes(app: ApiApp, deps: ApiDeps, now: () => Date):
     const window = windowParam(q, now());
     const maxRows = Math.min(q.limit ?? deps.config.api.exportMaxRows, deps.config.api.exportMaxRows);
     const filter = filterParam(q.filter);
-    const stream = await exportFlows(deps.db, { window, filter, order: q.order, maxRows, format: q.format });
+    if (running >= deps.config.api.exportConcurrency) {
+      c.header('Retry-After', '5');
+      throw new ApiError(429, 'rate_limited', `${running} exports are running; try again when one ends`);
+    }
+    const pageRows = deps.config.api.exportPageRows;
+    const rows = exportFlows(deps.db, {
+      window,
+      filter,
+      order: q.order,
+      maxRows,
+      format: q.format,
+      pageRows,
+    });
+    const stream = Readable.from(rows, { objectMode: false });
+    running++;
+    // 'close' follows the end, an error, and a client that went away alike.
+    stream.once('close', () => running--);
     const csv = q.format === 'csv';
-    return new Response(Readable.toWeb(stream as Readable) as ReadableStream, {
+    return new Response(Readable.toWeb(stream) as ReadableStream, {
       status: 200,
       headers: {
         'Content-Type': csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson',

@@ -1,6 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ApiRoleSchema } from '../../../core/config/sections/api.js';
+import type { AuditLog } from '../../audit/log.js';
 import type { KeyStore } from '../../auth/keys.js';
+import type { AuthMode } from '../../auth/mode.js';
 import type { ApiApp } from '../../env.js';
 import { ApiError } from '../../errors.js';
 import { errorResponses } from '../common.js';
@@ -74,14 +76,24 @@ const revokeRoute = createRoute({
   },
 });
 
-export function registerKeyRoutes(app: ApiApp, keys: KeyStore): void {
-  app.openapi(listRoute, async (c) => c.json({ keys: await keys.list() }, 200));
+export function registerKeyRoutes(
+  app: ApiApp,
+  ctx: { keys: KeyStore; mode: AuthMode; audit: AuditLog },
+): void {
+  app.openapi(listRoute, async (c) => c.json({ keys: await ctx.keys.list() }, 200));
   app.openapi(createKeyRoute, async (c) => {
     const body = c.req.valid('json');
-    return c.json(await keys.create(body.name, body.role, c.get('principal').name), 201);
+    const who = c.get('principal');
+    const created = await ctx.keys.create(body.name, body.role, who.name);
+    ctx.mode.strengthen();
+    await ctx.audit.record(who, 'key.create', created.id, body, c.get('requestId'));
+    return c.json(created, 201);
   });
   app.openapi(revokeRoute, async (c) => {
-    if (!(await keys.revoke(c.req.valid('param').id))) throw new ApiError(404, 'not_found', 'no such key');
+    const { id } = c.req.valid('param');
+    const name = await ctx.keys.revoke(id);
+    if (!name) throw new ApiError(404, 'not_found', 'no such key');
+    await ctx.audit.record(c.get('principal'), 'key.revoke', id, { name }, c.get('requestId'));
     return c.json({ revoked: true }, 200);
   });
 }

@@ -3,6 +3,7 @@ import { migration0002 } from './0002_retention_from_arrival.js';
 import { migration0200 } from './0200_findings.js';
 import { migration0300 } from './0300_nsg_rules.js';
 import { migration0400 } from './0400_api.js';
+import { migration0401 } from './0401_api_audit.js';
 import type { Migration } from './types.js';
 
 /**
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0200,
   migration0300,
   migration0400,
+  migration0401,
 ];

@@ -32,6 +32,15 @@ export const OidcConfigSchema = z
     roleMap: z
       .record(z.string(), ApiRoleSchema)
       .default({ 'FlowLens.Viewer': 'viewer', 'FlowLens.Analyst': 'analyst', 'FlowLens.Admin': 'admin' }),
+    /** Signature algorithms accepted (asymmetric only: a symmetric one would let the public key sign). */
+    algorithms: z
+      .array(
+        z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']),
+      )
+      .min(1)
+      .default(['RS256']),
+    /** Allowed clock difference for `exp`, `nbf` and `iat` (which must not lie in the future). */
+    clockSkewSeconds: z.number().int().min(0).max(600).default(60),
   })
   .strict();
 
@@ -52,6 +61,13 @@ export const ApiConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * Host names (optionally `name:port`) besides loopback that requests may address. In local
+     * (credential-less) mode only loopback hosts are served, which defeats DNS rebinding; when set,
+     * the list applies in every mode. State-changing requests whose `Origin` is neither the request's
+     * own host nor one of these are refused.
+     */
+    allowedHosts: z.array(z.string().min(1)).default([]),
     /** Requests per minute per caller (key, token subject or client address). */
     rateLimitPerMinute: z.number().int().min(1).default(1200),
     bodyLimitBytes: z
@@ -61,6 +77,10 @@ export const ApiConfigSchema = z
       .default(64 * 1024),
     /** Maximum rows one export streams. */
     exportMaxRows: z.number().int().min(1).default(1_000_000),
+    /** Exports running at once; more get 429 (each holds one page of rows in memory). */
+    exportConcurrency: z.number().int().min(1).max(64).default(2),
+    /** Rows per page an export reads from ClickHouse: bounds its memory. */
+    exportPageRows: z.number().int().min(100).max(1_000_000).default(10_000),
   })
   .strict();
 

@@ -1,4 +1,4 @@
-import { api, type FlowPage, query } from '../api.js';
+import { api, downloadLink, type FlowPage } from '../api.js';
 import { get, range, update } from '../state.js';
 import { slot } from '../ui/async.js';
 import { card, h, human, time } from '../ui/dom.js';
@@ -63,11 +63,7 @@ export function flows(): HTMLElement {
     'div',
     { class: 'row' },
     ['csv', 'ndjson'].map((format) =>
-      h(
-        'a',
-        { class: 'button ghost', href: `/api/flows/export${query({ ...r, filter, format })}`, download: '' },
-        `Export ${format.toUpperCase()}`,
-      ),
+      downloadLink(`Export ${format.toUpperCase()}`, '/api/flows/export', { ...r, filter, format }),
     ),
   );
   return h('div', {}, filterBar(), card('Flows', page, { wide: true, actions: exports }));

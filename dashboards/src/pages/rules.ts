@@ -1,4 +1,4 @@
-import { ApiFailure, api, query, type Recommendation } from '../api.js';
+import { ApiFailure, api, downloadLink, query, type Recommendation } from '../api.js';
 import { get, navigate, range, update } from '../state.js';
 import { grid, slot } from '../ui/async.js';
 import { seriesChart } from '../ui/charts.js';
@@ -110,11 +110,7 @@ export function rules(): HTMLElement {
     'div',
     { class: 'row' },
     ['md', 'html', 'csv', 'json'].map((format) =>
-      h(
-        'a',
-        { class: 'button ghost', href: `/api/rules/report${query({ ...r, nsg, format })}`, download: '' },
-        format.toUpperCase(),
-      ),
+      downloadLink(format.toUpperCase(), '/api/rules/report', { ...r, nsg, format }),
     ),
   );
   return grid(
