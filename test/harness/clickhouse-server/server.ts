@@ -1,0 +1,256 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { Engine, type EngineResult } from './engine.js';
+import { ClickHouseHttpError } from './errors.js';
+import { applyPatch, type DoubleStats, type FaultState, noFaults, takeError } from './faults.js';
+import { isInsertWithData, type ParsedRequest, parseRequest } from './request.js';
+
+/**
+ * A **test double** of ClickHouse's HTTP interface, backed by chDB (the same engine code, in
+ * process) — not a ClickHouse server. It answers what `@clickhouse/client` sends so the product's
+ * server mode (`clickhouse.url`) runs against a real engine in tests: statements from the URL or
+ * the body, settings and `database` as URL parameters, Basic auth or X-ClickHouse-User/Key, gzip
+ * both ways, `X-ClickHouse-Summary` / `X-ClickHouse-Exception-Code` headers and ClickHouse's error
+ * text. Insert data (`INSERT … FORMAT Native|JSONEachRow|…`, with or without `input()`) is staged
+ * to a file and run as `INSERT … SELECT … FROM file()` with the request's settings (deduplication
+ * token, async_insert, …). Results are materialized by chDB, then written to the socket.
+ *
+ * What it cannot show: replication, Distributed tables, ON CLUSTER, several servers, real
+ * concurrency (statements run one at a time) or the server's own limits (docs/operations.md).
+ * chDB binds one data directory per process, so the double runs in its own process (main.ts).
+ */
+export interface DoubleOptions {
+  dataDir: string;
+  port?: number;
+  /** user → password; `default` with an empty password when omitted (as a fresh server). */
+  users?: Record<string, string>;
+}
+
+export interface RunningDouble {
+  port: number;
+  controlPort: number;
+  stop(): Promise<void>;
+}
+
+export async function startClickHouseDouble(options: DoubleOptions): Promise<RunningDouble> {
+  const engine = new Engine(join(options.dataDir, 'db'));
+  await engine.start();
+  const staging = join(options.dataDir, 'staging');
+  mkdirSync(staging, { recursive: true });
+  const users = options.users ?? { default: '' };
+  let faults: FaultState = noFaults();
+  const stats: DoubleStats = {
+    requests: 0,
+    inserts: 0,
+    insertedOk: 0,
+    served503: 0,
+    resets: 0,
+    injectedErrors: 0,
+    refusedWhileDown: 0,
+  };
+  const sockets = new Set<Socket>();
+  let seq = 0;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    stats.requests += 1;
+    if (faults.unavailable > 0) {
+      faults.unavailable -= 1;
+      stats.served503 += 1;
+      req.resume();
+      res.writeHead(503, { 'Content-Type': 'text/plain' }).end('Service Unavailable\n');
+      return;
+    }
+    const insertInUrl = isInsertWithData(new URL(req.url ?? '/', 'http://x').searchParams.get('query') ?? '');
+    if (insertInUrl && faults.resetInserts > 0) {
+      faults.resetInserts -= 1;
+      stats.resets += 1;
+      req.once('data', () => req.socket.destroy());
+      return;
+    }
+    const body = await readBody(req);
+    const parsed = parseRequest(req, body);
+    if (req.method === 'GET' && (new URL(req.url ?? '/', 'http://x').pathname === '/ping' || !parsed.sql)) {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=UTF-8' }).end('Ok.\n');
+      return;
+    }
+    authenticate(parsed, users);
+    if (req.method === 'GET' && WRITES.test(parsed.sql)) {
+      throw new ClickHouseHttpError(
+        164,
+        'Cannot execute query in readonly mode. For queries over HTTP, method GET implies readonly. You should use method POST for modifying queries',
+      );
+    }
+    const isInsert = /^\s*INSERT\b/i.test(parsed.sql);
+    if (isInsert) stats.inserts += 1;
+    const injected = takeError(faults, isInsert);
+    if (injected !== undefined) {
+      stats.injectedErrors += 1;
+      throw new ClickHouseHttpError(injected, `Injected by the test double's fault switch`);
+    }
+    if (isInsert && faults.slowInsertMs > 0) await new Promise((r) => setTimeout(r, faults.slowInsertMs));
+    const result = await execute(engine, parsed, staging, ++seq);
+    if (isInsert) stats.insertedOk += 1;
+    respond(res, parsed, result);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => sendError(res, err, engine.version));
+  });
+  server.keepAliveTimeout = 10_000;
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+  });
+  await listen(server, options.port ?? 0);
+  const port = (server.address() as AddressInfo).port;
+
+  const setDown = async (down: boolean) => {
+    if (down && server.listening) {
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      for (const s of sockets) s.destroy();
+      await closed;
+    } else if (!down && !server.listening) {
+      await listen(server, port);
+    }
+  };
+
+  const control = createServer((req, res) => {
+    readBody(req)
+      .then(async (body) => {
+        if (req.method === 'POST' && req.url === '/faults') {
+          const next = applyPatch(faults, JSON.parse(body.toString('utf8') || '{}'));
+          await setDown(next.down);
+          faults = next;
+        }
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ faults, stats }));
+      })
+      .catch((err: unknown) => res.writeHead(400).end(String(err)));
+  });
+  await listen(control, 0);
+
+  return {
+    port,
+    controlPort: (control.address() as AddressInfo).port,
+    async stop() {
+      await setDown(true);
+      await new Promise<void>((r) => control.close(() => r()));
+      engine.close();
+    },
+  };
+}
+
+const WRITES = /^\s*(INSERT|CREATE|ALTER|DROP|TRUNCATE|RENAME|OPTIMIZE|SYSTEM|DELETE|UPDATE|EXCHANGE)\b/i;
+
+function authenticate(req: ParsedRequest, users: Record<string, string>): void {
+  if (users[req.user] === undefined || users[req.user] !== req.password) {
+    throw new ClickHouseHttpError(
+      516,
+      `${req.user}: Authentication failed: password is incorrect, or there is no user with such name`,
+    );
+  }
+}
+
+/** Runs the statement; insert data is staged to a file and read back with `file()`. */
+async function execute(
+  engine: Engine,
+  req: ParsedRequest,
+  staging: string,
+  seq: number,
+): Promise<EngineResult> {
+  const stmt = {
+    settings: req.settings,
+    params: req.params,
+    database: req.database,
+    format: req.defaultFormat,
+  };
+  if (!isInsertWithData(req.sql)) return engine.run({ ...stmt, sql: req.sql });
+  if (req.data.length === 0) return { bytes: Buffer.alloc(0), elapsed: 0, rowsRead: 0, bytesRead: 0 };
+  const path = join(staging, `${seq}.body`);
+  writeFileSync(path, req.data);
+  try {
+    return await engine.run({ ...stmt, sql: insertFromFile(req.sql, path) });
+  } finally {
+    rmSync(path, { force: true });
+  }
+}
+
+const INPUT_INSERT = /^(.*)\binput\s*\(\s*('(?:[^'\\]|\\.)*')\s*\)\s*FORMAT\s+(\w+)\s*;?\s*$/is;
+const PLAIN_INSERT = /^\s*(INSERT\s+INTO\s+.+?)\s+FORMAT\s+(\w+)\s*;?\s*$/is;
+
+/** `INSERT … FORMAT X` (+ data) as `INSERT … SELECT … FROM file(path, X)`, same columns and mapping. */
+export function insertFromFile(sql: string, path: string): string {
+  const file = `'${path.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  const input = INPUT_INSERT.exec(sql);
+  if (input) return `${input[1]}file(${file}, '${input[3]}', ${input[2]})`;
+  const plain = PLAIN_INSERT.exec(sql);
+  if (!plain) throw new ClickHouseHttpError(62, `Cannot parse the insert statement: ${sql.slice(0, 200)}`);
+  // The insertion table's structure is used for the file, so text formats match columns by name.
+  return `${plain[1]} SELECT * FROM file(${file}, '${plain[2]}') SETTINGS use_structure_from_insertion_table_in_table_functions = 1`;
+}
+
+function respond(res: ServerResponse, req: ParsedRequest, result: EngineResult): void {
+  const format = /\bFORMAT\s+(\w+)\s*;?\s*$/i.exec(req.sql)?.[1] ?? req.defaultFormat;
+  const isInsert = /^\s*INSERT\b/i.test(req.sql);
+  const summary = {
+    read_rows: String(result.rowsRead),
+    read_bytes: String(result.bytesRead),
+    written_rows: String(isInsert ? result.rowsRead : 0),
+    written_bytes: String(isInsert ? req.data.length : 0),
+    total_rows_to_read: '0',
+    result_rows: String(isInsert ? 0 : result.rowsRead),
+    result_bytes: String(isInsert ? 0 : result.bytes.length),
+    elapsed_ns: String(Math.round(result.elapsed * 1e9)),
+  };
+  const headers: Record<string, string> = {
+    'Content-Type': /^JSON/i.test(format) ? 'application/json; charset=UTF-8' : 'text/plain; charset=UTF-8',
+    'X-ClickHouse-Query-Id': req.queryId,
+    'X-ClickHouse-Format': format,
+    'X-ClickHouse-Timezone': 'UTC',
+    'X-ClickHouse-Summary': JSON.stringify(summary),
+    'Keep-Alive': 'timeout=10',
+  };
+  const body = req.gzipResponse ? gzipSync(result.bytes) : result.bytes;
+  if (req.gzipResponse) headers['Content-Encoding'] = 'gzip';
+  res.writeHead(200, headers);
+  // Written in slices so a large result reaches the client as a stream, as from a server.
+  for (let at = 0; at < body.length; at += 1 << 20) res.write(body.subarray(at, at + (1 << 20)));
+  res.end();
+}
+
+function sendError(res: ServerResponse, err: unknown, version: string): void {
+  const e =
+    err instanceof ClickHouseHttpError ? err : new ClickHouseHttpError(1001, String(err), 'STD_EXCEPTION');
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res
+    .writeHead(e.status, {
+      'Content-Type': 'text/plain; charset=UTF-8',
+      'X-ClickHouse-Exception-Code': String(e.code),
+      'Keep-Alive': 'timeout=10',
+    })
+    .end(e.body(version));
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
