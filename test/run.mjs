@@ -65,6 +65,14 @@ try {
 } catch {
   failed += 1;
 }
+// Server mode: the database suites a second time against the ClickHouse HTTP test double.
+if (!args.length) {
+  const server = (await import('./server-mode.mjs')).runServerMode(step, root);
+  ok = server.ok && ok;
+  passed += server.passed;
+  failed += server.failed;
+  skipped += server.skipped;
+}
 if (!ok && failed === 0) failed = 1;
 process.stdout.write(`\ntotal time ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
 process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);

@@ -11,10 +11,11 @@ import { count, openTestDb } from '../harness/chdb.js';
 import { sampleColumns } from '../harness/flow-columns.js';
 
 /**
- * No ClickHouse server can run here (Debian's is from 2018), so this checks the request the server
- * path sends with the real @clickhouse/client against a loopback HTTP endpoint that records it, then
- * proves the body and SQL are valid by running them on real chDB (`input()` swapped for `file()`).
- * It does NOT prove a server accepts `input()` with these parameters: that part is untested here.
+ * The exact request the server path sends (statement, token, parameters, Native body), recorded by
+ * a loopback endpoint, then the body and SQL run on real chDB (`input()` swapped for `file()`).
+ * The path end to end runs against the ClickHouse HTTP test double (test/harness/clickhouse-server/,
+ * and every database suite in server mode); neither proves that a real ClickHouse server accepts
+ * `input()` with these parameters (docs/operations.md "Production checklist").
  */
 interface Captured {
   url: URL;
