@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const SERVER_MODE_SUITES = [
+  'test/harness/chdb.test.ts',
   'core/clickhouse/migrate.test.ts',
   'test/integration/clickhouse-sink.test.ts',
   'test/integration/file-source.test.ts',

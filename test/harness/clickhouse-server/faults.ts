@@ -8,6 +8,8 @@ import { z } from 'zod';
  *   server answers);
  * - `resetInserts`: the next N inserts have their connection reset after the first body bytes
  *   arrived, before anything is written;
+ * - `dropResponses`: the next N inserts are written, then their connection is reset before the
+ *   response (the client cannot know the insert landed: its retry must be deduplicated);
  * - `error`: the next `count` requests (or inserts only) fail with ClickHouse error `code`
  *   (e.g. 252 TOO_MANY_PARTS, 241 MEMORY_LIMIT_EXCEEDED), nothing written.
  * Omitted fields keep their value; `{ clear: true }` resets everything.
@@ -19,6 +21,7 @@ export const FaultPatch = z
     slowInsertMs: z.number().int().min(0),
     unavailable: z.number().int().min(0),
     resetInserts: z.number().int().min(0),
+    dropResponses: z.number().int().min(0),
     error: z.object({
       code: z.number().int().positive(),
       count: z.number().int().min(0),
@@ -34,6 +37,7 @@ export interface FaultState {
   slowInsertMs: number;
   unavailable: number;
   resetInserts: number;
+  dropResponses: number;
   error: { code: number; count: number; scope: 'insert' | 'all' } | null;
 }
 
@@ -44,12 +48,13 @@ export interface DoubleStats {
   insertedOk: number;
   served503: number;
   resets: number;
+  droppedResponses: number;
   injectedErrors: number;
   refusedWhileDown: number;
 }
 
 export function noFaults(): FaultState {
-  return { down: false, slowInsertMs: 0, unavailable: 0, resetInserts: 0, error: null };
+  return { down: false, slowInsertMs: 0, unavailable: 0, resetInserts: 0, dropResponses: 0, error: null };
 }
 
 export function applyPatch(state: FaultState, input: unknown): FaultState {
@@ -60,6 +65,7 @@ export function applyPatch(state: FaultState, input: unknown): FaultState {
     slowInsertMs: patch.slowInsertMs ?? base.slowInsertMs,
     unavailable: patch.unavailable ?? base.unavailable,
     resetInserts: patch.resetInserts ?? base.resetInserts,
+    dropResponses: patch.dropResponses ?? base.dropResponses,
     error: patch.error ? { ...patch.error, scope: patch.error.scope ?? 'insert' } : base.error,
   };
 }

@@ -48,6 +48,7 @@ export async function startClickHouseDouble(options: DoubleOptions): Promise<Run
     insertedOk: 0,
     served503: 0,
     resets: 0,
+    droppedResponses: 0,
     injectedErrors: 0,
     refusedWhileDown: 0,
   };
@@ -93,6 +94,12 @@ export async function startClickHouseDouble(options: DoubleOptions): Promise<Run
     if (isInsert && faults.slowInsertMs > 0) await new Promise((r) => setTimeout(r, faults.slowInsertMs));
     const result = await execute(engine, parsed, staging, ++seq);
     if (isInsert) stats.insertedOk += 1;
+    if (isInsert && faults.dropResponses > 0) {
+      faults.dropResponses -= 1;
+      stats.droppedResponses += 1;
+      req.socket.destroy();
+      return;
+    }
     respond(res, parsed, result);
   };
 
