@@ -43,7 +43,9 @@ afterAll(async () => {
 /** A PT1H-style file of `records` records × 40 tuples; returns its path and tuple count. */
 function flowFile(name: string, records: number): { path: string; tuples: number } {
   const t0 = Date.UTC(2025, 2, 1, 10);
-  const list = Array.from({ length: records }, (_, i) => makeRecord(STREAM, '00AABBCCDD01', t0 + i * 60_000, 40));
+  const list = Array.from({ length: records }, (_, i) =>
+    makeRecord(STREAM, '00AABBCCDD01', t0 + i * 60_000, 40),
+  );
   const path = join(dir, name);
   writeFileSync(path, JSON.stringify({ records: list }));
   return { path, tuples: records * 40 };
@@ -52,7 +54,11 @@ function flowFile(name: string, records: number): { path: string; tuples: number
 /** One pipeline run over `path` (as a supervisor's attempt), recording acked positions. */
 async function ingestOnce(path: string, acked: string[], attempts = 3) {
   const source = createFileSource({ paths: [path], chunkBytes: 4096 });
-  const sink = createClickHouseSink({ db, batchRows: 100, retry: { attempts, baseDelayMs: 20, maxDelayMs: 100 } });
+  const sink = createClickHouseSink({
+    db,
+    batchRows: 100,
+    retry: { attempts, baseDelayMs: 20, maxDelayMs: 100 },
+  });
   const recording = {
     ...source,
     async *batches(signal: AbortSignal): AsyncGenerator<SourceBatch> {
