@@ -63,7 +63,11 @@ async function ingestOnce(path: string, acked: string[], attempts = 3) {
     ...source,
     async *batches(signal: AbortSignal): AsyncGenerator<SourceBatch> {
       for await (const b of source.batches(signal)) {
-        yield { ...b, ack: async () => (acked.push(`${b.position.start}-${b.position.end}`), b.ack()) };
+        const ack = async () => {
+          acked.push(`${b.position.start}-${b.position.end}`);
+          await b.ack();
+        };
+        yield { ...b, ack };
       }
     },
   };
@@ -115,8 +119,9 @@ describe('ClickHouse server outage and back-pressure (test double)', () => {
     await double.fault({ slowInsertMs: 200 });
     const acked: string[] = [];
     const r = await ingestOnce(path, acked);
-    await double.fault({ clear: true });
+    const { stats } = await double.fault({ clear: true });
     expect(r.error).toBeUndefined();
+    expect(stats.slowedInserts).toBeGreaterThan(1);
     expect(new Set(acked).size).toBe(acked.length);
     expect(await flowsOf(path)).toBe(tuples);
   });

@@ -49,6 +49,7 @@ export interface DoubleStats {
   served503: number;
   resets: number;
   droppedResponses: number;
+  slowedInserts: number;
   injectedErrors: number;
   refusedWhileDown: number;
 }

@@ -49,6 +49,7 @@ export async function startClickHouseDouble(options: DoubleOptions): Promise<Run
     served503: 0,
     resets: 0,
     droppedResponses: 0,
+    slowedInserts: 0,
     injectedErrors: 0,
     refusedWhileDown: 0,
   };
@@ -91,7 +92,10 @@ export async function startClickHouseDouble(options: DoubleOptions): Promise<Run
       stats.injectedErrors += 1;
       throw new ClickHouseHttpError(injected, `Injected by the test double's fault switch`);
     }
-    if (isInsert && faults.slowInsertMs > 0) await new Promise((r) => setTimeout(r, faults.slowInsertMs));
+    if (isInsert && faults.slowInsertMs > 0) {
+      stats.slowedInserts += 1;
+      await new Promise((r) => setTimeout(r, faults.slowInsertMs));
+    }
     const result = await execute(engine, parsed, staging, ++seq);
     if (isInsert) stats.insertedOk += 1;
     if (isInsert && faults.dropResponses > 0) {
