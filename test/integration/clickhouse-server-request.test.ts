@@ -2,9 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SESSION_SETTINGS } from '../../core/clickhouse/client.js';
+import { openDb } from '../../core/clickhouse/client.js';
 import { serverInputWriter, serverInsertQuery } from '../../ingest/sinks/clickhouse/block-writer.js';
 import { flowBlock } from '../../ingest/sinks/clickhouse/flow-block.js';
 import { count, openTestDb } from '../harness/chdb.js';
@@ -47,16 +46,19 @@ describe('server insert path (request only; no server here)', () => {
   it('sends INSERT … FROM input() FORMAT Native with the token, parameters and a Native body', async () => {
     captured = [];
     const port = (server.address() as AddressInfo).port;
-    const client = createClient({ url: `http://127.0.0.1:${port}`, clickhouse_settings: SESSION_SETTINGS });
+    const serverDb = openDb({ kind: 'server', url: `http://127.0.0.1:${port}` });
     const block = flowBlock(sampleColumns(300, { nsgs: ['NSG-SRV'] }), 0, 300, 'file:srv.json');
-    await serverInputWriter(client).insert(block, 'file:srv.json:0-99|0-300');
-    await client.close();
+    await serverInputWriter(serverDb.client).insert(block, 'file:srv.json:0-99|0-300');
+    await serverDb.close();
 
     expect(captured).toHaveLength(1);
     const { url, body } = captured[0]!;
     expect(url.searchParams.get('query')).toBe(serverInsertQuery(block));
     expect(url.searchParams.get('insert_deduplication_token')).toBe('file:srv.json:0-99|0-300');
     expect(url.searchParams.get('async_insert')).toBe('0');
+    // Progress headers keep a long query's connection busy behind a load balancer (SERVER_SETTINGS).
+    expect(url.searchParams.get('send_progress_in_http_headers')).toBe('1');
+    expect(url.searchParams.get('http_headers_progress_interval_ms')).toBe('50000');
     expect(url.searchParams.get('param_source')).toBe('file:srv.json');
     // Context strings travel in the body (LowCardinality dictionaries), not as URL parameters.
     expect([...url.searchParams.keys()].filter((k) => k.startsWith('param_'))).toEqual(['param_source']);
