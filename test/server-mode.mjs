@@ -20,6 +20,7 @@ export const SERVER_MODE_SUITES = [
   'test/integration/analyze-runner.test.ts',
   'test/integration/alert-dispatcher.test.ts',
   'test/scenario/detections.test.ts',
+  'test/e2e/detect-alert.test.ts',
   'test/integration/api/auth.test.ts',
   'test/integration/api/flows-findings.test.ts',
   'test/integration/api/grafana.test.ts',
