@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Db, openDb } from '../../core/clickhouse/client.js';
 import { migrate } from '../../core/clickhouse/migrate.js';
 import { DEFAULT_SCHEMA_OPTIONS } from '../../core/clickhouse/migrations/types.js';
+import { createMetrics, type Metrics } from '../../core/metrics.js';
 import type { SourceBatch } from '../../ingest/contracts.js';
 import { normalize } from '../../ingest/normalizers/index.js';
 import { runPipeline } from '../../ingest/pipeline.js';
@@ -52,11 +53,12 @@ function flowFile(name: string, records: number): { path: string; tuples: number
 }
 
 /** One pipeline run over `path` (as a supervisor's attempt), recording acked positions. */
-async function ingestOnce(path: string, acked: string[], attempts = 3) {
+async function ingestOnce(path: string, acked: string[], attempts = 3, metrics?: Metrics) {
   const source = createFileSource({ paths: [path], chunkBytes: 4096 });
   const sink = createClickHouseSink({
     db,
     batchRows: 100,
+    ...(metrics ? { metrics } : {}),
     retry: { attempts, baseDelayMs: 20, maxDelayMs: 100 },
   });
   const recording = {
@@ -87,10 +89,14 @@ describe('ClickHouse server outage and back-pressure (test double)', () => {
     expect((await api.get('/readyz')).status).toBe(200);
     await double.fault({ down: true });
     const acked: string[] = [];
-    const failed = await ingestOnce(path, acked);
+    const metrics = createMetrics();
+    const failed = await ingestOnce(path, acked, 3, metrics);
     expect(failed.error).toBeDefined();
     expect(acked).toEqual([]);
     expect((await api.get('/readyz')).status).toBe(503);
+    // The outage shows in the metrics: every attempt failed as transient, no row counted.
+    const errors = await metrics.insertErrorsTotal.get();
+    expect(errors.values).toEqual([{ labels: { table: 'flows', kind: 'transient' }, value: 3 }]);
 
     await double.fault({ down: false });
     expect((await api.get('/readyz')).status).toBe(200);
