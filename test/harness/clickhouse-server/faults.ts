@@ -51,7 +51,6 @@ export interface DoubleStats {
   droppedResponses: number;
   slowedInserts: number;
   injectedErrors: number;
-  refusedWhileDown: number;
 }
 
 export function noFaults(): FaultState {

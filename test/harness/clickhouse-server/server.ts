@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { Engine, type EngineResult } from './engine.js';
 import { ClickHouseHttpError } from './errors.js';
 import { applyPatch, type DoubleStats, type FaultState, noFaults, takeError } from './faults.js';
+import { execute } from './insert.js';
 import { isInsertWithData, type ParsedRequest, parseRequest } from './request.js';
 
 /**
@@ -35,89 +36,40 @@ export interface RunningDouble {
   stop(): Promise<void>;
 }
 
+interface DoubleState {
+  engine: Engine;
+  staging: string;
+  users: Record<string, string>;
+  faults: FaultState;
+  stats: DoubleStats;
+  seq: number;
+}
+
 export async function startClickHouseDouble(options: DoubleOptions): Promise<RunningDouble> {
   const engine = new Engine(join(options.dataDir, 'db'));
   await engine.start();
   const staging = join(options.dataDir, 'staging');
   mkdirSync(staging, { recursive: true });
-  const users = options.users ?? { default: '' };
-  let faults: FaultState = noFaults();
-  const stats: DoubleStats = {
-    requests: 0,
-    inserts: 0,
-    insertedOk: 0,
-    served503: 0,
-    resets: 0,
-    droppedResponses: 0,
-    slowedInserts: 0,
-    injectedErrors: 0,
-    refusedWhileDown: 0,
+  const state: DoubleState = {
+    engine,
+    staging,
+    users: options.users ?? { default: '' },
+    faults: noFaults(),
+    stats: emptyStats(),
+    seq: 0,
   };
-  const sockets = new Set<Socket>();
-  let seq = 0;
-
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    stats.requests += 1;
-    if (faults.unavailable > 0) {
-      faults.unavailable -= 1;
-      stats.served503 += 1;
-      req.resume();
-      res.writeHead(503, { 'Content-Type': 'text/plain' }).end('Service Unavailable\n');
-      return;
-    }
-    const insertInUrl = isInsertWithData(new URL(req.url ?? '/', 'http://x').searchParams.get('query') ?? '');
-    if (insertInUrl && faults.resetInserts > 0) {
-      faults.resetInserts -= 1;
-      stats.resets += 1;
-      req.once('data', () => req.socket.destroy());
-      return;
-    }
-    const body = await readBody(req);
-    const parsed = parseRequest(req, body);
-    if (req.method === 'GET' && (new URL(req.url ?? '/', 'http://x').pathname === '/ping' || !parsed.sql)) {
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=UTF-8' }).end('Ok.\n');
-      return;
-    }
-    authenticate(parsed, users);
-    if (req.method === 'GET' && WRITES.test(parsed.sql)) {
-      throw new ClickHouseHttpError(
-        164,
-        'Cannot execute query in readonly mode. For queries over HTTP, method GET implies readonly. You should use method POST for modifying queries',
-      );
-    }
-    const isInsert = /^\s*INSERT\b/i.test(parsed.sql);
-    if (isInsert) stats.inserts += 1;
-    const injected = takeError(faults, isInsert);
-    if (injected !== undefined) {
-      stats.injectedErrors += 1;
-      throw new ClickHouseHttpError(injected, `Injected by the test double's fault switch`);
-    }
-    if (isInsert && faults.slowInsertMs > 0) {
-      stats.slowedInserts += 1;
-      await new Promise((r) => setTimeout(r, faults.slowInsertMs));
-    }
-    const result = await execute(engine, parsed, staging, ++seq);
-    if (isInsert) stats.insertedOk += 1;
-    if (isInsert && faults.dropResponses > 0) {
-      faults.dropResponses -= 1;
-      stats.droppedResponses += 1;
-      req.socket.destroy();
-      return;
-    }
-    respond(res, parsed, result);
-  };
-
   const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => sendError(res, err, engine.version));
+    handleRequest(state, req, res).catch((err: unknown) => sendError(res, err, engine.version));
   });
   server.keepAliveTimeout = 10_000;
+  const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.once('close', () => sockets.delete(s));
   });
   await listen(server, options.port ?? 0);
   const port = (server.address() as AddressInfo).port;
-
+  // Down = the listener closed and open connections dropped: clients get ECONNREFUSED/ECONNRESET.
   const setDown = async (down: boolean) => {
     if (down && server.listening) {
       const closed = new Promise<void>((r) => server.close(() => r()));
@@ -127,21 +79,7 @@ export async function startClickHouseDouble(options: DoubleOptions): Promise<Run
       await listen(server, port);
     }
   };
-
-  const control = createServer((req, res) => {
-    readBody(req)
-      .then(async (body) => {
-        if (req.method === 'POST' && req.url === '/faults') {
-          const next = applyPatch(faults, JSON.parse(body.toString('utf8') || '{}'));
-          await setDown(next.down);
-          faults = next;
-        }
-        res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ faults, stats }));
-      })
-      .catch((err: unknown) => res.writeHead(400).end(String(err)));
-  });
-  await listen(control, 0);
-
+  const control = await startControl(state, setDown);
   return {
     port,
     controlPort: (control.address() as AddressInfo).port,
@@ -153,6 +91,103 @@ export async function startClickHouseDouble(options: DoubleOptions): Promise<Run
   };
 }
 
+function emptyStats(): DoubleStats {
+  return {
+    requests: 0,
+    inserts: 0,
+    insertedOk: 0,
+    served503: 0,
+    resets: 0,
+    droppedResponses: 0,
+    slowedInserts: 0,
+    injectedErrors: 0,
+  };
+}
+
+/** The control port: `POST /faults` with a {@link FaultPatch}, `GET /faults` for state and stats. */
+async function startControl(state: DoubleState, setDown: (down: boolean) => Promise<void>): Promise<Server> {
+  const control = createServer((req, res) => {
+    readBody(req)
+      .then(async (body) => {
+        if (req.method === 'POST' && req.url === '/faults') {
+          const next = applyPatch(state.faults, JSON.parse(body.toString('utf8') || '{}'));
+          await setDown(next.down);
+          state.faults = next;
+        }
+        res
+          .writeHead(200, { 'Content-Type': 'application/json' })
+          .end(JSON.stringify({ faults: state.faults, stats: state.stats }));
+      })
+      .catch((err: unknown) => res.writeHead(400).end(String(err)));
+  });
+  await listen(control, 0);
+  return control;
+}
+
+async function handleRequest(state: DoubleState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  state.stats.requests += 1;
+  if (faultBeforeBody(state, req, res)) return;
+  const parsed = parseRequest(req, await readBody(req));
+  if (req.method === 'GET' && (new URL(req.url ?? '/', 'http://x').pathname === '/ping' || !parsed.sql)) {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=UTF-8' }).end('Ok.\n');
+    return;
+  }
+  const isInsert = admit(state, parsed, req.method ?? 'POST');
+  const { faults, stats } = state;
+  if (isInsert && faults.slowInsertMs > 0) {
+    stats.slowedInserts += 1;
+    await new Promise((r) => setTimeout(r, faults.slowInsertMs));
+  }
+  const result = await execute(state.engine, parsed, state.staging, ++state.seq);
+  if (isInsert) stats.insertedOk += 1;
+  if (isInsert && faults.dropResponses > 0) {
+    faults.dropResponses -= 1;
+    stats.droppedResponses += 1;
+    req.socket.destroy();
+    return;
+  }
+  respond(res, parsed, result);
+}
+
+/** The 503 and mid-insert reset switches, which act before the body is read. True when one fired. */
+function faultBeforeBody(state: DoubleState, req: IncomingMessage, res: ServerResponse): boolean {
+  const { faults, stats } = state;
+  if (faults.unavailable > 0) {
+    faults.unavailable -= 1;
+    stats.served503 += 1;
+    req.resume();
+    res.writeHead(503, { 'Content-Type': 'text/plain' }).end('Service Unavailable\n');
+    return true;
+  }
+  const urlQuery = new URL(req.url ?? '/', 'http://x').searchParams.get('query') ?? '';
+  if (isInsertWithData(urlQuery) && faults.resetInserts > 0) {
+    faults.resetInserts -= 1;
+    stats.resets += 1;
+    req.once('data', () => req.socket.destroy());
+    return true;
+  }
+  return false;
+}
+
+/** Credentials, GET's read-only rule and an armed error switch; returns whether it is an insert. */
+function admit(state: DoubleState, req: ParsedRequest, method: string): boolean {
+  authenticate(req, state.users);
+  if (method === 'GET' && WRITES.test(req.sql)) {
+    throw new ClickHouseHttpError(
+      164,
+      'Cannot execute query in readonly mode. For queries over HTTP, method GET implies readonly. You should use method POST for modifying queries',
+    );
+  }
+  const isInsert = /^\s*INSERT\b/i.test(req.sql);
+  if (isInsert) state.stats.inserts += 1;
+  const injected = takeError(state.faults, isInsert);
+  if (injected !== undefined) {
+    state.stats.injectedErrors += 1;
+    throw new ClickHouseHttpError(injected, `Injected by the test double's fault switch`);
+  }
+  return isInsert;
+}
+
 const WRITES = /^\s*(INSERT|CREATE|ALTER|DROP|TRUNCATE|RENAME|OPTIMIZE|SYSTEM|DELETE|UPDATE|EXCHANGE)\b/i;
 
 function authenticate(req: ParsedRequest, users: Record<string, string>): void {
@@ -162,44 +197,6 @@ function authenticate(req: ParsedRequest, users: Record<string, string>): void {
       `${req.user}: Authentication failed: password is incorrect, or there is no user with such name`,
     );
   }
-}
-
-/** Runs the statement; insert data is staged to a file and read back with `file()`. */
-async function execute(
-  engine: Engine,
-  req: ParsedRequest,
-  staging: string,
-  seq: number,
-): Promise<EngineResult> {
-  const stmt = {
-    settings: req.settings,
-    params: req.params,
-    database: req.database,
-    format: req.defaultFormat,
-  };
-  if (!isInsertWithData(req.sql)) return engine.run({ ...stmt, sql: req.sql });
-  if (req.data.length === 0) return { bytes: Buffer.alloc(0), elapsed: 0, rowsRead: 0, bytesRead: 0 };
-  const path = join(staging, `${seq}.body`);
-  writeFileSync(path, req.data);
-  try {
-    return await engine.run({ ...stmt, sql: insertFromFile(req.sql, path) });
-  } finally {
-    rmSync(path, { force: true });
-  }
-}
-
-const INPUT_INSERT = /^(.*)\binput\s*\(\s*('(?:[^'\\]|\\.)*')\s*\)\s*FORMAT\s+(\w+)\s*;?\s*$/is;
-const PLAIN_INSERT = /^\s*(INSERT\s+INTO\s+.+?)\s+FORMAT\s+(\w+)\s*;?\s*$/is;
-
-/** `INSERT … FORMAT X` (+ data) as `INSERT … SELECT … FROM file(path, X)`, same columns and mapping. */
-export function insertFromFile(sql: string, path: string): string {
-  const file = `'${path.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-  const input = INPUT_INSERT.exec(sql);
-  if (input) return `${input[1]}file(${file}, '${input[3]}', ${input[2]})`;
-  const plain = PLAIN_INSERT.exec(sql);
-  if (!plain) throw new ClickHouseHttpError(62, `Cannot parse the insert statement: ${sql.slice(0, 200)}`);
-  // The insertion table's structure is used for the file, so text formats match columns by name.
-  return `${plain[1]} SELECT * FROM file(${file}, '${plain[2]}') SETTINGS use_structure_from_insertion_table_in_table_functions = 1`;
 }
 
 function respond(res: ServerResponse, req: ParsedRequest, result: EngineResult): void {
