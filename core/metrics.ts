@@ -12,6 +12,8 @@ export interface Metrics {
   rejectsTotal: Counter<'source' | 'reason'>;
   bytesReadTotal: Counter<'source'>;
   insertSeconds: Histogram<'table'>;
+  /** Failed insert attempts, `kind` transient (retried; an outage shows here) or permanent. */
+  insertErrorsTotal: Counter<'table' | 'kind'>;
   sourceLagSeconds: Gauge<'source'>;
   /** 1 while a configured source is parked (it kept failing; retried rarely), else 0. */
   sourceParked: Gauge<'source'>;
@@ -57,6 +59,12 @@ export function createMetrics(): Metrics {
       help: 'Duration of ClickHouse inserts',
       labelNames: ['table'],
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      ...opts,
+    }),
+    insertErrorsTotal: new Counter({
+      name: 'flowlens_insert_errors_total',
+      help: 'Failed ClickHouse insert attempts (transient ones are retried)',
+      labelNames: ['table', 'kind'],
       ...opts,
     }),
     sourceLagSeconds: new Gauge({

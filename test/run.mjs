@@ -6,6 +6,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CLOCK_SHIFT, CLOCK_SUITES } from './clock/suites.mjs';
+import { SERVER_MODE_SUITES } from './server-mode.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -83,6 +84,11 @@ if (!args.length || movedClock) {
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${pathToFileURL(shift).href}`.trim(),
   };
   ok = vitest(`vitest, clock moved ${CLOCK_SHIFT}`, args.length ? args : CLOCK_SUITES, env).ok && ok;
+}
+// Server mode: the database suites a second time against the ClickHouse HTTP test double.
+if (!args.length) {
+  const env = { ...process.env, FLOWLENS_TEST_DB: 'server' };
+  ok = vitest('vitest, server mode (ClickHouse HTTP test double)', SERVER_MODE_SUITES, env).ok && ok;
 }
 
 const passed = counts.reduce((n, c) => n + c.passed, 0);

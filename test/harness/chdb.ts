@@ -4,15 +4,35 @@ import { join } from 'node:path';
 import { type Db, openDb } from '../../core/clickhouse/client.js';
 import { migrate } from '../../core/clickhouse/migrate.js';
 import { DEFAULT_SCHEMA_OPTIONS, type SchemaOptions } from '../../core/clickhouse/migrations/types.js';
+import { type ClickHouseDouble, spawnClickHouseDouble } from './clickhouse-server/process.js';
 
 /**
- * A real embedded ClickHouse (chDB) in a fresh temp directory, migrated. One per test file: chDB
- * allows a single data directory per process and vitest runs each file in its own fork.
- * Retention is off by default because fixtures carry timestamps from 2018–2024.
+ * Which database the suites run against: `FLOWLENS_TEST_DB=server` gives each test file the
+ * ClickHouse HTTP test double (clickhouse-server/, chDB in its own process behind ClickHouse's HTTP
+ * interface) and the product's server mode (`clickhouse.url`); anything else, embedded chDB.
+ * `npm test` runs the database suites once in each mode (test/run.mjs).
  */
-export async function openTestDb(schema: Partial<SchemaOptions> = {}): Promise<Db & { dir: string }> {
+export function testDbMode(): 'embedded' | 'server' {
+  return process.env.FLOWLENS_TEST_DB === 'server' ? 'server' : 'embedded';
+}
+
+export type TestDb = Db & {
+  /** A scratch directory of this test file's, removed on close. */
+  dir: string;
+  /** The test double behind a server-mode database (fault switches); undefined when embedded. */
+  server?: ClickHouseDouble;
+};
+
+/**
+ * A real ClickHouse engine with a fresh, migrated database: embedded chDB in a temp directory
+ * (chDB allows a single data directory per process and vitest runs each file in its own fork), or
+ * in server mode a test double process of this file's own. Retention is off by default because
+ * fixtures carry timestamps from 2018–2024.
+ */
+export async function openTestDb(schema: Partial<SchemaOptions> = {}): Promise<TestDb> {
   const dir = mkdtempSync(join(tmpdir(), 'flowlens-test-'));
-  const db = openDb({ kind: 'embedded', path: dir });
+  const server = testDbMode() === 'server' ? await spawnClickHouseDouble() : undefined;
+  const db = server ? openDb({ kind: 'server', url: server.url }) : openDb({ kind: 'embedded', path: dir });
   await migrate(db.client, {
     ...DEFAULT_SCHEMA_OPTIONS,
     rawTtlDays: 0,
@@ -23,8 +43,10 @@ export async function openTestDb(schema: Partial<SchemaOptions> = {}): Promise<D
   return {
     ...db,
     dir,
+    ...(server ? { server } : {}),
     close: async () => {
       await db.close();
+      await server?.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -175,7 +175,12 @@ async function timed<T>(metrics: Metrics | undefined, table: string, fn: () => P
   try {
     return await fn();
   } catch (err) {
-    throw classifyInsertError(err);
+    const classified = classifyInsertError(err);
+    metrics?.insertErrorsTotal.inc({
+      table,
+      kind: classified instanceof PermanentError ? 'permanent' : 'transient',
+    });
+    throw classified;
   } finally {
     stop?.();
   }
