@@ -40,7 +40,12 @@ export function every(
 }
 
 /** Each day of the span at `hour` UTC (+ up to `spreadMin` minutes). */
-export function daily(ctx: GenContext, hour: number, fn: (t: number, day: number) => void, spreadMin = 0): void {
+export function daily(
+  ctx: GenContext,
+  hour: number,
+  fn: (t: number, day: number) => void,
+  spreadMin = 0,
+): void {
   for (let day = 0, t = ctx.startMs; t < ctx.endMs; day++, t += DAY) {
     const at = t + hour * HOUR + ctx.rng.int(0, spreadMin) * 60_000;
     if (at < ctx.endMs) fn(at, day);

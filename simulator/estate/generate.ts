@@ -69,7 +69,9 @@ export function generateEstate(options: EstateOptions): Estate {
       for (const r of connectionRows(c)) rows.push(r);
     },
   });
-  BENIGN_CLASSES.forEach((gen, i) => gen(ctx(base * 1_000 + i)));
+  BENIGN_CLASSES.forEach((gen, i) => {
+    gen(ctx(base * 1_000 + i));
+  });
   const attackFrom = endMs - DAY + 2 * 3_600_000;
   plantIncidents(ctx(base * 1_000 + 999), attackFrom);
   rows.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));

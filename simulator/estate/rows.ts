@@ -84,7 +84,12 @@ export function connectionRows(c: EstateConnection): EstateFlowRow[] {
     };
     // Short connections are one E row (what a B+E pair sums to; halves the rows of the estate).
     if (!denied && !c.deniedAt && c.durationMs < SHORT_MS) {
-      out.push({ ...base, time: chTime(c.startMs + c.durationMs), state: 'end', ...counters(c.bytesOut, c.bytesIn) });
+      out.push({
+        ...base,
+        time: chTime(c.startMs + c.durationMs),
+        state: 'end',
+        ...counters(c.bytesOut, c.bytesIn),
+      });
       continue;
     }
     out.push({ ...base, time: chTime(c.startMs), state: 'begin', ...zero });
@@ -110,7 +115,12 @@ function counterRows<B extends object>(c: EstateConnection, base: B): (B & Count
     sentIn += i;
     rows.push({ ...base, time: chTime(t), state: 'continue', ...counters(o, i) });
   }
-  rows.push({ ...base, time: chTime(end), state: 'end', ...counters(c.bytesOut - sentOut, c.bytesIn - sentIn) });
+  rows.push({
+    ...base,
+    time: chTime(end),
+    state: 'end',
+    ...counters(c.bytesOut - sentOut, c.bytesIn - sentIn),
+  });
   return rows;
 }
 

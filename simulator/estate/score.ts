@@ -48,7 +48,11 @@ const related = (f: Finding, truth: readonly EstateIncident[]): boolean => {
 };
 
 /** Per-category precision/recall and the false-finding rate of a run over the estate. */
-export function scoreEstate(all: readonly Finding[], truth: readonly EstateIncident[], hostDays: number): EstateScore {
+export function scoreEstate(
+  all: readonly Finding[],
+  truth: readonly EstateIncident[],
+  hostDays: number,
+): EstateScore {
   const findings = all.filter((f) => (SCORED_CATEGORIES as readonly string[]).includes(f.category));
   const falseAll = findings.filter((f) => !truth.some((e) => matches(f, e)) && !related(f, truth));
   const falseBySeverity: Record<Severity, number> = { info: 0, low: 0, medium: 0, high: 0, critical: 0 };
@@ -78,7 +82,9 @@ export function scoreEstate(all: readonly Finding[], truth: readonly EstateIncid
     missedMust: truth.filter((e) => e.tier === 'must' && !isFound(e)),
     foundHard: hard.filter(isFound).length,
     hard: hard.length,
-    findingsPerIncident: Object.fromEntries(truth.map((e) => [e.id, findings.filter((f) => matches(f, e)).length])),
+    findingsPerIncident: Object.fromEntries(
+      truth.map((e) => [e.id, findings.filter((f) => matches(f, e)).length]),
+    ),
     falseBySeverity,
     falsePer100HostDays: (serousFalse * 100) / hostDays,
   };
@@ -89,13 +95,17 @@ export function formatEstateScore(s: EstateScore): string {
   const lines = s.byCategory.map(
     (c) =>
       `  ${c.category.padEnd(24)} recall ${c.found}/${c.expected}  precision ${(c.precision * 100).toFixed(0)} %` +
-      (c.falseFindings.length ? `  false: ${c.falseFindings.map((f) => `${f.severity} ${JSON.stringify(f.subject)}`).join('; ')}` : ''),
+      (c.falseFindings.length
+        ? `  false: ${c.falseFindings.map((f) => `${f.severity} ${JSON.stringify(f.subject)}`).join('; ')}`
+        : ''),
   );
   const fb = s.falseBySeverity;
   return [
     ...lines,
     `  must-find missed: ${s.missedMust.map((e) => e.id).join(', ') || 'none'}; hard found ${s.foundHard}/${s.hard}`,
-    `  findings per incident: ${Object.entries(s.findingsPerIncident).map(([k, v]) => `${k}=${v}`).join(' ')}`,
+    `  findings per incident: ${Object.entries(s.findingsPerIncident)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
     `  false findings by severity: critical ${fb.critical} high ${fb.high} medium ${fb.medium} low ${fb.low} info ${fb.info}; ` +
       `≥ medium per 100 host-days ${s.falsePer100HostDays.toFixed(1)}`,
   ].join('\n');

@@ -50,7 +50,12 @@ const host = (name: string, role: Role, subnet: string, ip: string, n: number): 
 });
 
 const series = (prefix: string, role: Role, subnet: string, net: string, count: number, first = 4) =>
-  Array.from({ length: count }, (_, i) => ({ name: `${prefix}-${i + 1}`, role, subnet, ip: `${net}.${first + i}` }));
+  Array.from({ length: count }, (_, i) => ({
+    name: `${prefix}-${i + 1}`,
+    role,
+    subnet,
+    ip: `${net}.${first + i}`,
+  }));
 
 export const ESTATE_HOSTS: readonly EstateHost[] = [
   ...series('dc', 'dc', 'identity', '10.0.1', 2),

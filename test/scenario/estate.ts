@@ -11,7 +11,11 @@ const CHUNK = 50_000;
 export async function loadEstate(db: Db, options: EstateOptions): Promise<Estate> {
   const estate = generateEstate(options);
   for (let i = 0; i < estate.rows.length; i += CHUNK) {
-    await db.client.insert({ table: 'flows', values: estate.rows.slice(i, i + CHUNK), format: 'JSONEachRow' });
+    await db.client.insert({
+      table: 'flows',
+      values: estate.rows.slice(i, i + CHUNK),
+      format: 'JSONEachRow',
+    });
   }
   return estate;
 }
