@@ -3,6 +3,7 @@ import { beaconing } from './beaconing/index.js';
 import { bruteForce } from './brute-force/index.js';
 import { exfiltration } from './exfiltration/index.js';
 import { exposedManagementPort } from './exposed-management-port/index.js';
+import { lateralMovement } from './lateral-movement/index.js';
 import { nsgRuleHygiene } from './nsg-rule-hygiene/index.js';
 import { overlyPermissiveRule } from './overly-permissive-rule/index.js';
 import { portScan } from './port-scan/index.js';
@@ -17,6 +18,7 @@ export const ANALYZERS: readonly RegisteredAnalyzer[] = [
   portSweep,
   bruteForce,
   beaconing,
+  lateralMovement,
   unusedAllowRule,
   overlyPermissiveRule,
   nsgRuleHygiene,
