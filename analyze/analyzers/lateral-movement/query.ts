@@ -25,7 +25,8 @@ export type LateralRow = z.infer<typeof LateralRowSchema>;
 /**
  * Allowed internal connections on management ports in the window whose (source, destination, port)
  * never occurred in the look-back before it, with the tiers of both ends inferred over the whole
- * range. Both NICs may log one connection; bytes come from the responder's (inbound) rows when it
+ * range. The responder must have accepted it (an allowed inbound row, or bytes back): a sweep's
+ * probes that the target's NSG dropped are the sweep's evidence, not movement. Both NICs may log one connection; bytes come from the responder's (inbound) rows when it
  * has any, so a session is not counted twice.
  */
 export function lateralMovementQuery(
@@ -55,6 +56,7 @@ WHERE time >= {from:DateTime64(3, 'UTC')} AND time < {to:DateTime64(3, 'UTC')} A
     SELECT src_ip, dst_ip, dst_port FROM flows
     WHERE time >= {baseFrom:DateTime64(3, 'UTC')} AND time < {from:DateTime64(3, 'UTC')} AND ${mgmt})
 GROUP BY src_ip, dst_ip, dst_port, protocol
+HAVING countIf(direction = 'inbound') > 0 OR sum(bytes_received) > 0
 ORDER BY ip, remote, port`;
   const baseFrom = new Date(window.from.getTime() - config.lookbackHours * 3_600_000);
   return {
