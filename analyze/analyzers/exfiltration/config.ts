@@ -38,7 +38,7 @@ export const ExfiltrationConfigSchema = z
     /** A destination first contacted less than this long ago is new. */
     noveltyHours: z.number().int().min(1).default(24),
     /** Look-back the data must cover before a first contact for it to count as new. */
-    minHistoryHours: z.number().int().min(0).default(24),
+    minHistoryHours: z.number().int().min(0).default(12),
     /** An hour at or above this (10 GiB) to a new destination is critical. */
     criticalBytes: z
       .number()

@@ -55,7 +55,7 @@ describe('exfiltration per (host, destination)', () => {
     expect(run(drip(10))).toEqual([]);
   });
 
-  it('a destination first seen before the look-back covered a day is not "new"', () => {
+  it('a destination first seen before the look-back covered 12 h is not "new"', () => {
     const early = hour(50, 900 * MiB, { remote: '20.60.152.36', fleetFirst: iso(5), dataStart: iso(0) });
     expect(run([hour(5, 900 * MiB, { remote: '20.60.152.36' }), early])).toEqual([]);
   });
