@@ -1,6 +1,7 @@
 import type { RegisteredAnalyzer } from '../analyzer.js';
 import { beaconing } from './beaconing/index.js';
 import { bruteForce } from './brute-force/index.js';
+import { deniedRequiredFlow } from './denied-required-flow/index.js';
 import { exfiltration } from './exfiltration/index.js';
 import { exposedManagementPort } from './exposed-management-port/index.js';
 import { lateralMovement } from './lateral-movement/index.js';
@@ -19,6 +20,7 @@ export const ANALYZERS: readonly RegisteredAnalyzer[] = [
   bruteForce,
   beaconing,
   lateralMovement,
+  deniedRequiredFlow,
   unusedAllowRule,
   overlyPermissiveRule,
   nsgRuleHygiene,

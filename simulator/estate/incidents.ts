@@ -87,6 +87,15 @@ export const ESTATE_INCIDENTS: readonly EstateIncident[] = [
     description: 'app-3 sends 6 GB to a new address in an hour',
   },
   {
+    id: 'denied-winrm',
+    tier: 'must',
+    category: 'denied-required-flow',
+    subject: { ip: ip('monitor-1'), remoteIp: ip('dc-1'), port: 5985 },
+    actors: [ip('monitor-1')],
+    minSeverity: 'low',
+    description: "the monitoring server's WinRM checks to dc-1 are denied all day (a required flow blocked)",
+  },
+  {
     id: 'sql-exfil',
     tier: 'hard',
     category: 'exfiltration',
@@ -185,6 +194,11 @@ export function plantIncidents(ctx: GenContext, attackFrom: number): void {
   // Low and slow: ~40 MB per hour in four pieces, for 20 h.
   for (let t = at(0); t < at(20); t += 15 * 60_000)
     ctx.emit(conn(ctx, t, ip('app-6'), ATTACKER.drip, 443, 10 * MB + ctx.rng.int(0, MB), 20_000, 90_000));
+  // A required flow blocked: monitor-1's WinRM health check to dc-1 every 15 minutes, denied.
+  for (let t = at(0); t < at(20); t += 15 * 60_000) {
+    const c = conn(ctx, t, ip('monitor-1'), ip('dc-1'), 5985, 0, 0, 0);
+    ctx.emit({ ...c, inRule: 'DefaultRule_DenyAllInBound', deniedAt: 'inbound' });
+  }
   // Lateral movement: a 40-minute RDP session from web-2 to dc-1 (AllowVnetInBound lets it through).
   ctx.emit({
     ...conn(ctx, at(9), ip('web-2'), ip('dc-1'), 3389, 20 * MB, 90 * MB, 40 * 60_000),

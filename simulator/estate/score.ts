@@ -12,6 +12,7 @@ export const SCORED_CATEGORIES = [
   'brute-force',
   'beaconing',
   'lateral-movement',
+  'denied-required-flow',
 ] as const;
 
 export interface CategoryScore {

@@ -53,6 +53,16 @@ describe('detections on a noisy estate', () => {
     expect(sweep.evidence.ports).toHaveLength(40);
   });
 
+  it('links the SSH brute force on dev-3 with the exposure it came through as one incident', () => {
+    const bf = findings.find((f) => f.category === 'brute-force' && f.subject.ip === '10.2.1.6')!;
+    const exposure = findings.find(
+      (f) => f.category === 'exposed-management-port' && f.subject.ip === '10.2.1.6',
+    )!;
+    const incident = bf.evidence.incident as { id: string; parts: string[] };
+    expect(incident.parts).toEqual([bf.id, exposure.id].sort());
+    expect(exposure.evidence.incident).toEqual(incident);
+  });
+
   it('the SQL VM exfiltration is found though its worst hour is the nightly backup', () => {
     const sql = findings.filter((f) => f.category === 'exfiltration' && f.subject.ip === '10.1.3.4');
     expect(sql.map((f) => f.subject.remoteIp)).toEqual(['193.42.33.7']);
