@@ -10,9 +10,11 @@ export const ExposedManagementPortConfigSchema = z
     /**
      * At most this many distinct sources over the window (and none on a threat-intel list) look like
      * a rule restricted to a few fixed addresses — an open "any" rule draws internet background
-     * scanning within hours: a low "restricted exposure" that names them.
+     * scanning within hours: a low "restricted exposure" that names them. Off (0) by default: over
+     * a short window an attacker's first connections to an "any" rule look the same; set it (e.g. 3)
+     * when analysis windows span days.
      */
-    restrictedSources: z.number().int().min(0).default(3),
+    restrictedSources: z.number().int().min(0).default(0),
     /**
      * Sources that are expected (corporate egress, partners): flows from them are not exposure.
      * Addresses or CIDRs.

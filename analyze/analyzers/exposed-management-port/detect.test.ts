@@ -39,20 +39,19 @@ describe('exposed-management-port severity', () => {
       'low',
     ],
     [
-      'restricted: two fixed addresses in different networks, established',
+      'two addresses in different networks, established (restrictedSources off by default)',
       { sources: 2, sourceIps: ['198.51.100.1', '203.0.113.9'], established: 2 },
-      'low',
+      'high',
     ],
   ] as [string, Partial<ExposureRow>, string][])('%s → %s', (_name, over, expected) => {
     expect(exposureSeverity(row(over), config, 0)).toBe(expected);
   });
 
-  it('a restricted exposure names its sources in the title', () => {
-    const [f] = detectExposure(
-      [row({ sources: 2, sourceIps: ['198.51.100.1', '203.0.113.9'], established: 1 })],
-      config,
-      emptyContext(),
-    );
+  it('with restrictedSources, a few fixed sources are a low restricted exposure named in the title', () => {
+    const restricted = ExposedManagementPortConfigSchema.parse({ restrictedSources: 3 });
+    const two = row({ sources: 2, sourceIps: ['198.51.100.1', '203.0.113.9'], established: 1 });
+    expect(exposureSeverity(two, restricted, 0)).toBe('low');
+    const [f] = detectExposure([two], restricted, emptyContext());
     expect(f!.title).toBe(
       'Restricted exposure: RDP (3389/TCP) on 10.0.1.4 reached only from 198.51.100.1, 203.0.113.9',
     );

@@ -11,7 +11,8 @@ export const LATERAL_MOVEMENT_CATEGORY = 'lateral-movement';
 /**
  * One finding per new (source, destination, port). Nothing when the data does not reach
  * `minHistoryHours` before the window (without a baseline every pair is "new"). Severity: low for a
- * new pair; medium when it carried a session (`sessionBytes`); high from a web tier to a domain
+ * new pair; medium when it carried a session (`sessionBytes`), unless the source already used the
+ * port to 2+ hosts in the look-back (an admin or jump host: low); high from a web tier to a domain
  * controller or data tier — the path an attacker takes from the exposed edge to the crown jewels.
  */
 export function detectLateralMovement(
@@ -26,6 +27,8 @@ export function detectLateralMovement(
 
 export function lateralSeverity(row: LateralRow, config: LateralMovementConfig): Severity {
   if (row.srcWeb && (row.dstDc || row.dstData)) return 'high';
+  // A source that already used this protocol to several hosts is an admin/jump host: a new target is routine.
+  if (row.adminPeers >= 2) return 'low';
   return row.bytes >= config.sessionBytes ? 'medium' : 'low';
 }
 
@@ -53,6 +56,7 @@ function toFinding(row: LateralRow, config: LateralMovementConfig): Finding {
       rule: row.topRule,
       nsg: row.topNsg,
       sourceTier: row.srcWeb ? 'web' : 'other',
+      sourcePeersOnPortBefore: row.adminPeers,
       destinationTier: row.dstDc ? 'domain-controller' : row.dstData ? 'data' : 'other',
       sampleFlows: sortSamples(row.samples),
     },

@@ -43,6 +43,12 @@ beforeAll(async () => {
     flow(40, WEB, DC, 3389, { direction: 'outbound', bytes_sent: 20_000_000, bytes_received: 90_000_000 }),
     flow(41, APP, DC, 445), // known pair: not new
     flow(41, APP, '10.1.2.9', 22, { bytes_sent: 100, bytes_received: 0 }), // new, no session: low
+    // jump host: RDP to two servers in the baseline, a new one in the window — routine, low
+    flow(2, '10.0.2.4', '10.1.2.20', 3389, { bytes_received: 5_000_000 }),
+    flow(3, '10.0.2.4', '10.1.2.21', 3389, { bytes_received: 5_000_000 }),
+    flow(40, '10.0.2.4', '10.1.2.22', 3389, { bytes_received: 5_000_000 }),
+    // an app host's first RDP session anywhere: medium
+    flow(40, '10.1.2.6', '10.1.2.30', 3389, { bytes_received: 5_000_000 }),
     flow(42, APP, DC, 3389, { action: 'deny' }), // denied: not movement
   ]);
 });
@@ -55,11 +61,13 @@ describe('lateral-movement on chDB', () => {
   it('reports new internal management pairs with inferred tiers; known and denied pairs are not', async () => {
     const rows = await executeQuery(db.client, lateralMovementQuery(config, window));
     expect(rows.map((r) => `${r.ip}>${r.remote}:${r.port}`)).toEqual([
+      '10.0.2.4>10.1.2.22:3389',
       `${WEB}>${DC}:3389`,
       `${APP}>10.1.2.9:22`,
+      '10.1.2.6>10.1.2.30:3389',
     ]);
     const findings = detectLateralMovement(rows, config, window);
-    const rdp = findings.find((f) => f.subject.port === 3389)!;
+    const rdp = findings.find((f) => f.subject.ip === WEB)!;
     expect(rdp).toMatchObject({
       severity: 'high',
       subject: { ip: WEB, remoteIp: DC, port: 3389 },
@@ -71,6 +79,11 @@ describe('lateral-movement on chDB', () => {
       },
     });
     expect(findings.find((f) => f.subject.port === 22)!.severity).toBe('low');
+    expect(findings.find((f) => f.subject.ip === '10.0.2.4')).toMatchObject({
+      severity: 'low',
+      evidence: { sourcePeersOnPortBefore: 2 },
+    });
+    expect(findings.find((f) => f.subject.ip === '10.1.2.6')!.severity).toBe('medium');
   });
 
   it('says nothing without a day of history before the window', async () => {

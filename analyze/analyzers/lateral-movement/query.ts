@@ -15,6 +15,8 @@ export const LateralRowSchema = z.object({
   srcWeb: z.coerce.number(),
   dstDc: z.coerce.number(),
   dstData: z.coerce.number(),
+  /** Distinct hosts the source reached on this port in the look-back (≥ 2: an admin/jump host). */
+  adminPeers: z.coerce.number(),
   firstSeen: TimeText,
   lastSeen: TimeText,
   dataStart: TimeText,
@@ -49,8 +51,14 @@ SELECT ${ipText('src_ip')} AS ip, ${ipText('dst_ip')} AS remote, dst_port AS por
   max(src_ip IN (${served('(80, 443)', '{webSources:UInt32}', true)})) AS srcWeb,
   max(dst_ip IN (${served('(88, 389)', '{dcSources:UInt32}', false)})) AS dstDc,
   max(dst_ip IN (${served('{dataPorts:Array(UInt16)}', '2', false)})) AS dstData,
+  any(ifNull(a.peers, 0)) AS adminPeers,
   min(time) AS firstSeen, max(time) AS lastSeen, dataStart, ${samples(config.sampleFlows)} AS samples
 FROM flows
+LEFT JOIN (
+  SELECT src_ip AS a_src, dst_port AS a_port, uniqExact(dst_ip) AS peers FROM flows
+  WHERE time >= {baseFrom:DateTime64(3, 'UTC')} AND time < {from:DateTime64(3, 'UTC')} AND ${mgmt}
+  GROUP BY src_ip, dst_port
+) AS a ON flows.src_ip = a.a_src AND flows.dst_port = a.a_port
 WHERE time >= {from:DateTime64(3, 'UTC')} AND time < {to:DateTime64(3, 'UTC')} AND ${mgmt}
   AND (src_ip, dst_ip, dst_port) NOT IN (
     SELECT src_ip, dst_ip, dst_port FROM flows
