@@ -7,6 +7,7 @@ import type { AnalysisWindow, AnalyzerContext, RegisteredAnalyzer } from './anal
 import { ANALYZERS } from './analyzers/index.js';
 import { executeQuery } from './execute.js';
 import { readFindings, writeFindings } from './findings-store.js';
+import { linkIncidents } from './incidents.js';
 import { type Merge, mergeDetection } from './lifecycle.js';
 import { applySuppressions } from './suppress.js';
 
@@ -97,7 +98,7 @@ export async function detectWindow(
     timings[analyzer.id] = Math.round(performance.now() - started);
   }
   return {
-    findings: applySuppressions(dedupe(findings), deps.config.suppressions, deps.context.now),
+    findings: applySuppressions(linkIncidents(dedupe(findings)), deps.config.suppressions, deps.context.now),
     errors,
     timings,
   };

@@ -1,8 +1,10 @@
 import type { RegisteredAnalyzer } from '../analyzer.js';
 import { beaconing } from './beaconing/index.js';
 import { bruteForce } from './brute-force/index.js';
+import { deniedRequiredFlow } from './denied-required-flow/index.js';
 import { exfiltration } from './exfiltration/index.js';
 import { exposedManagementPort } from './exposed-management-port/index.js';
+import { lateralMovement } from './lateral-movement/index.js';
 import { nsgRuleHygiene } from './nsg-rule-hygiene/index.js';
 import { overlyPermissiveRule } from './overly-permissive-rule/index.js';
 import { portScan } from './port-scan/index.js';
@@ -17,6 +19,8 @@ export const ANALYZERS: readonly RegisteredAnalyzer[] = [
   portSweep,
   bruteForce,
   beaconing,
+  lateralMovement,
+  deniedRequiredFlow,
   unusedAllowRule,
   overlyPermissiveRule,
   nsgRuleHygiene,

@@ -69,7 +69,9 @@ describe('rule report on the scenario estate', () => {
   it('joins VNet flow logs by aclID', () => {
     const r = rec('db-nsg', 'allow-sql-from-app')!;
     expect(r.evidence.formats).toEqual(['vnet']);
-    expect(r.proposed).toMatchObject({ sourceAddresses: ['10.0.1.4/32'], destinationPorts: ['1433'] });
+    // An internal subnet source is never narrowed to the single host seen (issue 12): ports only.
+    expect(r.proposed).toMatchObject({ sourceAddresses: ['10.0.1.0/24'], destinationPorts: ['1433'] });
+    expect(r.reason).toMatch(/Could break: services on ports not seen/);
   });
 
   it('every proposal replays with zero newly denied flows on its own window', () => {

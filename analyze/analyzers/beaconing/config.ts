@@ -24,6 +24,13 @@ export const BeaconingConfigSchema = z
     tolerancePercent: z.number().min(0).max(50).default(10),
     /** Ports whose regular traffic is expected (NTP, DNS); a beacon on them stays informational. */
     quietPorts: z.array(z.number().int()).default([53, 123]),
+    /**
+     * Fleet prevalence. Days of history before the span that are checked for the destination; a
+     * destination the fleet already talked to on any of them, or that at least `infraPeers` local
+     * hosts talk to, is infrastructure (CI long-polls, cron jobs, agents): low at most.
+     */
+    historyDays: z.number().int().min(0).max(30).default(7),
+    infraPeers: z.number().int().min(2).default(3),
     sampleFlows: z.number().int().min(1).max(100).default(5),
   })
   .strict();

@@ -22,6 +22,7 @@ const row = (starts: number[], over: Partial<BeaconRow> = {}): BeaconRow => ({
   bytesOut: 1000 * starts.length,
   bytesIn: 1400 * starts.length,
   peers: 1,
+  priorDays: 0,
   samples: [],
   ...over,
 });
@@ -54,10 +55,11 @@ describe('detectBeaconing', () => {
     expect(f!.evidence.intervalSeconds).toBeCloseTo(60, 0);
     expect(f!.firstSeen).toBe(new Date(row(every(20, 60_000, 800)).starts[0]!).toISOString());
   });
-  it('a destination many hosts use is low; NTP is info; threat intel is high', () => {
-    expect(detectBeaconing([row(every(20, 60_000), { peers: 5 })], config, emptyContext())[0]!.severity).toBe(
-      'low',
-    );
+  it('fleet prevalence: 2 hosts is low, 3+ (agents, heartbeats) info; NTP is info; threat intel is high', () => {
+    const sev = (over: Partial<BeaconRow>) =>
+      detectBeaconing([row(every(20, 60_000), over)], config, emptyContext())[0]!.severity;
+    expect(sev({ peers: 2 })).toBe('low');
+    expect(sev({ peers: 5 })).toBe('info');
     expect(
       detectBeaconing([row(every(20, 60_000), { port: 123, protocol: 17 })], config, emptyContext())[0]!
         .severity,
@@ -66,6 +68,10 @@ describe('detectBeaconing', () => {
       detectBeaconing([row(every(20, 60_000), { peers: 9 })], config, emptyContext(['91.92.109.0/24']))[0]!
         .severity,
     ).toBe('high');
+  });
+  it('a rare destination the fleet already polled on earlier days (CI long-poll, cron) is low', () => {
+    const [f] = detectBeaconing([row(every(20, 50_000), { priorDays: 3 })], config, emptyContext());
+    expect(f).toMatchObject({ severity: 'low', evidence: { priorDays: 3 } });
   });
   it('irregular traffic is not a beacon', () => {
     const rng = createRng(9);

@@ -11,10 +11,11 @@ export const BEACONING_CATEGORY = 'beaconing';
 
 /**
  * A finding per (host, destination, port, protocol) whose connections are regular enough.
- * Severity: regular calls to public services are common (update checks, telemetry), so a beacon
- * alone is low; medium when the destination is rare (only this host talks to it) and the rhythm
- * is near-perfect (≥ 90 %); high when the destination is on a threat-intel list; info on quiet
- * ports (DNS, NTP).
+ * Regularity alone is common (update checks, telemetry, CI long-polls, cron jobs), so severity comes
+ * from rarity: info when many local hosts talk to the destination (`infraPeers`, agents and
+ * heartbeats) or on quiet ports (DNS, NTP); low when the fleet already talked to it on earlier days
+ * (steady infrastructure); medium only for a destination that is rare (one local host) and new
+ * (no earlier day) with a near-perfect rhythm (≥ 90 %); high on a threat-intel hit.
  */
 export function detectBeaconing(
   rows: BeaconRow[],
@@ -47,7 +48,8 @@ function toFinding(
     title: `${row.ip} beacons to ${row.remote}:${row.port}/${proto} every ~${Math.round(r.typicalGapSeconds)} s`,
     reason:
       `${row.connections} connections; ${r.percent.toFixed(0)} % of the gaps are within tolerance of ` +
-      `${r.typicalGapSeconds.toFixed(1)} s; ${row.peers} local host(s) talk to this destination` +
+      `${r.typicalGapSeconds.toFixed(1)} s; ${row.peers} local host(s) talk to this destination, ` +
+      `on ${row.priorDays} earlier day(s)` +
       (intel ? `; destination is on a threat-intel list (${intel}).` : '.'),
     firstSeen: new Date(row.starts[0]!).toISOString(),
     lastSeen: new Date(row.starts.at(-1)!).toISOString(),
@@ -59,6 +61,7 @@ function toFinding(
       bytesIn: row.bytesIn,
       distinctPeers: 1,
       localPeersOfDestination: row.peers,
+      priorDays: row.priorDays,
       intervalSeconds: r.typicalGapSeconds,
       regularityPercent: Math.round(r.percent * 10) / 10,
       ...(intel ? { threatIntel: intel } : {}),
@@ -75,7 +78,8 @@ export function beaconSeverity(
   intel: boolean,
 ): Severity {
   if (intel) return 'high';
-  if (config.quietPorts.includes(row.port)) return 'info';
+  if (config.quietPorts.includes(row.port) || row.peers >= config.infraPeers) return 'info';
+  if (row.priorDays > 0) return 'low';
   if (row.peers <= 1 && percent >= 90) return 'medium';
   return 'low';
 }

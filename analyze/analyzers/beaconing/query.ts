@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AnalysisWindow, AnalyzerQuery } from '../../analyzer.js';
-import { expandWindow, IN_WINDOW, ipText, SAMPLE_TUPLE, SamplesSchema, windowParams } from '../../sql.js';
+import { dt, expandWindow, IN_WINDOW, ipText, SAMPLE_TUPLE, SamplesSchema, windowParams } from '../../sql.js';
 import type { BeaconingConfig } from './config.js';
 
 export const BeaconRowSchema = z.object({
@@ -13,6 +13,8 @@ export const BeaconRowSchema = z.object({
   bytesOut: z.coerce.number(),
   bytesIn: z.coerce.number(),
   peers: z.coerce.number(),
+  /** Distinct days before the span on which any local host opened a connection to `remote`. */
+  priorDays: z.coerce.number().default(0),
   samples: SamplesSchema,
 });
 export type BeaconRow = z.infer<typeof BeaconRowSchema>;
@@ -22,13 +24,14 @@ export type BeaconRow = z.infer<typeof BeaconRowSchema>;
  * per source port; each `B` (begin) tuple in the group is a connection start (a port reused within
  * the span still counts every start); groups without a B row (NSG v1 has no states, or the window
  * cut the start off) count once, at their first tuple. Bytes sum every tuple (C/E carry the counters).
- * `peers` = how many local hosts talk to the destination at all (rare destinations are more suspect).
+ * `peers` = how many local hosts talk to the destination at all (rare destinations are more suspect);
+ * `priorDays` = on how many days before the span the fleet talked to it (steady = infrastructure).
  */
 export function beaconQuery(config: BeaconingConfig, window: AnalysisWindow): AnalyzerQuery<BeaconRow> {
   const sql = `
 SELECT ${ipText('c.src_ip')} AS ip, ${ipText('c.dst_ip')} AS remote, c.dst_port AS port, c.protocol AS protocol,
   arraySort(arrayFlatten(groupArray(c.startsMs))) AS starts, length(starts) AS connections,
-  sum(c.o) AS bytesOut, sum(c.i) AS bytesIn, any(p.peers) AS peers,
+  sum(c.o) AS bytesOut, sum(c.i) AS bytesIn, any(p.peers) AS peers, any(ifNull(h.days, 0)) AS priorDays,
   groupArray({samples:UInt32})(c.s) AS samples
 FROM (
   SELECT src_ip, dst_ip, dst_port, protocol,
@@ -43,13 +46,23 @@ LEFT JOIN (
   SELECT dst_ip, uniqExact(src_ip) AS peers FROM flows
   WHERE ${IN_WINDOW} AND direction = 'outbound' AND remote_is_public GROUP BY dst_ip
 ) AS p ON c.dst_ip = p.dst_ip
+LEFT JOIN (
+  SELECT dst_ip, uniqExact(toDate(time)) AS days FROM flows
+  WHERE time >= {historyFrom:DateTime64(3, 'UTC')} AND time < {from:DateTime64(3, 'UTC')}
+    AND direction = 'outbound' AND remote_is_public GROUP BY dst_ip
+) AS h ON c.dst_ip = h.dst_ip
 GROUP BY c.src_ip, c.dst_ip, c.dst_port, c.protocol
 HAVING connections > {minConnections:UInt32}
 ORDER BY ip, remote, port`;
   const w = expandWindow(window, 60, config.spanSeconds);
   return {
     sql,
-    params: { ...windowParams(w), minConnections: config.minConnections, samples: config.sampleFlows },
+    params: {
+      ...windowParams(w),
+      historyFrom: dt(new Date(w.from.getTime() - config.historyDays * 86_400_000)),
+      minConnections: config.minConnections,
+      samples: config.sampleFlows,
+    },
     row: BeaconRowSchema,
   };
 }

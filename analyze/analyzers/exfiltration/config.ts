@@ -1,35 +1,50 @@
 import { z } from 'zod';
 
+const MiB = 1024 * 1024;
+
 /**
- * Egress volume per internal host and hour, compared with the host's own hourly history.
- * Defaults: 7-day look-back (a weekly cycle), flag an hour above max(minBytes, mean + 3σ,
- * 4 × mean) of the host's active baseline hours — the 3σ rule is what Sentinel's anomaly
- * templates (`series_decompose_anomalies`, threshold 3) and most UEBA volume rules use. Bytes to
- * destinations the host never contacted during the look-back count double (MITRE ATT&CK T1041/T1048:
- * exfiltration goes to attacker infrastructure, i.e. new destinations).
- * @see https://learn.microsoft.com/azure/data-explorer/kusto/query/series-decompose-anomalies-function
+ * Egress per (internal host, public destination) and hour, on connections the host opened.
+ * Bytes a server returns on connections the remote side opened (web responses, RDP session output)
+ * are not exfiltration candidates: they answer the remote's request.
+ *
+ * - A **new destination** (the fleet never sent to it before, with at least `minHistoryHours` of
+ *   look-back to know that, and first contact less than `noveltyHours` ago) is high when one hour
+ *   reaches `minBytes`, or when `cumulativeBytes` go to it within 24 h (low and slow, MITRE
+ *   T1030 "data transfer size limits"); critical from `criticalBytes` in an hour.
+ * - A **known destination** is judged against that pair's own hourly history: medium above
+ *   max(minBytes, mean + σ·sigma, ratio × the pair's largest earlier hour). A host's nightly backup
+ *   therefore never hides a new destination, and never looks anomalous itself.
+ * - A destination new to the host but known to the fleet (a shared service) is low.
  * @see https://attack.mitre.org/techniques/T1048/
+ * @see https://attack.mitre.org/techniques/T1030/
  */
 export const ExfiltrationConfigSchema = z
   .object({
     lookbackHours: z.number().int().min(1).default(168),
-    /** Below this many bytes in an hour nothing is flagged, whatever the baseline (100 MiB). */
+    /** One hour to one destination below this (100 MiB) is never flagged on its own. */
     minBytes: z
       .number()
       .int()
       .min(1)
-      .default(100 * 1024 * 1024),
+      .default(100 * MiB),
+    /** 24 h total to one new destination that is flagged even in small hours (500 MiB). */
+    cumulativeBytes: z
+      .number()
+      .int()
+      .min(1)
+      .default(500 * MiB),
     sigma: z.number().min(0).default(3),
     ratio: z.number().min(1).default(4),
-    newDestinationWeight: z.number().min(1).default(2),
-    /** Fewer active baseline hours than this = no baseline: the finding is capped at low. */
-    minBaselineHours: z.number().int().min(0).default(6),
-    /** An hour at or above this (10 GiB) to mostly new destinations is critical. */
+    /** A destination first contacted less than this long ago is new. */
+    noveltyHours: z.number().int().min(1).default(24),
+    /** Look-back the data must cover before a first contact for it to count as new. */
+    minHistoryHours: z.number().int().min(0).default(12),
+    /** An hour at or above this (10 GiB) to a new destination is critical. */
     criticalBytes: z
       .number()
       .int()
       .min(1)
-      .default(10 * 1024 * 1024 * 1024),
+      .default(10 * 1024 * MiB),
     sampleFlows: z.number().int().min(1).max(100).default(5),
   })
   .strict();

@@ -1,86 +1,74 @@
 import { describe, expect, it } from 'vitest';
 import { emptyContext, windowOf } from '../../test-context.js';
 import { ExfiltrationConfigSchema } from './config.js';
-import { baselineOf, detectExfiltration, scoreHour } from './detect.js';
+import { baselineOf, detectExfiltration, pairThreshold } from './detect.js';
 import type { EgressHourRow } from './query.js';
 
 const MiB = 1024 * 1024;
 const config = ExfiltrationConfigSchema.parse({});
-const hour = (h: number, bytes: number, over: Partial<EgressHourRow> = {}): EgressHourRow => {
-  const t = new Date(Date.UTC(2026, 0, 1, h)).toISOString();
-  return {
-    ip: '10.0.2.5',
-    hour: t,
-    bytes,
-    newBytes: 0,
-    destinations: 3,
-    newDestinations: 0,
-    flows: 10,
-    topDestinations: ['151.101.2.132'],
-    firstSeen: t,
-    lastSeen: t,
-    samples: [],
-    ...over,
-  };
-};
-const history = Array.from({ length: 20 }, (_, h) => hour(h, (40 + (h % 5) * 10) * MiB));
-const window = windowOf('2026-01-01T20:00:00Z', '2026-01-01T21:00:00Z');
-
-describe('exfiltration baselines', () => {
-  it('baseline = active hours in the look-back before the hour', () => {
-    const b = baselineOf(history, Date.UTC(2026, 0, 1, 20), 168);
-    expect(b.hours).toBe(20);
-    expect(b.mean).toBeCloseTo(60 * MiB, -3);
-    expect(b.max).toBe(80 * MiB);
-    expect(baselineOf(history, Date.UTC(2026, 0, 1, 20), 5).hours).toBe(5);
-  });
-
-  it('threshold is the largest of minBytes, mean + 3σ and 4 × mean; new destinations weigh double', () => {
-    const s = scoreHour(
-      hour(20, 300 * MiB, { newBytes: 100 * MiB }),
-      baselineOf(history, Date.UTC(2026, 0, 1, 20), 168),
-      config,
-    );
-    expect(s.threshold).toBeCloseTo(240 * MiB, -3);
-    expect(s.weighted).toBe(400 * MiB);
-  });
+const T0 = Date.UTC(2026, 0, 1);
+const iso = (h: number) => new Date(T0 + h * 3_600_000).toISOString();
+const hour = (h: number, bytes: number, over: Partial<EgressHourRow> = {}): EgressHourRow => ({
+  ip: '10.0.2.5',
+  remote: '20.60.40.4',
+  hour: iso(h),
+  bytes,
+  flows: 10,
+  firstSeen: iso(h),
+  lastSeen: iso(h),
+  fleetFirst: iso(1),
+  dataStart: iso(0),
+  samples: [],
+  ...over,
 });
+// Window: hours 48–72; the look-back starts at hour 0.
+const window = windowOf(iso(48), iso(72));
+const run = (rows: EgressHourRow[]) => detectExfiltration(rows, config, window, emptyContext());
 
-describe('detectExfiltration', () => {
-  it('a normal hour is not flagged; a burst to a new destination is high', () => {
-    expect(detectExfiltration([...history, hour(20, 90 * MiB)], config, window, emptyContext())).toEqual([]);
-    const burst = hour(20, 2_000 * MiB, {
-      newBytes: 1_900 * MiB,
-      newDestinations: 1,
-      topDestinations: ['185.220.101.45'],
+describe('exfiltration per (host, destination)', () => {
+  it('pair baseline and threshold = max(minBytes, mean + 3σ, 4 × largest earlier hour)', () => {
+    const history = [hour(1, 8_000 * MiB), hour(25, 8_200 * MiB)];
+    const b = baselineOf(history, T0 + 49 * 3_600_000, 168);
+    expect(b).toMatchObject({ hours: 2, max: 8_200 * MiB });
+    expect(pairThreshold(b, config)).toBe(4 * 8_200 * MiB);
+  });
+
+  it('a nightly backup to a known destination is not flagged, and does not hide a new destination', () => {
+    const backup = [hour(1, 8_000 * MiB), hour(25, 8_200 * MiB), hour(49, 8_100 * MiB)];
+    const leak = hour(62, 3_338 * MiB, { remote: '193.42.33.7', fleetFirst: iso(62) });
+    const findings = run([...backup, leak]);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({
+      severity: 'high',
+      subject: { ip: '10.0.2.5', remoteIp: '193.42.33.7' },
+      evidence: { kind: 'new-destination', peakHourBytes: 3_338 * MiB },
     });
-    const [f] = detectExfiltration([...history, burst], config, window, emptyContext());
-    expect(f).toMatchObject({ severity: 'high', subject: { ip: '10.0.2.5', remoteIp: '185.220.101.45' } });
-    expect(f!.evidence).toMatchObject({ peakHourBytes: 2_000 * MiB, newDestinationBytes: 1_900 * MiB });
   });
 
-  it('the same volume to known destinations is medium', () => {
-    const [f] = detectExfiltration([...history, hour(20, 2_000 * MiB)], config, window, emptyContext());
-    expect(f!.severity).toBe('medium');
+  it('low and slow: 40 MiB/h to one new destination for 20 h is high; 10 h is not enough', () => {
+    const drip = (n: number) =>
+      Array.from({ length: n }, (_, i) =>
+        hour(50 + i, 40 * MiB, { remote: '45.9.148.99', fleetFirst: iso(50) }),
+      );
+    const [f] = run(drip(20));
+    expect(f).toMatchObject({ severity: 'high', evidence: { kind: 'low-and-slow', bytes: 800 * MiB } });
+    expect(run(drip(10))).toEqual([]);
   });
 
-  it('without a baseline the finding is capped at low; hours before the window are only baseline', () => {
-    const [f] = detectExfiltration(
-      [hour(20, 500 * MiB, { newBytes: 500 * MiB })],
-      config,
-      window,
-      emptyContext(),
-    );
-    expect(f!.severity).toBe('low');
-    expect(
-      detectExfiltration([hour(19, 5_000 * MiB), ...history.slice(0, 19)], config, window, emptyContext()),
-    ).toEqual([]);
+  it('a destination first seen before the look-back covered 12 h is not "new"', () => {
+    const early = hour(50, 900 * MiB, { remote: '20.60.152.36', fleetFirst: iso(5), dataStart: iso(0) });
+    expect(run([hour(5, 900 * MiB, { remote: '20.60.152.36' }), early])).toEqual([]);
   });
 
-  it('critical when mostly new destinations and above criticalBytes', () => {
-    const huge = hour(20, 12 * 1024 * MiB, { newBytes: 12 * 1024 * MiB });
-    expect(detectExfiltration([...history, huge], config, window, emptyContext())[0]!.severity).toBe(
-      'critical',
-    );
+  it('a known pair far above its own history is medium; new to the host but known to the fleet is low', () => {
+    const [f] = run([hour(10, 100 * MiB), hour(30, 120 * MiB), hour(55, 2_000 * MiB)]);
+    expect(f).toMatchObject({ severity: 'medium', evidence: { kind: 'above-pair-history' } });
+    const [g] = run([hour(55, 300 * MiB)]);
+    expect(g).toMatchObject({ severity: 'low', evidence: { kind: 'new-to-host' } });
+  });
+
+  it('critical from 10 GiB in an hour to a new destination', () => {
+    const [f] = run([hour(60, 12 * 1024 * MiB, { remote: '5.188.86.12', fleetFirst: iso(60) })]);
+    expect(f!.severity).toBe('critical');
   });
 });

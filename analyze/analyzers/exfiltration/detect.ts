@@ -7,6 +7,7 @@ import type { ExfiltrationConfig } from './config.js';
 import type { EgressHourRow } from './query.js';
 
 export const EXFILTRATION_CATEGORY = 'exfiltration';
+const HOUR_MS = 3_600_000;
 
 export interface Baseline {
   hours: number;
@@ -15,29 +16,24 @@ export interface Baseline {
   max: number;
 }
 
-export interface EgressScore {
-  weighted: number;
-  threshold: number;
-  hasBaseline: boolean;
+/** Why a pair was flagged (see config.ts for the model). */
+export type EgressKind = 'new-destination' | 'low-and-slow' | 'above-pair-history' | 'new-to-host';
+
+interface Verdict {
+  kind: EgressKind;
+  hours: EgressHourRow[];
+  peak: EgressHourRow;
   baseline: Baseline;
+  threshold: number;
 }
 
-/** A candidate hour with the score it got against its own baseline. */
-interface Scored {
-  row: EgressHourRow;
-  score: EgressScore;
-}
-
-/**
- * Baseline of one hour: the host's active hours (egress > 0) in the look-back before it. Mean over
- * active hours, not all hours, so an idle night does not make a normal working hour look anomalous.
- */
+/** The pair's own hourly history before `hourMs` within the look-back (active hours only). */
 export function baselineOf(
   series: readonly EgressHourRow[],
   hourMs: number,
   lookbackHours: number,
 ): Baseline {
-  const from = hourMs - lookbackHours * 3_600_000;
+  const from = hourMs - lookbackHours * HOUR_MS;
   const values = series
     .filter((r) => {
       const t = Date.parse(r.hour);
@@ -50,17 +46,12 @@ export function baselineOf(
   return { hours: values.length, mean, std: Math.sqrt(variance), max: Math.max(...values) };
 }
 
-/** Weighted egress of one hour against the host's baseline (see config.ts for the rule). */
-export function scoreHour(row: EgressHourRow, baseline: Baseline, config: ExfiltrationConfig): EgressScore {
-  const weighted = row.bytes - row.newBytes + config.newDestinationWeight * row.newBytes;
-  const hasBaseline = baseline.hours >= config.minBaselineHours;
-  const mean = hasBaseline ? baseline.mean : 0;
-  const std = hasBaseline ? baseline.std : 0;
-  const threshold = Math.max(config.minBytes, mean + config.sigma * std, config.ratio * mean);
-  return { weighted, threshold, hasBaseline, baseline };
+/** Threshold of a known pair's hour: max(minBytes, mean + σ·sigma, ratio × largest earlier hour). */
+export function pairThreshold(b: Baseline, config: ExfiltrationConfig): number {
+  return Math.max(config.minBytes, b.mean + config.sigma * b.std, config.ratio * b.max);
 }
 
-/** One finding per host with at least one anomalous hour in the window; evidence from its peak hour. */
+/** One finding per (host, destination) judged by novelty, cumulative volume and the pair's history. */
 export function detectExfiltration(
   rows: EgressHourRow[],
   config: ExfiltrationConfig,
@@ -69,79 +60,120 @@ export function detectExfiltration(
 ): Finding[] {
   const from = expandWindow(window, 3600).from.getTime();
   const out: Finding[] = [];
-  for (const series of groupBy(rows, (r) => r.ip).values()) {
-    const flagged: Scored[] = [];
-    for (const row of series) {
-      const hourMs = Date.parse(row.hour);
-      if (hourMs < from || row.bytes < config.minBytes) continue;
-      const score = scoreHour(row, baselineOf(series, hourMs, config.lookbackHours), config);
-      if (score.weighted > score.threshold) flagged.push({ row, score });
-    }
-    if (flagged.length) out.push(toFinding(flagged, config, context));
+  for (const series of groupBy(rows, (r) => `${r.ip}|${r.remote}`).values()) {
+    const verdict = judgePair(series, from, config);
+    if (verdict) out.push(toFinding(verdict, config, context));
   }
   return out;
 }
 
-function toFinding(flagged: Scored[], config: ExfiltrationConfig, context: AnalyzerContext): Finding {
-  const { row: peak, score } = maxBy(flagged, (s) => s.score.weighted);
-  const hours = flagged.map((s) => s.row);
-  const b = score.baseline;
-  const intel = peak.topDestinations.find((d) => context.threatIntel.has(d));
-  const severity = egressSeverity(peak, score, config, intel !== undefined);
-  const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
+/** True when the fleet's first contact is recent and the look-back reached far enough before it. */
+export function isNewDestination(row: EgressHourRow, hourMs: number, config: ExfiltrationConfig): boolean {
+  const first = Date.parse(row.fleetFirst);
+  const covered = first - Date.parse(row.dataStart) >= config.minHistoryHours * HOUR_MS;
+  return covered && hourMs - first < config.noveltyHours * HOUR_MS;
+}
+
+export function judgePair(
+  series: EgressHourRow[],
+  fromMs: number,
+  config: ExfiltrationConfig,
+): Verdict | null {
+  const inWindow = series.filter((r) => Date.parse(r.hour) >= fromMs);
+  if (!inWindow.length) return null;
+  const none: Baseline = { hours: 0, mean: 0, std: 0, max: 0 };
+  const fresh = inWindow.filter((r) => isNewDestination(r, Date.parse(r.hour), config));
+  if (fresh.length) {
+    const peak = maxBy(fresh, (r) => r.bytes);
+    if (peak.bytes >= config.minBytes)
+      return { kind: 'new-destination', hours: fresh, peak, baseline: none, threshold: config.minBytes };
+    if (sum(fresh, (r) => r.bytes) >= config.cumulativeBytes) {
+      return { kind: 'low-and-slow', hours: fresh, peak, baseline: none, threshold: config.cumulativeBytes };
+    }
+    return null;
+  }
+  return judgeKnown(series, inWindow, config);
+}
+
+function judgeKnown(
+  series: EgressHourRow[],
+  inWindow: EgressHourRow[],
+  config: ExfiltrationConfig,
+): Verdict | null {
+  const flagged: { row: EgressHourRow; baseline: Baseline; threshold: number }[] = [];
+  for (const row of inWindow) {
+    if (row.bytes < config.minBytes) continue;
+    const baseline = baselineOf(series, Date.parse(row.hour), config.lookbackHours);
+    const threshold = pairThreshold(baseline, config);
+    if (!baseline.hours || row.bytes > threshold) flagged.push({ row, baseline, threshold });
+  }
+  if (!flagged.length) return null;
+  const top = maxBy(flagged, (f) => f.row.bytes);
+  const kind = top.baseline.hours ? 'above-pair-history' : 'new-to-host';
   return {
-    id: fingerprint(EXFILTRATION_CATEGORY, { ip: peak.ip }),
-    category: EXFILTRATION_CATEGORY,
-    severity,
-    title: `${peak.ip} sent ${mib(peak.bytes)} to the internet in one hour`,
-    reason:
-      `In the hour from ${peak.hour}, ${peak.ip} sent ${mib(peak.bytes)} to ${peak.destinations} public destination(s), ` +
-      `${mib(peak.newBytes)} to ${peak.newDestinations} never seen in the previous ${config.lookbackHours} h; ` +
-      (score.hasBaseline
-        ? `its baseline is ${mib(b.mean)}/h (σ ${mib(b.std)}, max ${mib(b.max)}), threshold ${mib(score.threshold)}.`
-        : `it has no baseline (${b.hours} active hours), threshold ${mib(score.threshold)}.`),
-    firstSeen: minTime(hours.map((h) => h.firstSeen)),
-    lastSeen: maxTime(hours.map((h) => h.lastSeen)),
-    subject: { ip: peak.ip, ...(peak.topDestinations[0] ? { remoteIp: peak.topDestinations[0] } : {}) },
-    evidence: {
-      flows: sum(hours, (h) => h.flows),
-      bytes: sum(hours, (h) => h.bytes),
-      distinctPeers: peak.destinations,
-      anomalousHours: hours.length,
-      peakHour: peak.hour,
-      peakHourBytes: peak.bytes,
-      newDestinationBytes: peak.newBytes,
-      newDestinations: peak.newDestinations,
-      topDestinations: peak.topDestinations,
-      baseline: {
-        hours: b.hours,
-        meanBytes: b.mean,
-        stdBytes: b.std,
-        maxBytes: b.max,
-      },
-      thresholdBytes: score.threshold,
-      ...(intel ? { threatIntel: intel } : {}),
-      sampleFlows: sortSamples(peak.samples),
-    },
-    status: 'open',
+    kind,
+    hours: flagged.map((f) => f.row),
+    peak: top.row,
+    baseline: top.baseline,
+    threshold: top.threshold,
   };
 }
 
 /**
- * Low without a baseline (a new host's first busy hour is usually deployment); medium above the
- * threshold; high when at least half went to new destinations and the score is twice the
- * threshold, or a destination is on a threat-intel list; critical when such an hour also
- * exceeds `criticalBytes`.
+ * New destination: high (critical from `criticalBytes` in an hour); low and slow: high; a known
+ * pair above its own history: medium; new to the host but known to the fleet: low. A threat-intel
+ * destination raises any of them to at least high.
  */
-export function egressSeverity(
-  row: EgressHourRow,
-  s: EgressScore,
-  config: ExfiltrationConfig,
-  intel: boolean,
-): Severity {
-  if (!s.hasBaseline && !intel) return 'low';
-  const mostlyNew = row.newBytes * 2 >= row.bytes;
-  const strong = (mostlyNew && s.weighted >= 2 * s.threshold) || intel;
-  if (strong && row.bytes >= config.criticalBytes) return 'critical';
-  return strong ? 'high' : 'medium';
+export function egressSeverity(v: Verdict, config: ExfiltrationConfig, intel: boolean): Severity {
+  if (v.kind === 'new-destination' && v.peak.bytes >= config.criticalBytes) return 'critical';
+  if (intel || v.kind === 'new-destination' || v.kind === 'low-and-slow') return 'high';
+  return v.kind === 'above-pair-history' ? 'medium' : 'low';
+}
+
+const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
+
+const REASONS: Record<EgressKind, (v: Verdict, total: number) => string> = {
+  'new-destination': (v) =>
+    `a destination no host of ours had contacted before ${v.peak.fleetFirst}; peak hour ${mib(v.peak.bytes)}.`,
+  'low-and-slow': (v, total) =>
+    `a new destination received ${mib(total)} within 24 h of first contact in ${v.hours.length} hour(s), none above ${mib(v.peak.bytes)}.`,
+  'above-pair-history': (v) =>
+    `the pair's earlier hours average ${mib(v.baseline.mean)} (max ${mib(v.baseline.max)} over ${v.baseline.hours} h); threshold ${mib(v.threshold)}.`,
+  'new-to-host': () => 'the host never sent to it before, but other hosts of ours did (a shared service).',
+};
+
+function toFinding(v: Verdict, config: ExfiltrationConfig, context: AnalyzerContext): Finding {
+  const { peak } = v;
+  const intel = context.threatIntel.has(peak.remote);
+  const total = sum(v.hours, (h) => h.bytes);
+  return {
+    id: fingerprint(EXFILTRATION_CATEGORY, { ip: peak.ip, remoteIp: peak.remote }),
+    category: EXFILTRATION_CATEGORY,
+    severity: egressSeverity(v, config, intel),
+    title: `${peak.ip} sent ${mib(total)} to ${peak.remote} (${v.kind})`,
+    reason: `${peak.ip} uploaded ${mib(total)} to ${peak.remote} on connections it opened: ${REASONS[v.kind](v, total)}`,
+    firstSeen: minTime(v.hours.map((h) => h.firstSeen)),
+    lastSeen: maxTime(v.hours.map((h) => h.lastSeen)),
+    subject: { ip: peak.ip, remoteIp: peak.remote },
+    evidence: {
+      kind: v.kind,
+      flows: sum(v.hours, (h) => h.flows),
+      bytes: total,
+      distinctPeers: 1,
+      anomalousHours: v.hours.length,
+      peakHour: peak.hour,
+      peakHourBytes: peak.bytes,
+      fleetFirstSeen: peak.fleetFirst,
+      baseline: {
+        hours: v.baseline.hours,
+        meanBytes: v.baseline.mean,
+        stdBytes: v.baseline.std,
+        maxBytes: v.baseline.max,
+      },
+      thresholdBytes: v.threshold,
+      ...(intel ? { threatIntel: peak.remote } : {}),
+      sampleFlows: sortSamples(peak.samples),
+    },
+    status: 'open',
+  };
 }

@@ -25,51 +25,48 @@ const out = (h: number, dst: string, bytes: number, over: Partial<FlowSpec> = {}
 
 beforeAll(async () => {
   db = await openTestDb();
-  const history = Array.from({ length: 20 }, (_, h) => out(h, '151.101.2.132', 50 * MiB));
+  // A nightly 8 GiB backup on each of three days (hours 1, 25, 49) and a small daily check-in.
+  const history = [1, 25, 49].map((h) => out(h, '20.60.40.4', 8 * 1024 * MiB));
   await insertFlows(db, [
     ...history,
-    // hour 20: a B row (no counters), then C and E deltas to a new destination: 150 + 250 MiB
-    out(20, '185.220.101.45', 0, { state: 'begin', bytes_received: 0 }),
-    out(20, '185.220.101.45', 150 * MiB, { state: 'continue' }),
-    out(20, '185.220.101.45', 250 * MiB, { state: 'end' }),
+    out(0, '13.107.4.50', 1000),
+    // hour 50: a B row (no counters), then C and E deltas to a new destination: 150 + 250 MiB
+    out(50, '185.220.101.45', 0, { state: 'begin', bytes_received: 0 }),
+    out(50, '185.220.101.45', 150 * MiB, { state: 'continue' }),
+    out(50, '185.220.101.45', 250 * MiB, { state: 'end' }),
     // a 900 MiB download: bytes_received on an outbound flow is not egress
-    out(20, '91.189.91.83', 1000, { bytes_received: 900 * MiB }),
-    // server replies: inbound flow initiated by a client, bytes_received = what 10.0.2.5 sent (20 MiB)
+    out(50, '91.189.91.83', 1000, { bytes_received: 900 * MiB }),
+    // server replies on a connection the client opened: 2 GiB, not an exfiltration candidate
     {
-      time: at(BASE, 20 * 3600 + 900),
+      time: at(BASE, 50 * 3600 + 900),
       src_ip: '203.0.113.50',
       dst_ip: '10.0.2.5',
       dst_port: 443,
       bytes_sent: 5000,
-      bytes_received: 20 * MiB,
+      bytes_received: 2048 * MiB,
     },
     // 2 GiB to a private endpoint: not the internet
-    out(20, '10.0.9.4', 2048 * MiB),
+    out(50, '10.0.9.4', 2048 * MiB),
   ]);
 });
 afterAll(() => db.close());
 
 describe('exfiltration query on chDB', () => {
-  it('sums bytes the local host sent to public peers per hour, direction-aware, with new-destination bytes', async () => {
+  it('sums what the host uploaded per destination and hour on connections it opened, with fleet first contact', async () => {
     const config = ExfiltrationConfigSchema.parse({});
-    const window = windowOf('2026-01-01T20:00:00Z', '2026-01-01T21:00:00Z');
+    const window = windowOf('2026-01-03T00:00:00Z', '2026-01-03T03:00:00Z');
     const rows = await executeQuery(db.client, exfiltrationQuery(config, window));
-    const h20 = rows.find((r) => r.hour === '2026-01-01T20:00:00Z')!;
-    expect(h20).toMatchObject({
-      ip: '10.0.2.5',
-      bytes: 400 * MiB + 1000 + 20 * MiB,
-      newBytes: 400 * MiB + 1000,
-      destinations: 3,
-      newDestinations: 2,
-    });
-    expect(h20.topDestinations[0]).toBe('185.220.101.45');
-    expect(rows.filter((r) => r.hour < '2026-01-01T20').length).toBe(20);
+    expect(rows.map((r) => `${r.remote} ${r.hour}`)).toEqual([
+      '185.220.101.45 2026-01-03T02:00:00Z',
+      '20.60.40.4 2026-01-01T01:00:00Z',
+      '20.60.40.4 2026-01-02T01:00:00Z',
+      '20.60.40.4 2026-01-03T01:00:00Z',
+    ]);
+    const leak = rows[0]!;
+    expect(leak).toMatchObject({ ip: '10.0.2.5', bytes: 400 * MiB, dataStart: '2026-01-01T00:10:00.000Z' });
+    expect(leak.fleetFirst).toBe('2026-01-03T02:10:00.000Z');
 
-    const [f] = detectExfiltration(rows, config, window, emptyContext());
-    expect(f).toMatchObject({
-      category: 'exfiltration',
-      severity: 'high',
-      subject: { ip: '10.0.2.5', remoteIp: '185.220.101.45' },
-    });
+    const findings = detectExfiltration(rows, config, window, emptyContext());
+    expect(findings.map((f) => [f.subject.remoteIp, f.severity])).toEqual([['185.220.101.45', 'high']]);
   });
 });

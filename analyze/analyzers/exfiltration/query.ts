@@ -1,79 +1,67 @@
 import { z } from 'zod';
 import type { AnalysisWindow, AnalyzerQuery } from '../../analyzer.js';
-import {
-  dt,
-  expandWindow,
-  IN_WINDOW,
-  ipText,
-  LOCAL_BYTES_OUT,
-  SamplesSchema,
-  samples,
-  TimeText,
-} from '../../sql.js';
+import { dt, expandWindow, ipText, SamplesSchema, samples, TimeText } from '../../sql.js';
 import type { ExfiltrationConfig } from './config.js';
 
 export const EgressHourRowSchema = z.object({
   ip: z.string(),
+  remote: z.string(),
   hour: TimeText,
   bytes: z.coerce.number(),
-  newBytes: z.coerce.number(),
-  destinations: z.coerce.number(),
-  newDestinations: z.coerce.number(),
   flows: z.coerce.number(),
-  topDestinations: z.array(z.string()),
   firstSeen: TimeText,
   lastSeen: TimeText,
+  /** First time any local host opened a connection to `remote` in the look-back. */
+  fleetFirst: TimeText,
+  /** Earliest flow in the look-back at all: how far back "never seen" reaches. */
+  dataStart: TimeText,
   samples: SamplesSchema,
 });
 export type EgressHourRow = z.infer<typeof EgressHourRowSchema>;
 
 /**
- * Bytes each local host *sent* to public addresses per hour, over the window plus the look-back
- * (the baseline of each hour is computed in TS from the hours before it).
- *
- * Direction matters: on outbound tuples the local host is the source, so its bytes are
- * `bytes_sent`; on inbound tuples (the remote end initiated) its bytes are `bytes_received`
- * (destination→source). Downloads therefore never count. Only `C`/`E` tuples carry counters (B rows
- * are zero), so summing all rows sums the deltas. Private, platform (168.63.129.16) and link-local
- * peers are not egress (`remote_is_public`).
- *
- * `newBytes`: bytes of flows the host initiated (outbound) to a destination it first sent to in that
- * same hour (never before within the look-back). A web server's replies to ever-new clients are not novel.
- * Only hosts with at least one hour ≥ `minBytes` inside the window are returned.
+ * Bytes each local host sent per hour to each public destination on connections it opened
+ * (`direction = 'outbound'`, so `bytes_sent` is the host's upload; downloads and answers to
+ * remote-initiated connections never count), over the window plus the look-back. Only pairs that
+ * sent at least min(minBytes, cumulativeBytes) inside the window come back, with their history.
+ * Only `C`/`E` rows carry counters, so summing every row sums the deltas.
  */
 export function exfiltrationQuery(
   config: ExfiltrationConfig,
   window: AnalysisWindow,
 ): AnalyzerQuery<EgressHourRow> {
-  const egress = `remote_is_public AND action = 'allow' AND ${LOCAL_BYTES_OUT} > 0`;
-  const all = `time >= {baseFrom:DateTime64(3, 'UTC')} AND time < {to:DateTime64(3, 'UTC')} AND ${egress}`;
+  const range = `time >= {baseFrom:DateTime64(3, 'UTC')} AND time < {to:DateTime64(3, 'UTC')}`;
+  const egress = `remote_is_public AND direction = 'outbound' AND action = 'allow' AND bytes_sent > 0`;
   const sql = `
-SELECT ${ipText('local_ip')} AS ip, hour, bytes, newBytes, destinations, newDestinations, flows,
-  topDestinations, firstSeen, lastSeen, samples
+WITH (SELECT min(time) FROM flows WHERE ${range}) AS dataStart
+SELECT ${ipText('h.local_ip')} AS ip, ${ipText('h.remote_ip')} AS remote, h.hour AS hour, h.bytes AS bytes,
+  h.flows AS flows, h.firstSeen AS firstSeen, h.lastSeen AS lastSeen, r.fleetFirst AS fleetFirst,
+  dataStart, h.samples AS samples
 FROM (
-  SELECT e.local_ip AS local_ip, toStartOfHour(e.time) AS hour, sum(e.out) AS bytes,
-    sumIf(e.out, e.isNew) AS newBytes, uniqExact(e.remote_ip) AS destinations,
-    uniqExactIf(e.remote_ip, e.isNew) AS newDestinations, count() AS flows,
-    arrayMap(x -> ${ipText('x')}, topKWeighted(5)(e.remote_ip, e.out)) AS topDestinations,
-    min(e.time) AS firstSeen, max(e.time) AS lastSeen, ${samples(config.sampleFlows)} AS samples
-  FROM (
-    SELECT f.*, f.local_ip AS local_ip, f.remote_ip AS remote_ip, ${LOCAL_BYTES_OUT} AS out,
-      f.direction = 'outbound' AND toStartOfHour(p.first) = toStartOfHour(f.time) AS isNew
-    FROM flows AS f
-    INNER JOIN (SELECT local_ip, remote_ip, min(time) AS first FROM flows WHERE ${all} GROUP BY local_ip, remote_ip) AS p
-      ON f.local_ip = p.local_ip AND f.remote_ip = p.remote_ip
-    WHERE ${all.replace(/time/g, 'f.time')} AND f.local_ip IN (
-      SELECT local_ip FROM flows WHERE ${IN_WINDOW} AND ${egress}
-      GROUP BY local_ip, toStartOfHour(time) HAVING sum(${LOCAL_BYTES_OUT}) >= {minBytes:UInt64})
-  ) AS e
-  GROUP BY local_ip, hour
-)
-ORDER BY ip, hour`;
+  SELECT local_ip, remote_ip, toStartOfHour(time) AS hour, sum(bytes_sent) AS bytes, count() AS flows,
+    min(time) AS firstSeen, max(time) AS lastSeen, ${samples(config.sampleFlows)} AS samples
+  FROM flows
+  WHERE ${range} AND ${egress} AND (local_ip, remote_ip) IN (
+    SELECT local_ip, remote_ip FROM flows
+    WHERE time >= {from:DateTime64(3, 'UTC')} AND time < {to:DateTime64(3, 'UTC')} AND ${egress}
+    GROUP BY local_ip, remote_ip HAVING sum(bytes_sent) >= {floor:UInt64})
+  GROUP BY local_ip, remote_ip, hour
+) AS h
+INNER JOIN (
+  SELECT remote_ip, min(time) AS fleetFirst FROM flows
+  WHERE ${range} AND remote_is_public AND direction = 'outbound' GROUP BY remote_ip
+) AS r ON h.remote_ip = r.remote_ip
+ORDER BY ip, remote, hour`;
   const w = expandWindow(window, 3600);
   const baseFrom = new Date(w.from.getTime() - config.lookbackHours * 3_600_000);
   return {
     sql,
-    params: { from: dt(w.from), to: dt(w.to), baseFrom: dt(baseFrom), minBytes: config.minBytes },
+    params: {
+      from: dt(w.from),
+      to: dt(w.to),
+      baseFrom: dt(baseFrom),
+      floor: Math.min(config.minBytes, config.cumulativeBytes),
+    },
     row: EgressHourRowSchema,
   };
 }

@@ -8,6 +8,14 @@ export const ExposedManagementPortConfigSchema = z
     /** Distinct public sources from which exposure counts as "broad" (one severity step up). */
     manySources: z.number().int().min(2).default(10),
     /**
+     * At most this many distinct sources over the window (and none on a threat-intel list) look like
+     * a rule restricted to a few fixed addresses — an open "any" rule draws internet background
+     * scanning within hours: a low "restricted exposure" that names them. Off (0) by default: over
+     * a short window an attacker's first connections to an "any" rule look the same; set it (e.g. 3)
+     * when analysis windows span days.
+     */
+    restrictedSources: z.number().int().min(0).default(0),
+    /**
      * Sources that are expected (corporate egress, partners): flows from them are not exposure.
      * Addresses or CIDRs.
      */

@@ -12,8 +12,8 @@ const row = (over: Partial<ExposureRow> = {}): ExposureRow => ({
   topNsg: 'nsg-web',
   topRule: 'UserRule_AllowRdp',
   flows: 3,
-  sources: 2,
-  sourceIps: ['198.51.100.1', '203.0.113.9'],
+  sources: 4,
+  sourceIps: ['198.51.100.1', '203.0.113.9', '192.0.2.77', '100.20.3.4'],
   established: 0,
   bytes: 0,
   packets: 0,
@@ -32,10 +32,29 @@ describe('exposed-management-port severity', () => {
       { sources: 10, sourceIps: Array.from({ length: 10 }, (_, i) => `198.51.${i}.1`) },
       'high',
     ],
-    ['one /24 only, no session', { sourceIps: ['203.0.113.10', '203.0.113.11'] }, 'info'],
-    ['one /24 only, established', { sourceIps: ['203.0.113.10', '203.0.113.11'], established: 2 }, 'low'],
+    ['one /24 only, no session', { sources: 2, sourceIps: ['203.0.113.10', '203.0.113.11'] }, 'info'],
+    [
+      'one /24 only, established',
+      { sources: 2, sourceIps: ['203.0.113.10', '203.0.113.11'], established: 2 },
+      'low',
+    ],
+    [
+      'two addresses in different networks, established (restrictedSources off by default)',
+      { sources: 2, sourceIps: ['198.51.100.1', '203.0.113.9'], established: 2 },
+      'high',
+    ],
   ] as [string, Partial<ExposureRow>, string][])('%s → %s', (_name, over, expected) => {
     expect(exposureSeverity(row(over), config, 0)).toBe(expected);
+  });
+
+  it('with restrictedSources, a few fixed sources are a low restricted exposure named in the title', () => {
+    const restricted = ExposedManagementPortConfigSchema.parse({ restrictedSources: 3 });
+    const two = row({ sources: 2, sourceIps: ['198.51.100.1', '203.0.113.9'], established: 1 });
+    expect(exposureSeverity(two, restricted, 0)).toBe('low');
+    const [f] = detectExposure([two], restricted, emptyContext());
+    expect(f!.title).toBe(
+      'Restricted exposure: RDP (3389/TCP) on 10.0.1.4 reached only from 198.51.100.1, 203.0.113.9',
+    );
   });
 
   it('threat-intel sources raise one step, even from one /24', () => {
@@ -57,8 +76,8 @@ describe('detectExposure', () => {
       emptyContext(),
     );
     expect(findings).toHaveLength(1);
-    expect(findings[0]!.evidence.sources).toEqual(['198.51.100.1']);
-    expect(findings[0]!.evidence.distinctPeers).toBe(1);
+    expect(findings[0]!.evidence.sources).toEqual(['198.51.100.1', '192.0.2.77', '100.20.3.4']);
+    expect(findings[0]!.evidence.distinctPeers).toBe(3);
   });
 
   it('has a stable fingerprint over host, port and protocol only', () => {

@@ -60,7 +60,10 @@ function toFinding(row: ExposureRow, config: ExposedManagementPortConfig, contex
     id: fingerprint(EXPOSED_CATEGORY, key),
     category: EXPOSED_CATEGORY,
     severity,
-    title: `${service} on ${row.ip} is reachable from the internet`,
+    title:
+      intel.length === 0 && isRestricted(row, config)
+        ? `Restricted exposure: ${service} on ${row.ip} reached only from ${row.sourceIps.join(', ')}`
+        : `${service} on ${row.ip} is reachable from the internet`,
     reason:
       `${row.flows} allowed inbound flows from ${row.sources} public source(s) reached ${row.ip}:${row.port} ` +
       `(NSG ${row.topNsg || '?'}, rule ${row.topRule || '?'}); ${row.established} carried traffic both ways` +
@@ -82,13 +85,18 @@ function toFinding(row: ExposureRow, config: ExposedManagementPortConfig, contex
   };
 }
 
+/** Few fixed sources: the pattern of a rule limited to named addresses (see `restrictedSources`). */
+export function isRestricted(row: ExposureRow, config: ExposedManagementPortConfig): boolean {
+  return row.sources <= config.restrictedSources;
+}
+
 export function exposureSeverity(
   row: ExposureRow,
   config: ExposedManagementPortConfig,
   intelHits: number,
 ): Severity {
   const complete = row.sourceIps.length >= row.sources;
-  if (intelHits === 0 && complete && sourceNetworks(row.sourceIps) <= 1) {
+  if (intelHits === 0 && complete && (sourceNetworks(row.sourceIps) <= 1 || isRestricted(row, config))) {
     // Every source in one /24: most likely a rule restricted to a known range; worth a look, not an alarm.
     return row.established > 0 ? 'low' : 'info';
   }

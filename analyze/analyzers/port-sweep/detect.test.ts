@@ -22,18 +22,34 @@ const bucket = (over: Partial<SweepBucketRow> = {}): SweepBucketRow => ({
 });
 
 describe('port-sweep', () => {
-  it('one finding per source and port; internal sources are high', () => {
+  it('one finding per source over one port; internal sources are high', () => {
     const findings = detectPortSweep(
-      [bucket(), bucket({ port: 22 }), bucket({ bucket: '2026-01-01T11:00:00Z', hosts: 40 })],
+      [bucket(), bucket({ bucket: '2026-01-01T11:00:00Z', hosts: 40, targetIps: ['10.0.1.2'] })],
       emptyContext(),
     );
-    expect(findings).toHaveLength(2);
-    const smb = findings.find((f) => f.subject.port === 445)!;
-    expect(smb).toMatchObject({
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({
       severity: 'high',
       subject: { remoteIp: '10.0.2.9', port: 445, protocol: 6 },
     });
-    expect(smb.evidence).toMatchObject({ distinctPeers: 40, buckets: 2, flows: 60 });
+    expect(findings[0]!.evidence).toMatchObject({
+      distinctPeers: 40,
+      buckets: 2,
+      flows: 60,
+      distinctTargets: 2,
+    });
+  });
+
+  it('a sweep over many ports is one finding with every port in the evidence', () => {
+    const ports = Array.from({ length: 40 }, (_, i) => 1000 + i);
+    const findings = detectPortSweep(
+      ports.map((port) => bucket({ port })),
+      emptyContext(),
+    );
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.subject).toEqual({ remoteIp: '10.0.2.9' });
+    expect(findings[0]!.evidence.ports).toEqual(ports);
+    expect(findings[0]!.title).toContain('40 ports');
   });
 
   it('a public source whose probes were all unanswered is low', () => {

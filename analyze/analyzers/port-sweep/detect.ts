@@ -10,34 +10,40 @@ import type { SweepBucketRow } from './query.js';
 export const PORT_SWEEP_CATEGORY = 'port-sweep';
 
 /**
- * One finding per (source, port, protocol); `remoteIp` is the sweeping source (targets are in the
- * evidence). Severity as for port scans (internal source = high).
+ * One finding per sweeping source (one incident, one finding): every port it swept in the window
+ * is in the evidence, with the targets of the widest bucket. `remoteIp` is the source. Severity
+ * as for port scans (internal source = high).
  */
 export function detectPortSweep(rows: SweepBucketRow[], context: AnalyzerContext): Finding[] {
-  const groups = groupBy(rows, (r) => `${r.ip}|${r.port}|${r.protocol}`);
+  const groups = groupBy(rows, (r) => r.ip);
   return [...groups.values()].map((buckets) => toFinding(buckets, context));
 }
 
 function toFinding(buckets: SweepBucketRow[], context: AnalyzerContext): Finding {
   const peak = maxBy(buckets, (b) => b.hosts);
   const { ip, port, protocol } = peak;
+  const ports = [...new Set(buckets.map((b) => b.port))].sort((a, b) => a - b);
+  const targets = [...new Set(buckets.flatMap((b) => b.targetIps))];
+  const what =
+    ports.length > 1 ? `${ports.length} ports` : `${portName(port)} (${port}/${protocolName(protocol)})`;
   const flows = sum(buckets, (b) => b.flows);
   const allowed = sum(buckets, (b) => b.allowed);
   const answered = sum(buckets, (b) => b.answered);
   const isPublic = buckets.some((b) => b.publicSource > 0);
   const intel = context.threatIntel.match(ip);
   return {
-    id: fingerprint(PORT_SWEEP_CATEGORY, { remoteIp: ip, port, protocol }),
+    id: fingerprint(PORT_SWEEP_CATEGORY, { remoteIp: ip }),
     category: PORT_SWEEP_CATEGORY,
     severity: scanSeverity(isPublic, answered, intel !== undefined),
-    title: `Port sweep of ${portName(port)} (${port}/${protocolName(protocol)}) from ${ip}`,
+    title: `Port sweep of ${what} from ${ip}`,
     reason:
-      `${ip} contacted ${peak.hosts} distinct hosts on ${port}/${protocolName(protocol)} within one bucket ` +
+      `${ip} swept ${targets.length} distinct host(s) on ${ports.length} port(s); the widest: ${peak.hosts} hosts on ` +
+      `${port}/${protocolName(protocol)} within one bucket ` +
       `starting ${peak.bucket}; ${allowed} of ${flows} flows were allowed and ${answered} were answered` +
       (intel ? `; source is on a threat-intel list (${intel}).` : '.'),
     firstSeen: minTime(buckets.map((b) => b.firstSeen)),
     lastSeen: maxTime(buckets.map((b) => b.lastSeen)),
-    subject: { remoteIp: ip, port, protocol },
+    subject: ports.length > 1 ? { remoteIp: ip } : { remoteIp: ip, port, protocol },
     evidence: {
       flows,
       bytes: sum(buckets, (b) => b.bytes),
@@ -45,7 +51,9 @@ function toFinding(buckets: SweepBucketRow[], context: AnalyzerContext): Finding
       buckets: buckets.length,
       allowed,
       answered,
-      targets: peak.targetIps.slice(0, 50),
+      ports: ports.slice(0, 200),
+      targets: targets.slice(0, 50),
+      distinctTargets: targets.length,
       ...(intel ? { threatIntel: intel } : {}),
       sampleFlows: sortSamples(peak.samples),
     },

@@ -135,6 +135,7 @@ function usageChecks(input: RuleInput, opts: RuleReportOptions, a: Assessment): 
     );
     a.proposed = t.proposed;
     a.unusedAttributes = t.unusedAttributes;
+    a.reasons.push(t.breaks);
   }
 }
 

@@ -23,6 +23,7 @@ export async function reportOptionsFromConfig(
       maxShare: cfg.maxShare,
       maxPrefixes: cfg.maxPrefixes,
       maxPortEntries: cfg.maxPortEntries,
+      internalScopes: cfg.internalScopes,
     },
     coverageSlices: cfg.coverageSlices,
     minCoverage: cfg.minCoverage,

@@ -60,11 +60,11 @@ const cases: Case[] = [
     [],
   ],
   [
-    'subnet-sized source is narrowed once the ports are',
+    'an internal subnet source keeps its scope; only the ports narrow',
     { sourceAddresses: ['10.0.1.0/24'], destinationPorts: ['8000-8999'] },
     [obs('10.0.1.4', '10.0.2.4', 8080), obs('10.0.1.5', '10.0.2.5', 8080)],
-    { sourceAddresses: ['10.0.1.4/31'], destinationAddresses: ['*'], destinationPorts: ['8080'] },
-    ['sources', 'ports'],
+    { sourceAddresses: ['10.0.1.0/24'], destinationAddresses: ['*'], destinationPorts: ['8080'] },
+    ['ports'],
   ],
   [
     'service tags are kept',
@@ -74,11 +74,11 @@ const cases: Case[] = [
     ['ports'],
   ],
   [
-    'VirtualNetwork is narrowed to the peers seen',
+    'VirtualNetwork without a subnet inventory: ports and protocol narrow, never the sources',
     { sourceAddresses: ['VirtualNetwork'], protocol: '*' },
     [obs('10.0.4.4', '10.0.3.4', 5432)],
-    { sourceAddresses: ['10.0.4.4/32'], destinationPorts: ['5432'], protocol: 'Tcp' },
-    ['sources', 'ports', 'protocol'],
+    { sourceAddresses: ['VirtualNetwork'], destinationPorts: ['5432'], protocol: 'Tcp' },
+    ['ports', 'protocol'],
   ],
   [
     'outbound rules narrow destinations, not sources',
@@ -99,17 +99,33 @@ const cases: Case[] = [
     ['ports'],
   ],
   [
-    'address lists are not widened across gaps',
+    'internal (private) address lists are never narrowed to single hosts',
     {
       sourceAddresses: ['10.1.0.0/24', '10.1.2.0/24'],
       destinationPorts: ['22'],
       destinationAddresses: ['10.0.1.4'],
     },
     [obs('10.1.0.5', '10.0.1.4', 22), obs('10.1.2.5', '10.0.1.4', 22)],
-    { sourceAddresses: ['10.1.0.5/32', '10.1.2.5/32'] },
+    null,
+    [],
+  ],
+  [
+    'public address lists are narrowed to the peers seen',
+    {
+      sourceAddresses: ['198.51.100.0/24', '203.0.113.0/24'],
+      destinationPorts: ['22'],
+      destinationAddresses: ['10.0.1.4'],
+    },
+    [obs('198.51.100.5', '10.0.1.4', 22), obs('203.0.113.5', '10.0.1.4', 22)],
+    { sourceAddresses: ['198.51.100.5/32', '203.0.113.5/32'] },
     ['sources'],
   ],
 ];
+
+const t = (x: ReturnType<typeof tighten>): NsgRule => {
+  if (!x.proposed) throw new Error('no proposal');
+  return x.proposed;
+};
 
 describe('tighten', () => {
   it.each(cases)('%s', (_n, current, observed, want, narrowed) => {
@@ -124,6 +140,40 @@ describe('tighten', () => {
       for (const o of observed)
         expect(matches(p, { ...o, srcPort: 50000, direction: p.rule.direction })).toBe(true);
     }
+  });
+
+  it('internal sources narrow only to enclosing subnets or the AKS pod CIDR, never to single IPs', () => {
+    const scopes = { ...DEFAULT_TIGHTEN, internalScopes: ['10.0.1.0/24', '10.0.4.0/24', '10.244.0.0/16'] };
+    const adds = rule({ sourceAddresses: ['VirtualNetwork'], destinationPorts: ['88', '389', '445'] });
+    const joined = tighten(
+      adds,
+      [obs('10.0.1.5', '10.0.3.4', 88), obs('10.0.4.9', '10.0.3.4', 389)],
+      ctx,
+      scopes,
+    );
+    expect(t(joined).sourceAddresses).toEqual(['10.0.1.0/24', '10.0.4.0/24']);
+    expect(joined.breaks).toMatch(/hosts outside 10.0.1.0\/24, 10.0.4.0\/24/);
+    const pods = tighten(
+      rule({ sourceAddresses: ['10.0.0.0/8'], destinationPorts: ['9100'] }),
+      [obs('10.244.3.17', '10.0.3.4', 9100), obs('10.244.9.2', '10.0.3.4', 9100)],
+      ctx,
+      scopes,
+    );
+    expect(t(pods).sourceAddresses).toEqual(['10.244.0.0/16']);
+    // A peer outside every known scope: the sources stay as they are.
+    const stray = tighten(adds, [obs('10.0.9.9', '10.0.3.4', 88)], ctx, scopes);
+    expect(stray.narrowed).not.toContain('sources');
+    for (const x of [joined, pods, stray]) {
+      expect(x.proposed?.sourceAddresses.some((a) => a.endsWith('/32'))).toBe(false);
+    }
+  });
+
+  it('says what could break and how confident it is', () => {
+    const x = tighten(rule({ destinationPorts: ['8000-8999'] }), [obs('203.0.113.5', '10.0.1.4', 8443)], ctx);
+    expect(x.breaks).toBe(
+      'Could break: peers other than the 1 address(es) seen and services on ports not seen in the window; ' +
+        'low confidence (1 distinct peer(s) observed).',
+    );
   });
 
   it('names what was never used', () => {

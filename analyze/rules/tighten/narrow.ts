@@ -6,7 +6,7 @@ import {
   compileAddresses,
 } from '../model/addresses.js';
 import type { CompiledRule } from '../model/compile.js';
-import type { AddressContext } from '../model/context.js';
+import { type AddressContext, DEFAULT_VIRTUAL_NETWORK } from '../model/context.js';
 import { formatPortRanges, portCount, subtractRanges } from '../model/ports.js';
 import { protocolName } from '../model/protocol.js';
 import type { NsgRule, RuleProtocol } from '../model/types.js';
@@ -32,6 +32,13 @@ export interface TightenOptions {
   maxDistinctAddresses: number;
   /** A remote side allowing more addresses than this (a /24) is broad enough to flag on its own. */
   broadAddresses: number;
+  /**
+   * Enclosing scopes an internal source may be narrowed to: subnet prefixes from the VNet inventory
+   * and the AKS pod CIDR. A rule whose remote side is internal (`VirtualNetwork`, a subnet, private
+   * ranges) is never narrowed to the single host or pod addresses seen — the next VM that joins the
+   * domain or the next pod with a new IP would break — only to these scopes, or not at all.
+   */
+  internalScopes: readonly string[];
 }
 
 export const DEFAULT_TIGHTEN: TightenOptions = {
@@ -42,6 +49,7 @@ export const DEFAULT_TIGHTEN: TightenOptions = {
   minPrefixV6: 48,
   maxDistinctAddresses: 4096,
   broadAddresses: 256,
+  internalScopes: [],
 };
 
 export type NarrowedSide = 'sources' | 'destinations' | 'ports' | 'protocol';
@@ -52,6 +60,8 @@ export interface Tightening {
   narrowed: NarrowedSide[];
   /** What the rule allows that the window's traffic never used, in words. */
   unusedAttributes: string[];
+  /** What applying the proposal could break, and how sure the proposal is (distinct peers seen). */
+  breaks: string;
 }
 
 /**
@@ -70,21 +80,18 @@ export function tighten(
   ctx: AddressContext,
   opts: TightenOptions = DEFAULT_TIGHTEN,
 ): Tightening {
-  const out: Tightening = { proposed: null, narrowed: [], unusedAttributes: [] };
+  const out: Tightening = { proposed: null, narrowed: [], unusedAttributes: [], breaks: '' };
   if (!observed.length) return out;
   const r = rule.rule;
   const inbound = r.direction === 'inbound';
   const [terms, asgs, set] = inbound
     ? [r.sourceAddresses, r.sourceAsgs, rule.src]
     : [r.destinationAddresses, r.destinationAsgs, rule.dst];
-  const remote = narrowSide(
-    terms,
-    asgs,
-    set,
-    observed.map((o) => (inbound ? o.srcIp : o.dstIp)),
-    ctx,
-    opts,
-  );
+  const peers = observed.map((o) => (inbound ? o.srcIp : o.dstIp));
+  const internal = isInternal(set, ctx);
+  const remote = internal
+    ? narrowToScopes(set, peers, ctx, opts)
+    : narrowSide(terms, asgs, set, peers, ctx, opts);
   const ports = intersectRanges(
     aggregatePorts(new Set(observed.map((o) => o.dstPort)), opts.maxPortEntries),
     rule.dstPorts,
@@ -119,7 +126,58 @@ export function tighten(
     );
   }
   out.proposed = next;
+  out.breaks = breaks(internal, remote, peers, out.narrowed);
   return out;
+}
+
+/**
+ * Internal scope: no `*`/Internet, and everything it allows lies in the `VirtualNetwork` space or
+ * private ranges (peered VNets and on-premises networks are internal too).
+ */
+function isInternal(set: AddressSet, ctx: AddressContext): boolean {
+  if (set.any || set.internet) return false;
+  const texts = [...ctx.virtualNetwork.map((c) => c.text), ...DEFAULT_VIRTUAL_NETWORK];
+  return addressSetContains(compileAddresses(texts, [], ctx), set);
+}
+
+/** The configured scopes (subnets, pod CIDR) that hold the observed peers; null unless all are held. */
+function narrowToScopes(
+  current: AddressSet,
+  ips: Uint8Array[],
+  ctx: AddressContext,
+  opts: TightenOptions,
+): string[] | null {
+  const scopes = opts.internalScopes.map((t) => ({ t, set: compileAddresses([t], [], ctx) }));
+  const used = new Set<string>();
+  for (const ip of ips) {
+    const one = compileAddresses([formatIp(ip)], [], ctx);
+    const scope = scopes.find((s) => addressSetContains(s.set, one));
+    if (!scope) return null;
+    used.add(scope.t);
+  }
+  const texts = [...used].sort();
+  const proposed = compileAddresses(texts, [], ctx);
+  if (!addressSetContains(current, proposed)) return null;
+  if (addressSpaceSize(proposed) >= addressSpaceSize(current)) return null;
+  return texts;
+}
+
+function breaks(
+  internal: boolean,
+  remote: string[] | null,
+  peers: Uint8Array[],
+  narrowed: NarrowedSide[],
+): string {
+  const distinct = new Set(peers.map((p) => formatIp(p))).size;
+  const what = narrowed.includes('ports') ? 'services on ports not seen in the window' : '';
+  const who = !remote
+    ? ''
+    : internal
+      ? `hosts outside ${remote.join(', ')} (new subnets)`
+      : `peers other than the ${distinct} address(es) seen`;
+  const parts = [who, what].filter(Boolean).join(' and ');
+  const sure = distinct < 3 ? 'low confidence' : distinct < 20 ? 'medium confidence' : 'higher confidence';
+  return `Could break: ${parts || 'nothing seen in the window'}; ${sure} (${distinct} distinct peer(s) observed).`;
 }
 
 function isBroad(set: AddressSet, opts: TightenOptions): boolean {

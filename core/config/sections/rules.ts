@@ -28,6 +28,11 @@ export const RulesConfigSchema = z
     /** More allowed ports than this from the internet counts as open to the world. */
     broadPorts: z.number().int().min(1).default(10),
     backtestSplit: z.number().gt(0).lt(1).default(0.7),
+    /**
+     * Subnet prefixes from the VNet inventory and AKS pod CIDRs. Rules whose source is internal
+     * (`VirtualNetwork`, a subnet, private ranges) are only narrowed to these, never to single IPs.
+     */
+    internalScopes: z.array(z.string()).default([]),
   })
   .strict();
 export type RulesConfig = z.infer<typeof RulesConfigSchema>;

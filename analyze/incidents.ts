@@ -1,0 +1,47 @@
+import type { Finding } from '../core/finding.js';
+import { fingerprint } from './fingerprint.js';
+
+/**
+ * Links findings that are parts of one incident: the same attacker and target across port-scan,
+ * brute-force and lateral-movement (same `ip` + `remoteIp`), and a brute force with the exposure of
+ * the port it hit (same `ip` + `port`). Each linked finding gets `evidence.incident` = { id, parts }
+ * (the ids of every finding in the incident); lone findings are unchanged. Pure; deterministic.
+ */
+const PAIR_CATEGORIES = new Set(['port-scan', 'brute-force', 'lateral-movement']);
+const PORT_CATEGORIES = new Set(['brute-force', 'exposed-management-port']);
+
+export function linkIncidents(findings: readonly Finding[]): Finding[] {
+  const parent = findings.map((_, i) => i);
+  const root = (i: number): number => {
+    let r = i;
+    while (parent[r] !== r) r = parent[r]!;
+    return r;
+  };
+  const join = (keys: Map<string, number>, key: string, i: number) => {
+    const j = keys.get(key);
+    if (j === undefined) keys.set(key, i);
+    else parent[root(i)] = root(j);
+  };
+  const pairs = new Map<string, number>();
+  const ports = new Map<string, number>();
+  findings.forEach((f, i) => {
+    const s = f.subject as { ip?: string; remoteIp?: string; port?: number };
+    if (PAIR_CATEGORIES.has(f.category) && s.ip && s.remoteIp) join(pairs, `${s.ip}|${s.remoteIp}`, i);
+    if (PORT_CATEGORIES.has(f.category) && s.ip && s.port !== undefined) join(ports, `${s.ip}|${s.port}`, i);
+  });
+  const groups = new Map<number, number[]>();
+  findings.forEach((_, i) => {
+    groups.set(root(i), [...(groups.get(root(i)) ?? []), i]);
+  });
+  const out = [...findings];
+  for (const members of groups.values()) {
+    if (members.length < 2) continue;
+    const parts = members.map((i) => findings[i]!.id).sort();
+    const id = `inc-${fingerprint('incident', { parts: parts.join(',') }).slice(0, 16)}`;
+    for (const i of members) {
+      const f = findings[i]!;
+      out[i] = { ...f, evidence: { ...f.evidence, incident: { id, parts } } };
+    }
+  }
+  return out;
+}

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../core/clickhouse/client.js';
+import type { Finding } from '../../core/finding.js';
+import {
+  type Estate,
+  type EstateScore,
+  formatEstateScore,
+  scoreEstate,
+} from '../../simulator/estate/index.js';
+import { openTestDb } from '../harness/chdb.js';
+import { analyzeEstate, loadEstate } from './estate.js';
+
+let db: Db & { dir: string };
+let estate: Estate;
+let findings: Finding[];
+let score: EstateScore;
+
+// Fast variant of the noisy estate: 32 hosts, one baseline day and one analysed day with the incidents.
+beforeAll(async () => {
+  db = await openTestDb();
+  estate = await loadEstate(db, { days: 2, seed: 12 });
+  findings = await analyzeEstate(db, estate);
+  score = scoreEstate(findings, estate.truth, estate.hostDays);
+  process.stdout.write(`noisy estate (fast): ${estate.rows.length} rows\n${formatEstateScore(score)}\n`);
+}, 600_000);
+afterAll(async () => {
+  await db?.close();
+});
+
+describe('detections on a noisy estate', () => {
+  it('finds every must-find incident and at least 3 of the 4 harder ones', () => {
+    expect(score.missedMust.map((e) => e.id)).toEqual([]);
+    expect(score.foundHard).toBeGreaterThanOrEqual(3);
+  });
+
+  it('per category: full recall, and precision 1 at medium and above', () => {
+    for (const c of score.byCategory) {
+      expect({ category: c.category, recall: c.recall }).toEqual({ category: c.category, recall: 1 });
+      expect({
+        category: c.category,
+        false: c.falseFindings.map((f) => `${f.severity} ${JSON.stringify(f.subject)}`),
+      }).toEqual({ category: c.category, false: [] });
+    }
+  });
+
+  it('at most 1 false finding at medium or above per 100 host-days', () => {
+    expect(score.falsePer100HostDays).toBeLessThanOrEqual(1);
+  });
+
+  it('one incident, one finding: the 25-host, 40-port internal sweep is a single finding', () => {
+    expect(score.findingsPerIncident['internal-sweep']).toBe(1);
+    const sweep = findings.find((f) => f.category === 'port-sweep' && f.subject.remoteIp === '10.1.2.7')!;
+    expect(sweep.evidence.ports).toHaveLength(40);
+  });
+
+  it('links the SSH brute force on dev-3 with the exposure it came through as one incident', () => {
+    const bf = findings.find((f) => f.category === 'brute-force' && f.subject.ip === '10.2.1.6')!;
+    const exposure = findings.find(
+      (f) => f.category === 'exposed-management-port' && f.subject.ip === '10.2.1.6',
+    )!;
+    const incident = bf.evidence.incident as { id: string; parts: string[] };
+    expect(incident.parts).toEqual([bf.id, exposure.id].sort());
+    expect(exposure.evidence.incident).toEqual(incident);
+  });
+
+  it('the SQL VM exfiltration is found though its worst hour is the nightly backup', () => {
+    const sql = findings.filter((f) => f.category === 'exfiltration' && f.subject.ip === '10.1.3.4');
+    expect(sql.map((f) => f.subject.remoteIp)).toEqual(['193.42.33.7']);
+  });
+});
