@@ -44,7 +44,7 @@ afterAll(async () => {
 });
 
 describe('flowlens against a ClickHouse server (test double)', () => {
-  it('ingests, counts, analyzes, and a replay adds no rows', async () => {
+  it('ingests, counts, analyzes; a second ingest adds nothing and --force stores one more copy', async () => {
     const first = await runCli(['ingest', '--json', join(tmp, 'logs')], { env });
     expect(first.code, first.stderr).toBe(0);
     const summary = JSON.parse(first.stdout) as IngestSummary;
@@ -58,15 +58,20 @@ describe('flowlens against a ClickHouse server (test double)', () => {
 
     const analyze = await runCli(['analyze', '--json', '--log-level', 'silent'], { env });
     expect(analyze.code, analyze.stderr).toBe(0);
-    const findings = FindingSchema.array().parse(JSON.parse(analyze.stdout));
+    const findings = FindingSchema.array().parse(JSON.parse(analyze.stdout).findings);
     expect(findings.some((f) => f.category === 'brute-force')).toBe(true);
 
-    // `--force` re-reads every file (completed ones are skipped otherwise): deduplication holds.
-    const again = await runCli(['ingest', '--json', '--force', join(tmp, 'logs')], { env });
+    // A second ingest adds nothing; `--force` (a new deduplication namespace) stores exactly one more copy.
+    const again = await runCli(['ingest', '--json', join(tmp, 'logs')], { env });
     expect(again.code, again.stderr).toBe(0);
-    expect((JSON.parse(again.stdout) as IngestSummary).tuples).toBe(summary.tuples);
+    expect((JSON.parse(again.stdout) as IngestSummary).tuples).toBe(0);
+    const unchanged = await runCli(['stats', '--json'], { env });
+    expect((JSON.parse(unchanged.stdout) as IngestStats).rows).toBe(summary.tuples);
+    const forced = await runCli(['ingest', '--json', '--force', join(tmp, 'logs')], { env });
+    expect(forced.code, forced.stderr).toBe(0);
+    expect((JSON.parse(forced.stdout) as IngestSummary).tuples).toBe(summary.tuples);
     const after = await runCli(['stats', '--json'], { env });
-    expect((JSON.parse(after.stdout) as IngestStats).rows).toBe(summary.tuples);
+    expect((JSON.parse(after.stdout) as IngestStats).rows).toBe(2 * summary.tuples);
   }, 240_000);
 
   it('a wrong password exits 1 with the server error, never printing the password', async () => {

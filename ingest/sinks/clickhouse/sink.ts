@@ -8,7 +8,7 @@ import { DEFAULT_RETRY, type RetryOptions, retry } from '../../../core/retry.js'
 import type { FlowSink, SourcePosition, WriteResult } from '../../contracts.js';
 import { type BlockWriter, chdbFileWriter, serverInputWriter } from './block-writer.js';
 import { classifyInsertError } from './classify.js';
-import { blockScope, countInScope, countRejects } from './committed.js';
+import { type BlockScope, blockScope, countInScope, countRejects } from './committed.js';
 import { flowBlock } from './flow-block.js';
 import { insertRejects, rejectRows } from './rejects.js';
 import { defaultStagingRoot, StagingArea } from './staging.js';
@@ -78,6 +78,10 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): FlowSink {
   };
   const attempt = <T>(table: string, fn: () => Promise<T>) =>
     retry(() => timed(options.metrics, table, fn), retryOptions);
+  // The committed-row counts are part of writing a block: their failures are classified and counted
+  // like the insert's (an outage usually hits the count first), but they are not timed as inserts.
+  const countRows = (scope: BlockScope) =>
+    retry(() => classified(options.metrics, 'flows', () => countInScope(db.client, scope)), retryOptions);
 
   /** Inserts rows `[from, to)` and returns how many were committed (0 when the token repeated). */
   async function insertBlock(
@@ -89,9 +93,9 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): FlowSink {
   ) {
     const label = sourceLabel(position);
     const scope = blockScope(cols, from, to, label);
-    const before = await retry(() => countInScope(db.client, scope), retryOptions);
+    const before = await countRows(scope);
     await attempt('flows', () => writer.insert(flowBlock(cols, from, to, label), token));
-    const after = await retry(() => countInScope(db.client, scope), retryOptions);
+    const after = await countRows(scope);
     return Math.max(0, Math.min(to - from, after - before));
   }
 
@@ -129,7 +133,13 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): FlowSink {
     if (rejects.length === 0) return 0;
     const offsets = rejects.map((r) => r.offset);
     const counted = () =>
-      retry(() => countRejects(db.client, position.kind, position.key, offsets), retryOptions);
+      retry(
+        () =>
+          classified(options.metrics, 'rejects', () =>
+            countRejects(db.client, position.kind, position.key, offsets),
+          ),
+        retryOptions,
+      );
     const before = await counted();
     await attempt('rejects', () =>
       insertRejects(
@@ -173,16 +183,23 @@ export function sourceLabel(position: SourcePosition): string {
 async function timed<T>(metrics: Metrics | undefined, table: string, fn: () => Promise<T>): Promise<T> {
   const stop = metrics?.insertSeconds.startTimer({ table });
   try {
-    return await fn();
-  } catch (err) {
-    const classified = classifyInsertError(err);
-    metrics?.insertErrorsTotal.inc({
-      table,
-      kind: classified instanceof PermanentError ? 'permanent' : 'transient',
-    });
-    throw classified;
+    return await classified(metrics, table, fn);
   } finally {
     stop?.();
+  }
+}
+
+/** Runs `fn`; a failure is classified (transient or permanent) and counted in insert_errors_total. */
+async function classified<T>(metrics: Metrics | undefined, table: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    const error = classifyInsertError(err);
+    metrics?.insertErrorsTotal.inc({
+      table,
+      kind: error instanceof PermanentError ? 'permanent' : 'transient',
+    });
+    throw error;
   }
 }
 
