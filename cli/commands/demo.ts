@@ -61,7 +61,7 @@ async function runDemo(opts: DemoOptions, globals: GlobalOptions): Promise<void>
     rules: { ...config.rules, windowDays: Math.max(1, Math.ceil(backfillHours / 24)) },
   };
   const controller = new AbortController();
-  const ctx = await openApp(demoConfig);
+  const ctx = await openApp(demoConfig, { loadPackagedData: true });
   const release = onShutdownSignal(controller, ctx.logger);
   let azurite: AzuriteHandle | undefined;
   const killAzurite = () => azurite && process.kill(azurite.pid, 'SIGKILL');

@@ -125,7 +125,7 @@ export function register(program: Command): void {
         const statusPort = parsePort('--status-port', opts.statusPort);
         const config = resolveConfig(cmd.optsWithGlobals<GlobalOptions>());
         if (roles.has('analyze')) assertAnalyzerConfig(config.analyze);
-        const ctx = await openApp(config);
+        const ctx = await openApp(config, { loadPackagedData: true });
         const controller = new AbortController();
         const release = onShutdownSignal(controller, ctx.logger);
         try {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { type DatasetStatus, datasetStatus } from '../../core/enrich/store.js';
 import { type CountBy, type IngestStats, readStats } from '../../ingest/stats.js';
 import { type GlobalOptions, openApp, resolveConfig } from '../context.js';
 
@@ -14,7 +15,12 @@ export function register(program: Command): void {
       const app = await openApp(resolveConfig(opts));
       try {
         const stats = await readStats(app.db.client, opts.limit);
-        process.stdout.write(opts.json ? `${JSON.stringify(stats, null, 2)}\n` : renderStats(stats));
+        const datasets = await datasetStatus(app.db.client);
+        process.stdout.write(
+          opts.json
+            ? `${JSON.stringify({ ...stats, datasets }, null, 2)}\n`
+            : renderStats(stats) + renderDatasets(datasets, new Date()),
+        );
       } finally {
         await app.db.close();
       }
@@ -38,5 +44,17 @@ export function renderStats(s: IngestStats): string {
   section('by direction', s.byDirection);
   section('by action', s.byAction);
   section('rejects by reason', s.rejectsByReason);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Enrichment datasets with version and age (days since the date the data describes). */
+export function renderDatasets(rows: DatasetStatus[], now: Date): string {
+  if (rows.length === 0) return '\nenrichment datasets: none loaded\n';
+  const width = Math.max(...rows.map((r) => r.name.length));
+  const lines = ['', 'enrichment datasets'];
+  for (const r of rows) {
+    const age = Math.max(0, Math.floor((now.getTime() - Date.parse(r.dataDate)) / 86_400_000));
+    lines.push(`  ${r.name.padEnd(width)}  ${r.version}  ${r.rows} prefixes  ${age} days old  (${r.source})`);
+  }
   return `${lines.join('\n')}\n`;
 }
