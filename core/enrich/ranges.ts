@@ -22,6 +22,8 @@ export interface PackagedDataset {
   dataset: RangeDataset;
   packageName: string;
   files: string[];
+  /** Where the package is installed (tests point this at a slice); default: resolved from node_modules. */
+  locate?: () => InstalledPackage | null;
 }
 
 export const PACKAGED: readonly PackagedDataset[] = [
@@ -99,7 +101,7 @@ export async function ensurePackagedDatasets(
   const status = new Map((await datasetStatus(client)).map((s) => [s.name, s]));
   const loaded: LoadResult[] = [];
   for (const p of packaged) {
-    const installed = installedPackage(p.packageName);
+    const installed = (p.locate ?? (() => installedPackage(p.packageName)))();
     if (!installed) continue;
     const current = status.get(p.dataset.spec.name);
     const source = `package:${p.packageName}`;
