@@ -1,3 +1,4 @@
+import { enrichSql } from '../../../core/enrich/tables.js';
 import { ipTextSql } from '../../query/source.js';
 
 /** A top-N grouping: the raw columns it reads and how each key part is selected. */
@@ -5,7 +6,16 @@ export interface Dimension {
   columns: string[];
   /** `[alias, select expression]` per key part; aliases become the keys of `key` in responses. */
   select: [string, string][];
+  /** GROUP BY keys when they are not the raw columns: the `k_<alias>` of looked-up values (enrichment at query time). */
+  groupBy?: string[];
 }
+
+/** A key derived from the peer address through an enrichment dictionary; groups on the looked-up value. */
+const enriched = (alias: string, expr: string): Dimension => ({
+  columns: ['remote_ip'],
+  select: [[alias, expr]],
+  groupBy: [`k_${alias}`],
+});
 
 const ip = (column: string): [string, string] => [column, ipTextSql(column)];
 
@@ -29,6 +39,17 @@ export const DIMENSIONS = {
     ],
   },
   nsg: { columns: ['nsg'], select: [['nsg', 'nsg']] },
+  remote_country: enriched('remote_country', enrichSql.country()),
+  remote_asn: {
+    columns: ['remote_ip'],
+    select: [
+      ['remote_asn', enrichSql.asn()],
+      ['remote_as_name', enrichSql.asName()],
+    ],
+    groupBy: ['k_remote_asn', 'k_remote_as_name'],
+  },
+  service_tag: enriched('service_tag', enrichSql.serviceTag()),
+  threat_list: enriched('threat_list', `arrayJoin(${enrichSql.threatLists()})`),
   conversation: {
     columns: ['src_ip', 'dst_ip', 'protocol', 'dst_port'],
     select: [ip('src_ip'), ip('dst_ip'), ['protocol', 'protocol'], ['dst_port', 'dst_port']],
