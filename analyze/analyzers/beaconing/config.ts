@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PlatformCutSchema } from '../../../core/enrich/platform.js';
 
 /**
  * Defaults after Microsoft Sentinel's "potential beaconing detected" queries: the most frequent
@@ -25,6 +26,8 @@ export const BeaconingConfigSchema = z
     /** Ports whose regular traffic is expected (NTP, DNS); a beacon on them stays informational. */
     quietPorts: z.array(z.number().int()).default([53, 123]),
     sampleFlows: z.number().int().min(1).max(100).default(5),
+    /** Periodic traffic to Azure platform destinations is not beaconing (core/enrich/platform.ts). */
+    azurePlatform: PlatformCutSchema.prefault({}),
   })
   .strict();
 export type BeaconingConfig = z.infer<typeof BeaconingConfigSchema>;

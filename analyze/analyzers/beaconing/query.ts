@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { platformCutSql } from '../../../core/enrich/platform.js';
 import type { AnalysisWindow, AnalyzerQuery } from '../../analyzer.js';
 import { expandWindow, IN_WINDOW, ipText, SAMPLE_TUPLE, SamplesSchema, windowParams } from '../../sql.js';
 import type { BeaconingConfig } from './config.js';
@@ -25,6 +26,7 @@ export type BeaconRow = z.infer<typeof BeaconRowSchema>;
  * `peers` = how many local hosts talk to the destination at all (rare destinations are more suspect).
  */
 export function beaconQuery(config: BeaconingConfig, window: AnalysisWindow): AnalyzerQuery<BeaconRow> {
+  const cut = platformCutSql(config.azurePlatform, 'dst_ip');
   const sql = `
 SELECT ${ipText('c.src_ip')} AS ip, ${ipText('c.dst_ip')} AS remote, c.dst_port AS port, c.protocol AS protocol,
   arraySort(arrayFlatten(groupArray(c.startsMs))) AS starts, length(starts) AS connections,
@@ -36,7 +38,7 @@ FROM (
        [toUnixTimestamp64Milli(min(time))]) AS startsMs,
     sum(bytes_sent) AS o, sum(bytes_received) AS i, argMin(${SAMPLE_TUPLE}, time) AS s
   FROM flows
-  WHERE ${IN_WINDOW} AND direction = 'outbound' AND action = 'allow' AND remote_is_public
+  WHERE ${IN_WINDOW} AND direction = 'outbound' AND action = 'allow' AND remote_is_public AND ${cut.sql}
   GROUP BY src_ip, dst_ip, dst_port, protocol, src_port
 ) AS c
 LEFT JOIN (
@@ -49,7 +51,12 @@ ORDER BY ip, remote, port`;
   const w = expandWindow(window, 60, config.spanSeconds);
   return {
     sql,
-    params: { ...windowParams(w), minConnections: config.minConnections, samples: config.sampleFlows },
+    params: {
+      ...windowParams(w),
+      ...cut.params,
+      minConnections: config.minConnections,
+      samples: config.sampleFlows,
+    },
     row: BeaconRowSchema,
   };
 }
