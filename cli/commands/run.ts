@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { startAnalysisLoop } from '../../analyze/loop.js';
 import { assertAnalyzerConfig } from '../../analyze/runner.js';
 import { startApi } from '../../api/server.js';
+import { runIntelFeeds } from '../../core/enrich/feeds.js';
 import { ConfigError, errorMessage } from '../../core/errors.js';
 import { startIngest } from '../../ingest/start.js';
 import { type AppContext, type GlobalOptions, openApp, resolveConfig } from '../context.js';
@@ -74,7 +75,15 @@ export async function runServices(ctx: AppContext, options: RunOptions, signal: 
       const deps = { db: ctx.db, metrics: ctx.metrics, logger: ctx.logger, env: options.env };
       tasks.push(watch('ingest', startIngest(ctx.config, deps, local.signal)));
     }
-    if (options.roles.has('analyze')) tasks.push(watch('analyze', startAnalysisLoop(ctx, local.signal)));
+    if (options.roles.has('analyze')) {
+      tasks.push(watch('analyze', startAnalysisLoop(ctx, local.signal)));
+      // Feeds never fail the run (each failure is logged and retried); the watch is for programming errors.
+      const feeds = runIntelFeeds(ctx.db.client, ctx.config.enrich.intel, {
+        logger: ctx.logger,
+        signal: local.signal,
+      });
+      tasks.push(watch('analyze', feeds));
+    }
     if (!local.signal.aborted) options.onReady?.(apiUrl ? { apiUrl } : {});
     await new Promise<void>((resolve) => {
       if (local.signal.aborted) resolve();
