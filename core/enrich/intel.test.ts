@@ -73,3 +73,21 @@ describe('serviceTagRows', () => {
     expect(byPrefix.get('2603:1010:300::/48')?.[0]).toBe('Storage.AustraliaCentral');
   });
 });
+
+describe('docs/enrichment.md', () => {
+  it('its feed examples are valid configuration, and name the formats the docs promise', async () => {
+    const { parse } = await import('yaml');
+    const { parseConfig } = await import('../config/load.js');
+    const doc = readFileSync(join(import.meta.dirname, '../../docs/enrichment.md'), 'utf8');
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+    const config = parseConfig(parse(yaml));
+    expect(config.enrich.intel.map((f) => [f.name, f.format])).toEqual([
+      ['firehol_level1', 'lines'],
+      ['spamhaus_drop', 'lines'],
+      ['feodo', 'csv'],
+      ['tor_exit', 'lines'],
+      ['internal_cti', 'stix'],
+    ]);
+    expect(parseConfig({}).enrich.intel).toEqual([]); // nothing enabled by default
+  });
+});
