@@ -4,6 +4,7 @@ import { applyRetention, migrate } from '../core/clickhouse/migrate.js';
 import type { SchemaOptions } from '../core/clickhouse/migrations/types.js';
 import { loadConfig } from '../core/config/load.js';
 import type { Config } from '../core/config/schema.js';
+import { ensureNetworks } from '../core/enrich/flow-type.js';
 import { ensurePackagedDatasets } from '../core/enrich/ranges.js';
 import { createLogger, type Logger } from '../core/logging.js';
 import { createMetrics, type Metrics } from '../core/metrics.js';
@@ -80,6 +81,8 @@ export async function openApp(
   await migrate(db.client, schema);
   await applyRetention(db.client, schema);
   const logger = createLogger(config.log.level);
+  const networks = await ensureNetworks(db.client, config.enrich.networks, () => new Date());
+  for (const p of networks.problems) logger.warn(p);
   if (opts.loadPackagedData && config.enrich.packagedData === 'load') {
     const started = Date.now();
     const loaded = await ensurePackagedDatasets(db.client, () => new Date());

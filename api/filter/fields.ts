@@ -1,3 +1,4 @@
+import { FLOW_TYPES, flowTypeSql } from '../../core/enrich/flow-type.js';
 import { enrichSql } from '../../core/enrich/tables.js';
 
 /**
@@ -77,6 +78,9 @@ export const FIELDS: readonly FieldSpec[] = [
   }),
   f('service_tag', 'string', false, 'Most specific Azure service tag of the peer, e.g. Storage.WestEurope', {
     column: enrichSql.serviceTag(),
+  }),
+  f('flow_type', 'string', false, `Traffic Analytics flow type: ${FLOW_TYPES.join(', ')}`, {
+    column: flowTypeSql(),
   }),
   f('threat_list', 'string', false, 'Threat-intel lists the peer address is on', {
     column: enrichSql.threatLists(),

@@ -89,5 +89,7 @@ describe('docs/enrichment.md', () => {
       ['internal_cti', 'stix'],
     ]);
     expect(parseConfig({}).enrich.intel).toEqual([]); // nothing enabled by default
+    const blocks = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parseConfig(parse(m[1] ?? '')));
+    expect(blocks[1]?.enrich.networks.vnets.map((v) => v.name)).toEqual(['hub', 'spoke-app']);
   });
 });

@@ -44,7 +44,15 @@ export const INTEL: TrieSpec = {
   attributes: ['lists Array(String)', 'confidence UInt8'],
 };
 
-export const TRIES: readonly TrieSpec[] = [ASN, COUNTRY, SERVICE_TAGS, INTEL];
+/** Address spaces from `enrich.networks` (flow types, core/enrich/flow-type.ts). */
+export const NETWORKS: TrieSpec = {
+  name: 'networks',
+  table: 'enrich_networks',
+  dictionary: 'enrich_network_dict',
+  attributes: ['kind String', 'network String'],
+};
+
+export const TRIES: readonly TrieSpec[] = [ASN, COUNTRY, SERVICE_TAGS, INTEL, NETWORKS];
 
 export function trieTableColumns(spec: TrieSpec): string[] {
   return ['prefix String', ...spec.attributes];

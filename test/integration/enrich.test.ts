@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NetworkInventorySchema } from '../../core/config/sections/enrich.js';
 import { ASN_CSV, COUNTRY_CSV } from '../../core/enrich/datasets.js';
+import { ensureNetworks, flowTypeSql } from '../../core/enrich/flow-type.js';
 import { parseIntel } from '../../core/enrich/intel.js';
 import { loadIntelList, loadServiceTags } from '../../core/enrich/load.js';
 import { lookupAddress } from '../../core/enrich/lookup.js';
@@ -137,6 +139,66 @@ describe('enrichment in chDB', { timeout: 120_000 }, () => {
       [],
       ['drop'],
       ['firehol'],
+    ]);
+  });
+});
+
+describe('flow types', { timeout: 120_000 }, () => {
+  const classify = async (pairs: [string, string, boolean][]) => {
+    const rs = await db.client.query({
+      query:
+        `SELECT ${flowTypeSql()} AS t FROM (SELECT toIPv6(p.1) AS local_ip, toIPv6(p.2) AS remote_ip, p.3 AS remote_is_public, n ` +
+        'FROM (SELECT arrayJoin(arrayZip({l:Array(String)}, {r:Array(String)}, {pub:Array(Bool)}, range(length({l:Array(String)})))) AS z, ' +
+        '(z.1, z.2, z.3) AS p, z.4 AS n)) ORDER BY n',
+      query_params: { l: pairs.map((p) => p[0]), r: pairs.map((p) => p[1]), pub: pairs.map((p) => p[2]) },
+      format: 'JSONEachRow',
+    });
+    return (await rs.json<{ t: string }>()).map((r) => r.t);
+  };
+
+  it('without inventory: the local end is assumed in a VNet; private peers are UnknownPrivate', async () => {
+    expect((await ensureNetworks(db.client, NetworkInventorySchema.parse({}), () => NOW)).loaded).toBe(true);
+    expect(
+      await classify([
+        ['10.0.1.4', '10.0.2.5', false],
+        ['10.0.1.4', '8.8.8.8', true],
+      ]),
+    ).toEqual(['UnknownPrivate', 'ExternalPublic']);
+  });
+
+  it('classifies by the configured address spaces, service tags and threat lists', async () => {
+    const networks = NetworkInventorySchema.parse({
+      vnets: [
+        { name: 'hub', prefixes: ['10.0.1.0/24'] },
+        { name: 'spoke', prefixes: ['10.0.2.0/24', '10.0.3.0/24'] },
+      ],
+      siteToSite: ['172.16.0.0/16'],
+      pointToSite: ['192.168.100.0/24'],
+    });
+    expect((await ensureNetworks(db.client, networks, () => NOW)).loaded).toBe(true);
+    expect((await ensureNetworks(db.client, networks, () => NOW)).loaded).toBe(false);
+    expect(
+      await classify([
+        ['10.0.2.4', '10.0.3.9', false],
+        ['10.0.1.4', '10.0.2.5', false],
+        ['10.0.1.4', '172.16.8.1', false],
+        ['10.0.1.4', '192.168.100.7', false],
+        ['10.0.1.4', '52.239.216.9', true], // Storage.AustraliaCentral (service tags loaded above)
+        ['10.0.1.4', '8.8.8.8', true],
+        ['10.0.1.4', '203.0.113.8', true], // on the firehol list loaded above
+        ['10.0.1.4', '10.9.9.9', false],
+        ['10.7.0.4', '10.9.9.9', false],
+      ]),
+    ).toEqual([
+      'IntraVNet',
+      'InterVNet',
+      'S2S',
+      'P2S',
+      'AzurePublic',
+      'ExternalPublic',
+      'MaliciousFlow',
+      'UnknownPrivate',
+      'Unknown',
     ]);
   });
 });

@@ -1,3 +1,4 @@
+import { flowTypeSql } from '../../../core/enrich/flow-type.js';
 import { enrichSql } from '../../../core/enrich/tables.js';
 import { ipTextSql } from '../../query/source.js';
 
@@ -34,6 +35,7 @@ export const FLOW_COLUMNS: readonly [string, string][] = [
   ['remote_as_name', enrichSql.asName()],
   ['service_tag', enrichSql.serviceTag()],
   ['threat_lists', enrichSql.threatLists()],
+  ['flow_type', flowTypeSql()],
 ];
 
 /** `expr AS name, …` with output aliases prefixed, so they never shadow table columns in WHERE. */

@@ -46,6 +46,7 @@ export const FlowRowSchema = z.object({
   remote_as_name: z.string(),
   service_tag: z.string().describe('Most specific Azure service tag of the peer; empty when none'),
   threat_lists: z.array(z.string()).describe('Threat-intel lists the peer address is on'),
+  flow_type: z.string().describe('Traffic Analytics flow type (docs/enrichment.md)'),
 });
 export type FlowRow = z.infer<typeof FlowRowSchema>;
 

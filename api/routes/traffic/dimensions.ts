@@ -1,3 +1,4 @@
+import { flowTypeSql } from '../../../core/enrich/flow-type.js';
 import { enrichSql } from '../../../core/enrich/tables.js';
 import { ipTextSql } from '../../query/source.js';
 
@@ -49,6 +50,11 @@ export const DIMENSIONS = {
     groupBy: ['k_remote_asn', 'k_remote_as_name'],
   },
   service_tag: enriched('service_tag', enrichSql.serviceTag()),
+  flow_type: {
+    columns: ['remote_ip', 'local_ip', 'remote_is_public'],
+    select: [['flow_type', flowTypeSql()]],
+    groupBy: ['k_flow_type'],
+  },
   threat_list: enriched('threat_list', `arrayJoin(${enrichSql.threatLists()})`),
   conversation: {
     columns: ['src_ip', 'dst_ip', 'protocol', 'dst_port'],

@@ -6,7 +6,9 @@ import type { Completion } from '../../../api/routes/filter/routes.js';
 import type { FlowPage } from '../../../api/routes/flows/routes.js';
 import type { TopResponse } from '../../../api/routes/traffic/routes.js';
 import type { Db } from '../../../core/clickhouse/client.js';
+import { NetworkInventorySchema } from '../../../core/config/sections/enrich.js';
 import { ASN_CSV, COUNTRY_CSV } from '../../../core/enrich/datasets.js';
+import { ensureNetworks } from '../../../core/enrich/flow-type.js';
 import { loadIntelList } from '../../../core/enrich/load.js';
 import { loadRangeFiles } from '../../../core/enrich/ranges.js';
 import { type TestApi, testApi } from '../../harness/api.js';
@@ -40,6 +42,11 @@ beforeAll(async () => {
     { name: 'firehol', prefixes: ['198.51.100.0/24'], confidence: 70 },
     { source: 't', now: NOW },
   );
+  await ensureNetworks(
+    db.client,
+    NetworkInventorySchema.parse({ vnets: [{ name: 'app', prefixes: ['10.0.0.0/16'] }] }),
+    () => NOW,
+  );
   api = testApi(db);
 });
 afterAll(async () => {
@@ -64,6 +71,7 @@ describe('enrichment in the API', () => {
       remote_as_name: 'Edgecast, Inc.',
       service_tag: '',
       threat_lists: [],
+      flow_type: 'ExternalPublic',
     });
     const listed = await json<FlowPage>(`/api/flows?${W}&limit=500&filter=${q('threat_list = firehol')}`);
     expect(new Set(listed.rows.map((r) => r.src_ip))).toEqual(new Set(['198.51.100.7']));
@@ -80,6 +88,14 @@ describe('enrichment in the API', () => {
     expect(byCountry.rows.map((r) => r.key.remote_country)).toEqual(expect.arrayContaining(['NL', 'US']));
     const byAsn = await json<TopResponse>(`/api/traffic/top?${W}&dimension=remote_asn&metric=bytes&limit=1`);
     expect(byAsn.rows[0]?.key).toEqual({ remote_asn: 15133, remote_as_name: 'Edgecast, Inc.' });
+    const byType = await json<TopResponse>(`/api/traffic/top?${W}&dimension=flow_type&metric=flows`);
+    expect(byType.rows.map((r) => r.key.flow_type)).toEqual(
+      expect.arrayContaining(['ExternalPublic', 'MaliciousFlow']),
+    );
+    const malicious = await json<FlowPage>(
+      `/api/flows?${W}&limit=500&filter=${q('flow_type = MaliciousFlow')}`,
+    );
+    expect(new Set(malicious.rows.map((r) => r.src_ip))).toEqual(new Set(['198.51.100.7']));
     const byList = await json<TopResponse>(`/api/traffic/top?${W}&dimension=threat_list&metric=flows`);
     expect(byList.rows.map((r) => [r.key.threat_list, r.value])).toEqual([['firehol', 4]]);
   });
@@ -92,7 +108,14 @@ describe('enrichment in the API', () => {
     expect(country.values.map((v) => v.value)).toEqual(['NL']);
     const all = await json<Completion>('/api/filter/complete');
     const names = all.fields.map((f) => f.name);
-    for (const f of ['remote_country', 'remote_asn', 'remote_as_name', 'service_tag', 'threat_list'])
+    for (const f of [
+      'remote_country',
+      'remote_asn',
+      'remote_as_name',
+      'service_tag',
+      'threat_list',
+      'flow_type',
+    ])
       expect(names).toContain(f);
   });
 });
