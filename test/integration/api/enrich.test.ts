@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Completion } from '../../../api/routes/filter/routes.js';
+import type { FindingDetail } from '../../../api/routes/findings/routes.js';
 import type { FlowPage } from '../../../api/routes/flows/routes.js';
 import type { TopResponse } from '../../../api/routes/traffic/routes.js';
 import type { Db } from '../../../core/clickhouse/client.js';
@@ -12,6 +13,7 @@ import { ensureNetworks } from '../../../core/enrich/flow-type.js';
 import { loadIntelList } from '../../../core/enrich/load.js';
 import { loadRangeFiles } from '../../../core/enrich/ranges.js';
 import { type TestApi, testApi } from '../../harness/api.js';
+import { SCENARIO_FINDINGS, seedFindings } from '../../harness/api-findings.js';
 import { SCENARIO_FLOWS } from '../../harness/api-scenario.js';
 import { seedFlows } from '../../harness/api-seed.js';
 import { openTestDb } from '../../harness/chdb.js';
@@ -25,6 +27,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'flowlens-api-enrich-'));
 beforeAll(async () => {
   db = await openTestDb();
   await seedFlows(db, SCENARIO_FLOWS);
+  await seedFindings(db, SCENARIO_FINDINGS);
   // The scenario's peers: 203.0.113.9 and 198.51.100.7 (inbound), 93.184.216.34 (outbound).
   writeFileSync(
     join(tmp, 'asn.csv'),
@@ -117,5 +120,22 @@ describe('enrichment in the API', () => {
       'flow_type',
     ])
       expect(names).toContain(f);
+  });
+
+  it('a finding detail says who its remote address is, and its evidence flows carry the enrichment', async () => {
+    const id = SCENARIO_FINDINGS.find((f) => f.subject.remoteIp === '93.184.216.34')!.id;
+    const d = await json<FindingDetail>(`/api/findings/${encodeURIComponent(id)}`);
+    expect(d.peer).toEqual({
+      ip: '93.184.216.34',
+      country: 'US',
+      asn: 15133,
+      asName: 'Edgecast, Inc.',
+      serviceTag: '',
+      threatLists: [],
+    });
+    expect(d.evidence.flows.length).toBeGreaterThan(0);
+    expect(
+      d.evidence.flows.every((f) => f.remote_country !== undefined && Array.isArray(f.threat_lists)),
+    ).toBe(true);
   });
 });
