@@ -17,6 +17,13 @@ export function register(program: Command): void {
   const enrich = program
     .command('enrich')
     .description('ASN, country, Azure service tags and threat-intel lists');
+  registerUpdate(enrich);
+  registerServiceTags(enrich);
+  registerIntel(enrich);
+  registerLookup(enrich);
+}
+
+function registerUpdate(enrich: Command): void {
   enrich
     .command('update')
     .description(
@@ -45,6 +52,9 @@ export function register(program: Command): void {
         }
       });
     });
+}
+
+function registerServiceTags(enrich: Command): void {
   const tags = enrich.command('service-tags').description('Azure service tags');
   tags
     .command('import <file>')
@@ -66,6 +76,9 @@ export function register(program: Command): void {
       });
       await storeTags(cmd, data, `arm:${opts.subscription}/${opts.location}`);
     });
+}
+
+function registerIntel(enrich: Command): void {
   enrich
     .command('intel')
     .description('threat-intel lists')
@@ -101,6 +114,9 @@ export function register(program: Command): void {
         });
       },
     );
+}
+
+function registerLookup(enrich: Command): void {
   enrich
     .command('lookup <ip...>')
     .description('country, ASN, service tag and threat lists of addresses')
