@@ -12,7 +12,12 @@ export const migration0500: Migration = {
   name: 'enrichment datasets and dictionaries',
   up: (opts) => [
     ...TRIES.flatMap((spec) =>
-      createTable(opts, { name: spec.table, columns: trieTableColumns(spec), engine: 'MergeTree', orderBy: 'prefix' }),
+      createTable(opts, {
+        name: spec.table,
+        columns: trieTableColumns(spec),
+        engine: 'MergeTree',
+        orderBy: 'prefix',
+      }),
     ),
     ...createTable(opts, {
       name: 'enrich_intel_entries',
