@@ -22,7 +22,15 @@ const ip = (column: string): [string, string] => [column, ipTextSql(column)];
 
 export const DIMENSIONS = {
   local_ip: { columns: ['local_ip'], select: [ip('local_ip')] },
-  remote_ip: { columns: ['remote_ip'], select: [ip('remote_ip')] },
+  // Peers come with who they are (looked up per result row after grouping; docs/enrichment.md).
+  remote_ip: {
+    columns: ['remote_ip'],
+    select: [
+      ip('remote_ip'),
+      ['remote_country', enrichSql.country()],
+      ['remote_as_name', enrichSql.asName()],
+    ],
+  },
   src_ip: { columns: ['src_ip'], select: [ip('src_ip')] },
   dst_ip: { columns: ['dst_ip'], select: [ip('dst_ip')] },
   dst_port: {

@@ -99,6 +99,12 @@ describe('enrichment in the API', () => {
       `/api/flows?${W}&limit=500&filter=${q('flow_type = MaliciousFlow')}`,
     );
     expect(new Set(malicious.rows.map((r) => r.src_ip))).toEqual(new Set(['198.51.100.7']));
+    const byPeer = await json<TopResponse>(`/api/traffic/top?${W}&dimension=remote_ip&metric=bytes&limit=1`);
+    expect(byPeer.rows[0]?.key).toEqual({
+      remote_ip: '93.184.216.34',
+      remote_country: 'US',
+      remote_as_name: 'Edgecast, Inc.',
+    });
     const byList = await json<TopResponse>(`/api/traffic/top?${W}&dimension=threat_list&metric=flows`);
     expect(byList.rows.map((r) => [r.key.threat_list, r.value])).toEqual([['firehol', 4]]);
   });
