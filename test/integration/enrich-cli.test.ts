@@ -82,6 +82,7 @@ describe('flowlens enrich', { timeout: 300_000 }, () => {
       ['asn', '2.3.2026061719'],
       ['country', '2.3.2026061719'],
       ['intel:feodo', '1'],
+      ['networks', expect.stringMatching(/^[0-9a-f]{16}$/)], // the flow-type inventory, from config
       ['service-tags', 'Public#342'],
     ]);
     const text = (await runCli([...db, 'stats'])).stdout;
