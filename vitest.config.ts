@@ -12,5 +12,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     teardownTimeout: 30_000,
+    // Loading the full packaged ASN/country data costs seconds of CPU per fresh database; tests
+    // that start `run`/`serve` skip it, and test/integration/enrich-cli.test.ts asserts the default.
+    env: { FLOWLENS_ENRICH__PACKAGED_DATA: 'off' },
   },
 });

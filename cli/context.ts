@@ -5,6 +5,8 @@ import type { SchemaOptions } from '../core/clickhouse/migrations/types.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import { loadConfig } from '../core/config/load.js';
 import type { Config } from '../core/config/schema.js';
+import { ensureNetworks } from '../core/enrich/flow-type.js';
+import { ensurePackagedDatasets } from '../core/enrich/ranges.js';
 import { createLogger, type Logger } from '../core/logging.js';
 import { createMetrics, type Metrics } from '../core/metrics.js';
 
@@ -57,7 +59,15 @@ export interface AppContext {
   now: Clock;
 }
 
-export async function openApp(config: Config): Promise<AppContext> {
+/**
+ * Opens the database and migrates it. Long-running commands pass `loadPackagedData` so a fresh
+ * install enriches out of the box: the packaged ASN/country data loads at first start (and after a
+ * package upgrade), a few seconds once (docs/enrichment.md), nothing on later starts.
+ */
+export async function openApp(
+  config: Config,
+  opts: { loadPackagedData?: boolean } = {},
+): Promise<AppContext> {
   const d = config.database;
   const db = openDb(
     d.url
@@ -73,5 +83,18 @@ export async function openApp(config: Config): Promise<AppContext> {
   const schema = schemaOptions(config);
   await migrate(db.client, schema);
   await applyRetention(db.client, schema);
-  return { config, db, logger: createLogger(config.log.level), metrics: createMetrics(), now: systemClock };
+  const logger = createLogger(config.log.level);
+  const networks = await ensureNetworks(db.client, config.enrich.networks, systemClock);
+  for (const p of networks.problems) logger.warn(p);
+  if (opts.loadPackagedData && config.enrich.packagedData === 'load') {
+    const started = Date.now();
+    const loaded = await ensurePackagedDatasets(db.client, systemClock);
+    for (const l of loaded) {
+      logger.info(
+        { dataset: l.name, version: l.version, prefixes: l.rows, ms: Date.now() - started },
+        'enrichment data loaded',
+      );
+    }
+  }
+  return { config, db, logger, metrics: createMetrics(), now: systemClock };
 }

@@ -5,8 +5,10 @@ import { deniedRequiredFlow } from './denied-required-flow/index.js';
 import { exfiltration } from './exfiltration/index.js';
 import { exposedManagementPort } from './exposed-management-port/index.js';
 import { lateralMovement } from './lateral-movement/index.js';
+import { maliciousIp } from './malicious-ip/index.js';
 import { nsgRuleHygiene } from './nsg-rule-hygiene/index.js';
 import { overlyPermissiveRule } from './overly-permissive-rule/index.js';
+import { paasOverPublicEndpoint } from './paas-over-public-endpoint/index.js';
 import { portScan } from './port-scan/index.js';
 import { portSweep } from './port-sweep/index.js';
 import { unusedAllowRule } from './unused-allow-rule/index.js';
@@ -24,4 +26,6 @@ export const ANALYZERS: readonly RegisteredAnalyzer[] = [
   unusedAllowRule,
   overlyPermissiveRule,
   nsgRuleHygiene,
+  maliciousIp,
+  paasOverPublicEndpoint,
 ];

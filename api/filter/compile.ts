@@ -14,6 +14,10 @@ export function compileFilter(node: FilterNode | null, params: ParamBag): string
     case 'not':
       return `(NOT ${compileFilter(node.expr, params)})`;
     case 'compare':
+      if (node.field.array) {
+        const has = `has(${node.field.column}, ${placeholder(node.value, params)})`;
+        return node.op === '!=' ? `(NOT ${has})` : `(${has})`;
+      }
       return `(${node.field.column} ${node.op} ${placeholder(node.value, params)})`;
     case 'in': {
       const type = node.values[0]!.type;
@@ -21,9 +25,14 @@ export function compileFilter(node: FilterNode | null, params: ParamBag): string
         `Array(${type})`,
         node.values.map((v) => v.value),
       );
+      if (node.field.array) return `(${node.negated ? 'NOT ' : ''}hasAny(${node.field.column}, ${list}))`;
       return `(${node.field.column} ${node.negated ? 'NOT IN' : 'IN'} ${list})`;
     }
     case 'like':
+      if (node.field.array) {
+        const any = `arrayExists(x -> x LIKE ${params.add('String', node.pattern)}, ${node.field.column})`;
+        return node.negated ? `(NOT ${any})` : `(${any})`;
+      }
       return `(${node.field.column} ${node.negated ? 'NOT LIKE' : 'LIKE'} ${params.add('String', node.pattern)})`;
     case 'cidr': {
       const range = `${node.field.column} BETWEEN ${params.add('IPv6', node.low)} AND ${params.add('IPv6', node.high)}`;

@@ -1,3 +1,6 @@
+import { FLOW_TYPES, flowTypeSql } from '../../core/enrich/flow-type.js';
+import { enrichSql } from '../../core/enrich/tables.js';
+
 /**
  * The fields a filter expression may name, with their types and the SQL column they read.
  * Anything not listed here is rejected by the parser: the whitelist is the first line of defence
@@ -14,6 +17,8 @@ export interface FieldSpec {
   rollup: boolean;
   /** Allowed values for `enum` fields. */
   values?: readonly string[];
+  /** The column is an Array(String): `=` means "contains", `IN` "contains any" (compile.ts). */
+  array?: boolean;
   /** True when the completion endpoint may list its most frequent values. */
   suggest: boolean;
   description: string;
@@ -63,6 +68,24 @@ export const FIELDS: readonly FieldSpec[] = [
   f('bytes_received', 'uint', false, 'Bytes destination → source'),
   f('packets_sent', 'uint', false, 'Packets source → destination'),
   f('packets_received', 'uint', false, 'Packets destination → source'),
+  // Enrichment, looked up at query time from the IP-trie dictionaries (docs/enrichment.md).
+  f('remote_country', 'string', false, 'Country of the peer address (ISO 3166-1 alpha-2)', {
+    column: enrichSql.country(),
+  }),
+  f('remote_asn', 'uint', false, 'Autonomous system number of the peer address', { column: enrichSql.asn() }),
+  f('remote_as_name', 'string', false, 'Autonomous system name of the peer address', {
+    column: enrichSql.asName(),
+  }),
+  f('service_tag', 'string', false, 'Most specific Azure service tag of the peer, e.g. Storage.WestEurope', {
+    column: enrichSql.serviceTag(),
+  }),
+  f('flow_type', 'string', false, `Traffic Analytics flow type: ${FLOW_TYPES.join(', ')}`, {
+    column: flowTypeSql(),
+  }),
+  f('threat_list', 'string', false, 'Threat-intel lists the peer address is on', {
+    column: enrichSql.threatLists(),
+    array: true,
+  }),
 ];
 
 const BY_NAME = new Map(FIELDS.map((x) => [x.name, x]));

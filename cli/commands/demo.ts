@@ -71,7 +71,8 @@ async function runDemo(opts: DemoOptions, globals: GlobalOptions, clock: () => n
       incidentDelayMinutes: 1,
       now: clock,
     });
-    const opened = await openApp(demoConfig(resolveConfig(globals), feed.historyStartMs, backfillHours));
+    const config = demoConfig(resolveConfig(globals), feed.historyStartMs, backfillHours);
+    const opened = await openApp(config, { loadPackagedData: true });
     const ctx: AppContext = { ...opened, now: () => new Date(clock()) };
     const release = onShutdownSignal(controller, ctx.logger);
     try {

@@ -3,6 +3,7 @@ import { register as analyze } from './analyze.js';
 import { register as apiKey } from './api-key.js';
 import { register as config } from './config.js';
 import { register as demo } from './demo.js';
+import { register as enrich } from './enrich.js';
 import { register as findings } from './findings.js';
 import { register as ingest } from './ingest.js';
 import { register as publish } from './publish.js';
@@ -30,4 +31,5 @@ export const COMMANDS: RegisterCommand[] = [
   config,
   publish,
   apiKey,
+  enrich,
 ];

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { startAnalysisLoop } from '../../analyze/loop.js';
 import { assertAnalyzerConfig } from '../../analyze/runner.js';
 import { startApi } from '../../api/server.js';
+import { runIntelFeeds } from '../../core/enrich/feeds.js';
 import { ConfigError, errorMessage } from '../../core/errors.js';
 import { startIngest } from '../../ingest/start.js';
 import { type AppContext, type GlobalOptions, openApp, resolveConfig } from '../context.js';
@@ -77,6 +78,12 @@ export async function runServices(ctx: AppContext, options: RunOptions, signal: 
     }
     if (options.roles.has('analyze')) {
       tasks.push(watch('analyze', startAnalysisLoop(ctx, local.signal)));
+      // Feeds never fail the run (each failure is logged and retried); the watch is for programming errors.
+      const feeds = runIntelFeeds(ctx.db.client, ctx.config.enrich.intel, {
+        logger: ctx.logger,
+        signal: local.signal,
+      });
+      tasks.push(watch('analyze', feeds));
     }
     if (!local.signal.aborted) options.onReady?.(apiUrl ? { apiUrl } : {});
     await new Promise<void>((resolve) => {
@@ -128,7 +135,7 @@ export function register(program: Command): void {
         const statusPort = parsePort('--status-port', opts.statusPort);
         const config = resolveConfig(cmd.optsWithGlobals<GlobalOptions>());
         if (roles.has('analyze')) assertAnalyzerConfig(config.analyze);
-        const ctx = await openApp(config);
+        const ctx = await openApp(config, { loadPackagedData: true });
         const controller = new AbortController();
         const release = onShutdownSignal(controller, ctx.logger);
         try {

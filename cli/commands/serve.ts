@@ -17,7 +17,7 @@ export function register(program: Command): void {
       if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
         throw new ConfigError([`--port must be 0–65535, got ${opts.port}`]);
       }
-      const ctx = await openApp(config);
+      const ctx = await openApp(config, { loadPackagedData: true });
       const controller = new AbortController();
       const onSignal = () => controller.abort();
       process.once('SIGINT', onSignal);

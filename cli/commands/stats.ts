@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { type DatasetStatus, datasetStatus } from '../../core/enrich/store.js';
 import { ConfigError } from '../../core/errors.js';
 import { type CountBy, DEFAULT_LATE_HOURS, type IngestStats, readStats } from '../../ingest/stats.js';
 import { type GlobalOptions, openApp, resolveConfig } from '../context.js';
@@ -24,7 +25,12 @@ export function register(program: Command): void {
       const app = await openApp(resolveConfig(opts));
       try {
         const stats = await readStats(app.db.client, opts.limit, opts.lateHours);
-        process.stdout.write(opts.json ? `${JSON.stringify(stats, null, 2)}\n` : renderStats(stats));
+        const datasets = await datasetStatus(app.db.client);
+        process.stdout.write(
+          opts.json
+            ? `${JSON.stringify({ ...stats, datasets }, null, 2)}\n`
+            : renderStats(stats) + renderDatasets(datasets, app.now()),
+        );
       } finally {
         await app.db.close();
       }
@@ -58,4 +64,16 @@ function lateLine(s: IngestStats): string {
   const share = s.rows > 0 ? ` (${((100 * rows) / s.rows).toFixed(1)} %)` : '';
   const delay = rows > 0 ? `, up to ${maxDelayDays} days late` : '';
   return `late history: ${rows} rows${share} stored more than ${hours} h after their flow time${delay}`;
+}
+
+/** Enrichment datasets with version and age (days since the date the data describes). */
+export function renderDatasets(rows: DatasetStatus[], now: Date): string {
+  if (rows.length === 0) return '\nenrichment datasets: none loaded\n';
+  const width = Math.max(...rows.map((r) => r.name.length));
+  const lines = ['', 'enrichment datasets'];
+  for (const r of rows) {
+    const age = Math.max(0, Math.floor((now.getTime() - Date.parse(r.dataDate)) / 86_400_000));
+    lines.push(`  ${r.name.padEnd(width)}  ${r.version}  ${r.rows} prefixes  ${age} days old  (${r.source})`);
+  }
+  return `${lines.join('\n')}\n`;
 }

@@ -3,6 +3,7 @@ import { AlertsConfigSchema } from './sections/alerts.js';
 import { AnalyzeConfigSchema } from './sections/analyze.js';
 import { ApiConfigSchema } from './sections/api.js';
 import { DatabaseConfigSchema } from './sections/database.js';
+import { EnrichConfigSchema } from './sections/enrich.js';
 import { RulesConfigSchema } from './sections/rules.js';
 import { SourceConfigSchema } from './sections/sources.js';
 
@@ -18,6 +19,7 @@ export const ConfigSchema = z
     analyze: AnalyzeConfigSchema.prefault({}),
     alerts: AlertsConfigSchema.prefault({}),
     rules: RulesConfigSchema.prefault({}),
+    enrich: EnrichConfigSchema.prefault({}),
     log: z
       .object({
         level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),

@@ -30,11 +30,22 @@ function render(): void {
   disposeCharts();
   clear(root);
   const page = PAGES[location.pathname] ?? overview;
-  root.append(topBar(), h('main', {}, page()));
+  root.append(topBar(), h('main', {}, page()), attribution());
   window.clearTimeout(timer);
   const refresh = Number(get('refresh'));
   if (refresh > 0) timer = window.setTimeout(render, refresh * 1000);
   document.body.dataset.page = location.pathname;
+}
+
+/** Data licences that ask for attribution where results are shown (NOTICE). */
+function attribution(): HTMLElement {
+  return h(
+    'footer',
+    { class: 'muted attribution' },
+    'IP to ASN and country data: ',
+    h('a', { href: 'https://db-ip.com', target: '_blank', rel: 'noopener' }, 'IP Geolocation by DB-IP'),
+    ' and RouteViews (CC BY 4.0), via ip-location-db.',
+  );
 }
 
 window.addEventListener('popstate', render);

@@ -134,4 +134,12 @@ describe('dashboards in Chromium against a seeded server', () => {
     await page.waitForSelector('.toggle button.on');
     expect(await page.locator('.toggle button.on').first().textContent()).toBe('flows');
   });
+
+  it('credits DB-IP with a link on every page (CC BY 4.0 data, NOTICE) and breaks traffic down by flow type', async () => {
+    await open('/flows');
+    expect(await page.locator('footer.attribution a[href="https://db-ip.com"]').count()).toBe(1);
+    await open('/');
+    const types = page.locator('.card', { hasText: 'Flow types' });
+    expect(await types.locator('.chart canvas').count()).toBe(1);
+  });
 });

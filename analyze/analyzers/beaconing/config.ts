@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PlatformCutSchema } from '../../../core/enrich/platform.js';
 
 /**
  * Defaults after Microsoft Sentinel's "potential beaconing detected" queries: the most frequent
@@ -32,6 +33,8 @@ export const BeaconingConfigSchema = z
     historyDays: z.number().int().min(0).max(30).default(7),
     infraPeers: z.number().int().min(2).default(3),
     sampleFlows: z.number().int().min(1).max(100).default(5),
+    /** Periodic traffic to Azure platform destinations is not beaconing (core/enrich/platform.ts). */
+    azurePlatform: PlatformCutSchema.prefault({}),
   })
   .strict();
 export type BeaconingConfig = z.infer<typeof BeaconingConfigSchema>;

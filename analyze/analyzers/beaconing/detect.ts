@@ -1,3 +1,4 @@
+import { platformCutEvidence } from '../../../core/enrich/platform.js';
 import type { Finding, Severity } from '../../../core/finding.js';
 import type { AnalyzerContext } from '../../analyzer.js';
 import { fingerprint } from '../../fingerprint.js';
@@ -65,6 +66,7 @@ function toFinding(
       intervalSeconds: r.typicalGapSeconds,
       regularityPercent: Math.round(r.percent * 10) / 10,
       ...(intel ? { threatIntel: intel } : {}),
+      ...platformCutEvidence(config.azurePlatform),
       sampleFlows: sortSamples(row.samples),
     },
     status: 'open',

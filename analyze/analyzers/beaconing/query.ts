@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { platformCutSql } from '../../../core/enrich/platform.js';
 import type { AnalysisWindow, AnalyzerQuery } from '../../analyzer.js';
 import { dt, expandWindow, IN_WINDOW, ipText, SAMPLE_TUPLE, SamplesSchema, windowParams } from '../../sql.js';
 import type { BeaconingConfig } from './config.js';
@@ -28,6 +29,7 @@ export type BeaconRow = z.infer<typeof BeaconRowSchema>;
  * `priorDays` = on how many days before the span the fleet talked to it (steady = infrastructure).
  */
 export function beaconQuery(config: BeaconingConfig, window: AnalysisWindow): AnalyzerQuery<BeaconRow> {
+  const cut = platformCutSql(config.azurePlatform, 'dst_ip');
   const sql = `
 SELECT ${ipText('c.src_ip')} AS ip, ${ipText('c.dst_ip')} AS remote, c.dst_port AS port, c.protocol AS protocol,
   arraySort(arrayFlatten(groupArray(c.startsMs))) AS starts, length(starts) AS connections,
@@ -39,7 +41,7 @@ FROM (
        [toUnixTimestamp64Milli(min(time))]) AS startsMs,
     sum(bytes_sent) AS o, sum(bytes_received) AS i, argMin(${SAMPLE_TUPLE}, time) AS s
   FROM flows
-  WHERE ${IN_WINDOW} AND direction = 'outbound' AND action = 'allow' AND remote_is_public
+  WHERE ${IN_WINDOW} AND direction = 'outbound' AND action = 'allow' AND remote_is_public AND ${cut.sql}
   GROUP BY src_ip, dst_ip, dst_port, protocol, src_port
 ) AS c
 LEFT JOIN (
@@ -60,6 +62,7 @@ ORDER BY ip, remote, port`;
     params: {
       ...windowParams(w),
       historyFrom: dt(new Date(w.from.getTime() - config.historyDays * 86_400_000)),
+      ...cut.params,
       minConnections: config.minConnections,
       samples: config.sampleFlows,
     },

@@ -4,7 +4,7 @@ import type { ApiApp } from '../../env.js';
 import { ApiError } from '../../errors.js';
 import { fieldsOf } from '../../filter/ast.js';
 import { FilterError } from '../../filter/errors.js';
-import { FIELDS, fieldSpec, operatorsFor } from '../../filter/fields.js';
+import { FIELDS, type FieldSpec, fieldSpec, operatorsFor } from '../../filter/fields.js';
 import { parseFilter } from '../../filter/parse.js';
 import { ParamBag } from '../../query/params.js';
 import { readRows } from '../../query/run.js';
@@ -86,7 +86,7 @@ export function registerFilterRoutes(app: ApiApp, deps: ApiDeps, now: () => Date
     const values = spec.values
       ? spec.values.filter((v) => v.startsWith(q.prefix)).map((value) => ({ value, count: 0 }))
       : spec.suggest
-        ? await topValues(deps, spec.name, spec.type === 'ip', q.prefix, w)
+        ? await topValues(deps, spec, q.prefix, w)
         : [];
     return c.json({ fields: FIELD_INFO.filter((f) => f.name === spec.name), keywords, values }, 200);
   });
@@ -108,14 +108,15 @@ export function registerFilterRoutes(app: ApiApp, deps: ApiDeps, now: () => Date
 /** Most frequent values of a whitelisted column in the window, starting with `prefix`. */
 async function topValues(
   deps: ApiDeps,
-  column: string,
-  isIp: boolean,
+  spec: FieldSpec,
   prefix: string,
   w: { from: Date; to: Date },
 ): Promise<{ value: string; count: number }[]> {
-  const { table } = chooseTable(w, [column]);
+  const { table } = chooseTable(w, [spec.name]);
   const p = new ParamBag();
-  const expr = isIp ? ipTextSql(column) : `toString(${column})`;
+  const column = spec.column;
+  const expr =
+    spec.type === 'ip' ? ipTextSql(column) : spec.array ? `arrayJoin(${column})` : `toString(${column})`;
   const count = table === 'flows' ? 'count()' : 'sum(flows)';
   const rows = await readRows<{ v: string; n: number }>(
     deps.db,

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { lookupAddress } from '../../../core/enrich/lookup.js';
 import { FINDING_STATUSES, FindingSchema, SEVERITIES } from '../../../core/finding.js';
 import type { AuditLog } from '../../audit/log.js';
 import type { ApiDeps } from '../../deps.js';
@@ -36,6 +37,17 @@ export const FindingDetailSchema = z.object({
   finding: TriagedFindingSchema,
   history: z.array(HistoryEventSchema),
   evidence: z.object({ filter: z.string(), from: z.string(), to: z.string(), flows: z.array(FlowRowSchema) }),
+  /** Who the subject's remote address is (enrichment dictionaries); absent when the finding names none. */
+  peer: z
+    .object({
+      ip: z.string(),
+      country: z.string(),
+      asn: z.number(),
+      asName: z.string(),
+      serviceTag: z.string(),
+      threatLists: z.array(z.string()),
+    })
+    .optional(),
 });
 export type FindingDetail = z.infer<typeof FindingDetailSchema>;
 export const StatusChangeSchema = z.object({
@@ -133,10 +145,14 @@ export function registerFindingRoutes(app: ApiApp, deps: ApiDeps, now: () => Dat
       order: 'asc',
       limit: 100,
     });
+    const [peer] = finding.subject.remoteIp
+      ? await lookupAddress(deps.db.client, [finding.subject.remoteIp])
+      : [];
     return {
       finding,
       history: await store.history(id),
       evidence: { filter, from: window.from.toISOString(), to: window.to.toISOString(), flows: flows.rows },
+      ...(peer ? { peer } : {}),
     } as FindingDetail;
   };
   app.openapi(detailRoute, async (c) => c.json(await detail(c.req.valid('param').id), 200));

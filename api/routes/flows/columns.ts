@@ -1,3 +1,5 @@
+import { flowTypeSql } from '../../../core/enrich/flow-type.js';
+import { enrichSql } from '../../../core/enrich/tables.js';
 import { ipTextSql } from '../../query/source.js';
 
 /** Columns flow search and export return: `[name, select expression]`, in output order. */
@@ -27,6 +29,13 @@ export const FLOW_COLUMNS: readonly [string, string][] = [
   ['source', 'source'],
   ['record_offset', 'record_offset'],
   ['tuple_index', 'tuple_index'],
+  // Who is on the other end, looked up at query time (docs/enrichment.md).
+  ['remote_country', enrichSql.country()],
+  ['remote_asn', enrichSql.asn()],
+  ['remote_as_name', enrichSql.asName()],
+  ['service_tag', enrichSql.serviceTag()],
+  ['threat_lists', enrichSql.threatLists()],
+  ['flow_type', flowTypeSql()],
 ];
 
 /** `expr AS name, …` with output aliases prefixed, so they never shadow table columns in WHERE. */

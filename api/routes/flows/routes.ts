@@ -40,6 +40,14 @@ export const FlowRowSchema = z.object({
   source: z.string(),
   record_offset: z.number(),
   tuple_index: z.number(),
+  remote_country: z
+    .string()
+    .describe('ISO 3166-1 alpha-2 of the peer address; empty when unknown or private'),
+  remote_asn: z.number().describe('AS number of the peer address; 0 when unknown'),
+  remote_as_name: z.string(),
+  service_tag: z.string().describe('Most specific Azure service tag of the peer; empty when none'),
+  threat_lists: z.array(z.string()).describe('Threat-intel lists the peer address is on'),
+  flow_type: z.string().describe('Traffic Analytics flow type (docs/enrichment.md)'),
 });
 export type FlowRow = z.infer<typeof FlowRowSchema>;
 

@@ -5,7 +5,14 @@ import { ParamBag } from '../../query/params.js';
 import { readRows } from '../../query/run.js';
 import { chooseTable, ipTextSql, type Metric, metricSql, type TableChoice } from '../../query/source.js';
 import { chTime, isoTime, pickStep, type TimeWindow } from '../../query/time.js';
-import { DIMENSIONS, type DimensionName, SPLITS, type SplitName, TOP_SERIES } from './dimensions.js';
+import {
+  DIMENSIONS,
+  type Dimension,
+  type DimensionName,
+  SPLITS,
+  type SplitName,
+  TOP_SERIES,
+} from './dimensions.js';
 
 export interface TrafficInput {
   window: TimeWindow;
@@ -34,7 +41,8 @@ export async function topN(
   db: Db,
   input: TrafficInput & { dimension: DimensionName; limit: number },
 ): Promise<{ source: TableChoice; rows: TopRow[] }> {
-  const dim = DIMENSIONS[input.dimension];
+  const dim: Dimension = DIMENSIONS[input.dimension];
+  const groupBy = dim.groupBy ?? dim.columns;
   const source = chooseTable(input.window, [...fieldsOf(input.filter), ...dim.columns]);
   const params = new ParamBag();
   const t = source.table;
@@ -45,8 +53,8 @@ export async function topN(
     `${metricSql('bytes', t)} AS m_bytes, ${metricSql('packets', t)} AS m_packets ` +
     `FROM ${t} WHERE ${where(input, params)} ` +
     // Group on the stored columns and format only the winners (text per row is the slow part).
-    `GROUP BY ${dim.columns.join(', ')} ` +
-    `ORDER BY m_value DESC, ${dim.columns.join(', ')} LIMIT ${params.add('UInt32', input.limit)}`;
+    `GROUP BY ${groupBy.join(', ')} ` +
+    `ORDER BY m_value DESC, ${groupBy.join(', ')} LIMIT ${params.add('UInt32', input.limit)}`;
   const rows = await readRows<Record<string, string | number>>(db, query, params.values);
   return {
     source,

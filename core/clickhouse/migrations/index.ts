@@ -4,12 +4,13 @@ import { migration0200 } from './0200_findings.js';
 import { migration0300 } from './0300_nsg_rules.js';
 import { migration0400 } from './0400_api.js';
 import { migration0401 } from './0401_api_audit.js';
+import { migration0500 } from './0500_enrich.js';
 import type { Migration } from './types.js';
 
 /**
  * Every migration in order. Append only. Number ranges keep parallel work from colliding:
  * 0001–0099 core and ingest, 0100–0199 ingest sources, 0200–0299 analyzers and findings,
- * 0300–0399 rules, 0400–0499 API.
+ * 0300–0399 rules, 0400–0499 API, 0500–0599 enrichment.
  */
 export const MIGRATIONS: readonly Migration[] = [
   migration0001,
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0300,
   migration0400,
   migration0401,
+  migration0500,
 ];

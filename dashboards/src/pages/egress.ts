@@ -28,7 +28,7 @@ export function egress(): HTMLElement {
     () => api.top(r, { dimension: 'remote_ip', metric: 'bytes', filter: EGRESS, limit: 15 }),
     (d) =>
       barChart(
-        d.rows.map((x) => ({ label: String(x.key.remote_ip), value: x.value, denied: x.denied })),
+        d.rows.map((x) => ({ label: peerLabel(x.key), value: x.value, denied: x.denied })),
         'B',
         (i) => navigate('/flows', { filter: `${EGRESS} AND dst_ip = ${d.rows[i]!.key.remote_ip}` }),
       ),
@@ -53,4 +53,10 @@ export function egress(): HTMLElement {
     card('Top internet destinations', dests),
     card('Exfiltration findings', findings, { wide: true }),
   );
+}
+
+/** `1.2.3.4 (US, Example AS)` when the enrichment knows the address. */
+export function peerLabel(key: Record<string, string | number>): string {
+  const who = [key.remote_country, key.remote_as_name].filter(Boolean).join(', ');
+  return who ? `${key.remote_ip} (${who})` : String(key.remote_ip);
 }

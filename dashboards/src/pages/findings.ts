@@ -112,6 +112,7 @@ function detail(d: FindingDetail): HTMLElement {
     ['subject', JSON.stringify(f.subject)],
     ['evidence', `${human(f.evidence.flows ?? 0)} flows, ${human(f.evidence.bytes ?? 0, 'B')}`],
   ];
+  if (d.peer) facts.push(['remote address', peerFacts(d.peer)]);
   return h(
     'div',
     { class: 'detail' },
@@ -147,3 +148,15 @@ function detail(d: FindingDetail): HTMLElement {
 }
 
 export const findingsRange = range;
+
+/** Who the finding's remote address is: country, AS, service tag, threat lists (docs/enrichment.md). */
+function peerFacts(p: NonNullable<FindingDetail['peer']>): string {
+  const parts = [
+    p.ip,
+    p.country,
+    p.asn ? `AS${p.asn} ${p.asName}` : '',
+    p.serviceTag,
+    p.threatLists.length ? `listed: ${p.threatLists.join(', ')}` : '',
+  ];
+  return parts.filter(Boolean).join(' · ');
+}

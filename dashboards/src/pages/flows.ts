@@ -23,7 +23,25 @@ export function flowTable(rows: Flow[]): HTMLElement {
     },
     { title: 'NSG', value: (f) => f.nsg },
     { title: 'rule', value: (f) => f.rule },
+    { title: 'peer', value: peerText },
   ]);
+}
+
+/** Who the remote address is: country, AS, service tag, threat lists (enrichment, docs/enrichment.md). */
+export function peerText(f: Flow): HTMLElement | string {
+  const parts = [
+    f.remote_country,
+    f.remote_asn ? `AS${f.remote_asn} ${f.remote_as_name}` : '',
+    f.service_tag,
+  ].filter(Boolean);
+  const text = parts.join(' · ');
+  if (!f.threat_lists.length) return text;
+  return h(
+    'span',
+    {},
+    text ? `${text} · ` : '',
+    h('span', { class: 'act-deny' }, `listed: ${f.threat_lists.join(', ')}`),
+  );
 }
 
 /** Flow explorer: filter bar with completion, keyset-paged table, CSV/NDJSON export. */

@@ -18,7 +18,7 @@ function and(a: string, b: string): string {
   return a ? `(${a}) AND ${b}` : b;
 }
 
-/** Overview: traffic over time (allowed/denied × in/out), top talkers and ports, new findings. */
+/** Overview: traffic over time (allowed/denied × in/out), top talkers and ports, flow types, new findings. */
 export function overview(): HTMLElement {
   const r = range();
   const filter = get('filter');
@@ -53,6 +53,16 @@ export function overview(): HTMLElement {
         (i) => navigate('/flows', { filter: and(filter, `dst_port = ${d.rows[i]!.key.dst_port}`) }),
       ),
   );
+  // Reads raw flows (flow type is looked up per flow at query time; docs/enrichment.md).
+  const flowTypes = slot(
+    () => api.top(r, { dimension: 'flow_type', metric, filter, limit: 9 }),
+    (d) =>
+      barChart(
+        d.rows.map((x) => ({ label: String(x.key.flow_type), value: x.value, denied: x.denied })),
+        unit,
+        (i) => navigate('/flows', { filter: and(filter, `flow_type = ${d.rows[i]!.key.flow_type}`) }),
+      ),
+  );
   const findings = slot(
     () => api.findings({ status: 'open', limit: 10 }),
     (d) =>
@@ -74,6 +84,7 @@ export function overview(): HTMLElement {
       card('Traffic over time', traffic, { wide: true, actions: toggle('metric', METRICS, 'bytes') }),
       card('Top talkers (Azure side)', talkers),
       card('Top destination ports', ports),
+      card('Flow types', flowTypes),
       card('New findings', findings, { wide: true }),
     ),
   );

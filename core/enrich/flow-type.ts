@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { EnrichConfig } from '../config/sections/enrich.js';
+import { normalizeCidr } from './cidr.js';
+import { datasetStatus, recordDataset, type TrieRow, TrieWriter } from './store.js';
+import { enrichSql, NETWORKS } from './tables.js';
+
+/**
+ * Flow types after Traffic Analytics (NTANetAnalytics.FlowType), from the address spaces in
+ * `enrich.networks`, looked up through the `enrich_network_dict` trie:
+ * - MaliciousFlow: the peer is on a threat-intel list (checked first, as in Traffic Analytics);
+ * - IntraVNet: both ends in the same VNet; InterVNet: both in VNets, different ones;
+ * - S2S: the peer is in an on-premises prefix behind a site-to-site VPN / ExpressRoute gateway;
+ * - P2S: the peer is in a point-to-site client pool;
+ * - AzurePublic: the peer is public and has a service tag; ExternalPublic: public, no tag;
+ * - UnknownPrivate: the peer is private and in none of the above, the local end in a known VNet;
+ * - Unknown: neither end maps (local end outside every configured VNet, peer private and unmapped).
+ * With no inventory configured, the local end is assumed to be in a VNet (it is in a flow log), so
+ * private peers are UnknownPrivate and IntraVNet/InterVNet/S2S/P2S never appear.
+ */
+export const FLOW_TYPES = [
+  'IntraVNet',
+  'InterVNet',
+  'S2S',
+  'P2S',
+  'AzurePublic',
+  'ExternalPublic',
+  'MaliciousFlow',
+  'UnknownPrivate',
+  'Unknown',
+] as const;
+
+const kind = (ip: string) => `dictGetOrDefault('${NETWORKS.dictionary}', 'kind', ${ip}, '')`;
+const net = (ip: string) => `dictGetOrDefault('${NETWORKS.dictionary}', 'network', ${ip}, '')`;
+
+/** SQL for the flow type of a `flows` row (uses `local_ip`, `remote_ip`, `remote_is_public`). */
+export function flowTypeSql(): string {
+  const lk = kind('local_ip');
+  const rk = kind('remote_ip');
+  return (
+    `multiIf(notEmpty(${enrichSql.threatLists()}), 'MaliciousFlow', ` +
+    `${rk} = 'vnet' AND ${lk} = 'vnet' AND ${net('remote_ip')} = ${net('local_ip')}, 'IntraVNet', ` +
+    `${rk} = 'vnet' AND ${lk} = 'vnet', 'InterVNet', ${rk} = 's2s', 'S2S', ${rk} = 'p2s', 'P2S', ` +
+    `remote_is_public AND ${enrichSql.serviceTag()} != '', 'AzurePublic', remote_is_public, 'ExternalPublic', ` +
+    `${lk} IN ('vnet', 'assumed'), 'UnknownPrivate', 'Unknown')`
+  );
+}
+
+/** Trie rows `[prefix, kind, network]` from the inventory; one catch-all row when it is empty. */
+export function networkRows(networks: EnrichConfig['networks']): { rows: TrieRow[]; problems: string[] } {
+  const rows = new Map<string, TrieRow>();
+  const problems: string[] = [];
+  const add = (prefix: string, k: string, name: string) => {
+    const n = normalizeCidr(prefix);
+    if (!n) problems.push(`enrich.networks: not a prefix: ${prefix}`);
+    else rows.set(n.cidr, [n.cidr, k, name]);
+  };
+  for (const p of networks.siteToSite) add(p, 's2s', 'on-premises');
+  for (const p of networks.pointToSite) add(p, 'p2s', 'point-to-site');
+  for (const v of networks.vnets) for (const p of v.prefixes) add(p, 'vnet', v.name);
+  if (rows.size === 0) rows.set('::/0', ['::/0', 'assumed', '']);
+  return { rows: [...rows.values()], problems };
+}
+
+/** Loads the inventory when it changed since the last load (a hash of the rows is the version). */
+export async function ensureNetworks(
+  client: ClickHouseClient,
+  networks: EnrichConfig['networks'],
+  now: () => Date,
+): Promise<{ loaded: boolean; problems: string[] }> {
+  const { rows, problems } = networkRows(networks);
+  const version = createHash('sha256').update(JSON.stringify(rows)).digest('hex').slice(0, 16);
+  const current = (await datasetStatus(client)).find((d) => d.name === NETWORKS.name);
+  if (current?.version === version) return { loaded: false, problems };
+  const writer = await TrieWriter.open(client, NETWORKS);
+  for (const r of rows) writer.push(r);
+  await writer.close();
+  await recordDataset(
+    client,
+    { name: NETWORKS.name, version, source: 'config', dataDate: now(), rows: rows.length },
+    now(),
+  );
+  return { loaded: true, problems };
+}
