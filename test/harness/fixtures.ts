@@ -30,6 +30,9 @@ export function fixture(name: string): Buffer {
   return readFileSync(join(fixturesDir(), name));
 }
 
+/** Flow-log input files (subdirectories such as `enrich/` hold other kinds of test data). */
 export function fixtureNames(): string[] {
-  return readdirSync(fixturesDir()).filter((n) => !NOT_INPUT.has(n));
+  return readdirSync(fixturesDir(), { withFileTypes: true })
+    .filter((e) => e.isFile() && !NOT_INPUT.has(e.name))
+    .map((e) => e.name);
 }
