@@ -175,8 +175,10 @@ describe('flow types', { timeout: 120_000 }, () => {
       siteToSite: ['172.16.0.0/16'],
       pointToSite: ['192.168.100.0/24'],
     });
-    expect((await ensureNetworks(db.client, networks, () => NOW)).loaded).toBe(true);
-    expect((await ensureNetworks(db.client, networks, () => NOW)).loaded).toBe(false);
+    // A later load than the empty inventory's above: the newest load wins (argMax by loaded_at).
+    const later = () => new Date(NOW.getTime() + 60_000);
+    expect((await ensureNetworks(db.client, networks, later)).loaded).toBe(true);
+    expect((await ensureNetworks(db.client, networks, later)).loaded).toBe(false);
     expect(
       await classify([
         ['10.0.2.4', '10.0.3.9', false],
