@@ -100,7 +100,8 @@ export function createAlerter(deps: {
         },
         { ...deps.config.retry, ...(signal ? { signal } : {}) },
       );
-      for (const part of covers) await recordNotification(deps.client, part.id, channel.name, part.severity, now);
+      for (const part of covers)
+        await recordNotification(deps.client, part.id, channel.name, part.severity, now);
       stats.sent++;
       deps.onOutcome?.(channel.name, 'sent');
     } catch (err) {

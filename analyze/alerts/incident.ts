@@ -65,7 +65,10 @@ export function leadOf(members: readonly Finding[]): Finding {
  */
 export function incidentAlert(incident: IncidentRef, due: readonly Finding[], update: boolean): Finding {
   const lead = leadOf(due);
-  const severity = due.reduce((s, f) => (severityRank(f.severity) > severityRank(s) ? f.severity : s), lead.severity);
+  const severity = due.reduce(
+    (s, f) => (severityRank(f.severity) > severityRank(s) ? f.severity : s),
+    lead.severity,
+  );
   const ordered = [...due].sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || a.id.localeCompare(b.id));
   const label = update ? 'Incident update' : 'Incident';
   const lines = ordered.map((f) => `- [${f.severity}] ${f.category}: ${f.title} (${f.id})`);
@@ -85,7 +88,12 @@ export function incidentAlert(incident: IncidentRef, due: readonly Finding[], up
         parts: incident.parts,
         update,
         new: ordered.map((f) => f.id),
-        summary: ordered.map((f) => ({ id: f.id, category: f.category, severity: f.severity, title: f.title })),
+        summary: ordered.map((f) => ({
+          id: f.id,
+          category: f.category,
+          severity: f.severity,
+          title: f.title,
+        })),
       },
     },
   };

@@ -10,9 +10,9 @@ export const IncidentSummarySchema = z.object({
   id: z.string(),
   title: z.string().openapi({ description: 'Categories in the order they began, and who → which host' }),
   severity: z.enum(SEVERITIES).openapi({ description: 'The most severe part' }),
-  status: z
-    .enum(INCIDENT_STATUSES)
-    .openapi({ description: 'The most active part: open, else acknowledged, else resolved, else suppressed' }),
+  status: z.enum(INCIDENT_STATUSES).openapi({
+    description: 'The most active part: open, else acknowledged, else resolved, else suppressed',
+  }),
   firstSeen: z.string(),
   lastSeen: z.string(),
   hosts: z.array(z.string()).openapi({ description: 'Subject hosts (subject.ip of the parts)' }),
@@ -60,13 +60,18 @@ const listRoute = createRoute({
   request: {
     query: z.object({
       status: csv(INCIDENT_STATUSES).openapi({ description: 'Comma-separated incident statuses, e.g. open' }),
-      severity: csv(SEVERITIES).openapi({ description: 'Comma-separated, matched against the most severe part' }),
+      severity: csv(SEVERITIES).openapi({
+        description: 'Comma-separated, matched against the most severe part',
+      }),
       limit: z.coerce.number().int().min(1).max(500).default(50),
       offset: z.coerce.number().int().min(0).default(0),
     }),
   },
   responses: {
-    200: { description: 'Matching incidents', content: { 'application/json': { schema: IncidentListSchema } } },
+    200: {
+      description: 'Matching incidents',
+      content: { 'application/json': { schema: IncidentListSchema } },
+    },
     ...errorResponses,
   },
 });

@@ -38,7 +38,8 @@ const FINDINGS = linkIncidents([
   part('scan-2', 'port-scan', 'low', { ip: '10.0.2.7', remoteIp: '10.0.1.9' }, 20),
   part('lone-1', 'exfiltration', 'critical', { ip: '10.0.3.3', remoteIp: '93.184.216.34' }, 40),
 ]);
-const incidentId = (id: string) => (FINDINGS.find((f) => f.id === id)!.evidence.incident as { id: string }).id;
+const incidentId = (id: string) =>
+  (FINDINGS.find((f) => f.id === id)!.evidence.incident as { id: string }).id;
 
 beforeAll(async () => {
   db = await openTestDb();
@@ -91,7 +92,11 @@ describe('incidents API', () => {
       ['exp-1', 'exposed-management-port', 'medium'],
       ['bf-1', 'brute-force', 'high'],
     ]);
-    expect(d.parts[2]).toMatchObject({ subject: { ip: '10.0.1.5', port: 22 }, status: 'open', detections: 1 });
+    expect(d.parts[2]).toMatchObject({
+      subject: { ip: '10.0.1.5', port: 22 },
+      status: 'open',
+      detections: 1,
+    });
     await json(api.get('/api/incidents/inc-0000000000000000'), 404);
   });
 
