@@ -11,6 +11,8 @@ import { fingerprint } from './fingerprint.js';
  */
 const PAIR_CATEGORIES = new Set(['port-scan', 'brute-force', 'lateral-movement']);
 const PORT_CATEGORIES = new Set(['brute-force', 'exposed-management-port']);
+/** Every category that can be part of an incident. */
+export const LINKED_CATEGORIES: ReadonlySet<string> = new Set([...PAIR_CATEGORIES, ...PORT_CATEGORIES]);
 
 export function linkIncidents(findings: readonly Finding[]): Finding[] {
   const parent = findings.map((_, i) => i);

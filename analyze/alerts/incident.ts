@@ -43,15 +43,15 @@ export function groupByIncident(findings: readonly Finding[]): AlertGroup[] {
 }
 
 /**
- * The headline part: most severe, then an attack (a finding with a remote actor) before the
- * exposure it used, then earliest. Its category, subject and link stay the alert's, so receivers
- * that key on the finding (webhook scripts, SIEM rules) keep working.
+ * The headline part: an attack (a finding with a remote actor) before the exposure it used, then
+ * the most severe, then the earliest. Its category, subject and link stay the alert's, so receivers
+ * that key on the finding (webhook scripts, SIEM rules) keep seeing the attack.
  */
 export function leadOf(members: readonly Finding[]): Finding {
   return [...members].sort(
     (a, b) =>
-      severityRank(b.severity) - severityRank(a.severity) ||
       Number(Boolean(b.subject.remoteIp)) - Number(Boolean(a.subject.remoteIp)) ||
+      severityRank(b.severity) - severityRank(a.severity) ||
       a.firstSeen.localeCompare(b.firstSeen) ||
       a.id.localeCompare(b.id),
   )[0]!;
