@@ -28,7 +28,7 @@ const brute = sampleFinding({ id: 'brute-a' });
 const exposure = sampleFinding({
   id: 'exposure-a',
   category: 'exposed-management-port',
-  severity: 'medium',
+  severity: 'critical',
   title: 'RDP on 10.10.1.5 reachable from the internet',
   firstSeen: '2026-11-02T23:04:30.000Z',
   subject: { ip: '10.10.1.5', port: 3389 },
@@ -53,6 +53,8 @@ describe('alerts per incident (chDB state, loopback receivers)', () => {
         { type: 'slack', name: 'slack', url: slack.url },
       ],
       retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 2 },
+      // an incident alert counts once against the limit, however many parts it lists
+      maxPerMinute: 2,
     });
     let now = new Date('2026-11-02T23:10:00Z');
     const a = createAlerter({
@@ -66,8 +68,8 @@ describe('alerts per incident (chDB state, loopback receivers)', () => {
     expect(await a.notify(tick1)).toEqual({ sent: 4, deduplicated: 0, rateLimited: 0, failed: 0 });
     expect(hook.requests).toHaveLength(2);
     const first = FindingSchema.parse(JSON.parse(hook.requests[0]!.body).finding);
-    // the attack leads: receivers keyed on the finding keep working
-    expect(first).toMatchObject({ id: 'brute-a', category: 'brute-force', severity: 'high' });
+    // the attack leads (receivers keyed on the finding keep working); the severity is the incident's
+    expect(first).toMatchObject({ id: 'brute-a', category: 'brute-force', severity: 'critical' });
     expect(first.title).toMatch(/^Incident inc-[0-9a-f]{16} \(3 parts\): RDP brute force/);
     const incident = first.evidence.incident as Record<string, unknown>;
     expect(incident).toMatchObject({ update: false, new: ['scan-a', 'brute-a', 'exposure-a'] });
