@@ -33,4 +33,18 @@ describe('linkIncidents', () => {
     expect(out[4]!.evidence.incident).toBeUndefined();
     expect(out[0]!.evidence.flows).toBe(1);
   });
+
+  it('keeps the incident id when a later part joins (it derives from the earliest part)', () => {
+    const scan = finding('a', 'port-scan', { ip: '10.0.1.5', remoteIp: '45.1.1.1' });
+    const brute = { ...finding('b', 'brute-force', { ip: '10.0.1.5', remoteIp: '45.1.1.1', port: 22 }) };
+    const later = { ...finding('0', 'lateral-movement', { ip: '10.0.1.5', remoteIp: '45.1.1.1' }) };
+    later.firstSeen = '2026-01-02T00:00:00.000Z';
+    const before = linkIncidents([scan, brute])[0]!.evidence.incident as { id: string };
+    const after = linkIncidents([scan, brute, later])[2]!.evidence.incident as {
+      id: string;
+      parts: string[];
+    };
+    expect(after.id).toBe(before.id);
+    expect(after.parts).toEqual(['0', 'a', 'b']);
+  });
 });

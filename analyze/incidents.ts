@@ -6,9 +6,13 @@ import { fingerprint } from './fingerprint.js';
  * brute-force and lateral-movement (same `ip` + `remoteIp`), and a brute force with the exposure of
  * the port it hit (same `ip` + `port`). Each linked finding gets `evidence.incident` = { id, parts }
  * (the ids of every finding in the incident); lone findings are unchanged. Pure; deterministic.
+ * The id derives from the earliest part (first seen, then id), not from the whole set, so a part
+ * that joins later keeps the incident's id and the API and alerts see one incident grow.
  */
 const PAIR_CATEGORIES = new Set(['port-scan', 'brute-force', 'lateral-movement']);
 const PORT_CATEGORIES = new Set(['brute-force', 'exposed-management-port']);
+/** Every category that can be part of an incident. */
+export const LINKED_CATEGORIES: ReadonlySet<string> = new Set([...PAIR_CATEGORIES, ...PORT_CATEGORIES]);
 
 export function linkIncidents(findings: readonly Finding[]): Finding[] {
   const parent = findings.map((_, i) => i);
@@ -37,7 +41,10 @@ export function linkIncidents(findings: readonly Finding[]): Finding[] {
   for (const members of groups.values()) {
     if (members.length < 2) continue;
     const parts = members.map((i) => findings[i]!.id).sort();
-    const id = `inc-${fingerprint('incident', { parts: parts.join(',') }).slice(0, 16)}`;
+    const first = members
+      .map((i) => findings[i]!)
+      .sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || a.id.localeCompare(b.id))[0]!;
+    const id = `inc-${fingerprint('incident', { first: first.id }).slice(0, 16)}`;
     for (const i of members) {
       const f = findings[i]!;
       out[i] = { ...f, evidence: { ...f.evidence, incident: { id, parts } } };

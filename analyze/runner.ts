@@ -7,6 +7,7 @@ import type { AnalysisWindow, AnalyzerContext, RegisteredAnalyzer } from './anal
 import { ANALYZERS } from './analyzers/index.js';
 import { executeQuery } from './execute.js';
 import { readFindings, writeFindings } from './findings-store.js';
+import { linkWithStored } from './incident-history.js';
 import { linkIncidents } from './incidents.js';
 import { type Merge, mergeDetection } from './lifecycle.js';
 import { applySuppressions } from './suppress.js';
@@ -106,8 +107,12 @@ export async function detectWindow(
 
 /** {@link detectWindow}, then upsert into `findings` (+ history) and return stored statuses. */
 export async function analyzeWindow(deps: AnalysisDeps, window: AnalysisWindow): Promise<AnalysisResult> {
-  const { findings, errors, timings } = await detectWindow(deps, window);
+  const detected = await detectWindow(deps, window);
+  const { errors, timings } = detected;
   const now = deps.context.now;
+  // Parts found in earlier windows join this window's incidents (and are written back with them).
+  const { findings, restamped } = await linkWithStored(deps.client, detected.findings, window.from);
+  if (restamped.length) await writeFindings(deps.client, restamped, [], now);
   const existing = await readFindings(
     deps.client,
     findings.map((f) => f.id),

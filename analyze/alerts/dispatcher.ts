@@ -6,6 +6,7 @@ import type { Logger } from '../../core/logging.js';
 import { retry } from '../../core/retry.js';
 import { severityRank } from '../severity.js';
 import type { AlertChannel } from './channel.js';
+import { groupByIncident, incidentAlert } from './incident.js';
 import { deadLetter, lastNotifications, recordNotification } from './notifications.js';
 import { rateLimiter, routeFinding } from './route.js';
 
@@ -25,7 +26,9 @@ export interface Alerter {
 /**
  * Alert dispatcher. Only open findings are sent. A (finding, channel) pair is sent again only after
  * `renotifyMinutes` or when the severity rose since the last send; state lives in
- * `alert_notifications`, so a restart does not re-send everything.
+ * `alert_notifications`, so a restart does not re-send everything. Findings of one incident
+ * (`evidence.incident`) due on a channel in the same tick go out as one alert listing its parts;
+ * a part of an incident whose other parts were already sent there goes out as an update.
  */
 export function createAlerter(deps: {
   client: ClickHouseClient;
@@ -45,20 +48,26 @@ export function createAlerter(deps: {
       const stats: AlertStats = { sent: 0, deduplicated: 0, rateLimited: 0, failed: 0 };
       const open = findings.filter((f) => f.status === 'open');
       if (!open.length || !deps.channels.length) return stats;
-      const last = await lastNotifications(
-        deps.client,
-        open.map((f) => f.id),
-      );
-      for (const f of open) {
-        for (const name of routeFinding(f, deps.config.routes, names)) {
-          const prev = last.get(`${f.id}|${name}`);
+      // Parts of an incident alerted in earlier ticks decide "update" vs a fresh alert.
+      const groups = groupByIncident(open);
+      const ids = groups.flatMap((g) => [...g.members.map((f) => f.id), ...(g.incident?.parts ?? [])]);
+      const last = await lastNotifications(deps.client, [...new Set(ids)]);
+      for (const g of groups) {
+        const routed = g.members.map((f) => routeFinding(f, deps.config.routes, names));
+        for (const name of names.filter((n) => routed.some((r) => r.includes(n)))) {
           const now = clock();
-          if (prev && !dueAgain(prev, f, now, deps.config.renotifyMinutes)) {
+          const due = g.members.filter((f, i) => {
+            if (!routed[i]!.includes(name)) return false;
+            const prev = last.get(`${f.id}|${name}`);
+            if (!prev || dueAgain(prev, f, now, deps.config.renotifyMinutes)) return true;
             stats.deduplicated++;
             deps.onOutcome?.(name, 'deduplicated');
-            continue;
-          }
-          await deliver(byName.get(name)!, f, now, stats, signal);
+            return false;
+          });
+          if (!due.length) continue;
+          const update = g.incident?.parts.some((id) => last.has(`${id}|${name}`)) ?? false;
+          const alert = g.incident ? incidentAlert(g.incident, due, update) : due[0]!;
+          await deliver(byName.get(name)!, alert, due, now, stats, signal);
         }
       }
       return stats;
@@ -71,6 +80,7 @@ export function createAlerter(deps: {
   async function deliver(
     channel: AlertChannel,
     f: Finding,
+    covers: readonly Finding[],
     now: Date,
     stats: AlertStats,
     signal?: AbortSignal,
@@ -90,7 +100,8 @@ export function createAlerter(deps: {
         },
         { ...deps.config.retry, ...(signal ? { signal } : {}) },
       );
-      await recordNotification(deps.client, f.id, channel.name, f.severity, now);
+      for (const part of covers)
+        await recordNotification(deps.client, part.id, channel.name, part.severity, now);
       stats.sent++;
       deps.onOutcome?.(channel.name, 'sent');
     } catch (err) {

@@ -7,6 +7,7 @@ import { registerAuditRoutes } from './audit/routes.js';
 import { registerFilterRoutes } from './filter/routes.js';
 import { registerFindingRoutes } from './findings/routes.js';
 import { registerFlowRoutes } from './flows/routes.js';
+import { registerIncidentRoutes } from './incidents/routes.js';
 import { registerIngestRoutes } from './ingest/routes.js';
 import { registerKeyRoutes } from './keys/routes.js';
 import { registerRuleRoutes } from './rules/routes.js';
@@ -25,6 +26,7 @@ export function registerRoutes(app: ApiApp, deps: ApiDeps & { now: () => Date },
   registerTrafficRoutes(app, deps, deps.now);
   registerFlowRoutes(app, deps, deps.now);
   registerFindingRoutes(app, deps, deps.now, ctx.audit);
+  registerIncidentRoutes(app, deps);
   registerRuleRoutes(app, deps, deps.now);
   registerIngestRoutes(app, deps, deps.now);
   registerFilterRoutes(app, deps, deps.now);

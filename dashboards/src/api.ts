@@ -1,6 +1,7 @@
 import type { Completion, Validation } from '../../api/routes/filter/routes.js';
 import type { FindingDetail, FindingList } from '../../api/routes/findings/routes.js';
 import type { FlowPage } from '../../api/routes/flows/routes.js';
+import type { IncidentDetail, IncidentList } from '../../api/routes/incidents/routes.js';
 import type { IngestStatus, RejectRow } from '../../api/routes/ingest/routes.js';
 import type { Recommendation, RulesResponse } from '../../api/routes/rules/routes.js';
 import type { MatrixResponse, SeriesResponse, TopResponse } from '../../api/routes/traffic/routes.js';
@@ -10,6 +11,8 @@ export type {
   FindingDetail,
   FindingList,
   FlowPage,
+  IncidentDetail,
+  IncidentList,
   IngestStatus,
   MatrixResponse,
   Recommendation,
@@ -156,6 +159,12 @@ export const api = {
     limit?: number | undefined;
   }) => call<FindingList>('/api/findings', p),
   finding: (id: string) => call<FindingDetail>(`/api/findings/${encodeURIComponent(id)}`),
+  incidents: (p: {
+    status?: string | undefined;
+    severity?: string | undefined;
+    limit?: number | undefined;
+  }) => call<IncidentList>('/api/incidents', p),
+  incident: (id: string) => call<IncidentDetail>(`/api/incidents/${encodeURIComponent(id)}`),
   setStatus: (id: string, status: string, comment: string) =>
     call<FindingDetail>(
       `/api/findings/${encodeURIComponent(id)}/status`,

@@ -1,5 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { linkIncidents } from '../../analyze/incidents.js';
+import type { Finding } from '../../core/finding.js';
+import { seedFindings } from '../harness/api-findings.js';
 import { type SeededServer, startSeededServer } from '../harness/api-server.js';
 import { launchChromium, screenshotPath } from '../harness/browser.js';
 
@@ -141,5 +144,43 @@ describe('dashboards in Chromium against a seeded server', () => {
     await open('/');
     const types = page.locator('.card', { hasText: 'Flow types' });
     expect(await types.locator('.chart canvas').count()).toBe(1);
+  });
+
+  it('shows incidents on the findings page with their parts, each a link to the finding', async () => {
+    const at = (min: number) => new Date(Date.now() - min * 60_000).toISOString();
+    const part = (id: string, category: string, subject: Finding['subject'], min: number): Finding => ({
+      id,
+      category,
+      severity: 'high',
+      title: `${category} from 203.0.113.200`,
+      reason: 'planted for the incident view',
+      firstSeen: at(min),
+      lastSeen: at(min - 5),
+      subject,
+      evidence: { flows: 2, sampleFlows: [] },
+      status: 'open',
+    });
+    await seedFindings(
+      server.db,
+      linkIncidents([
+        part('e2e-scan', 'port-scan', { ip: '10.0.9.9', remoteIp: '203.0.113.200' }, 30),
+        part('e2e-brute', 'brute-force', { ip: '10.0.9.9', remoteIp: '203.0.113.200', port: 22 }, 20),
+      ]),
+    );
+    await open('/findings');
+    const incidents = page.locator('.card', { hasText: 'Incidents' }).first();
+    await incidents.locator('tbody tr', { hasText: '203.0.113.200' }).click();
+    await page.waitForSelector('.detail.incident h3');
+    const parts = page.locator('.detail.incident tbody tr');
+    expect(await parts.count()).toBe(2);
+    expect(await parts.first().textContent()).toContain('port-scan');
+    await page.locator('a.part-link', { hasText: 'brute-force' }).click();
+    await page.waitForSelector('.detail:not(.incident) h3');
+    expect(await page.locator('.detail:not(.incident) h3').textContent()).toBe(
+      'brute-force from 203.0.113.200',
+    );
+    expect(await page.locator('button.incident-link').count()).toBe(1);
+    await page.screenshot({ path: screenshotPath('incident'), fullPage: true });
+    expect(errors).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import { toggle } from '../ui/controls.js';
 import { card, h, human, message, time } from '../ui/dom.js';
 import { table } from '../ui/table.js';
 import { flowTable } from './flows.js';
+import { incidentCard, incidentIdOf, incidentsCard } from './incidents.js';
 
 const STATUSES: [string, string][] = [
   ['open', 'open'],
@@ -55,6 +56,7 @@ export function findings(): HTMLElement {
           { title: 'severity', value: (f) => severityBadge(f.severity) },
           { title: 'category', value: (f) => f.category },
           { title: 'finding', value: (f) => f.title },
+          { title: 'incident', value: (f) => incidentIdOf(f.evidence) ?? '' },
           { title: 'status', value: (f) => f.status },
           { title: 'last seen', value: (f) => time(f.lastSeen) },
         ],
@@ -63,7 +65,10 @@ export function findings(): HTMLElement {
       ),
   );
   const id = get('id');
+  const incident = get('incident');
   return grid(
+    incidentsCard(status, severity),
+    ...(incident ? [incidentCard(incident)] : []),
     card(
       'Triage queue',
       h('div', {}, h('div', { class: 'row' }, toggle('status', STATUSES, 'open'), sev, search), queue),
@@ -113,6 +118,7 @@ function detail(d: FindingDetail): HTMLElement {
     ['evidence', `${human(f.evidence.flows ?? 0)} flows, ${human(f.evidence.bytes ?? 0, 'B')}`],
   ];
   if (d.peer) facts.push(['remote address', peerFacts(d.peer)]);
+  const incident = incidentIdOf(f.evidence);
   return h(
     'div',
     { class: 'detail' },
@@ -122,6 +128,20 @@ function detail(d: FindingDetail): HTMLElement {
       'dl',
       {},
       facts.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
+      incident
+        ? [
+            h('dt', {}, 'incident'),
+            h(
+              'dd',
+              {},
+              h(
+                'button',
+                { class: 'ghost incident-link', onclick: () => update({ incident }, true) },
+                incident,
+              ),
+            ),
+          ]
+        : [],
     ),
     h(
       'div',
