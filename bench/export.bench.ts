@@ -9,21 +9,27 @@ import { parseConfig } from '../core/config/load.js';
 import { silentLogger } from '../core/logging.js';
 import { createMetrics } from '../core/metrics.js';
 import { generateFlows } from '../test/harness/api-seed.js';
+import { type ClickHouseDouble, spawnClickHouseDouble } from '../test/harness/clickhouse-server/process.js';
 import { mdTable, parseFlags } from './util.js';
 
 /**
  * Peak RSS of `/api/flows/export` over embedded chDB (issue 15: bounded memory). Seeds `--rows`
  * flows (default 1 M) in the last day, serves them on loopback, and streams exports of growing size
  * over a real socket, sampling the process RSS every 20 ms. The client discards the bytes, so the
- * growth above idle is the server's (chDB included). Bar: peak within 100 MB of idle, and not
- * growing with the row count. Server mode (a ClickHouse server) is not measured: none runs here.
+ * growth above idle is the server's (chDB included when embedded). Bar: peak within 100 MB of idle,
+ * and not growing with the row count. `--db server` runs the same over the product's server path
+ * against the ClickHouse HTTP test double (test/harness/clickhouse-server/, its own process, so the
+ * measured RSS is flowlens alone).
  *
- * Usage: `npm run bench -- export [--rows 1000000] [--pageRows 10000]`
+ * Usage: `npm run bench -- export [--rows 1000000] [--pageRows 10000] [--db embedded|server]`
  */
 export async function run(args: string[]): Promise<void> {
-  const opts = parseFlags(args, { rows: 1_000_000, pageRows: 10_000 });
+  const opts = parseFlags(args, { rows: 1_000_000, pageRows: 10_000, db: 'embedded' });
   const dir = mkdtempSync(join(tmpdir(), 'flowlens-bench-export-'));
-  const db = openDb({ kind: 'embedded', path: dir });
+  const server: ClickHouseDouble | undefined =
+    opts.db === 'server' ? await spawnClickHouseDouble() : undefined;
+  const db = server ? openDb({ kind: 'server', url: server.url }) : openDb({ kind: 'embedded', path: dir });
+  console.log(`database: ${opts.db}`);
   const controller = new AbortController();
   try {
     await migrate(db.client, { ...DEFAULT_SCHEMA_OPTIONS, rawTtlDays: 0, minuteTtlDays: 0, hourTtlDays: 0 });
@@ -76,6 +82,7 @@ export async function run(args: string[]): Promise<void> {
   } finally {
     controller.abort();
     await db.close();
+    await server?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
