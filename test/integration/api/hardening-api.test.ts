@@ -1,9 +1,11 @@
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { KeyStore } from '../../../api/auth/keys.js';
+import { startApi } from '../../../api/server.js';
 import type { Db } from '../../../core/clickhouse/client.js';
 import { parseConfig } from '../../../core/config/load.js';
-import { createLogger } from '../../../core/logging.js';
+import { createLogger, silentLogger } from '../../../core/logging.js';
+import { createMetrics } from '../../../core/metrics.js';
 import { type TestApi, testApi } from '../../harness/api.js';
 import { SCENARIO_FINDINGS, seedFindings } from '../../harness/api-findings.js';
 import { generateFlows } from '../../harness/api-seed.js';
@@ -65,6 +67,44 @@ describe('streamed export', () => {
     const third = await api.get(`/api/flows/export?${W}`, as(keys.viewer));
     expect(third.status).toBe(200);
     await third.text();
+  });
+
+  it('HEAD starts no export: two HEADs over real HTTP leave both default slots free', async () => {
+    const deps = { db, config: parseConfig({}), logger: silentLogger(), metrics: createMetrics() };
+    const server = await startApi({ ...deps, dashboardsDir: '/nonexistent' }, new AbortController().signal, {
+      host: '127.0.0.1',
+      port: 0,
+    });
+    try {
+      const url = `${server.url}/api/flows/export?${W}`;
+      for (let i = 0; i < 3; i++) {
+        const head = await fetch(url, { method: 'HEAD', headers: as(keys.viewer) });
+        expect(head.status).toBe(200);
+        expect(head.headers.get('content-type')).toContain('text/csv');
+      }
+      const [a, b] = await Promise.all([0, 1].map(() => fetch(url, { headers: as(keys.viewer) })));
+      expect([a?.status, b?.status]).toEqual([200, 200]);
+      const lines = await Promise.all([a, b].map(async (r) => (await r?.text())?.trim().split('\n').length));
+      expect(lines).toEqual([1 + 2_345, 1 + 2_345]);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('a body nobody reads is cancelled after exportIdleSeconds and frees its slot', async () => {
+    const api = testApi(db, { api: { exportConcurrency: 1, exportIdleSeconds: 1, exportPageRows: 100 } });
+    const unread = await api.get(`/api/flows/export?${W}`, as(keys.viewer));
+    expect(unread.status).toBe(200);
+    expect((await api.get(`/api/flows/export?${W}`, as(keys.viewer))).status).toBe(429);
+    await vi.waitFor(
+      async () => {
+        const next = await api.get(`/api/flows/export?${W}&limit=10`, as(keys.viewer));
+        expect(next.status).toBe(200);
+        expect((await next.text()).trim().split('\n')).toHaveLength(11);
+      },
+      { timeout: 10_000, interval: 250 },
+    );
+    await expect(unread.text()).rejects.toThrow(/idle/);
   });
 });
 
