@@ -130,7 +130,11 @@ export function registerFlowRoutes(app: ApiApp, deps: ApiDeps, now: () => Date):
     if (c.req.method === 'HEAD') return new Response(null, { status: 200, headers });
     if (slots.running >= deps.config.api.exportConcurrency) {
       c.header('Retry-After', '5');
-      throw new ApiError(429, 'rate_limited', `${slots.running} exports are running; try again when one ends`);
+      throw new ApiError(
+        429,
+        'rate_limited',
+        `${slots.running} exports are running; try again when one ends`,
+      );
     }
     const rows = exportFlows(deps.db, {
       window,
