@@ -147,10 +147,29 @@ describe('rate limits per caller, in separate buckets', () => {
 
   it('charges failed credentials to the address', async () => {
     const api = testApi(db, { api: { rateLimitPerMinute: 3 } });
+    // A key that authenticated before the guessing began goes on (see the next describe).
+    expect((await api.get('/api/findings', as(keys.viewer))).status).toBe(200);
     for (let i = 0; i < 3; i++)
       expect((await api.get('/api/findings', as(`flk_guess_${i}`))).status).toBe(401);
     expect((await api.get('/api/findings')).status).toBe(429);
     expect((await api.get('/api/findings', as(keys.viewer))).status).toBe(200);
+  });
+});
+
+describe('failed credentials are refused per address', () => {
+  it('key guessing from one address gets 429 after the limit; a valid key (own bucket) still works', async () => {
+    const api = testApi(db, { api: { rateLimitPerMinute: 4 } });
+    expect((await api.get('/api/findings', as(keys.viewer))).status).toBe(200);
+    const codes: number[] = [];
+    for (let i = 0; i < 10; i++) codes.push((await api.get('/api/findings', as(`flk_guess_${i}`))).status);
+    expect(codes.slice(0, 4)).toEqual([401, 401, 401, 401]);
+    expect(codes.slice(4)).toEqual([429, 429, 429, 429, 429, 429]);
+    const bearer = await api.get('/api/findings', { authorization: 'Bearer eyJhbGciOiJSUzI1NiJ9.e30.x' });
+    expect(bearer.status).toBe(429);
+    expect(bearer.headers.get('retry-after')).toBeTruthy();
+    expect((await api.get('/api/findings', as(keys.viewer))).status).toBe(200);
+    // A guess never enters the known-good set, however it is sent.
+    expect((await api.get('/api/findings', { authorization: 'Bearer flk_guess_0' })).status).toBe(429);
   });
 });
 
