@@ -33,9 +33,14 @@ export function exportStream(
     o.signal.removeEventListener('abort', onAbort);
     // Ends the generator's finally blocks (its ClickHouse reads) without waiting on a pending page.
     void rows.return(undefined).catch(() => undefined);
+    // An error, not a close: the reader must see a truncated export as truncated.
     if (reason !== undefined) controller?.error(reason);
   };
-  const onAbort = (): void => finish(new Error('client went away'));
+  // Nobody is left to read: end quietly (an error here would only be logged by the server).
+  const onAbort = (): void => {
+    finish();
+    if (controller) closeQuietly(controller);
+  };
   const arm = (): void => {
     clearTimeout(timer);
     timer = setTimeout(() => finish(new Error('export idle: nobody read it')), o.idleMs);

@@ -91,6 +91,35 @@ describe('streamed export', () => {
     }
   });
 
+  it('a client that goes away mid-export frees its slot (real HTTP)', async () => {
+    const config = parseConfig({
+      api: { exportConcurrency: 1, exportIdleSeconds: 3600, exportPageRows: 100 },
+    });
+    const deps = { db, config, logger: silentLogger(), metrics: createMetrics() };
+    const server = await startApi({ ...deps, dashboardsDir: '/nonexistent' }, new AbortController().signal, {
+      host: '127.0.0.1',
+      port: 0,
+    });
+    try {
+      const url = `${server.url}/api/flows/export?${W}&format=ndjson`;
+      const gone = new AbortController();
+      const first = await fetch(url, { headers: as(keys.viewer), signal: gone.signal });
+      expect(first.status).toBe(200);
+      await first.body?.getReader().read();
+      gone.abort();
+      await vi.waitFor(
+        async () => {
+          const next = await fetch(`${url}&limit=5`, { headers: as(keys.viewer) });
+          expect(next.status).toBe(200);
+          expect((await next.text()).trim().split('\n')).toHaveLength(5);
+        },
+        { timeout: 20_000, interval: 200 },
+      );
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('a body nobody reads is cancelled after exportIdleSeconds and frees its slot', async () => {
     const api = testApi(db, { api: { exportConcurrency: 1, exportIdleSeconds: 1, exportPageRows: 100 } });
     const unread = await api.get(`/api/flows/export?${W}`, as(keys.viewer));
