@@ -5,6 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
+import { systemClock } from '../core/clock.js';
 import { AuditLog } from './audit/log.js';
 import { KeyStore } from './auth/keys.js';
 import { authenticate } from './auth/middleware.js';
@@ -37,10 +38,10 @@ const CSP = {
  * @see https://hono.dev/examples/zod-openapi
  */
 export function createApi(deps: ApiDeps): ApiApp {
-  const now = deps.now ?? (() => new Date());
+  const now = deps.now ?? systemClock;
   const keys = deps.keys ?? new KeyStore(deps.db, deps.config.api);
   const mode = deps.authMode ?? new AuthMode(keys);
-  const audit = new AuditLog(deps.db, deps.logger, now);
+  const audit = deps.audit ?? new AuditLog(deps.db, deps.logger, now);
   const app: ApiApp = new OpenAPIHono<ApiEnv>({
     defaultHook: (result, c) => {
       if (!result.success) {

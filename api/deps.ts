@@ -2,6 +2,7 @@ import type { Db } from '../core/clickhouse/client.js';
 import type { Config } from '../core/config/schema.js';
 import type { Logger } from '../core/logging.js';
 import type { Metrics } from '../core/metrics.js';
+import type { AuditLog } from './audit/log.js';
 import type { KeyStore } from './auth/keys.js';
 import type { AuthMode } from './auth/mode.js';
 import type { RuleReportProvider } from './routes/rules/provider.js';
@@ -21,4 +22,6 @@ export interface ApiDeps {
   /** Decided by startApi before listening; an in-process app decides on its first request. */
   authMode?: AuthMode;
   keys?: KeyStore;
+  /** Built once by startApi (its start record and every request share it). */
+  audit?: AuditLog;
 }

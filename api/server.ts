@@ -3,12 +3,14 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
+import { systemClock } from '../core/clock.js';
 import { ConfigError } from '../core/errors.js';
 import { createApi } from './app.js';
 import { AuditLog } from './audit/log.js';
 import { KeyStore } from './auth/keys.js';
 import { AuthMode } from './auth/mode.js';
 import type { ApiDeps } from './deps.js';
+import { isLoopback } from './loopback.js';
 
 export interface RunningApi {
   /** Base URL, e.g. http://127.0.0.1:8080 */
@@ -45,9 +47,11 @@ export async function startApi(
         '`flowlens api-key create`, or bind 127.0.0.1',
     ]);
   }
-  await recordConfigLoad(deps, { host, port, credentialed });
+  // One audit trail for the start record and every request of this server.
+  const audit = deps.audit ?? new AuditLog(deps.db, deps.logger, deps.now ?? systemClock);
+  await recordConfigLoad(deps, audit, { host, port, credentialed });
   const dashboardsDir = deps.dashboardsDir ?? ensureDashboards(deps);
-  const app = createApi({ ...deps, keys, authMode, ...(dashboardsDir ? { dashboardsDir } : {}) });
+  const app = createApi({ ...deps, keys, authMode, audit, ...(dashboardsDir ? { dashboardsDir } : {}) });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     // Header room for the longest valid request line: a 16,000-character filter of multi-byte
     // characters, percent-encoded, is ~192 KB (Node's default of 16 KB reset such connections).
@@ -73,17 +77,16 @@ export async function startApi(
 }
 
 /** The audit trail notes each start with the configuration it serves (there is no hot reload). */
-async function recordConfigLoad(deps: ApiDeps, detail: Record<string, unknown>): Promise<void> {
-  const audit = new AuditLog(deps.db, deps.logger, deps.now ?? (() => new Date()));
+async function recordConfigLoad(
+  deps: ApiDeps,
+  audit: AuditLog,
+  detail: Record<string, unknown>,
+): Promise<void> {
   try {
     await audit.record({ id: 'process', kind: 'system' }, 'config.load', 'api', detail);
   } catch (err) {
     deps.logger.warn({ err: (err as Error).message }, 'audit: config load not recorded');
   }
-}
-
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /**

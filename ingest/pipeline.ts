@@ -33,6 +33,8 @@ export interface PipelineStats {
 export interface PipelineResult extends PipelineStats {
   /** Set when a write failed for good (retries exhausted): the run stopped, that batch is not acked. */
   error?: Error;
+  /** Which side failed: the sink (database) or the source. */
+  failedStep?: 'write' | 'source';
 }
 
 /**
@@ -92,7 +94,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     }
   }
   if (failure) logger.error({ err: failure.message, ...stats }, `pipeline stopped: ${failedStep} failed`);
-  return failure ? { ...stats, error: failure } : { ...stats };
+  return failure ? { ...stats, error: failure, failedStep } : { ...stats };
 }
 
 /** The Normalizer contract says it never throws; if one does anyway, the body becomes a reject. */

@@ -1,6 +1,6 @@
 import type { Config } from '../core/config/schema.js';
 import { ConfigError, errorMessage } from '../core/errors.js';
-import { backoffDelay, sleep } from '../core/retry.js';
+import { backoffDelay, type RetryOptions, sleep } from '../core/retry.js';
 import { createConfiguredSource, type SourceDeps } from './configured-source.js';
 import { type PipelineResult, runPipeline } from './pipeline.js';
 import { sinkFromConfig } from './sinks/clickhouse/from-config.js';
@@ -13,6 +13,8 @@ export interface SuperviseOptions {
   /** Restart backoff: base and cap, ms (defaults 1 s and 60 s, plus 1 s). */
   backoffBaseMs: number;
   backoffMaxMs: number;
+  /** The sink's insert retries within one run (default core/retry.ts DEFAULT_RETRY). */
+  sinkRetry?: Partial<RetryOptions>;
 }
 
 export const DEFAULT_SUPERVISE: SuperviseOptions = {
@@ -28,8 +30,11 @@ export const DEFAULT_SUPERVISE: SuperviseOptions = {
  * after start, the process never dies because of data or a transient outage. Each source has its
  * own supervisor, so one that keeps failing never holds up the others: after `parkAfter` failed
  * runs in a row it is **parked** (logged once at error level with its error, gauge
- * `flowlens_source_parked{source}` = 1) and retried only every `parkedRetryMs`. A configuration
- * error (a secret missing from the environment) still fails the run at once.
+ * `flowlens_source_parked{source}` = 1) and retried only every `parkedRetryMs`. Only the source's
+ * own failures count: a failed write (the database) and a source failure while the database does
+ * not answer are an outage every source shares, so they restart with backoff and never park — a
+ * 2-minute outage costs about 2 minutes of ingest, not the parking interval. A configuration error
+ * (a secret missing from the environment) still fails the run at once.
  */
 export async function startIngest(
   config: Config,
@@ -53,23 +58,36 @@ async function superviseSource(
   const parking = parkingState(label, deps);
   let failures = 0;
   for (let attempt = 0; !signal.aborted; attempt++) {
-    const result = await runOnce(config, cfg, deps, signal);
+    const result = await runOnce(config, cfg, deps, signal, opts);
     if (result.batches > 0) parking.unpark();
     if (!result.error) {
       if (cfg.type === 'file') return; // a file replay ends; streaming sources end only on abort
       attempt = 0;
       failures = 0;
     } else {
-      failures = result.batches > 0 ? 1 : failures + 1;
+      const sourceSide = result.failedStep === 'source' && (await databaseAnswers(deps));
+      if (result.batches > 0) failures = 0;
+      if (sourceSide) failures++;
       if (failures >= opts.parkAfter) {
         parking.park(result.error, failures, opts.parkedRetryMs);
         await sleep(opts.parkedRetryMs, signal);
         continue;
       }
-      deps.logger.warn({ source: label, err: errorMessage(result.error) }, 'source stopped; restarting');
+      const msg = sourceSide ? 'source stopped; restarting' : 'database failed; restarting the source';
+      deps.logger.warn({ source: label, err: errorMessage(result.error) }, msg);
     }
     const delay = backoffDelay(Math.min(attempt, 6), opts.backoffBaseMs, opts.backoffMaxMs);
     await sleep(delay + opts.backoffBaseMs, signal);
+  }
+}
+
+/** A source failing while the database does not answer (its cursors live there) is the outage. */
+async function databaseAnswers(deps: SourceDeps): Promise<boolean> {
+  try {
+    await deps.db.client.command({ query: 'SELECT 1' });
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -79,12 +97,13 @@ async function runOnce(
   cfg: Config['sources'][number],
   deps: SourceDeps,
   signal: AbortSignal,
+  opts: SuperviseOptions,
 ): Promise<PipelineResult> {
   let built: ReturnType<typeof createConfiguredSource> | undefined;
   let sink: ReturnType<typeof sinkFromConfig> | undefined;
   try {
     built = createConfiguredSource(cfg, deps);
-    sink = sinkFromConfig(config, deps, signal);
+    sink = sinkFromConfig(config, deps, signal, undefined, opts.sinkRetry);
     return await runPipeline({ ...built, sink, metrics: deps.metrics, logger: deps.logger, signal });
   } catch (err) {
     if (err instanceof ConfigError) throw err;
@@ -98,6 +117,7 @@ async function runOnce(
       duplicates: 0,
       duplicateRejects: 0,
       error,
+      failedStep: built ? 'write' : 'source',
     };
   } finally {
     await built?.source.stop(10_000).catch(() => {});

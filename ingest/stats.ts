@@ -11,6 +11,12 @@ export interface IngestStats {
   rows: number;
   /** Tuples summed in `flows_1h` (the longest retention); equals `rows` until raw data expires. */
   rolledUp: number;
+  /**
+   * Tuples summed in `flows_1h` over the hours raw rows still cover. Above `rows`, the rollup counts
+   * flows raw no longer holds once or at all: raw rows expired inside those hours, or `--force`
+   * stored files again whose raw rows were gone while the rollup still held their totals.
+   */
+  rolledUpOverRaw: number;
   first: string | null;
   last: string | null;
   byFormat: CountBy[];
@@ -59,9 +65,15 @@ export async function readStats(
       'if(rows = 0, NULL, toString(max(time))) AS last FROM flows',
   );
   const [rolled] = await select<{ n: number }>(client, 'SELECT sum(flows) AS n FROM flows_1h');
+  const [overRaw] = await select<{ n: number }>(
+    client,
+    'SELECT sum(flows) AS n FROM flows_1h WHERE time >= (SELECT toStartOfHour(min(time)) FROM flows) ' +
+      'AND time <= (SELECT toStartOfHour(max(time)) FROM flows)',
+  );
   const out: Partial<IngestStats> = {
     rows: Number(totals?.rows ?? 0),
     rolledUp: Number(rolled?.n ?? 0),
+    rolledUpOverRaw: Number(totals?.rows ?? 0) > 0 ? Number(overRaw?.n ?? 0) : 0,
     first: totals?.first ?? null,
     last: totals?.last ?? null,
   };

@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { systemClock } from '../../core/clock.js';
 import type { AlertsConfig } from '../../core/config/sections/alerts.js';
 import { errorMessage } from '../../core/errors.js';
 import type { Finding } from '../../core/finding.js';
@@ -39,7 +40,7 @@ export function createAlerter(deps: {
   /** Per-delivery outcome hook (metrics). */
   onOutcome?: (channel: string, outcome: 'sent' | 'deduplicated' | 'rate-limited' | 'failed') => void;
 }): Alerter {
-  const clock = deps.clock ?? (() => new Date());
+  const clock = deps.clock ?? systemClock;
   const allowed = rateLimiter(deps.config.maxPerMinute);
   const names = deps.channels.map((c) => c.name);
   const byName = new Map(deps.channels.map((c) => [c.name, c]));

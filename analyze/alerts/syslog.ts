@@ -1,6 +1,7 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createConnection, type Socket } from 'node:net';
 import { hostname } from 'node:os';
+import { systemClock } from '../../core/clock.js';
 import type { SyslogChannelSchema } from '../../core/config/sections/alerts.js';
 import { TransientError } from '../../core/errors.js';
 import type { Finding } from '../../core/finding.js';
@@ -18,7 +19,7 @@ type SyslogOptions = import('zod').infer<typeof SyslogChannelSchema>;
 export function syslogChannel(
   opts: SyslogOptions,
   version = '0.1.0',
-  clock: () => Date = () => new Date(),
+  clock: () => Date = systemClock,
 ): AlertChannel {
   const header = {
     facility: opts.facility,

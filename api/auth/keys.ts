@@ -51,12 +51,6 @@ export class KeyStore {
     return stored ? { id: `key:${stored.id}`, name: stored.name, role: stored.role, kind: 'key' } : null;
   }
 
-  /** True when any credential is configured: then every data request must carry one. */
-  async anyConfigured(): Promise<boolean> {
-    if (this.config.auth.keys.length > 0 || this.config.auth.oidc) return true;
-    return (await this.tableKeys()).length > 0;
-  }
-
   /**
    * True when a credential was ever configured: config keys, OIDC, or any `api_keys` row including
    * revoked ones. The auth mode is decided on this, so revocations never make the server anonymous.

@@ -16,13 +16,15 @@ export class AuthMode {
   /** True when every non-public request must carry a credential. */
   async requiresCredentials(): Promise<boolean> {
     if (this.credentialed === true) return true;
-    if (this.credentialed === null) {
-      this.deciding ??= this.keys.everConfigured();
-      this.credentialed = await this.deciding;
-      return this.credentialed;
-    }
-    // Local mode: a key created meanwhile (API or CLI) strengthens the mode for good.
-    if (await this.keys.anyConfigured()) this.credentialed = true;
+    // Local mode (or undecided): any `api_keys` row, revoked ones too, ends it for good — a key
+    // another process (the CLI) created and revoked meanwhile included. Concurrent requests share
+    // one query; a failed one is not remembered, so the next request asks again.
+    this.deciding ??= this.keys.everConfigured().finally(() => {
+      this.deciding = null;
+    });
+    const credentialed = await this.deciding;
+    // strengthen() may have run while the query was out: never weaken.
+    this.credentialed = credentialed || (this.credentialed as boolean | null) === true;
     return this.credentialed;
   }
 

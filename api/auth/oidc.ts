@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import type { z } from 'zod';
+import { type Clock, systemClock } from '../../core/clock.js';
 import type { ApiRole, OidcConfigSchema } from '../../core/config/sections/api.js';
 import { highestRole, type Principal } from './principal.js';
 
@@ -27,7 +28,7 @@ export interface OidcVerifier {
  * @see https://learn.microsoft.com/entra/identity-platform/access-tokens#validate-tokens
  * @see https://github.com/panva/jose/blob/main/docs/jwks/remote/functions/createRemoteJWKSet.md
  */
-export function createOidcVerifier(config: OidcConfig, now: () => Date = () => new Date()): OidcVerifier {
+export function createOidcVerifier(config: OidcConfig, now: Clock = systemClock): OidcVerifier {
   let jwks: ReturnType<typeof createRemoteJWKSet> | null = null;
   const keySet = async () => {
     jwks ??= createRemoteJWKSet(new URL(config.jwksUri ?? (await discoverJwksUri(config.issuer))));

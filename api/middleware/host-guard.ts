@@ -1,13 +1,8 @@
 import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../errors.js';
+import { isLoopback } from '../loopback.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-/** `127.0.0.0/8`, `localhost` and `[::1]`: the names a DNS-rebinding page cannot claim. */
-export function isLoopbackHostname(hostname: string): boolean {
-  const h = hostname.toLowerCase();
-  return h === 'localhost' || h === '[::1]' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
-}
 
 /** Splits `name[:port]` (IPv6 in brackets) into a lower-case host name and port. */
 export function splitHost(host: string): { hostname: string; port: string } {
@@ -30,7 +25,7 @@ export function hostGuard(opts: {
 }): MiddlewareHandler {
   const allowed = opts.allowedHosts.map((h) => splitHost(h));
   const listed = (host: { hostname: string; port: string }) =>
-    isLoopbackHostname(host.hostname) ||
+    isLoopback(host.hostname) ||
     allowed.some((a) => a.hostname === host.hostname && (!a.port || a.port === host.port));
   return async (c, next) => {
     if (c.req.path === '/healthz' || c.req.path === '/readyz') return next();
@@ -62,5 +57,5 @@ function sameOrAllowed(
   const hostPort = host.port || port;
   if (o.hostname === host.hostname && port === hostPort) return true;
   // Another listed origin (say a reverse proxy name) may write only if it is not loopback-by-default.
-  return !isLoopbackHostname(o.hostname) && listed({ hostname: o.hostname, port: o.port });
+  return !isLoopback(o.hostname) && listed({ hostname: o.hostname, port: o.port });
 }

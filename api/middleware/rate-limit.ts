@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { credentialOf } from '../auth/middleware.js';
 import type { Principal } from '../auth/principal.js';
@@ -25,6 +26,14 @@ class Windows {
     return w.count > this.perMinute ? Math.ceil((w.start + 60_000 - now) / 1000) : null;
   }
 
+  /** Seconds to wait when the bucket is already over its limit, without counting a request. */
+  over(bucket: string): number | null {
+    const now = this.clock();
+    const w = this.windows.get(bucket);
+    if (!w || now - w.start >= 60_000 || w.count < this.perMinute) return null;
+    return Math.ceil((w.start + 60_000 - now) / 1000);
+  }
+
   private prune(now: number): void {
     for (const [k, w] of this.windows) if (now - w.start >= 60_000) this.windows.delete(k);
   }
@@ -35,11 +44,30 @@ function refuse(c: Context, retryAfter: number): never {
   throw new ApiError(429, 'rate_limited', 'too many requests; slow down');
 }
 
+/** Digests of credentials that authenticated lately (bounded; oldest forgotten first). */
+class KnownGood {
+  private readonly seen = new Set<string>();
+  has(credential: string): boolean {
+    return this.seen.has(digest(credential));
+  }
+  add(credential: string): void {
+    const d = digest(credential);
+    this.seen.delete(d);
+    this.seen.add(d);
+    if (this.seen.size > 1_000) this.seen.delete(this.seen.values().next().value as string);
+  }
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest('base64url');
+
 /**
  * Per-caller rate limits in separate buckets: an authenticated caller by key id or token subject
  * (`byCaller`, after authentication), everyone else by client address (`byAddress`, before it).
  * Requests that carry a credential skip the address bucket, so anonymous floods from a shared
- * address cannot lock out a valid key; a credential that fails (401) is charged to the address.
+ * address cannot lock out a valid key; a credential that fails (401) is charged to the address and to
+ * its failure bucket. Once an address's failure bucket is full, a credential from it that has not
+ * authenticated lately is refused with 429 before it is checked (no key guessing, no OIDC
+ * unknown-kid floods), while credentials that did authenticate lately go on.
  * In memory: one process serves the API in the embedded mode; behind a load balancer, rate-limit
  * at the proxy as well.
  */
@@ -49,15 +77,26 @@ export function rateLimits(opts: {
   clock?: () => number;
 }): { byAddress: MiddlewareHandler; byCaller: MiddlewareHandler } {
   const windows = new Windows(opts.perMinute, opts.clock ?? Date.now);
+  const good = new KnownGood();
   const byAddress: MiddlewareHandler = async (c, next) => {
-    const bucket = `addr:${opts.clientAddress(c)}`;
-    if (!credentialOf(c.req.header('authorization'), c.req.header('x-api-key'))) {
-      const wait = windows.charge(bucket);
+    const address = opts.clientAddress(c);
+    const credential = credentialOf(c.req.header('authorization'), c.req.header('x-api-key'));
+    if (!credential) {
+      const wait = windows.charge(`addr:${address}`);
       if (wait !== null) refuse(c, wait);
       return next();
     }
+    const failures = `fail:${address}`;
+    const wait = windows.over(failures);
+    if (wait !== null && !good.has(credential)) refuse(c, wait);
     await next();
-    if (c.res.status === 401) windows.charge(bucket);
+    if (c.res.status === 401) {
+      windows.charge(`addr:${address}`);
+      windows.charge(failures);
+    } else {
+      const kind = (c.get('principal') as Principal | undefined)?.kind;
+      if (kind === 'key' || kind === 'oidc') good.add(credential);
+    }
   };
   const byCaller: MiddlewareHandler = async (c, next) => {
     const principal = c.get('principal') as Principal | undefined;

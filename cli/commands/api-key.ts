@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { AuditLog } from '../../api/audit/log.js';
 import { hashKey, KeyStore } from '../../api/auth/keys.js';
 import { API_ROLES, type ApiRole } from '../../core/config/sections/api.js';
 import { type GlobalOptions, openApp, resolveConfig } from '../context.js';
@@ -17,8 +18,9 @@ export function register(program: Command): void {
       new Option('--role <role>', 'viewer, analyst or admin').choices([...API_ROLES]).default('viewer'),
     )
     .action(async (opts: { name: string; role: ApiRole }, sub: Command) => {
-      await withKeys(sub, async (keys) => {
+      await withKeys(sub, async (keys, audit) => {
         const { id, key } = await keys.create(opts.name, opts.role, 'cli');
+        await audit.record(CLI_ACTOR, 'key.create', id, { name: opts.name, role: opts.role });
         process.stdout.write(`${key}\n`);
         process.stderr.write(`created key ${id} (${opts.role}); it is not shown again\n`);
       });
@@ -37,11 +39,14 @@ export function register(program: Command): void {
     .command('revoke <id>')
     .description('revoke a database key')
     .action(async (id: string, _opts: unknown, sub: Command) => {
-      await withKeys(sub, async (keys) => {
-        if (!(await keys.revoke(id))) {
+      await withKeys(sub, async (keys, audit) => {
+        const name = await keys.revoke(id);
+        if (!name) {
           process.stderr.write(`no active key ${id}\n`);
           process.exitCode = 1;
+          return;
         }
+        await audit.record(CLI_ACTOR, 'key.revoke', id, { name });
       });
     });
   cmd
@@ -55,11 +60,14 @@ export function register(program: Command): void {
     });
 }
 
-async function withKeys(sub: Command, fn: (keys: KeyStore) => Promise<void>): Promise<void> {
+/** Key changes from the CLI are audited like the API's (docs/api.md), with the actor `cli`. */
+const CLI_ACTOR = { id: 'cli', kind: 'cli' };
+
+async function withKeys(sub: Command, fn: (keys: KeyStore, audit: AuditLog) => Promise<void>): Promise<void> {
   const config = resolveConfig(sub.optsWithGlobals<GlobalOptions>());
   const app = await openApp(config);
   try {
-    await fn(new KeyStore(app.db, config.api));
+    await fn(new KeyStore(app.db, config.api), new AuditLog(app.db, app.logger, app.now));
   } finally {
     await app.db.close();
   }

@@ -5,7 +5,7 @@ import { ConfigError } from '../../core/errors.js';
 import { normalize } from '../../ingest/normalizers/index.js';
 import { runPipeline } from '../../ingest/pipeline.js';
 import { sinkFromConfig } from '../../ingest/sinks/clickhouse/from-config.js';
-import { clickHouseFilePositions, noFilePositions } from '../../ingest/sources/file/positions.js';
+import { clickHouseFilePositions, forcedFilePositions } from '../../ingest/sources/file/positions.js';
 import { createFileSource, DEFAULT_CHUNK_BYTES } from '../../ingest/sources/file/source.js';
 import { listFiles } from '../../ingest/sources/file/walk.js';
 import { type GlobalOptions, openApp, resolveConfig } from '../context.js';
@@ -77,7 +77,9 @@ async function ingest(paths: string[], opts: IngestOptions): Promise<number> {
       process.stderr.write(`flowlens: ${path}: ${note}\n`);
     },
     chunkBytes: opts.chunkMb ? Math.round(opts.chunkMb * 1024 * 1024) : DEFAULT_CHUNK_BYTES,
-    positions: opts.force ? noFilePositions : clickHouseFilePositions(db.client),
+    positions: opts.force
+      ? forcedFilePositions(clickHouseFilePositions(db.client))
+      : clickHouseFilePositions(db.client),
     logger,
   });
   const controller = new AbortController();

@@ -41,6 +41,7 @@ export function renderStats(s: IngestStats): string {
   const lines = [
     `flows: ${s.rows} rows${s.first ? ` from ${s.first} to ${s.last}` : ''} (hour rollup: ${s.rolledUp})`,
     lateLine(s),
+    ...mismatchLine(s),
     `rejects: ${s.rejects}`,
   ];
   const section = (title: string, rows: CountBy[]) => {
@@ -56,6 +57,20 @@ export function renderStats(s: IngestStats): string {
   section('by action', s.byAction);
   section('rejects by reason', s.rejectsByReason);
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The hour rollup holding more flows than raw over the hours raw still covers: raw rows expired
+ * there, or files were stored again with `--force` while the rollup kept their first totals (the
+ * rollups then count them twice; docs/ingest.md).
+ */
+function mismatchLine(s: IngestStats): string[] {
+  if (s.rolledUpOverRaw <= s.rows) return [];
+  return [
+    `rollup mismatch: hour rollup holds ${s.rolledUpOverRaw} flows over the raw range (${s.first} to ${s.last}), ` +
+      `raw holds ${s.rows} (${s.rolledUpOverRaw - s.rows} more): raw rows expired there, or --force stored ` +
+      'files again whose raw rows were gone while the rollup kept their totals (those are counted twice)',
+  ];
 }
 
 /** How much of `flows` is history that arrived late (kept for the full retention from arrival). */

@@ -1,16 +1,20 @@
 /**
  * The one redaction rule for every output: `config print`, logs, error messages and API responses.
  * - Secrets by name: values under keys such as password, secret, token, connectionString, sas,
- *   apiKey/x-api-key, authorization, cookie, hash/keyHash, at any depth (new sections too).
+ *   apiKey/x-api-key, authorization, cookie, hash/keyHash, `key`, and kinds of keys that are secrets
+ *   (privateKey, accessKey, accountKey, signingKey, sharedKey, …) at any depth (new sections too).
+ *   Names that merely end in "key" (partitionKey, sortKey, routingKey) hold no secret.
  * - Credentials in URLs: `user:password@`, the query string (SAS `sig=`, Teams `sig=`), a Slack
  *   incoming-webhook path (the path is the token), token-like path segments (≥ 24 characters of
  *   letters and digits) and path segments after a prefix registered as secret (`log.secretUrlPaths`).
  * - In free text: `Bearer …`, `Authorization:`/`X-API-Key:` header values, `sha256:<hex>` key hashes,
- *   `flk_…` API keys, URLs as above, and any value a loaded config holds under a secret name.
+ *   `flk_…` API keys, connection-string fields (`AccountKey=`, `SharedAccessKey=`,
+ *   `SharedAccessSignature=`, `sig=`, `password=`, `pwd=`), URLs as above, and any value a loaded
+ *   config holds under a secret name.
  * @see https://api.slack.com/messaging/webhooks
  */
 const SECRET_KEY =
-  /(password|passwd|secret|connectionstring|accountkey|sas|token|api[-_]?key|authorization|cookie|credential|(^|key)hash(es)?$|keys?hash$|key$)/i;
+  /(password|passwd|secret|connectionstring|accountkey|sas|token|api[-_]?key|authorization|cookie|credential|(^|key)hash(es)?$|keys?hash$|(^|[-_.])key$|(private|access|account|signing|secret|client|encryption|master|shared|storage|subscription|primary|secondary|hmac|host|admin|function)[-_]?keys?$)/i;
 /** Names that match SECRET_KEY but hold no secret: env var names, the redaction list itself. */
 const NOT_SECRET = /(Env|UrlPaths)$/;
 const MASK = '***';
@@ -73,7 +77,10 @@ export function redactText(text: string): string {
     .replace(/\b(Bearer|Basic)\s+[\w.~+/=-]+/gi, `$1 ${MASK}`)
     .replace(/\b(authorization|x-api-key)(["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, `$1$2${MASK}`)
     .replace(/\bsha256:[0-9a-f]{64}\b/gi, `sha256:${MASK}`)
-    .replace(/\bflk_[\w-]{8,}/g, `flk_${MASK}`);
+    .replace(/\bflk_[\w-]{8,}/g, `flk_${MASK}`)
+    // A SAS is itself `sv=…&sig=…`: masked up to the field's end.
+    .replace(/\b(SharedAccessSignature\s*=\s*)[^;\s"']+/gi, `$1${MASK}`)
+    .replace(/\b(AccountKey|SharedAccessKey|sig|password|pwd)(\s*=\s*["']?)[^;&\s"']+/gi, `$1$2${MASK}`);
   for (const s of secretValues) if (out.includes(s)) out = out.split(s).join(MASK);
   return out;
 }

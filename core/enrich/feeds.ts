@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { ClickHouseClient } from '@clickhouse/client';
+import { systemClock } from '../clock.js';
 import type { IntelFeed } from '../config/sections/enrich.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logging.js';
@@ -46,7 +47,7 @@ export async function runIntelFeeds(
   feeds: readonly IntelFeed[],
   deps: { logger: Logger; signal: AbortSignal; now?: () => Date; fetchText?: FetchText },
 ): Promise<void> {
-  const now = deps.now ?? (() => new Date());
+  const now = deps.now ?? systemClock;
   const due = new Map(feeds.map((f) => [f.name, 0]));
   while (!deps.signal.aborted && feeds.length > 0) {
     for (const feed of feeds) {

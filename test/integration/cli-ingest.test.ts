@@ -74,6 +74,17 @@ describe('flowlens ingest', { timeout: 300_000 }, () => {
     expect(after.rejects).toBe(2 * before.rejects);
   });
 
+  it('--force still records files as done: a plain run after it stores nothing again', async () => {
+    const fresh = join(work, 'db-forced-first');
+    const forced = await ingest(fresh, '--force', join(input, 'nsg', 'deep'));
+    expect(forced.code).toBe(0);
+    expect(forced.summary!.tuples).toBeGreaterThan(0);
+    const plain = await ingest(fresh, join(input, 'nsg', 'deep'));
+    expect(plain.summary).toMatchObject({ files: 0, tuples: 0, duplicates: 0 });
+    expect(plain.summary!.skippedFiles).toBe(forced.summary!.files);
+    expect((await stats(fresh)).rows).toBe(forced.summary!.tuples);
+  });
+
   it('stores the same rows whether a blob is read whole or in chunks cut across records', async () => {
     const whole = join(work, 'db-whole');
     const r = await ingest(whole, '--chunk-mb', '64', join(input, 'nsg', 'deep'));

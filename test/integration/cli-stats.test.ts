@@ -83,4 +83,35 @@ describe('flowlens stats', { timeout: 300_000 }, () => {
       /late history: 30 rows \(75\.0 %\) stored more than 48 h after their flow time, up to \d+ days late/,
     );
   });
+
+  it('shows a rollup mismatch line when the hour rollup holds more than raw over the raw range', async () => {
+    // Raw rows gone (as the old flow-time TTL dropped them) while the rollup kept their totals, then
+    // the same file stored again under a new namespace (what --force does): the rollup counts it twice.
+    const path = join(dir, 'mismatch');
+    const db = openDb({ kind: 'embedded', path });
+    await migrate(db.client, DEFAULT_SCHEMA_OPTIONS);
+    const sink = createClickHouseSink({ db });
+    const cols = () => sampleColumns(40, { startMs: Date.UTC(2024, 2, 1, 10) });
+    await sink.write(cols(), [], { kind: 'file', key: 'a.json', start: 0, end: 10 });
+    await db.client.command({ query: 'TRUNCATE TABLE flows' });
+    await sink.write(cols(), [], { kind: 'file', key: 'force-x|a.json', start: 0, end: 10 });
+    await sink.close();
+    await db.close();
+
+    const r = await runCli(['--db', path, 'stats', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const stats = JSON.parse(r.stdout) as IngestStats;
+    expect(stats).toMatchObject({ rows: 40, rolledUp: 80, rolledUpOverRaw: 80 });
+    const text = await runCli(['--db', path, 'stats']);
+    expect(text.stdout).toMatch(
+      /rollup mismatch: hour rollup holds 80 flows over the raw range .* raw holds 40 \(40 more\)/,
+    );
+  });
+
+  it('prints no mismatch line when raw and rollup agree', async () => {
+    const text = await runCli(['--db', dir, 'stats']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('(hour rollup: 100)');
+    expect(text.stdout).not.toContain('rollup mismatch');
+  });
 });

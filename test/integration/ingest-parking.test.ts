@@ -63,4 +63,43 @@ describe('source parking', { timeout: 120_000 }, () => {
     controller.abort();
     await run;
   });
+
+  it('a database outage parks no source: writes fail, then rows arrive as soon as it is back', async () => {
+    const config = parseConfig({
+      sources: [
+        {
+          type: 'file',
+          name: 'sdn-outage',
+          paths: [join(REPO_ROOT, 'test', 'fixtures', 'flowlens_sdn-firewall-audit.json')],
+        },
+      ],
+    });
+    await db.client.command({ query: 'TRUNCATE TABLE flows' });
+    await db.client.command({ query: 'TRUNCATE TABLE ingest_positions' });
+    // A real failure of every insert: the table the sink writes is gone until it is attached again.
+    await db.client.command({ query: 'DETACH TABLE flows' });
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: 'info', base: null }, { write: (l: string) => lines.push(JSON.parse(l)) });
+    const metrics = createMetrics();
+    const controller = new AbortController();
+    const run = startIngest(config, { db, metrics, logger, env: {} }, controller.signal, {
+      parkAfter: 2,
+      parkedRetryMs: 600_000,
+      backoffBaseMs: 5,
+      backoffMaxMs: 10,
+      sinkRetry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+    });
+    const failed = () => lines.filter((l) => l.msg === 'database failed; restarting the source').length;
+    for (let i = 0; i < 600 && failed() < 4; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(failed()).toBeGreaterThanOrEqual(4);
+    await db.client.command({ query: 'ATTACH TABLE flows' });
+    for (let i = 0; i < 600 && (await count(db, 'flows')) < 3; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(await count(db, 'flows')).toBe(3);
+    expect(lines.some((l) => String(l.msg).startsWith('source parked'))).toBe(false);
+    const text = await metrics.registry.getSingleMetricAsString('flowlens_source_parked');
+    expect(text).toContain('source="sdn-outage"} 0');
+    controller.abort();
+    await run;
+  });
 });

@@ -1,3 +1,4 @@
+import { systemClock } from '../../../core/clock.js';
 import type { RulesConfig } from '../../../core/config/sections/rules.js';
 import { loadServiceTags } from '../inventory/service-tags.js';
 import { createAddressContext } from '../model/context.js';
@@ -7,7 +8,7 @@ import { defaultReportOptions, type RuleReportOptions } from './options.js';
 /** Report options from the `rules` config section (reads the service tags file when configured). */
 export async function reportOptionsFromConfig(
   cfg: RulesConfig,
-  now: () => Date = () => new Date(),
+  now: () => Date = systemClock,
 ): Promise<RuleReportOptions> {
   const serviceTags = cfg.serviceTagsFile
     ? await loadServiceTags(cfg.serviceTagsFile)

@@ -1,3 +1,4 @@
+import { systemClock } from '../../../core/clock.js';
 import type { AddressContext } from '../model/context.js';
 import { createAddressContext } from '../model/context.js';
 import { DEFAULT_TIGHTEN, type TightenOptions } from '../tighten/narrow.js';
@@ -32,7 +33,7 @@ export function defaultReportOptions(overrides: Partial<RuleReportOptions> = {})
     observedLimit: 100_000,
     sampleFlows: 5,
     maxDeniedListed: 1000,
-    now: () => new Date(),
+    now: systemClock,
     ...overrides,
   };
 }

@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ApiDeps } from '../../deps.js';
 import type { ApiApp } from '../../env.js';
@@ -12,6 +11,7 @@ import {
   windowParam,
 } from '../common.js';
 import { decodeCursor } from './cursor.js';
+import { type ExportSlots, exportStream } from './export-stream.js';
 import { exportFlows, searchFlows } from './queries.js';
 
 export const FlowRowSchema = z.object({
@@ -103,7 +103,7 @@ const exportRoute = createRoute({
 });
 
 export function registerFlowRoutes(app: ApiApp, deps: ApiDeps, now: () => Date): void {
-  let running = 0;
+  const slots: ExportSlots = { running: 0 };
   app.openapi(searchRoute, async (c) => {
     const q = c.req.valid('query');
     const window = windowParam(q, now());
@@ -121,30 +121,34 @@ export function registerFlowRoutes(app: ApiApp, deps: ApiDeps, now: () => Date):
     const window = windowParam(q, now());
     const maxRows = Math.min(q.limit ?? deps.config.api.exportMaxRows, deps.config.api.exportMaxRows);
     const filter = filterParam(q.filter);
-    if (running >= deps.config.api.exportConcurrency) {
+    const csv = q.format === 'csv';
+    const headers = {
+      'Content-Type': csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
+      'Content-Disposition': `attachment; filename="flows.${csv ? 'csv' : 'ndjson'}"`,
+    };
+    // Hono answers HEAD by running this handler and dropping the body: start no export for it.
+    if (c.req.method === 'HEAD') return new Response(null, { status: 200, headers });
+    if (slots.running >= deps.config.api.exportConcurrency) {
       c.header('Retry-After', '5');
-      throw new ApiError(429, 'rate_limited', `${running} exports are running; try again when one ends`);
+      throw new ApiError(
+        429,
+        'rate_limited',
+        `${slots.running} exports are running; try again when one ends`,
+      );
     }
-    const pageRows = deps.config.api.exportPageRows;
     const rows = exportFlows(deps.db, {
       window,
       filter,
       order: q.order,
       maxRows,
       format: q.format,
-      pageRows,
+      pageRows: deps.config.api.exportPageRows,
     });
-    const stream = Readable.from(rows, { objectMode: false });
-    running++;
-    // 'close' follows the end, an error, and a client that went away alike.
-    stream.once('close', () => running--);
-    const csv = q.format === 'csv';
-    return new Response(Readable.toWeb(stream) as ReadableStream, {
-      status: 200,
-      headers: {
-        'Content-Type': csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
-        'Content-Disposition': `attachment; filename="flows.${csv ? 'csv' : 'ndjson'}"`,
-      },
+    const body = exportStream(rows, {
+      slots,
+      signal: c.req.raw.signal,
+      idleMs: deps.config.api.exportIdleSeconds * 1000,
     });
+    return new Response(body, { status: 200, headers });
   });
 }

@@ -81,6 +81,8 @@ export const ApiConfigSchema = z
     exportConcurrency: z.number().int().min(1).max(64).default(2),
     /** Rows per page an export reads from ClickHouse: bounds its memory. */
     exportPageRows: z.number().int().min(100).max(1_000_000).default(10_000),
+    /** An export nobody reads for this long is cancelled and frees its slot. */
+    exportIdleSeconds: z.number().int().min(1).max(3600).default(60),
   })
   .strict();
 

@@ -2,6 +2,7 @@ import type { Db } from '../../../core/clickhouse/client.js';
 import type { Config } from '../../../core/config/schema.js';
 import type { Logger } from '../../../core/logging.js';
 import type { Metrics } from '../../../core/metrics.js';
+import type { RetryOptions } from '../../../core/retry.js';
 import type { FlowSink } from '../../contracts.js';
 import { createClickHouseSink } from './sink.js';
 
@@ -12,6 +13,7 @@ export function sinkFromConfig(
   signal: AbortSignal,
   /** `ingest --force`: a fresh deduplication namespace, so this run stores its ranges again. */
   tokenNamespace?: string,
+  retry?: Partial<RetryOptions>,
 ): FlowSink {
   return createClickHouseSink({
     db: deps.db,
@@ -21,5 +23,6 @@ export function sinkFromConfig(
     ...(config.ingest.stagingDir ? { stagingDir: config.ingest.stagingDir } : {}),
     signal,
     ...(tokenNamespace ? { tokenNamespace } : {}),
+    ...(retry ? { retry } : {}),
   });
 }

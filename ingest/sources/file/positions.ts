@@ -71,7 +71,15 @@ async function loadPositions(client: ClickHouseClient): Promise<Map<string, File
   return out;
 }
 
-/** No memory: every run reads every file (tests, `--force`). */
+/**
+ * `--force`: reads every file again but still records each as done, so a later plain run skips
+ * them instead of storing them once more under its own deduplication namespace.
+ */
+export function forcedFilePositions(inner: FilePositions): FilePositions {
+  return { isDone: async () => false, markDone: (file) => inner.markDone(file), flush: () => inner.flush() };
+}
+
+/** No memory: every run reads every file (tests, benches). */
 export const noFilePositions: FilePositions = {
   isDone: async () => false,
   markDone: async () => undefined,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { hashKey } from '../../../api/auth/keys.js';
 import { main } from '../../../cli/main.js';
+import { openDb } from '../../../core/clickhouse/client.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flowlens-apikey-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -38,6 +39,24 @@ describe('flowlens api-key', () => {
     expect((await cli('api-key', 'list')).out).toBe('');
     expect((await cli('api-key', 'revoke', id!)).code).toBe(1);
     expect(hashKey(key)).toMatch(/^sha256:[0-9a-f]{64}$/);
+    // Audited like the API's key changes (docs/api.md): one row each, actor `cli`; the failed
+    // second revoke changed nothing and records nothing.
+    const db = openDb({ kind: 'embedded', path: dir });
+    try {
+      const rs = await db.client.query({
+        query: 'SELECT actor, actor_kind, action, target, detail FROM api_audit ORDER BY time, action',
+        format: 'JSONEachRow',
+      });
+      const audit = await rs.json<Record<string, string>>();
+      expect(audit.map((r) => [r.actor, r.actor_kind, r.action, r.target])).toEqual([
+        ['cli', 'cli', 'key.create', id],
+        ['cli', 'cli', 'key.revoke', id],
+      ]);
+      expect(JSON.parse(audit[0]!.detail!)).toEqual({ name: 'ci', role: 'analyst' });
+      expect(JSON.stringify(audit)).not.toContain(key);
+    } finally {
+      await db.close();
+    }
   });
 
   it('refuses an unknown role (usage error)', async () => {

@@ -15,6 +15,10 @@ import { SCENARIO_FINDINGS, seedFindings } from '../../harness/api-findings.js';
 import { SCENARIO_FLOWS } from '../../harness/api-scenario.js';
 import { seedFlows } from '../../harness/api-seed.js';
 import { openTestDb } from '../../harness/chdb.js';
+import { REPO_ROOT } from '../../harness/cli.js';
+
+/** The pinned schemathesis in its own venv (test/setup/70-schemathesis.mjs), never the system Python. */
+const SCHEMATHESIS_PYTHON = join(REPO_ROOT, '.cache', 'schemathesis-venv', 'bin', 'python');
 
 /**
  * Issue 15 bar: schemathesis (installed by test/setup/70-schemathesis.mjs) fuzzes every operation
@@ -50,7 +54,7 @@ afterAll(async () => {
 
 function schemathesis(args: string[]): Promise<{ code: number; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('python3', ['-m', 'schemathesis.cli', ...args], {
+    const child = spawn(SCHEMATHESIS_PYTHON, ['-m', 'schemathesis.cli', ...args], {
       env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_TELEMETRY: 'false' },
       cwd: reports, // its .schemathesis/ cache stays out of the repository
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,9 +1,11 @@
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { KeyStore } from '../../../api/auth/keys.js';
+import { startApi } from '../../../api/server.js';
 import type { Db } from '../../../core/clickhouse/client.js';
 import { parseConfig } from '../../../core/config/load.js';
-import { createLogger } from '../../../core/logging.js';
+import { createLogger, silentLogger } from '../../../core/logging.js';
+import { createMetrics } from '../../../core/metrics.js';
 import { type TestApi, testApi } from '../../harness/api.js';
 import { SCENARIO_FINDINGS, seedFindings } from '../../harness/api-findings.js';
 import { generateFlows } from '../../harness/api-seed.js';
@@ -66,6 +68,73 @@ describe('streamed export', () => {
     expect(third.status).toBe(200);
     await third.text();
   });
+
+  it('HEAD starts no export: two HEADs over real HTTP leave both default slots free', async () => {
+    const deps = { db, config: parseConfig({}), logger: silentLogger(), metrics: createMetrics() };
+    const server = await startApi({ ...deps, dashboardsDir: '/nonexistent' }, new AbortController().signal, {
+      host: '127.0.0.1',
+      port: 0,
+    });
+    try {
+      const url = `${server.url}/api/flows/export?${W}`;
+      for (let i = 0; i < 3; i++) {
+        const head = await fetch(url, { method: 'HEAD', headers: as(keys.viewer) });
+        expect(head.status).toBe(200);
+        expect(head.headers.get('content-type')).toContain('text/csv');
+      }
+      const [a, b] = await Promise.all([0, 1].map(() => fetch(url, { headers: as(keys.viewer) })));
+      expect([a?.status, b?.status]).toEqual([200, 200]);
+      const lines = await Promise.all([a, b].map(async (r) => (await r?.text())?.trim().split('\n').length));
+      expect(lines).toEqual([1 + 2_345, 1 + 2_345]);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('a client that goes away mid-export frees its slot (real HTTP)', async () => {
+    const config = parseConfig({
+      api: { exportConcurrency: 1, exportIdleSeconds: 3600, exportPageRows: 100 },
+    });
+    const deps = { db, config, logger: silentLogger(), metrics: createMetrics() };
+    const server = await startApi({ ...deps, dashboardsDir: '/nonexistent' }, new AbortController().signal, {
+      host: '127.0.0.1',
+      port: 0,
+    });
+    try {
+      const url = `${server.url}/api/flows/export?${W}&format=ndjson`;
+      const gone = new AbortController();
+      const first = await fetch(url, { headers: as(keys.viewer), signal: gone.signal });
+      expect(first.status).toBe(200);
+      await first.body?.getReader().read();
+      gone.abort();
+      await vi.waitFor(
+        async () => {
+          const next = await fetch(`${url}&limit=5`, { headers: as(keys.viewer) });
+          expect(next.status).toBe(200);
+          expect((await next.text()).trim().split('\n')).toHaveLength(5);
+        },
+        { timeout: 20_000, interval: 200 },
+      );
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('a body nobody reads is cancelled after exportIdleSeconds and frees its slot', async () => {
+    const api = testApi(db, { api: { exportConcurrency: 1, exportIdleSeconds: 1, exportPageRows: 100 } });
+    const unread = await api.get(`/api/flows/export?${W}`, as(keys.viewer));
+    expect(unread.status).toBe(200);
+    expect((await api.get(`/api/flows/export?${W}`, as(keys.viewer))).status).toBe(429);
+    await vi.waitFor(
+      async () => {
+        const next = await api.get(`/api/flows/export?${W}&limit=10`, as(keys.viewer));
+        expect(next.status).toBe(200);
+        expect((await next.text()).trim().split('\n')).toHaveLength(11);
+      },
+      { timeout: 10_000, interval: 250 },
+    );
+    await expect(unread.text()).rejects.toThrow(/idle/);
+  });
 });
 
 describe('input validation: 400 with the reason, never 500', () => {
@@ -107,10 +176,29 @@ describe('rate limits per caller, in separate buckets', () => {
 
   it('charges failed credentials to the address', async () => {
     const api = testApi(db, { api: { rateLimitPerMinute: 3 } });
+    // A key that authenticated before the guessing began goes on (see the next describe).
+    expect((await api.get('/api/findings', as(keys.viewer))).status).toBe(200);
     for (let i = 0; i < 3; i++)
       expect((await api.get('/api/findings', as(`flk_guess_${i}`))).status).toBe(401);
     expect((await api.get('/api/findings')).status).toBe(429);
     expect((await api.get('/api/findings', as(keys.viewer))).status).toBe(200);
+  });
+});
+
+describe('failed credentials are refused per address', () => {
+  it('key guessing from one address gets 429 after the limit; a valid key (own bucket) still works', async () => {
+    const api = testApi(db, { api: { rateLimitPerMinute: 4 } });
+    expect((await api.get('/api/findings', as(keys.viewer))).status).toBe(200);
+    const codes: number[] = [];
+    for (let i = 0; i < 10; i++) codes.push((await api.get('/api/findings', as(`flk_guess_${i}`))).status);
+    expect(codes.slice(0, 4)).toEqual([401, 401, 401, 401]);
+    expect(codes.slice(4)).toEqual([429, 429, 429, 429, 429, 429]);
+    const bearer = await api.get('/api/findings', { authorization: 'Bearer eyJhbGciOiJSUzI1NiJ9.e30.x' });
+    expect(bearer.status).toBe(429);
+    expect(bearer.headers.get('retry-after')).toBeTruthy();
+    expect((await api.get('/api/findings', as(keys.viewer))).status).toBe(200);
+    // A guess never enters the known-good set, however it is sent.
+    expect((await api.get('/api/findings', { authorization: 'Bearer flk_guess_0' })).status).toBe(429);
   });
 });
 

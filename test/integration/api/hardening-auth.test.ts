@@ -53,6 +53,28 @@ describe('auth mode is decided once and never weakens', () => {
     expect((await api.get('/api/keys', key(cli.key))).status).toBe(200);
   });
 
+  it('local mode ends when another process created a key, even one already revoked', async () => {
+    const db = await freshDb();
+    const api = testApi(db);
+    expect((await api.get('/api/findings')).status).toBe(200);
+    const store = new KeyStore(db, parseConfig({}).api);
+    const cli = await store.create('short-lived', 'admin', 'cli');
+    expect(await store.revoke(cli.id)).toBe('short-lived');
+    expect((await api.get('/api/findings')).status).toBe(401);
+  });
+
+  it('a failed decision is not remembered: the next request decides again', async () => {
+    const db = await freshDb();
+    const api = testApi(db);
+    await db.client.command({ query: 'DETACH TABLE api_keys' });
+    try {
+      expect((await api.get('/api/findings')).status).toBe(500);
+    } finally {
+      await db.client.command({ query: 'ATTACH TABLE api_keys' });
+    }
+    expect((await api.get('/api/findings')).status).toBe(200);
+  });
+
   it('a server started on a non-loopback address with keys stays closed after every key is revoked', async () => {
     const db = await freshDb();
     const admin = await new KeyStore(db, parseConfig({}).api).create('admin', 'admin', 'cli');

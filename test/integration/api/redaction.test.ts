@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashKey } from '../../../api/auth/keys.js';
 import type { Db } from '../../../core/clickhouse/client.js';
 import { parseConfig } from '../../../core/config/load.js';
-import { redactSecrets } from '../../../core/config/redact.js';
+import { redactSecrets, redactText, registerSecrets } from '../../../core/config/redact.js';
 import type { ConfigInput } from '../../../core/config/schema.js';
 import { createLogger } from '../../../core/logging.js';
 import { testApi } from '../../harness/api.js';
@@ -119,5 +119,51 @@ describe('one redaction rule for every output', () => {
 
   it('redactSecrets is the rule config print applies', () => {
     expectClean(JSON.stringify(redactSecrets(parseConfig(CONFIG))), 'redactSecrets');
+  });
+
+  it('connection-string fields in free text are masked', () => {
+    const conn = {
+      accountKey: 'AcctKey-Secret-8+/==',
+      sharedKey: 'SharedKey-Secret-9=',
+      sas: 'sv=2022-11-02&ss=b&srt=co&sp=rl&se=2030-01-01&sig=SasSig-Secret-10%3D',
+      sig: 'LoneSig-Secret-11',
+      password: 'ConnPw-Secret-12',
+    };
+    const lines = [
+      `DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${conn.accountKey};EndpointSuffix=core.windows.net`,
+      `Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=listen;SharedAccessKey=${conn.sharedKey};EntityPath=flows`,
+      `BlobEndpoint=https://acct.blob.core.windows.net/;SharedAccessSignature=${conn.sas}`,
+      `retrying with se=2030-01-01&sig=${conn.sig} failed`,
+      `Server=ch;User Id=flowlens;password=${conn.password};`,
+      `sasl: username="$ConnectionString" password="${conn.password}"`,
+    ];
+    const out = lines.map(redactText).join('\n');
+    for (const [kind, secret] of Object.entries(conn)) expect(out, kind).not.toContain(secret);
+    expect(out).toContain('SharedAccessSignature=***');
+    expect(out).toContain('AccountName=acct;');
+    expect(out).toContain('SharedAccessKeyName=listen;');
+    expect(out).toContain('EntityPath=flows');
+  });
+
+  it('names that merely end in "key" are not secrets, nor are their values', () => {
+    const shape = {
+      partitionKey: 'tenant-partition-west',
+      sortKey: 'flow-sort-time',
+      routingKey: 'routing-flows-eu',
+      key: 'plain-key-is-secret',
+      privateKey: 'pem-private-secret',
+      storage: { accessKey: 'access-key-secret' },
+    };
+    registerSecrets(shape);
+    expect(redactSecrets(shape)).toEqual({
+      partitionKey: 'tenant-partition-west',
+      sortKey: 'flow-sort-time',
+      routingKey: 'routing-flows-eu',
+      key: '***',
+      privateKey: '***',
+      storage: { accessKey: '***' },
+    });
+    const text = redactText('partition tenant-partition-west sorted by flow-sort-time; pem-private-secret');
+    expect(text).toBe('partition tenant-partition-west sorted by flow-sort-time; ***');
   });
 });

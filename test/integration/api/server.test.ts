@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashKey } from '../../../api/auth/keys.js';
-import { isLoopback, startApi } from '../../../api/server.js';
+import { isLoopback } from '../../../api/loopback.js';
+import { startApi } from '../../../api/server.js';
 import type { Db } from '../../../core/clickhouse/client.js';
 import { parseConfig } from '../../../core/config/load.js';
 import type { ConfigInput } from '../../../core/config/schema.js';
@@ -62,6 +63,8 @@ describe('startApi', () => {
     ['127.1.2.3', true],
     ['::1', true],
     ['localhost', true],
+    ['LocalHost', true],
+    ['[::1]', true],
     ['0.0.0.0', false],
     ['10.0.0.5', false],
   ])('isLoopback(%s) = %s', (host, expected) => {
