@@ -6,7 +6,7 @@ import type { Logger } from '../core/logging.js';
 import type { AnalysisWindow, AnalyzerContext, RegisteredAnalyzer } from './analyzer.js';
 import { ANALYZERS } from './analyzers/index.js';
 import { executeQuery } from './execute.js';
-import { readFindings, writeFindings } from './findings-store.js';
+import { readFindings, writeFindings } from '../core/findings/store.js';
 import { linkIncidents } from './incidents.js';
 import { type Merge, mergeDetection } from './lifecycle.js';
 import { applySuppressions } from './suppress.js';

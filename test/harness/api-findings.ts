@@ -1,6 +1,6 @@
-import { writeFindings } from '../../analyze/findings-store.js';
 import { mergeDetection } from '../../analyze/lifecycle.js';
 import type { Db } from '../../core/clickhouse/client.js';
+import { writeFindings } from '../../core/findings/store.js';
 import type { Finding } from '../../core/finding.js';
 
 /** Stores findings the way an analysis run does (lifecycle merge → findings + finding_events). */
