@@ -28,7 +28,9 @@ export async function run(args: string[]): Promise<void> {
     const end = new Date('2026-03-01T00:00:00Z');
     const t0 = performance.now();
     await generateFindings(db, { count: opts.count, end, staleVersions: Math.floor(opts.count / 10) });
-    console.log(`seeded ${opts.count.toLocaleString()} findings in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    console.log(
+      `seeded ${opts.count.toLocaleString()} findings in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+    );
     const app = createApi({
       db,
       config: parseConfig({ api: { rateLimitPerMinute: 1_000_000 } }),
@@ -37,22 +39,36 @@ export async function run(args: string[]): Promise<void> {
       now: () => end,
     });
     const baseline = await time(opts.runs, async () => {
-      await (await db.client.query({ query: 'SELECT count() FROM findings FINAL', format: 'JSONEachRow' })).json();
+      await (
+        await db.client.query({ query: 'SELECT count() FROM findings FINAL', format: 'JSONEachRow' })
+      ).json();
     });
     const cursor = await secondPageCursor(app);
     const out: string[][] = [];
-    for (const [name, path] of [...REQUESTS, ['next page (cursor)', `/api/findings?cursor=${cursor}`]] as const) {
+    for (const [name, path] of [
+      ...REQUESTS,
+      ['next page (cursor)', `/api/findings?cursor=${cursor}`],
+    ] as const) {
       const ms = await time(opts.runs, async () => {
         const res = await app.request(path);
         if (res.status !== 200) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
         await res.arrayBuffer();
       });
       const p = p95(ms);
-      out.push([name, `\`${path.slice(0, 90)}\``, median(ms).toFixed(0), p.toFixed(0), p < 300 ? 'ok' : '**over**', (median(ms) / median(baseline)).toFixed(2)]);
+      out.push([
+        name,
+        `\`${path.slice(0, 90)}\``,
+        median(ms).toFixed(0),
+        p.toFixed(0),
+        p < 300 ? 'ok' : '**over**',
+        (median(ms) / median(baseline)).toFixed(2),
+      ]);
     }
     console.log(
       `${mdTable(['request', 'path', 'p50 ms', 'p95 ms', '< 300 ms', '× count() FINAL'], out)}\n\n` +
-        `baseline: count() over findings FINAL, p50 ${median(baseline).toFixed(0)} ms; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+        `baseline: count() over findings FINAL, p50 ${median(baseline).toFixed(0)} ms; load average ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')}`,
     );
   } finally {
     await db.close();

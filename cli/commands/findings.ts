@@ -1,9 +1,9 @@
 import { userInfo } from 'node:os';
-import type { Command } from 'commander';
 import type { ClickHouseClient } from '@clickhouse/client';
+import type { Command } from 'commander';
 import { findingsTable } from '../../analyze/table.js';
 import { ConfigError } from '../../core/errors.js';
-import { type Finding, FINDING_STATUSES, SEVERITIES } from '../../core/finding.js';
+import { FINDING_STATUSES, type Finding, SEVERITIES } from '../../core/finding.js';
 import { type FindingQuery, queryFindings } from '../../core/findings/page.js';
 import { FINDING_SORTS, type FindingSort } from '../../core/findings/queries.js';
 import { setFindingStatus } from '../../core/findings/status.js';
@@ -105,14 +105,16 @@ async function collect(client: ClickHouseClient, query: FindingQuery, max: numbe
 
 function positive(text: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new ConfigError([`--limit must be a positive integer, got "${text}"`]);
+  if (!Number.isInteger(n) || n < 1)
+    throw new ConfigError([`--limit must be a positive integer, got "${text}"`]);
   return n;
 }
 
 function parseList<T extends string>(text: string, allowed: readonly T[], what: string): T[] {
   const parts = text.split(',').map((s) => s.trim());
   const bad = parts.filter((p) => !(allowed as readonly string[]).includes(p));
-  if (bad.length) throw new ConfigError(bad.map((b) => `unknown ${what} "${b}" (expected ${allowed.join(', ')})`));
+  if (bad.length)
+    throw new ConfigError(bad.map((b) => `unknown ${what} "${b}" (expected ${allowed.join(', ')})`));
   return parts as T[];
 }
 

@@ -75,7 +75,10 @@ export async function queryFindings(client: ClickHouseClient, q: FindingQuery = 
   return {
     ...tally(counts),
     items: page.map(toStored),
-    nextCursor: rows.length > limit && last ? encodeCursor({ k: last.sort_key, t: isoTime(last.last_seen), id: last.id }) : null,
+    nextCursor:
+      rows.length > limit && last
+        ? encodeCursor({ k: last.sort_key, t: isoTime(last.last_seen), id: last.id })
+        : null,
   };
 }
 

@@ -34,7 +34,11 @@ export async function writeFindings(
   now: Date,
 ): Promise<void> {
   if (stored.length) {
-    await client.insert({ table: 'findings', values: stored.map((s) => toRow(s, now)), format: 'JSONEachRow' });
+    await client.insert({
+      table: 'findings',
+      values: stored.map((s) => toRow(s, now)),
+      format: 'JSONEachRow',
+    });
   }
   if (events.length) {
     await client.insert({ table: 'finding_events', values: events.map(toEventRow), format: 'JSONEachRow' });

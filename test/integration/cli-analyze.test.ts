@@ -76,13 +76,34 @@ describe('flowlens analyze', () => {
     const all = FindingSchema.array().parse(JSON.parse(list.stdout));
     const ranks = all.map((f) => SEVERITIES.indexOf(f.severity));
     expect(ranks).toEqual([...ranks].sort((a, b) => b - a));
-    const top = await runCli(['--db', db, 'findings', 'list', '--json', '--sort', 'lastSeen', '--limit', '1']);
+    const top = await runCli([
+      '--db',
+      db,
+      'findings',
+      'list',
+      '--json',
+      '--sort',
+      'lastSeen',
+      '--limit',
+      '1',
+    ]);
     expect(top.code, top.stderr).toBe(0);
-    const newest = all.map((f) => f.lastSeen).sort().at(-1);
-    expect(FindingSchema.array().parse(JSON.parse(top.stdout)).map((f) => f.lastSeen)).toEqual([newest]);
+    const newest = all
+      .map((f) => f.lastSeen)
+      .sort()
+      .at(-1);
+    expect(
+      FindingSchema.array()
+        .parse(JSON.parse(top.stdout))
+        .map((f) => f.lastSeen),
+    ).toEqual([newest]);
     const high = await runCli(['--db', db, 'findings', 'list', '--json', '--severity', 'high,critical']);
     const want = all.filter((f) => f.severity === 'high' || f.severity === 'critical').map((f) => f.id);
-    expect(FindingSchema.array().parse(JSON.parse(high.stdout)).map((f) => f.id)).toEqual(want);
+    expect(
+      FindingSchema.array()
+        .parse(JSON.parse(high.stdout))
+        .map((f) => f.id),
+    ).toEqual(want);
     expect((await runCli(['--db', db, 'findings', 'list', '--sort', 'nope'])).code).toBe(2);
     const set = await runCli([
       '--db',

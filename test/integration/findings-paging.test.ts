@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FindingList } from '../../api/routes/findings/routes.js';
 import { SEVERITIES } from '../../core/finding.js';
-import { queryFindings } from '../../core/findings/page.js';
 import type { FindingQuery } from '../../core/findings/page.js';
+import { queryFindings } from '../../core/findings/page.js';
 import { type TestApi, testApi } from '../harness/api.js';
 import { openTestDb, rows, type TestDb } from '../harness/chdb.js';
 import { generateFindings } from '../harness/many-findings.js';
@@ -70,12 +70,16 @@ describe('findings in SQL with 100 000 findings', () => {
     for (let i = 1; i < seen.length; i++) {
       const [a, b] = [seen[i - 1]!.finding, seen[i]!.finding];
       const bySeverity = rank(a.severity) - rank(b.severity);
-      expect(bySeverity > 0 || (bySeverity === 0 && a.lastSeen >= b.lastSeen), `${a.id} before ${b.id}`).toBe(true);
+      expect(bySeverity > 0 || (bySeverity === 0 && a.lastSeen >= b.lastSeen), `${a.id} before ${b.id}`).toBe(
+        true,
+      );
     }
   }, 120_000);
 
   it('filters exactly and pages a filtered, re-sorted list through the API', async () => {
-    const expected = await direct(`status IN ('open', 'acknowledged') AND severity IN ('high', 'critical') AND category = 'cat3'`);
+    const expected = await direct(
+      `status IN ('open', 'acknowledged') AND severity IN ('high', 'critical') AND category = 'cat3'`,
+    );
     const want = Object.values(expected).reduce((a, b) => a + b, 0);
     expect(want).toBeGreaterThan(1_000);
     const ids: string[] = [];
@@ -99,13 +103,20 @@ describe('findings in SQL with 100 000 findings', () => {
     expect(titles).toEqual([...titles].sort());
     expect(first!.counts.bySeverity).toEqual(sum(expected, (k) => k.split('/')[0]!));
     const text = await queryFindings(db.client, { q: 'FINDING 4242', limit: 100 });
-    const [m] = await rows<{ n: string }>(db, `SELECT count() AS n FROM findings FINAL WHERE title LIKE 'Finding 4242%'`);
+    const [m] = await rows<{ n: string }>(
+      db,
+      `SELECT count() AS n FROM findings FINAL WHERE title LIKE 'Finding 4242%'`,
+    );
     expect(text.total).toBe(Number(m!.n));
   }, 120_000);
 
   it('offset pages agree with cursor pages', async () => {
     const byCursor = await queryFindings(db.client, { sort: 'detections', limit: 100 });
-    const next = await queryFindings(db.client, { sort: 'detections', limit: 100, cursor: byCursor.nextCursor! });
+    const next = await queryFindings(db.client, {
+      sort: 'detections',
+      limit: 100,
+      cursor: byCursor.nextCursor!,
+    });
     const byOffset = await queryFindings(db.client, { sort: 'detections', limit: 100, offset: 100 });
     expect(byOffset.items.map((s) => s.finding.id)).toEqual(next.items.map((s) => s.finding.id));
   });

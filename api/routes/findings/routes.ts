@@ -35,7 +35,10 @@ export const FindingListSchema = z.object({
     byStatus: z.record(z.string(), z.number()),
   }),
   items: z.array(TriagedFindingSchema),
-  nextCursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last' }),
+  nextCursor: z
+    .string()
+    .nullable()
+    .openapi({ description: 'Pass as `cursor` for the next page; null on the last' }),
 });
 export type FindingList = z.infer<typeof FindingListSchema>;
 export const FindingDetailSchema = z.object({
@@ -131,7 +134,8 @@ export function registerFindingRoutes(app: ApiApp, deps: ApiDeps, now: () => Dat
   const client = deps.db.client;
   app.openapi(listRoute, async (c) => {
     const q = c.req.valid('query');
-    if (q.cursor && q.offset) throw new ApiError(400, 'invalid_request', 'use either cursor or offset, not both');
+    if (q.cursor && q.offset)
+      throw new ApiError(400, 'invalid_request', 'use either cursor or offset, not both');
     const page = await queryFindings(client, q).catch((e: unknown) => {
       throw e instanceof BadCursorError ? new ApiError(400, 'invalid_request', e.message) : e;
     });
@@ -154,7 +158,10 @@ export function registerFindingRoutes(app: ApiApp, deps: ApiDeps, now: () => Dat
       : [];
     return {
       finding,
-      history: (await findingEvents(client, id)).map(({ time, severity: _, ...e }) => ({ ...e, at: time.toISOString() })),
+      history: (await findingEvents(client, id)).map(({ time, severity: _, ...e }) => ({
+        ...e,
+        at: time.toISOString(),
+      })),
       evidence: { filter, from: window.from.toISOString(), to: window.to.toISOString(), flows: flows.rows },
       ...(peer ? { peer } : {}),
     } as FindingDetail;
@@ -166,7 +173,13 @@ export function registerFindingRoutes(app: ApiApp, deps: ApiDeps, now: () => Dat
     if (body.status === 'suppressed' && !body.comment.trim()) {
       throw new ApiError(400, 'invalid_request', 'suppressing needs a comment saying why');
     }
-    const change = { id, status: body.status, actor: c.get('principal').name, reason: body.comment, now: now() };
+    const change = {
+      id,
+      status: body.status,
+      actor: c.get('principal').name,
+      reason: body.comment,
+      now: now(),
+    };
     if (!(await setFindingStatus(client, change))) {
       throw new ApiError(404, 'not_found', 'no such finding');
     }
