@@ -38,7 +38,8 @@ export const MATCHES =
   '(empty({statuses:Array(String)}) OR status IN {statuses:Array(String)}) ' +
   'AND (empty({severities:Array(String)}) OR severity IN {severities:Array(String)}) ' +
   "AND ({category:String} = '' OR category = {category:String}) " +
-  "AND ({q:String} = '' OR positionCaseInsensitiveUTF8(concat(title, ' ', reason, ' ', subject), {q:String}) > 0)";
+  "AND ({q:String} = '' OR positionCaseInsensitiveUTF8(title, {q:String}) > 0 " +
+  'OR positionCaseInsensitiveUTF8(reason, {q:String}) > 0 OR positionCaseInsensitiveUTF8(subject, {q:String}) > 0)';
 
 /**
  * Counts in one scan: per (severity, status), how many match the filters and how many exist at
