@@ -28,6 +28,33 @@ function importedFolders(file: string): string[] {
   return specs.map((s) => relative(root, resolve(dirname(file), s)).split('/')[0]!);
 }
 
+/** Bare package names a product file loads at run time (`import type` is erased, so it doesn't count). */
+function runtimePackages(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const specs = [...text.matchAll(/^(?:import|export)(?!\s+type\b)[^'\n]*?from\s*'([^.'][^']*)'/gm)].map(
+    (m) => m[1]!,
+  );
+  return specs
+    .filter((s) => !s.startsWith('node:'))
+    .map((s) => (s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0]!));
+}
+
+describe('runtime dependencies', () => {
+  it('every package product code imports at run time is in `dependencies` (not only devDependencies)', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    const files = [...Object.keys(ALLOWED), 'cli'].flatMap(productFiles);
+    const missing = files.flatMap((f) =>
+      runtimePackages(f)
+        .filter((p) => !(p in pkg.dependencies))
+        .map((p) => `${relative(root, f)} → ${p}`),
+    );
+    expect(files.some((f) => runtimePackages(f).includes('yaml'))).toBe(true);
+    expect(missing).toEqual([]);
+  });
+});
+
 describe('dependency direction', () => {
   it.each(Object.keys(ALLOWED))('%s/ imports only what docs/architecture.md allows', (dir) => {
     const files = productFiles(dir);
