@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -65,5 +65,45 @@ describe('dependency direction', () => {
         .map((to) => `${relative(root, f)} → ${to}/`),
     );
     expect(wrong).toEqual([]);
+  });
+});
+
+/** Relative imports of a file, as repository paths of .ts files. */
+function localImports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:from|import)\s*\(?\s*'(\.[^']+)'/g)]
+    .map((m) => resolve(dirname(file), m[1]!.replace(/\.js$/, '.ts')))
+    .filter((f) => existsSync(f));
+}
+
+/** One import cycle among the files, as a path list, or [] when there is none. */
+function findCycle(files: string[]): string[] {
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const visit = (f: string): string[] => {
+    if (state.get(f) === 'done') return [];
+    if (state.get(f) === 'open') return [...stack.slice(stack.indexOf(f)), f].map((x) => relative(root, x));
+    state.set(f, 'open');
+    stack.push(f);
+    for (const next of localImports(f)) {
+      const cycle = visit(next);
+      if (cycle.length) return cycle;
+    }
+    stack.pop();
+    state.set(f, 'done');
+    return [];
+  };
+  for (const f of files) {
+    const cycle = visit(f);
+    if (cycle.length) return cycle;
+  }
+  return [];
+}
+
+describe('import cycles', () => {
+  it('the dashboard pages and UI modules import each other without a cycle', () => {
+    const files = productFiles('dashboards/src');
+    expect(files.length).toBeGreaterThan(5);
+    expect(findCycle(files)).toEqual([]);
   });
 });
