@@ -110,6 +110,21 @@ describe('findings in SQL with 100 000 findings', () => {
     expect(text.total).toBe(Number(m!.n));
   }, 120_000);
 
+  it.each([
+    ['lastSeen', 'asc'],
+    ['firstSeen', 'desc'],
+  ] as const)(
+    'walks every finding once sorted by %s %s (time-typed cursor)',
+    async (sort, order) => {
+      const seen = await walk({ sort, order, limit: 20_000 });
+      expect(new Set(seen.map((s) => s.finding.id)).size).toBe(N);
+      const key = seen.map((s) => (sort === 'lastSeen' ? s.finding.lastSeen : s.finding.firstSeen));
+      const sorted = [...key].sort();
+      expect(key).toEqual(order === 'asc' ? sorted : sorted.reverse());
+    },
+    120_000,
+  );
+
   it('offset pages agree with cursor pages', async () => {
     const byCursor = await queryFindings(db.client, { sort: 'detections', limit: 100 });
     const next = await queryFindings(db.client, {
