@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Finding } from '../core/finding.js';
-import { readFindings, type StoredFinding } from './findings-store.js';
+import type { StoredFinding } from '../core/findings/rows.js';
+import { readFindings } from '../core/findings/store.js';
 import { LINKED_CATEGORIES, linkIncidents } from './incidents.js';
 import { dt } from './sql.js';
 

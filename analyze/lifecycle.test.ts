@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../core/finding.js';
-import type { StoredFinding } from './findings-store.js';
-import { changeStatus, mergeDetection } from './lifecycle.js';
+import type { StoredFinding } from '../core/findings/rows.js';
+import { changeStatus } from '../core/findings/status.js';
+import { mergeDetection } from './lifecycle.js';
 
 const NOW = new Date('2026-01-02T00:00:00Z');
 const finding = (over: Partial<Finding> = {}): Finding => ({

@@ -1,5 +1,5 @@
 import type { Finding, FindingStatus } from '../core/finding.js';
-import type { FindingEvent, StoredFinding } from './findings-store.js';
+import type { FindingEvent, StoredFinding } from '../core/findings/rows.js';
 import { severityRank } from './severity.js';
 
 /** `status_by` prefix for statuses set by a configured suppression (so removing it can reopen). */
@@ -84,24 +84,6 @@ function nextStatus(
     return { status: 'open', actor: 'flowlens', reason: 'new activity after resolution' };
   }
   return undefined;
-}
-
-/** A manual status change (CLI/API): who, why, when, recorded in the history. */
-export function changeStatus(
-  prev: StoredFinding,
-  status: FindingStatus,
-  actor: string,
-  reason: string,
-  now: Date,
-): { stored: StoredFinding; event: FindingEvent } {
-  const stored: StoredFinding = {
-    ...prev,
-    finding: { ...prev.finding, status },
-    statusBy: actor,
-    statusReason: reason,
-    statusAt: now.toISOString(),
-  };
-  return { stored, event: event(stored, 'status', now, actor, reason) };
 }
 
 function suppressionOf(f: Finding): { by: string; reason: string } {

@@ -1,7 +1,7 @@
 import type { AnalysisWindow, AnalyzerContext } from './analyzer.js';
 import { ipSet } from './ip-set.js';
 
-/** A context for tests and library callers: no threat intel, no extras. */
+/** A context for tests: no threat intel, no extras (excluded from the build, tsconfig.build.json). */
 export function emptyContext(threatIntel: string[] = [], now = new Date(0)): AnalyzerContext {
   return { threatIntel: ipSet(threatIntel), now, extra: {} };
 }

@@ -20,6 +20,7 @@ export const SERVER_MODE_SUITES = [
   'test/e2e/detect-alert.test.ts',
   'test/integration/api/auth.test.ts',
   'test/integration/api/flows-findings.test.ts',
+  'test/integration/findings-paging.test.ts',
   'test/integration/api/grafana.test.ts',
   'test/integration/api/server.test.ts',
   'test/integration/api/system.test.ts',

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type BatchAnalysis, runBatchAnalysis } from '../../analyze/batch.js';
+import { type OneShotAnalysis, runOneShotAnalysis } from '../../analyze/one-shot.js';
 import { coverageGaps, coverageGapText } from '../../analyze/rules/analysis/gaps.js';
 import { findingsTable } from '../../analyze/table.js';
 import { ConfigError } from '../../core/errors.js';
@@ -33,7 +33,7 @@ export function register(program: Command): void {
       const to = parseTime('--to', opts.to);
       const app = await openApp(resolveConfig(opts));
       try {
-        const batch = await runBatchAnalysis(app, {
+        const batch = await runOneShotAnalysis(app, {
           ...(from ? { from } : {}),
           ...(to ? { to } : {}),
           notify: opts.notify === true,
@@ -52,7 +52,7 @@ export function register(program: Command): void {
 }
 
 /** The `--json` document: findings plus the rule window and the NSGs whose rules got no verdict. */
-export function analyzeJson(b: BatchAnalysis) {
+export function analyzeJson(b: OneShotAnalysis) {
   const iso = (w: { from: Date; to: Date }) => ({ from: w.from.toISOString(), to: w.to.toISOString() });
   return {
     window: b.window && iso(b.window),
@@ -63,7 +63,7 @@ export function analyzeJson(b: BatchAnalysis) {
 }
 
 /** The table, with a footer naming the rules that got no verdict and why. */
-function analyzeText(b: BatchAnalysis): string {
+function analyzeText(b: OneShotAnalysis): string {
   const w = b.window && `window ${b.window.from.toISOString()} – ${b.window.to.toISOString()}\n`;
   const footer = b.rules ? coverageGapText(coverageGaps(b.rules), b.rules.window) : '';
   const alerts = b.alerts && `alerts: ${JSON.stringify(b.alerts)}\n`;

@@ -156,6 +156,8 @@ export const api = {
     severity?: string | undefined;
     category?: string | undefined;
     q?: string | undefined;
+    sort?: string | undefined;
+    order?: string | undefined;
     limit?: number | undefined;
   }) => call<FindingList>('/api/findings', p),
   finding: (id: string) => call<FindingDetail>(`/api/findings/${encodeURIComponent(id)}`),

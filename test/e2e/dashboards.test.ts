@@ -103,6 +103,30 @@ describe('dashboards in Chromium against a seeded server', () => {
     await expect.poll(() => page.locator('.filter-status.error').textContent()).toContain('whole number');
   });
 
+  it('sorts the triage queue: severity first by default, any column by its header', async () => {
+    await open('/findings?status=all');
+    const queue = page.locator('.card', { hasText: 'Triage queue' });
+    const titles = () => queue.locator('tbody tr td:nth-child(3)').allTextContents();
+    const apiTitles = async (query: string) => {
+      const res = await fetch(`${server.url}/api/findings?limit=200${query}`);
+      return ((await res.json()) as { items: { title: string }[] }).items.map((f) => f.title);
+    };
+    const order = ['critical', 'high', 'medium', 'low', 'info'];
+    const ranks = (await queue.locator('tbody tr td:nth-child(1)').allTextContents()).map((s) =>
+      order.indexOf(s),
+    );
+    expect(ranks.length).toBeGreaterThan(2);
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    await queue.getByRole('button', { name: 'last seen' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('sort')).toBe('lastSeen');
+    await expect.poll(titles).toEqual(await apiTitles('&sort=lastSeen&order=desc'));
+    expect(await queue.locator('th[aria-sort="descending"]').textContent()).toContain('last seen');
+    await queue.getByRole('button', { name: /last seen/ }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('order')).toBe('asc');
+    await expect.poll(titles).toEqual(await apiTitles('&sort=lastSeen&order=asc'));
+    expect(errors).toEqual([]);
+  });
+
   it('acknowledges a finding from the triage queue', async () => {
     await open('/findings?q=SSH%20probes');
     await page.locator('tbody tr', { hasText: 'SSH probes from 203.0.113.9' }).click();

@@ -1,7 +1,7 @@
-import { writeFindings } from '../../analyze/findings-store.js';
 import { mergeDetection } from '../../analyze/lifecycle.js';
 import type { Db } from '../../core/clickhouse/client.js';
 import type { Finding } from '../../core/finding.js';
+import { writeFindings } from '../../core/findings/store.js';
 
 /** Stores findings the way an analysis run does (lifecycle merge → findings + finding_events). */
 export async function seedFindings(

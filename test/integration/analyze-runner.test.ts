@@ -2,12 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineAnalyzer } from '../../analyze/analyzer.js';
 import { ANALYZERS } from '../../analyze/analyzers/index.js';
-import { findingEvents, listFindings, writeFindings } from '../../analyze/findings-store.js';
-import { changeStatus } from '../../analyze/lifecycle.js';
 import { type AnalysisDeps, analyzerConfigProblems, analyzeWindow } from '../../analyze/runner.js';
 import { emptyContext, windowOf } from '../../analyze/test-context.js';
 import type { Db } from '../../core/clickhouse/client.js';
 import { AnalyzeConfigSchema } from '../../core/config/sections/analyze.js';
+import { queryFindings } from '../../core/findings/page.js';
+import { changeStatus } from '../../core/findings/status.js';
+import { findingEvents, writeFindings } from '../../core/findings/store.js';
 import { openTestDb, rows } from '../harness/chdb.js';
 import { at, type FlowSpec, insertFlows } from '../harness/flow-rows.js';
 
@@ -57,7 +58,7 @@ describe('analysis runner with the findings store (chDB)', () => {
       deps({}, new Date('2026-01-01T12:10:00Z')),
       windowOf(T0, '2026-01-01T11:00:00Z'),
     );
-    const [stored] = await listFindings(db.client);
+    const [stored] = (await queryFindings(db.client)).items;
     expect(stored!.finding.lastSeen).toBe('2026-01-01T10:30:00.000Z');
     expect(stored!.detections).toBe(2);
     expect(stored!.finding.evidence.distinctPeers).toBe(3);
@@ -72,7 +73,7 @@ describe('analysis runner with the findings store (chDB)', () => {
   });
 
   it('an acknowledgement (as the API records it: changeStatus + writeFindings) survives re-detection', async () => {
-    const [stored] = await listFindings(db.client);
+    const [stored] = (await queryFindings(db.client)).items;
     const at = new Date('2026-01-01T12:15:00Z');
     const { stored: acked, event } = changeStatus(stored!, 'acknowledged', 'alice', 'ticket 42', at);
     await writeFindings(db.client, [acked], [event], at);
@@ -83,7 +84,7 @@ describe('analysis runner with the findings store (chDB)', () => {
     );
     expect(r.findings[0]!.status).toBe('acknowledged');
     expect(r.notify).toEqual([]);
-    const [after] = await listFindings(db.client, { status: ['acknowledged'] });
+    const [after] = (await queryFindings(db.client, { status: ['acknowledged'] })).items;
     expect(after).toMatchObject({ statusBy: 'alice', statusReason: 'ticket 42', detections: 3 });
     const events = await findingEvents(db.client, stored!.finding.id);
     expect(events.map((e) => [e.kind, e.status, e.actor])).toEqual([

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FindingSchema } from '../../core/finding.js';
+import { FindingSchema, SEVERITIES } from '../../core/finding.js';
 import { runCli } from '../harness/cli.js';
 import { hourStartAgo, iso } from '../harness/clock.js';
 import { phasedSimulation } from '../scenario/phases.js';
@@ -73,6 +73,38 @@ describe('flowlens analyze', () => {
     const brute = FindingSchema.array()
       .parse(JSON.parse(list.stdout))
       .find((f) => f.category === 'brute-force')!;
+    const all = FindingSchema.array().parse(JSON.parse(list.stdout));
+    const ranks = all.map((f) => SEVERITIES.indexOf(f.severity));
+    expect(ranks).toEqual([...ranks].sort((a, b) => b - a));
+    const top = await runCli([
+      '--db',
+      db,
+      'findings',
+      'list',
+      '--json',
+      '--sort',
+      'lastSeen',
+      '--limit',
+      '1',
+    ]);
+    expect(top.code, top.stderr).toBe(0);
+    const newest = all
+      .map((f) => f.lastSeen)
+      .sort()
+      .at(-1);
+    expect(
+      FindingSchema.array()
+        .parse(JSON.parse(top.stdout))
+        .map((f) => f.lastSeen),
+    ).toEqual([newest]);
+    const high = await runCli(['--db', db, 'findings', 'list', '--json', '--severity', 'high,critical']);
+    const want = all.filter((f) => f.severity === 'high' || f.severity === 'critical').map((f) => f.id);
+    expect(
+      FindingSchema.array()
+        .parse(JSON.parse(high.stdout))
+        .map((f) => f.id),
+    ).toEqual(want);
+    expect((await runCli(['--db', db, 'findings', 'list', '--sort', 'nope'])).code).toBe(2);
     const set = await runCli([
       '--db',
       db,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFindings } from '../../analyze/findings-store.js';
+import { writeFindings } from '../../core/findings/store.js';
 import { linkWithStored } from '../../analyze/incident-history.js';
 import { listIncidents } from '../../api/routes/incidents/queries.js';
 import type { Db } from '../../core/clickhouse/client.js';

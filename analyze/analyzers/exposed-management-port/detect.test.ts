@@ -65,6 +65,12 @@ describe('exposed-management-port severity', () => {
   it('counts /24 networks (IPv4) and /48 (IPv6)', () => {
     expect(sourceNetworks(['1.2.3.4', '1.2.3.5', '1.2.4.1', '2001:db8:1::1', '2001:db8:1::2'])).toBe(3);
   });
+
+  it('finds one IPv6 /48 however the addresses are written (zero groups hidden by ::)', () => {
+    expect(sourceNetworks(['2001:db8::1', '2001:db8:0:5::1', '2001:DB8:0:ffff::9'])).toBe(1);
+    expect(sourceNetworks(['2001:db8::1', '2001:db8:1::1'])).toBe(2);
+    expect(sourceNetworks(['::ffff:1.2.3.4', '1.2.3.9'])).toBe(1);
+  });
 });
 
 describe('detectExposure', () => {

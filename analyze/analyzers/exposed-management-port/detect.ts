@@ -1,4 +1,5 @@
 import type { Finding, Severity } from '../../../core/finding.js';
+import { formatIp, ipBytes, isV4Mapped, maskInPlace } from '../../../core/net/ip.js';
 import type { AnalyzerContext } from '../../analyzer.js';
 import { fingerprint } from '../../fingerprint.js';
 import { ipSet } from '../../ip-set.js';
@@ -44,11 +45,16 @@ export function detectExposure(
  * look like a rule restricted to a corporate or partner range rather than "any".
  */
 export function sourceNetworks(ips: readonly string[]): number {
-  return new Set(
-    ips.map((ip) =>
-      ip.includes(':') ? ip.split(':').slice(0, 3).join(':') : ip.split('.').slice(0, 3).join('.'),
-    ),
-  ).size;
+  // Mask the parsed address: text splitting would miss that `2001:db8::1` and `2001:db8:0:5::1`
+  // share a /48 (`::` hides zero groups). An unparseable address counts as its own network.
+  return new Set(ips.map(networkOf)).size;
+}
+
+function networkOf(ip: string): string {
+  const bytes = ipBytes(ip);
+  if (!bytes) return ip;
+  maskInPlace(bytes, isV4Mapped(bytes) ? 96 + 24 : 48);
+  return formatIp(bytes);
 }
 
 function toFinding(row: ExposureRow, config: ExposedManagementPortConfig, context: AnalyzerContext): Finding {

@@ -1,6 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { lookupAddress } from '../../../core/enrich/lookup.js';
 import { FINDING_STATUSES, FindingSchema, SEVERITIES } from '../../../core/finding.js';
+import { BadCursorError, queryFindings } from '../../../core/findings/page.js';
+import { FINDING_SORTS } from '../../../core/findings/queries.js';
+import type { StoredFinding } from '../../../core/findings/rows.js';
+import { setFindingStatus } from '../../../core/findings/status.js';
+import { findingEvents, readFindings } from '../../../core/findings/store.js';
 import type { AuditLog } from '../../audit/log.js';
 import type { ApiDeps } from '../../deps.js';
 import type { ApiApp } from '../../env.js';
@@ -9,7 +14,6 @@ import { errorResponses, filterParam } from '../common.js';
 import { searchFlows } from '../flows/queries.js';
 import { FlowRowSchema } from '../flows/routes.js';
 import { evidenceWindow, subjectFilter } from './evidence.js';
-import { FindingStore, type TriagedFinding } from './store.js';
 
 export const TriagedFindingSchema = FindingSchema.extend({
   statusBy: z.string(),
@@ -31,6 +35,10 @@ export const FindingListSchema = z.object({
     byStatus: z.record(z.string(), z.number()),
   }),
   items: z.array(TriagedFindingSchema),
+  nextCursor: z
+    .string()
+    .nullable()
+    .openapi({ description: 'Pass as `cursor` for the next page; null on the last' }),
 });
 export type FindingList = z.infer<typeof FindingListSchema>;
 export const FindingDetailSchema = z.object({
@@ -71,15 +79,18 @@ const listRoute = createRoute({
   method: 'get',
   path: '/api/findings',
   tags: ['findings'],
-  summary: 'Findings (triage queue), newest first',
+  summary: 'Findings (triage queue): severity, then most recent first, unless sorted otherwise',
   request: {
     query: z.object({
       status: csv(FINDING_STATUSES).openapi({ description: 'Comma-separated, e.g. open,acknowledged' }),
       severity: csv(SEVERITIES),
       category: z.string().max(100).optional(),
       q: z.string().max(200).optional().openapi({ description: 'Text in title, reason or subject' }),
+      sort: z.enum(FINDING_SORTS).default('severity').openapi({ description: 'Column to sort by' }),
+      order: z.enum(['asc', 'desc']).default('desc'),
       limit: z.coerce.number().int().min(1).max(500).default(50),
-      offset: z.coerce.number().int().min(0).default(0),
+      offset: z.coerce.number().int().min(0).max(100_000).default(0),
+      cursor: z.string().max(2000).optional().openapi({ description: '`nextCursor` of the previous page' }),
     }),
   },
   responses: {
@@ -119,24 +130,21 @@ const statusRoute = createRoute({
   },
 });
 
-const SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i]));
-
 export function registerFindingRoutes(app: ApiApp, deps: ApiDeps, now: () => Date, audit: AuditLog): void {
-  const store = new FindingStore(deps.db);
+  const client = deps.db.client;
   app.openapi(listRoute, async (c) => {
     const q = c.req.valid('query');
-    const all = await store.list();
-    const matching = all.filter((f) => matches(f, q)).sort(newestFirst);
-    const counts = {
-      bySeverity: countBy(matching, (f) => f.severity),
-      byStatus: countBy(all, (f) => f.status),
-    };
-    const items = matching.slice(q.offset, q.offset + q.limit);
-    return c.json({ total: matching.length, counts, items }, 200);
+    if (q.cursor && q.offset)
+      throw new ApiError(400, 'invalid_request', 'use either cursor or offset, not both');
+    const page = await queryFindings(client, q).catch((e: unknown) => {
+      throw e instanceof BadCursorError ? new ApiError(400, 'invalid_request', e.message) : e;
+    });
+    return c.json({ ...page, items: page.items.map(flatten) }, 200);
   });
   const detail = async (id: string) => {
-    const finding = await store.get(id);
-    if (!finding) throw new ApiError(404, 'not_found', 'no such finding');
+    const stored = (await readFindings(client, [id])).get(id);
+    if (!stored) throw new ApiError(404, 'not_found', 'no such finding');
+    const finding = flatten(stored);
     const filter = subjectFilter(finding.subject);
     const window = evidenceWindow(finding.firstSeen, finding.lastSeen);
     const flows = await searchFlows(deps.db, {
@@ -150,7 +158,10 @@ export function registerFindingRoutes(app: ApiApp, deps: ApiDeps, now: () => Dat
       : [];
     return {
       finding,
-      history: await store.history(id),
+      history: (await findingEvents(client, id)).map(({ time, severity: _, ...e }) => ({
+        ...e,
+        at: time.toISOString(),
+      })),
       evidence: { filter, from: window.from.toISOString(), to: window.to.toISOString(), flows: flows.rows },
       ...(peer ? { peer } : {}),
     } as FindingDetail;
@@ -162,7 +173,14 @@ export function registerFindingRoutes(app: ApiApp, deps: ApiDeps, now: () => Dat
     if (body.status === 'suppressed' && !body.comment.trim()) {
       throw new ApiError(400, 'invalid_request', 'suppressing needs a comment saying why');
     }
-    if (!(await store.setStatus(id, body.status, body.comment, c.get('principal'), now()))) {
+    const change = {
+      id,
+      status: body.status,
+      actor: c.get('principal').name,
+      reason: body.comment,
+      now: now(),
+    };
+    if (!(await setFindingStatus(client, change))) {
       throw new ApiError(404, 'not_found', 'no such finding');
     }
     const action = body.status === 'suppressed' ? 'finding.suppress' : 'finding.status';
@@ -171,26 +189,13 @@ export function registerFindingRoutes(app: ApiApp, deps: ApiDeps, now: () => Dat
   });
 }
 
-function matches(
-  f: TriagedFinding,
-  q: { status: string[]; severity: string[]; category?: string | undefined; q?: string | undefined },
-): boolean {
-  if (q.status.length && !q.status.includes(f.status)) return false;
-  if (q.severity.length && !q.severity.includes(f.severity)) return false;
-  if (q.category && f.category !== q.category) return false;
-  if (q.q) {
-    const text = `${f.title} ${f.reason} ${JSON.stringify(f.subject)}`.toLowerCase();
-    if (!text.includes(q.q.toLowerCase())) return false;
-  }
-  return true;
-}
-
-function newestFirst(a: TriagedFinding, b: TriagedFinding): number {
-  return b.lastSeen.localeCompare(a.lastSeen) || SEVERITY_RANK[b.severity]! - SEVERITY_RANK[a.severity]!;
-}
-
-function countBy<T>(items: T[], key: (t: T) => string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const i of items) out[key(i)] = (out[key(i)] ?? 0) + 1;
-  return out;
+/** The API's finding: the contract plus who/why/when of its status and how often it was detected. */
+function flatten(s: StoredFinding): z.infer<typeof TriagedFindingSchema> {
+  return {
+    ...s.finding,
+    statusBy: s.statusBy,
+    statusReason: s.statusReason,
+    statusAt: s.statusAt,
+    detections: s.detections,
+  };
 }

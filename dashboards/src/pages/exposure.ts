@@ -3,9 +3,9 @@ import { flowsLink, navigate, range } from '../state.js';
 import { grid, slot } from '../ui/async.js';
 import { seriesChart } from '../ui/charts.js';
 import { card, h, human } from '../ui/dom.js';
+import { protoName } from '../ui/labels.js';
 import { table } from '../ui/table.js';
 import { severityBadge } from './findings.js';
-import { protoName } from './overview.js';
 
 /** Ports used to administer machines; reachable from the internet they are an exposure. */
 export const MANAGEMENT_PORTS = [22, 23, 3389, 5985, 5986, 445, 135, 1433, 3306, 5432, 6379, 9200, 27017];

@@ -24,6 +24,8 @@ export function findings(): HTMLElement {
   const status = get('status', 'open');
   const severity = get('severity');
   const q = get('q');
+  const sortBy = get('sort', 'severity');
+  const order = get('order', 'desc') === 'asc' ? 'asc' : 'desc';
   const search = h('input', {
     type: 'search',
     placeholder: 'search title, host…',
@@ -47,21 +49,25 @@ export function findings(): HTMLElement {
         status: status === 'all' ? undefined : status,
         severity: severity || undefined,
         q: q || undefined,
+        sort: sortBy,
+        order,
         limit: 200,
       }),
     (d) =>
       table(
         d.items,
         [
-          { title: 'severity', value: (f) => severityBadge(f.severity) },
-          { title: 'category', value: (f) => f.category },
-          { title: 'finding', value: (f) => f.title },
+          { title: 'severity', value: (f) => severityBadge(f.severity), sortKey: 'severity' },
+          { title: 'category', value: (f) => f.category, sortKey: 'category' },
+          { title: 'finding', value: (f) => f.title, sortKey: 'title' },
           { title: 'incident', value: (f) => incidentIdOf(f.evidence) ?? '' },
-          { title: 'status', value: (f) => f.status },
-          { title: 'last seen', value: (f) => time(f.lastSeen) },
+          { title: 'status', value: (f) => f.status, sortKey: 'status' },
+          { title: 'detections', value: (f) => f.detections, align: 'right', sortKey: 'detections' },
+          { title: 'last seen', value: (f) => time(f.lastSeen), sortKey: 'lastSeen' },
         ],
         (f) => update({ id: f.id }, true),
         'No findings match these filters.',
+        { by: sortBy, order, onSort: (key, next) => update({ sort: key, order: next }) },
       ),
   );
   const id = get('id');

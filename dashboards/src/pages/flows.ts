@@ -3,8 +3,8 @@ import { get, range, update } from '../state.js';
 import { slot } from '../ui/async.js';
 import { card, h, human, time } from '../ui/dom.js';
 import { filterBar } from '../ui/filterbar.js';
+import { protoName } from '../ui/labels.js';
 import { table } from '../ui/table.js';
-import { protoName } from './overview.js';
 
 type Flow = FlowPage['rows'][number];
 

@@ -5,6 +5,7 @@ import { barChart, seriesChart } from '../ui/charts.js';
 import { toggle } from '../ui/controls.js';
 import { card, h, human, metricUnit, time } from '../ui/dom.js';
 import { filterBar } from '../ui/filterbar.js';
+import { protoName } from '../ui/labels.js';
 import { table } from '../ui/table.js';
 import { severityBadge } from './findings.js';
 
@@ -88,10 +89,6 @@ export function overview(): HTMLElement {
       card('New findings', findings, { wide: true }),
     ),
   );
-}
-
-export function protoName(p: number): string {
-  return p === 6 ? 'tcp' : p === 17 ? 'udp' : p === 1 ? 'icmp' : String(p);
 }
 
 export function bytes(n: number): string {

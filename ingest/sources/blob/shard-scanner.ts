@@ -19,7 +19,7 @@ export interface ShardScannerOptions {
  * crash or a takeover).
  */
 export class ShardScanner {
-  readonly #o: ShardScannerOptions;
+  readonly #options: ShardScannerOptions;
   /** shard → every hour before this one has been listed and planned. */
   readonly #marks = new Map<string, number>();
   readonly #loaded = new Set<string>();
@@ -29,7 +29,7 @@ export class ShardScanner {
   readonly #orphans = new Map<string, { shard: Shard; cursor: BlobCursor }>();
 
   constructor(options: ShardScannerOptions) {
-    this.#o = options;
+    this.#options = options;
   }
 
   /** Candidates of every shard, and the shards whose listing succeeded completely (`clean`). */
@@ -44,21 +44,21 @@ export class ShardScanner {
       try {
         const from = this.#backfilled.has(shard.id)
           ? undefined
-          : (this.#marks.get(shard.id) ?? this.#o.startTimeMs);
+          : (this.#marks.get(shard.id) ?? this.#options.startTimeMs);
         const window = {
-          nowMs: this.#o.now(),
+          nowMs: this.#options.now(),
           ...(from !== undefined ? { backfillFromMs: from } : {}),
-          everything: this.#o.once,
+          everything: this.#options.once,
         };
-        candidates.push(...(await scanShard(shard, window, this.#o.listOptions)));
+        candidates.push(...(await scanShard(shard, window, this.#options.listOptions)));
         clean.add(shard.id);
       } catch (err) {
-        this.#o.onError?.(shard, err);
+        this.#options.onError?.(shard, err);
       }
     });
     const listed = new Set(candidates.map((c) => c.key));
     for (const [key, { shard }] of this.#orphans) {
-      if (!listed.has(key)) candidates.push(orphanCandidate(shard, key, this.#o.now()));
+      if (!listed.has(key)) candidates.push(orphanCandidate(shard, key, this.#options.now()));
     }
     this.#orphans.clear();
     return { candidates, clean };
@@ -68,7 +68,7 @@ export class ShardScanner {
   advance(clean: ReadonlySet<string>, hourMs: number): void {
     for (const id of clean) {
       this.#backfilled.add(id);
-      if (this.#o.once) continue;
+      if (this.#options.once) continue;
       if ((this.#marks.get(id) ?? 0) < hourMs) {
         this.#marks.set(id, hourMs);
         this.#dirty.set(id, hourMs);
@@ -79,7 +79,7 @@ export class ShardScanner {
   async flush(): Promise<void> {
     const entries = [...this.#dirty].map(([id, listedHourMs]) => [id, { listedHourMs }] as const);
     this.#dirty.clear();
-    await this.#o.store.save(SHARD_KIND, entries);
+    await this.#options.store.save(SHARD_KIND, entries);
   }
 
   forget(id: string): void {
@@ -100,12 +100,12 @@ export class ShardScanner {
 
   async #load(shards: readonly Shard[]): Promise<void> {
     if (!shards.length) return;
-    const marks = await this.#o.store.loadShardMarks(shards.map((s) => s.id));
+    const marks = await this.#options.store.loadShardMarks(shards.map((s) => s.id));
     for (const s of shards) {
       const mark = marks.get(s.id);
       if (mark) this.#marks.set(s.id, mark.listedHourMs);
-      if (!this.#o.once) {
-        for (const [key, cursor] of await this.#o.store.loadPending(s.id))
+      if (!this.#options.once) {
+        for (const [key, cursor] of await this.#options.store.loadPending(s.id))
           this.#orphans.set(key, { shard: s, cursor });
       }
       this.#loaded.add(s.id);

@@ -58,10 +58,10 @@ interface Work {
  */
 export class BlobSource implements Source {
   readonly name: string;
-  readonly #o: BlobSourceOptions;
+  readonly #options: BlobSourceOptions;
   readonly #now: () => number;
   readonly #store: CursorStore;
-  readonly #m: BlobMetrics;
+  readonly #metrics: BlobMetrics;
   readonly #leases: ShardLeases | undefined;
   readonly #scanner: ShardScanner;
   readonly #internal = new AbortController();
@@ -75,11 +75,11 @@ export class BlobSource implements Source {
   #stopped = false;
 
   constructor(options: BlobSourceOptions) {
-    this.#o = options;
+    this.#options = options;
     this.name = options.name;
     this.#now = options.now ?? Date.now;
     this.#store = new CursorStore(options.db);
-    this.#m = createBlobMetrics(options.metrics);
+    this.#metrics = createBlobMetrics(options.metrics);
     const lease = options.lease;
     this.#leases =
       lease && options.target.service && !options.once
@@ -110,8 +110,8 @@ export class BlobSource implements Source {
         const started = this.#now();
         const work = await this.#cycle(sig).catch((err: unknown) => this.#cycleFailed(err));
         yield* this.#read(work, sig);
-        if (this.#o.once) break;
-        await sleep(Math.max(0, this.#o.pollIntervalMs - (this.#now() - started)), sig);
+        if (this.#options.once) break;
+        await sleep(Math.max(0, this.#options.pollIntervalMs - (this.#now() - started)), sig);
       }
     } finally {
       // Leases stop being renewed when the loop ends; stop() releases them for a fast handover.
@@ -136,8 +136,8 @@ export class BlobSource implements Source {
     await this.#flush();
     await this.#discoverIfDue(signal);
     const owned = await this.#ownedShards();
-    this.#m.shardsOwned.set({ source: this.name }, owned.length);
-    const { candidates, clean } = await this.#scanner.scan(owned, this.#o.concurrency);
+    this.#metrics.shardsOwned.set({ source: this.name }, owned.length);
+    const { candidates, clean } = await this.#scanner.scan(owned, this.#options.concurrency);
     await this.#loadCursors(candidates);
     const changed = candidates.filter((c) => !this.#inflight.has(c.key) && this.#changed(c));
     const work = await this.#plan(changed, signal, clean);
@@ -152,12 +152,12 @@ export class BlobSource implements Source {
       this.#dirty.delete(w.c.key);
       this.#cursors.set(w.c.key, w.plan.cursor);
       this.#inflight.add(w.c.key);
-      if (w.plan.reset) this.#m.resets.inc({ source: this.name });
+      if (w.plan.reset) this.#metrics.resets.inc({ source: this.name });
     }
     this.#scanner.advance(clean, liveHours(this.#now())[0]!);
     this.#evict();
-    this.#o.onProgress?.(this.#progress(work, 0));
-    this.#o.logger.debug(
+    this.#options.onProgress?.(this.#progress(work, 0));
+    this.#options.logger.debug(
       {
         source: this.name,
         shards: owned.length,
@@ -172,8 +172,8 @@ export class BlobSource implements Source {
 
   #cycleFailed(err: unknown): Work[] {
     if (!this.#internal.signal.aborted) {
-      this.#m.errors.inc({ source: this.name, op: 'poll' });
-      this.#o.logger.warn(
+      this.#metrics.errors.inc({ source: this.name, op: 'poll' });
+      this.#options.logger.warn(
         { source: this.name, err: errorMessage(err) },
         'blob poll failed; retrying next poll',
       );
@@ -188,7 +188,7 @@ export class BlobSource implements Source {
 
   async #plan(changed: Candidate[], signal: AbortSignal, clean: Set<string>): Promise<Work[]> {
     const work: Work[] = [];
-    await forEachLimited(changed, this.#o.concurrency, async (c) => {
+    await forEachLimited(changed, this.#options.concurrency, async (c) => {
       if (signal.aborted) return;
       try {
         const client = c.shard.container.getBlockBlobClient(c.blob.name);
@@ -198,16 +198,16 @@ export class BlobSource implements Source {
         // in form). If the blob changed in between, the next poll merely fetches the list again.
         const etag = c.blob.etag || list.etag || '';
         const prev = this.#cursors.get(c.key);
-        if (!prev) this.#m.blobsSeen.inc({ source: this.name });
+        if (!prev) this.#metrics.blobsSeen.inc({ source: this.name });
         const plan = planRead(prev, blocks, etag, c.blob.contentLength, {
-          maxRangeBytes: this.#o.maxRangeBytes,
+          maxRangeBytes: this.#options.maxRangeBytes,
         });
         if (plan.kind === 'read') work.push({ c, plan, acked: 0, sums: [] });
         else if (plan.cursor) this.#cursors.set(c.key, plan.cursor);
       } catch (err) {
         if ((err as { statusCode?: number }).statusCode === 404) return; // deleted since listed
         clean.delete(c.shard.id);
-        this.#m.errors.inc({ source: this.name, op: 'block-list' });
+        this.#metrics.errors.inc({ source: this.name, op: 'block-list' });
       }
     });
     return work;
@@ -218,17 +218,17 @@ export class BlobSource implements Source {
     let readBytes = 0;
     const download = ({ w, range }: (typeof items)[number]) =>
       downloadRange(w.c.shard.container.getBlobClient(w.c.blob.name), range, signal);
-    for await (const { item, result, error } of prefetchOrdered(items, this.#o.concurrency, download)) {
+    for await (const { item, result, error } of prefetchOrdered(items, this.#options.concurrency, download)) {
       if (error !== undefined || !result) {
         // Pending stays persisted: the next poll replays exactly this plan.
         this.#inflight.delete(item.w.c.key);
-        if (!signal.aborted) this.#m.errors.inc({ source: this.name, op: 'download' });
+        if (!signal.aborted) this.#metrics.errors.inc({ source: this.name, op: 'download' });
         continue;
       }
       readBytes += result.length;
-      this.#m.bytesDownloaded.inc({ source: this.name }, result.length);
-      this.#m.rangesRead.inc({ source: this.name });
-      this.#o.onProgress?.(this.#progress(work, readBytes));
+      this.#metrics.bytesDownloaded.inc({ source: this.name }, result.length);
+      this.#metrics.rangesRead.inc({ source: this.name });
+      this.#options.onProgress?.(this.#progress(work, readBytes));
       const { w, range } = item;
       const before = w.plan.reset ? previousSum(w.plan.cursor, range.start, range.end) : undefined;
       const { sum, ...rb } = rangeBody(this.name, w.c.key, w.c.blob.name, range, result, before);
@@ -250,7 +250,7 @@ export class BlobSource implements Source {
     w.acked++;
     if (w.acked < w.plan.ranges.length) return;
     this.#inflight.delete(w.c.key);
-    this.#m.shared.sourceLagSeconds.set(
+    this.#metrics.shared.sourceLagSeconds.set(
       { source: this.name },
       Math.max(0, (this.#now() - w.c.blob.lastModifiedMs) / 1000),
     );
@@ -281,19 +281,23 @@ export class BlobSource implements Source {
   }
 
   async #discoverIfDue(signal: AbortSignal): Promise<void> {
-    if (this.#shards.length && this.#now() - this.#lastDiscovery < this.#o.discoveryIntervalMs) return;
+    if (this.#shards.length && this.#now() - this.#lastDiscovery < this.#options.discoveryIntervalMs) return;
     const shards: Shard[] = [];
-    for (const [i, container] of containersOf(this.#o.target, this.#o.containers).entries()) {
-      const containerName = container.containerName || this.#o.containers[i] || '';
-      const roots = await findRoots(container, this.#o.prefixes.length ? this.#o.prefixes : [''], {
-        ...this.#listOptions(),
-        signal,
-      }).catch((err: unknown) => {
+    for (const [i, container] of containersOf(this.#options.target, this.#options.containers).entries()) {
+      const containerName = container.containerName || this.#options.containers[i] || '';
+      const roots = await findRoots(
+        container,
+        this.#options.prefixes.length ? this.#options.prefixes : [''],
+        {
+          ...this.#listOptions(),
+          signal,
+        },
+      ).catch((err: unknown) => {
         if ((err as { statusCode?: number }).statusCode === 404) return [] as string[]; // container not created yet
         throw err;
       });
       for (const root of roots)
-        shards.push({ id: shardId(this.#o.target.account, containerName, root), container, root });
+        shards.push({ id: shardId(this.#options.target.account, containerName, root), container, root });
     }
     this.#shards = shards;
     this.#lastDiscovery = this.#now();
@@ -330,8 +334,8 @@ export class BlobSource implements Source {
 
   #listOptions() {
     return {
-      pageSize: this.#o.listPageSize,
-      onListCall: () => this.#m.listRequests.inc({ source: this.name }),
+      pageSize: this.#options.listPageSize,
+      onListCall: () => this.#metrics.listRequests.inc({ source: this.name }),
     };
   }
 

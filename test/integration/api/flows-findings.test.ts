@@ -92,11 +92,29 @@ describe('findings', () => {
   it('lists with filters and counts', async () => {
     const all = await json<FindingList>(api.get('/api/findings'));
     expect(all.total).toBe(3);
+    // Triage order by default: severity first, then the most recent.
     expect(all.items.map((f) => f.id)).toEqual([
+      'exposure:10.0.1.4:3389',
+      'exfil:10.0.2.10:93.184.216.34',
+      'scan:203.0.113.9',
+    ]);
+    expect(all.nextCursor).toBeNull();
+    const recent = await json<FindingList>(api.get('/api/findings?sort=lastSeen'));
+    expect(recent.items.map((f) => f.id)).toEqual([
       'exfil:10.0.2.10:93.184.216.34',
       'scan:203.0.113.9',
       'exposure:10.0.1.4:3389',
     ]);
+    const byCategory = await json<FindingList>(api.get('/api/findings?sort=category&order=asc'));
+    expect(byCategory.items.map((f) => f.category)).toEqual(['exfiltration', 'exposure', 'scan']);
+    const first = await json<FindingList>(api.get('/api/findings?limit=2'));
+    const rest = await json<FindingList>(api.get(`/api/findings?limit=2&cursor=${first.nextCursor}`));
+    expect([...first.items, ...rest.items].map((f) => f.id)).toEqual(all.items.map((f) => f.id));
+    expect(rest.nextCursor).toBeNull();
+    await json(api.get('/api/findings?sort=nope'), 400);
+    await json(api.get('/api/findings?order=up'), 400);
+    await json(api.get('/api/findings?cursor=bm90IGEgY3Vyc29y'), 400);
+    await json(api.get(`/api/findings?cursor=${first.nextCursor}&offset=2`), 400);
     const high = await json<FindingList>(api.get('/api/findings?severity=high,critical'));
     expect(high.items.map((f) => f.id)).toEqual(['exposure:10.0.1.4:3389']);
     const text = await json<FindingList>(api.get('/api/findings?q=93.184'));

@@ -13,7 +13,7 @@ import { isoTime } from './sql.js';
 import { loadThreatIntel } from './threat-intel.js';
 
 /**
- * Default batch window: `initialLookbackHours` back from the newest flow (data time, so replayed
+ * Default one-shot window: `initialLookbackHours` back from the newest flow (data time, so replayed
  * old logs are analyzed where they are). Null when `flows` is empty.
  */
 export async function defaultWindow(
@@ -31,7 +31,7 @@ export async function defaultWindow(
   return { from: new Date(end.getTime() - lookbackHours * 3_600_000), to: end };
 }
 
-export interface BatchAnalysis {
+export interface OneShotAnalysis {
   window: AnalysisWindow | null;
   result: AnalysisResult;
   /** The rule report the rule analyzers judged (its window, coverage and rules without verdict). */
@@ -44,10 +44,10 @@ export interface BatchAnalysis {
  * alert. The rule analyzers judge the window `report rules` would for the same --from/--to
  * ({@link rulesWindow}): with --from, exactly the analysis window.
  */
-export async function runBatchAnalysis(
+export async function runOneShotAnalysis(
   deps: { config: Config; db: Db; logger: Logger; now?: Clock },
   opts: { from?: Date; to?: Date; notify?: boolean; now?: Date },
-): Promise<BatchAnalysis> {
+): Promise<OneShotAnalysis> {
   assertAnalyzerConfig(deps.config.analyze);
   const a = deps.config.analyze;
   const fallback = await defaultWindow(deps.db, a.initialLookbackHours, opts.to);
