@@ -33,11 +33,32 @@ export function worldShapes(): FeatureCollection<Geometry, CountryShape> {
   const fc = feature(topo, topo.objects.countries) as FeatureCollection<Geometry, { name: string }>;
   return {
     type: 'FeatureCollection',
-    features: fc.features.map((f) => ({
-      ...f,
-      properties: { name: f.properties.name, code: alpha2Of({ id: f.id, name: f.properties.name }) },
-    })),
+    features: fc.features
+      // Antarctica takes a fifth of a flat map and sends no traffic worth a colour.
+      .filter((f) => f.properties.name !== 'Antarctica')
+      .map((f) => ({
+        ...f,
+        geometry: unwrapped(f.geometry),
+        properties: { name: f.properties.name, code: alpha2Of({ id: f.id, name: f.properties.name }) },
+      })),
   };
+}
+
+type Ring = number[][];
+
+/**
+ * Rings crossing the antimeridian (Russia's Chukotka, Fiji) jump from +180 to -180 and draw a line
+ * across the whole map; moving their western points east by 360° keeps them in one piece.
+ */
+function unwrapRing(ring: Ring): Ring {
+  const jumps = ring.some((p, i) => i > 0 && Math.abs(p[0]! - ring[i - 1]![0]!) > 180);
+  return jumps ? ring.map(([x, y]) => [x! < 0 ? x! + 360 : x!, y!]) : ring;
+}
+
+function unwrapped(g: Geometry): Geometry {
+  if (g.type === 'Polygon') return { ...g, coordinates: g.coordinates.map(unwrapRing) };
+  if (g.type === 'MultiPolygon') return { ...g, coordinates: g.coordinates.map((p) => p.map(unwrapRing)) };
+  return g;
 }
 
 /** Display name of an alpha-2 code from the shapes (tooltips, tables); the code itself when unknown. */

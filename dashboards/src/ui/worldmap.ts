@@ -36,38 +36,39 @@ export function worldMap(rows: CountryValue[], unit: string, onClick?: (code: st
     .filter((r) => known.has(r.code))
     .map((r) => ({ name: r.code, value: r.value, denied: r.denied }));
   const max = Math.max(1, ...data.map((d) => d.value));
-  const { el, chart } = mount(
-    {
-      tooltip: {
-        trigger: 'item',
-        formatter: (p: { name: string; data?: { value: number; denied: number } }) =>
-          p.data
-            ? `${countryName(p.name)} (${p.name})<br>${human(p.data.value, unit)}, denied ${human(p.data.denied, unit)}`
-            : `${countryName(p.name)}: no traffic`,
-      },
-      visualMap: {
-        min: 0,
-        max,
-        left: 8,
-        bottom: 8,
-        calculable: true,
-        inRange: { color: ['#dbe9f6', '#2f7ed8', '#08306b'] },
-        formatter: (v: number) => human(v, unit),
-      },
-      series: [
-        {
-          type: 'map',
-          map: 'world',
-          nameProperty: 'code' satisfies keyof CountryShape,
-          roam: true,
-          emphasis: { label: { show: false } },
-          itemStyle: { areaColor: '#f2f2f2', borderColor: '#999', borderWidth: 0.5 },
-          data,
-        },
-      ],
+  const option = {
+    tooltip: {
+      trigger: 'item',
+      formatter: (p: { name: string; data?: { value: number; denied: number } }) =>
+        p.data
+          ? `${countryName(p.name)} (${p.name})<br>${human(p.data.value, unit)}, denied ${human(p.data.denied, unit)}`
+          : `${countryName(p.name)}: no traffic`,
     },
-    420,
-  );
+    visualMap: {
+      min: 0,
+      max,
+      left: 8,
+      bottom: 8,
+      calculable: true,
+      inRange: { color: ['#dbe9f6', '#2f7ed8', '#08306b'] },
+      formatter: (v: number) => human(v, unit),
+    },
+    series: [
+      {
+        type: 'map',
+        map: 'world',
+        nameProperty: 'code' satisfies keyof CountryShape,
+        roam: true,
+        emphasis: { label: { show: false } },
+        itemStyle: { areaColor: '#f2f2f2', borderColor: '#999', borderWidth: 0.5 },
+        data,
+      },
+    ],
+  };
+  // The geo layout divides by the element's size, which is 0 until the slot attaches it: set the map
+  // after layout (mount's own resize runs first, in the same frame).
+  const { el, chart } = mount({}, 420);
+  requestAnimationFrame(() => chart.setOption(option));
   chart.getDom().dataset.countries = String(data.length);
   if (onClick) {
     chart.on('click', (p) => {
