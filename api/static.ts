@@ -18,6 +18,7 @@ export const PAGES = [
   '/',
   '/exposure',
   '/egress',
+  '/geography',
   '/findings',
   '/rules',
   '/segmentation',

@@ -2,6 +2,7 @@ import { egress } from './pages/egress.js';
 import { exposure } from './pages/exposure.js';
 import { findings } from './pages/findings.js';
 import { flows } from './pages/flows.js';
+import { geography } from './pages/geography.js';
 import { ingest } from './pages/ingest.js';
 import { overview } from './pages/overview.js';
 import { rules } from './pages/rules.js';
@@ -15,6 +16,7 @@ const PAGES: Record<string, () => HTMLElement> = {
   '/': overview,
   '/exposure': exposure,
   '/egress': egress,
+  '/geography': geography,
   '/findings': findings,
   '/rules': rules,
   '/segmentation': segmentation,

@@ -38,6 +38,7 @@ describe('dashboards in Chromium against a seeded server', () => {
     ['/', 'overview', 3],
     ['/exposure', 'exposure', 1],
     ['/egress', 'egress', 3],
+    ['/geography', 'geography', 1],
     ['/findings', 'findings', 0],
     ['/rules', 'rules', 1],
     ['/segmentation', 'segmentation', 1],

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFindings } from '../../core/findings/store.js';
 import { linkWithStored } from '../../analyze/incident-history.js';
 import { listIncidents } from '../../api/routes/incidents/queries.js';
 import type { Db } from '../../core/clickhouse/client.js';
 import type { Finding } from '../../core/finding.js';
+import { writeFindings } from '../../core/findings/store.js';
 import { seedFindings } from '../harness/api-findings.js';
 import { openTestDb } from '../harness/chdb.js';
 import { sampleFinding } from '../harness/findings.js';

@@ -8,6 +8,7 @@ import { toWeightedFlows } from '../whatif/replay.js';
 import { type Assessment, assessRule, type RuleInput } from './assess.js';
 import { bucketOf, coverageHours, coverageShare, spanHours } from './coverage.js';
 import type { RuleReportOptions } from './options.js';
+import { listedPublicIps, lookupPeers } from './peers.js';
 import type { Evidence, NsgCoverage, Recommendation, RuleReport } from './types.js';
 import { type JoinedStats, joinStats, type RuleUsage, usageKey } from './usage.js';
 
@@ -54,6 +55,7 @@ export async function buildRuleReport(db: Db, window: Window, opts: RuleReportOp
       a.nsg.localeCompare(b.nsg) ||
       a.current.priority - b.current.priority,
   );
+  report.peers = await lookupPeers(db, listedPublicIps(report));
   return report;
 }
 

@@ -106,4 +106,12 @@ export interface RuleReport {
   recommendations: Recommendation[];
   /** Caveats: unresolved service tags/ASGs, flow groups that matched no known rule. */
   notes: string[];
+  /** Country and AS of the internet addresses in the evidence flows, by address (enrichment). */
+  peers?: Record<string, PeerInfo>;
+}
+
+export interface PeerInfo {
+  country: string;
+  asn: number;
+  asName: string;
 }

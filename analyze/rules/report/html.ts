@@ -1,8 +1,8 @@
-import type { Recommendation, RuleReport } from '../analysis/types.js';
+import type { PeerInfo, Recommendation, RuleReport } from '../analysis/types.js';
 import { esc } from './html-escape.js';
 import { STYLE } from './html-style.js';
 import { barChart, portStrip } from './svg.js';
-import { backtestText, countBy, newlyDeniedText, PROTOCOLS, ruleFields } from './text.js';
+import { backtestText, countBy, endpointText, newlyDeniedText, PROTOCOLS, ruleFields } from './text.js';
 
 /**
  * A self-contained HTML document (inline CSS and SVG, no scripts or external assets) that a network
@@ -41,14 +41,14 @@ ${
 <table><tr><th>severity</th><th>NSG</th><th>rule</th><th>action</th><th>categories</th></tr>
 ${recs.map((r, i) => `<tr><td><span class="badge ${r.severity}">${r.severity}</span></td><td>${esc(r.nsg)}</td><td><a href="#r${i}">${esc(r.rule)}</a></td><td>${r.action}</td><td>${esc(r.categories.join(', '))}</td></tr>`).join('\n')}
 </table>
-${recs.map(recommendation).join('\n')}
+${recs.map((r, i) => recommendation(r, i, report.peers)).join('\n')}
 ${report.insufficientData.length ? `<h2>Insufficient data</h2><ul>${report.insufficientData.map((i) => `<li>${esc(i.nsg)} / ${esc(i.rule)}: ${esc(i.reason)}</li>`).join('')}</ul>` : ''}
 ${report.notes.length ? `<h2>Notes</h2><ul>${report.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : ''}
 </body></html>
 `;
 }
 
-function recommendation(r: Recommendation, i: number): string {
+function recommendation(r: Recommendation, i: number, peers: Record<string, PeerInfo> | undefined): string {
   const cur = ruleFields(r.current);
   const prop = r.proposed ? ruleFields(r.proposed) : null;
   const rows = cur.map(([k, v], j) => {
@@ -65,7 +65,7 @@ function recommendation(r: Recommendation, i: number): string {
 <div class="legend"><span><i style="background:#ffb3a7"></i>allowed ports</span>${prop ? '<span><i style="background:#1a7f37"></i>proposed</span>' : ''}<span><i style="background:#0550ae"></i>observed</span></div>
 ${r.unusedAttributes.length ? `<p><b>Never used in the window:</b></p><ul>${r.unusedAttributes.map((u) => `<li>${esc(u)}</li>`).join('')}</ul>` : ''}
 <p><b>Evidence:</b> ${plural(ev.hits, 'flow')} from ${plural(ev.distinctSources, 'source')} · ports ${esc(ev.observedPorts.join(', ') || '–')} · first ${esc(ev.firstHit ?? '–')} · last ${esc(ev.lastHit ?? '–')}${ev.formats.length ? ` · ${esc(ev.formats.join(', '))}` : ''}</p>
-${ev.sampleFlows.length ? `<table><tr><th>time</th><th>source</th><th>destination</th><th>protocol</th><th>action</th></tr>${ev.sampleFlows.map((f) => `<tr><td>${esc(f.time)}</td><td>${esc(f.srcIp)}:${f.srcPort}</td><td>${esc(f.dstIp)}:${f.dstPort}</td><td>${PROTOCOLS[f.protocol] ?? f.protocol}</td><td>${f.action}</td></tr>`).join('')}</table>` : ''}
+${ev.sampleFlows.length ? `<table><tr><th>time</th><th>source</th><th>destination</th><th>protocol</th><th>action</th></tr>${ev.sampleFlows.map((f) => `<tr><td>${esc(f.time)}</td><td>${esc(endpointText(f.srcIp, f.srcPort, peers))}</td><td>${esc(endpointText(f.dstIp, f.dstPort, peers))}</td><td>${PROTOCOLS[f.protocol] ?? f.protocol}</td><td>${f.action}</td></tr>`).join('')}</table>` : ''}
 <p><b>What-if:</b> newly denied ${esc(newlyDeniedText(r))} · <b>backtest:</b> ${esc(backtestText(r.whatIf?.backtest))}</p>
 ${r.whatIf?.newlyDenied.length ? `<table><tr><th>source</th><th>destination</th><th>flows</th></tr>${r.whatIf.newlyDenied.map((d) => `<tr><td>${esc(d.srcIp)}</td><td>${esc(d.dstIp)}:${d.dstPort}</td><td>${d.hits}</td></tr>`).join('')}</table>` : ''}
 <p><b>Azure CLI</b></p><pre>${esc(r.commands.az)}</pre>

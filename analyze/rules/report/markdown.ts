@@ -1,5 +1,5 @@
-import type { Recommendation, RuleReport } from '../analysis/types.js';
-import { backtestText, countBy, newlyDeniedText, PROTOCOLS, ruleFields } from './text.js';
+import type { PeerInfo, Recommendation, RuleReport } from '../analysis/types.js';
+import { backtestText, countBy, endpointText, newlyDeniedText, PROTOCOLS, ruleFields } from './text.js';
 
 const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -31,7 +31,7 @@ export function renderMarkdown(report: RuleReport): string {
         `| ${esc(c.nsg)} | ${(c.coverage * 100).toFixed(0)}% | ${c.coveredHours} of ${c.requiredHours} needed | ${c.covered ? 'yes' : `insufficient data (${c.missingHours} h more)`} |`,
     ),
     '',
-    ...report.recommendations.flatMap(section),
+    ...report.recommendations.flatMap((r) => section(r, report.peers)),
   ];
   if (report.insufficientData.length) {
     out.push(
@@ -45,7 +45,7 @@ export function renderMarkdown(report: RuleReport): string {
   return out.join('\n');
 }
 
-function section(r: Recommendation): string[] {
+function section(r: Recommendation, peers: Record<string, PeerInfo> | undefined): string[] {
   const cur = ruleFields(r.current);
   const prop = r.proposed ? ruleFields(r.proposed) : null;
   const ev = r.evidence;
@@ -73,7 +73,7 @@ function section(r: Recommendation): string[] {
           '|---|---|---|---|---|',
           ...ev.sampleFlows.map(
             (f) =>
-              `| ${f.time} | ${f.srcIp}:${f.srcPort} | ${f.dstIp}:${f.dstPort} | ${PROTOCOLS[f.protocol] ?? f.protocol} | ${f.action} |`,
+              `| ${f.time} | ${esc(endpointText(f.srcIp, f.srcPort, peers))} | ${esc(endpointText(f.dstIp, f.dstPort, peers))} | ${PROTOCOLS[f.protocol] ?? f.protocol} | ${f.action} |`,
           ),
           '',
         ]

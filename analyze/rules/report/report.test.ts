@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FindingSchema } from '../../../core/finding.js';
 import { ANALYZERS } from '../../analyzers/index.js';
+import { listedPublicIps } from '../analysis/peers.js';
 import type { Recommendation, RuleReport } from '../analysis/types.js';
 import { ruleFindings } from '../findings.js';
 import { makeRule } from '../model/build.js';
@@ -108,6 +109,47 @@ describe('renderReport', () => {
     expect(lines[1]).toContain(`"'=HYPERLINK(""x"") ""quoted"", and <b>bold</b>"`);
     expect(lines[1]).toContain(',8443,60,1,8443,');
     expect(lines).toHaveLength(3);
+  });
+});
+
+describe('evidence peers', () => {
+  const flow = {
+    time: '2026-10-30T17:00:00.000Z',
+    srcIp: '8.8.8.8',
+    dstIp: '10.0.1.4',
+    srcPort: 53000,
+    dstPort: 8443,
+    protocol: 6,
+    direction: 'inbound' as const,
+    action: 'allow' as const,
+    state: 'end',
+    packetsSent: 1,
+    bytesSent: 100,
+    packetsReceived: 0,
+    bytesReceived: 0,
+    nsg: 'web-nsg',
+    rule: 'UserRule_allow-<script>',
+    mac: '000D3A000001',
+    format: 'nsg-v2',
+  };
+  const withPeers: RuleReport = {
+    ...report,
+    recommendations: [{ ...recommendation, evidence: { ...recommendation.evidence, sampleFlows: [flow] } }],
+    peers: { '8.8.8.8': { country: 'US', asn: 15169, asName: 'Google LLC' } },
+  };
+
+  it('lists each internet address of the evidence flows once, private ones not', () => {
+    expect(listedPublicIps(withPeers)).toEqual(['8.8.8.8']);
+    expect(listedPublicIps(report)).toEqual([]);
+  });
+
+  it('markdown and html name the country and AS next to an evidence address', () => {
+    expect(renderReport(withPeers, 'md')).toContain(
+      '| 8.8.8.8:53000 (US, AS15169 Google LLC) | 10.0.1.4:8443 |',
+    );
+    expect(renderReport(withPeers, 'html')).toContain(
+      '<td>8.8.8.8:53000 (US, AS15169 Google LLC)</td><td>10.0.1.4:8443</td>',
+    );
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Backtest, Recommendation } from '../analysis/types.js';
+import type { Backtest, PeerInfo, Recommendation } from '../analysis/types.js';
 import type { NsgRule } from '../model/types.js';
 
 /** Short text forms shared by the Markdown, HTML and CSV renderers. */
@@ -43,4 +43,11 @@ export function countBy<T>(items: readonly T[], key: (t: T) => string): [string,
   const m = new Map<string, number>();
   for (const i of items) m.set(key(i), (m.get(key(i)) ?? 0) + 1);
   return [...m.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+/** `8.8.8.8:53 (US, AS15169 Google LLC)` when the enrichment knows the address. */
+export function endpointText(ip: string, port: number, peers: Record<string, PeerInfo> | undefined): string {
+  const p = peers?.[ip];
+  const who = p ? [p.country, p.asn ? `AS${p.asn} ${p.asName}`.trim() : ''].filter(Boolean).join(', ') : '';
+  return `${ip}:${port}${who ? ` (${who})` : ''}`;
 }

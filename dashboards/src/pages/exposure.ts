@@ -5,6 +5,7 @@ import { seriesChart } from '../ui/charts.js';
 import { card, h, human } from '../ui/dom.js';
 import { protoName } from '../ui/labels.js';
 import { table } from '../ui/table.js';
+import { peerLabel } from './egress.js';
 import { severityBadge } from './findings.js';
 
 /** Ports used to administer machines; reachable from the internet they are an exposure. */
@@ -41,30 +42,37 @@ function byHost(d: TopResponse): Exposed[] {
 /** Exposure: management ports reachable (allowed) from the internet, by host, with sources. */
 export function exposure(): HTMLElement {
   const r = range();
+  const allowed = `${BASE} AND action = allow`;
   const exposed = slot(
     () =>
-      api.top(r, {
-        dimension: 'conversation',
-        metric: 'flows',
-        filter: `${BASE} AND action = allow`,
-        limit: 1000,
-      }),
-    (d) =>
-      table(
+      Promise.all([
+        api.top(r, { dimension: 'conversation', metric: 'flows', filter: allowed, limit: 1000 }),
+        // Inbound, so the source is the remote peer: its country and AS come with the remote_ip dimension.
+        api.top(r, { dimension: 'remote_ip', metric: 'flows', filter: allowed, limit: 1000 }),
+      ]),
+    ([d, peers]) => {
+      const who = new Map(peers.rows.map((p) => [String(p.key.remote_ip), peerLabel(p.key)]));
+      return table(
         byHost(d),
         [
           { title: 'host', value: (e) => e.host },
           { title: 'port', value: (e) => `${e.port}/${protoName(e.protocol)}` },
           { title: 'allowed flows', value: (e) => human(e.flows), align: 'right' },
           { title: 'internet sources', value: (e) => e.sources.length, align: 'right' },
-          { title: 'sources (first 5)', value: (e) => e.sources.slice(0, 5).join(', ') },
+          {
+            title: 'sources (first 5)',
+            value: (e) =>
+              e.sources
+                .slice(0, 5)
+                .map((ip) => who.get(ip) ?? ip)
+                .join(', '),
+          },
         ],
         (e) => {
-          location.href = flowsLink(
-            `${BASE} AND action = allow AND dst_ip = ${e.host} AND dst_port = ${e.port}`,
-          );
+          location.href = flowsLink(`${allowed} AND dst_ip = ${e.host} AND dst_port = ${e.port}`);
         },
-      ),
+      );
+    },
   );
   const attempts = slot(
     () => api.series(r, { metric: 'flows', split: 'action', filter: BASE }),

@@ -36,7 +36,11 @@ window.addEventListener('resize', () => {
   for (const c of live) c.resize();
 });
 
-function mount(option: echarts.EChartsCoreOption, height = 260): { el: HTMLElement; chart: echarts.ECharts } {
+/** Creates a chart in a new element, disposed with the page (other chart modules build on it). */
+export function mount(
+  option: echarts.EChartsCoreOption,
+  height = 260,
+): { el: HTMLElement; chart: echarts.ECharts } {
   const el = h('div', { class: 'chart', style: `height:${height}px` });
   // ECharts needs a laid-out element; init after the element is attached.
   const chart = echarts.init(el, undefined, { renderer: 'canvas' });

@@ -6,6 +6,7 @@ export const NAV: [string, string][] = [
   ['/', 'Overview'],
   ['/exposure', 'Exposure'],
   ['/egress', 'Egress'],
+  ['/geography', 'Geography'],
   ['/findings', 'Findings'],
   ['/rules', 'Rules'],
   ['/segmentation', 'Segmentation'],
