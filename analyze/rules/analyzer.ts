@@ -5,6 +5,8 @@ import type { Finding } from '../../core/finding.js';
 import { type AnalyzerContext, defineAnalyzer, type RegisteredAnalyzer } from '../analyzer.js';
 import { buildRuleReport } from './analysis/build.js';
 import { reportOptionsFromConfig } from './analysis/from-config.js';
+import { NSG_INVENTORY_EXTRA } from './inventory/extra.js';
+import { loadInventory } from './inventory/load.js';
 import type { RuleCategory, RuleReport } from './analysis/types.js';
 import { ruleFindings } from './findings.js';
 
@@ -24,13 +26,17 @@ export function rulesWindow(to: Date, cfg: RulesConfig, from?: Date): { from: st
  * needs weeks of flows, the NSG inventory and several queries, so the loop runs it on its own
  * window ({@link rulesWindow} ending at the newest data) rather than the runner's short incremental
  * windows, as often as `rules.refreshMinutes`; `flowlens analyze` passes its own window.
+ * The inventory valid at the window's end goes along (`nsgInventory`) for exposed-management-port.
  */
 export async function ruleReportExtra(
   db: Db,
   window: { from: string; to: string },
   cfg: RulesConfig,
 ): Promise<Record<string, unknown>> {
-  return { [RULE_REPORT_EXTRA]: await buildRuleReport(db, window, await reportOptionsFromConfig(cfg)) };
+  return {
+    [NSG_INVENTORY_EXTRA]: await loadInventory(db, window),
+    [RULE_REPORT_EXTRA]: await buildRuleReport(db, window, await reportOptionsFromConfig(cfg)),
+  };
 }
 
 /** The rule report in an analyzer context (null when none was built). */

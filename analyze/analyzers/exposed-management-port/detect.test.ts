@@ -11,6 +11,7 @@ const row = (over: Partial<ExposureRow> = {}): ExposureRow => ({
   protocol: 6,
   topNsg: 'nsg-web',
   topRule: 'UserRule_AllowRdp',
+  ruleKeys: [['nsg-web', '', 'sub', 'rg', 'AllowRdp', 'user']],
   flows: 3,
   sources: 4,
   sourceIps: ['198.51.100.1', '203.0.113.9', '192.0.2.77', '100.20.3.4'],

@@ -9,6 +9,8 @@ export const ExposureRowSchema = z.object({
   protocol: z.coerce.number(),
   topNsg: z.string(),
   topRule: z.string(),
+  /** The distinct rules that allowed the flows: `[nsg, acl_id, subscription_id, resource_group, rule_name, rule_kind]`. */
+  ruleKeys: z.array(z.array(z.string())),
   flows: z.coerce.number(),
   sources: z.coerce.number(),
   sourceIps: z.array(z.string()),
@@ -33,6 +35,8 @@ export function exposureQuery(
   const sql = `
 SELECT ${ipText('local_ip')} AS ip, dst_port AS port, protocol,
   toString(topK(1)(nsg)[1]) AS topNsg, toString(topK(1)(rule)[1]) AS topRule,
+  groupUniqArray([toString(nsg), toString(acl_id), toString(subscription_id), toString(resource_group),
+    toString(rule_name), toString(rule_kind)]) AS ruleKeys,
   count() AS flows, uniqExact(remote_ip) AS sources,
   arrayMap(x -> ${ipText('x')}, groupUniqArray(1000)(remote_ip)) AS sourceIps,
   countIf((bytes_sent > 0 AND bytes_received > 0) OR state = 'continue') AS established,
