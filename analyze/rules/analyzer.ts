@@ -5,10 +5,10 @@ import type { Finding } from '../../core/finding.js';
 import { type AnalyzerContext, defineAnalyzer, type RegisteredAnalyzer } from '../analyzer.js';
 import { buildRuleReport } from './analysis/build.js';
 import { reportOptionsFromConfig } from './analysis/from-config.js';
-import { NSG_INVENTORY_EXTRA } from './inventory/extra.js';
-import { loadInventory } from './inventory/load.js';
 import type { RuleCategory, RuleReport } from './analysis/types.js';
 import { ruleFindings } from './findings.js';
+import { NSG_INVENTORY_EXTRA } from './inventory/extra.js';
+import { loadInventory } from './inventory/load.js';
 
 /** Key of the rule report in `AnalyzerContext.extra`. */
 export const RULE_REPORT_EXTRA = 'ruleReport';

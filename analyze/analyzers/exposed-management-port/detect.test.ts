@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { nsgWith, rdpRule } from '../../../test/harness/nsg-inventory.js';
+import type { AnalyzerContext } from '../../analyzer.js';
+import { NSG_INVENTORY_EXTRA } from '../../rules/inventory/extra.js';
 import { emptyContext } from '../../test-context.js';
 import { ExposedManagementPortConfigSchema } from './config.js';
 import { detectExposure, exposureSeverity, sourceNetworks } from './detect.js';
@@ -105,5 +108,124 @@ describe('detectExposure', () => {
       rule: 'UserRule_AllowRdp',
     });
     expect(a!.title).toContain('RDP (3389/TCP)');
+  });
+});
+
+describe('severity from the allowing rule in the NSG inventory', () => {
+  const corp = ['198.51.100.10', '203.0.113.20'];
+  const withInventory = (intel: string[] = []): AnalyzerContext => ({
+    ...emptyContext(intel),
+    extra: {
+      [NSG_INVENTORY_EXTRA]: [
+        nsgWith([
+          rdpRule(corp),
+          rdpRule(['*'], { name: 'AllowRdpAny', priority: 110 }),
+          rdpRule(['AzureCloud'], { name: 'AllowRdpTag', priority: 120 }),
+        ]),
+      ],
+    },
+  });
+  const key = (rule: string) => [['nsg-web', '', 'sub', 'rg', rule, 'user']];
+  const many = Array.from({ length: 12 }, (_, i) => `198.51.${i}.1`);
+
+  it.each([
+    [
+      'fixed addresses, only they seen, sessions',
+      { ruleKeys: key('AllowRdp'), sourceIps: corp, sources: 2, established: 5 },
+      [],
+      'low',
+      'restricted',
+    ],
+    [
+      'fixed addresses, one is on a threat list',
+      { ruleKeys: key('AllowRdp'), sourceIps: corp, sources: 2 },
+      ['203.0.113.20'],
+      'medium',
+      'restricted',
+    ],
+    [
+      'fixed addresses, a source outside (stale inventory)',
+      { ruleKeys: key('AllowRdp'), sourceIps: [...corp, '192.0.2.1'], sources: 3, established: 1 },
+      [],
+      'high',
+      'unknown',
+    ],
+    [
+      '"*" rule, few sources, no session',
+      { ruleKeys: key('AllowRdpAny'), sourceIps: ['192.0.2.1'], sources: 1 },
+      [],
+      'high',
+      'open',
+    ],
+    [
+      '"*" rule, one /24 only (no corporate-range guess)',
+      { ruleKeys: key('AllowRdpAny'), sourceIps: ['203.0.113.1', '203.0.113.2'], sources: 2 },
+      [],
+      'high',
+      'open',
+    ],
+    [
+      '"*" rule reached by many sources',
+      { ruleKeys: key('AllowRdpAny'), sourceIps: many, sources: 12 },
+      [],
+      'critical',
+      'open',
+    ],
+    [
+      '"*" rule, a threat-intel source',
+      { ruleKeys: key('AllowRdpAny'), sourceIps: ['192.0.2.1'], sources: 1 },
+      ['192.0.2.1'],
+      'critical',
+      'open',
+    ],
+    [
+      'service tag rule: flows decide (today)',
+      { ruleKeys: key('AllowRdpTag'), sourceIps: ['198.51.100.1', '192.0.2.9'], sources: 2 },
+      [],
+      'medium',
+      'unknown',
+    ],
+    [
+      'rule not in the inventory: flows decide (today)',
+      { ruleKeys: key('Gone'), sourceIps: corp, sources: 2, established: 1 },
+      [],
+      'high',
+      'unknown',
+    ],
+  ] as [string, Partial<ExposureRow>, string[], string, string][])(
+    '%s → %s',
+    (_name, over, intel, severity, scope) => {
+      const [f] = detectExposure([row(over)], config, withInventory(intel));
+      expect({ severity: f!.severity, scope: f!.evidence.ruleScope }).toEqual({ severity, scope });
+    },
+  );
+
+  it('a restricted exposure names the allowed addresses and the rule', () => {
+    const [f] = detectExposure(
+      [row({ ruleKeys: key('AllowRdp'), sourceIps: corp, sources: 2, established: 3 })],
+      config,
+      withInventory(),
+    );
+    expect(f!.title).toBe(
+      'Restricted exposure: RDP (3389/TCP) on 10.0.1.4 allowed only from 198.51.100.10, 203.0.113.20',
+    );
+    expect(f!.evidence).toMatchObject({ allowedSources: corp, allowingRules: ['nsg-web/AllowRdp'] });
+    expect(f!.reason).toContain('allows only 198.51.100.10, 203.0.113.20');
+  });
+
+  it('an open rule says so in the reason and keeps the internet title', () => {
+    const [f] = detectExposure([row({ ruleKeys: key('AllowRdpAny') })], config, withInventory());
+    expect(f!.title).toBe('RDP (3389/TCP) on 10.0.1.4 is reachable from the internet');
+    expect(f!.reason).toContain('rule nsg-web/AllowRdpAny allows any internet source (*)');
+  });
+
+  it('more sources than listed cannot be proven inside the rule: not restricted', () => {
+    const [f] = detectExposure(
+      [row({ ruleKeys: key('AllowRdp'), sourceIps: corp, sources: 1500, established: 1 })],
+      config,
+      withInventory(),
+    );
+    expect(f!.evidence.ruleScope).toBe('unknown');
+    expect(f!.severity).toBe('critical');
   });
 });

@@ -39,7 +39,8 @@ export function detectExposure(
     const complete = row.sourceIps.length >= row.sources;
     const scope = ruleScope(row.ruleKeys, complete ? sourceIps : [], index, config.ruleScope);
     // Sources beyond the 1000 listed cannot be checked against the rule: not provably restricted.
-    const judged: RuleScope = scope.kind === 'restricted' && !complete ? { ...scope, kind: 'unknown' } : scope;
+    const judged: RuleScope =
+      scope.kind === 'restricted' && !complete ? { ...scope, kind: 'unknown' } : scope;
     out.push(toFinding(row, config, context, judged));
   }
   return out;

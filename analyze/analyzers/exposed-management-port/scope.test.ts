@@ -1,46 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { InventoryNsg } from '../../rules/inventory/load.js';
+import { nsgWith, rdpRule } from '../../../test/harness/nsg-inventory.js';
 import { indexNsgs } from '../../rules/join/resolve.js';
-import type { NsgRule } from '../../rules/model/types.js';
 import { ExposedManagementPortConfigSchema } from './config.js';
 import { ruleScope, sourceKind } from './scope.js';
 
 const scopeConfig = ExposedManagementPortConfigSchema.parse({}).ruleScope;
-
-export function rdpRule(sourceAddresses: string[], over: Partial<NsgRule> = {}): NsgRule {
-  return {
-    name: 'AllowRdp',
-    kind: 'user',
-    priority: 100,
-    direction: 'inbound',
-    access: 'allow',
-    protocol: 'Tcp',
-    sourcePorts: ['*'],
-    destinationPorts: ['3389'],
-    sourceAddresses,
-    destinationAddresses: ['*'],
-    sourceAsgs: [],
-    destinationAsgs: [],
-    description: '',
-    ...over,
-  };
-}
-
-export function nsgWith(rules: NsgRule[], name = 'nsg-web'): InventoryNsg {
-  return {
-    key: name,
-    snapshotId: 's1',
-    validFrom: '2026-01-01T00:00:00.000Z',
-    id: `/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/${name}`,
-    name,
-    resourceGroup: 'rg',
-    subscriptionId: 'sub',
-    resourceGuid: '',
-    location: 'westeurope',
-    rules,
-    ruleSince: new Map(),
-  };
-}
 
 describe('sourceKind of the allowing rule', () => {
   it.each([

@@ -79,8 +79,7 @@ export function sourceKind(rule: NsgRule, config: ScopeConfig): 'open' | 'restri
     return 'open';
   if (rule.sourceAsgs.length || cidrs.some((c) => !c)) return 'other';
   if (terms.length > config.restrictedMaxEntries) return 'other';
-  const tooWide = (c: Cidr) =>
-    widerThan(c, config.restrictedWidestPrefixV4, config.restrictedWidestPrefixV6);
+  const tooWide = (c: Cidr) => widerThan(c, config.restrictedWidestPrefixV4, config.restrictedWidestPrefixV6);
   return cidrs.some((c) => tooWide(c!)) ? 'other' : 'restricted';
 }
 
