@@ -219,6 +219,16 @@ describe('severity from the allowing rule in the NSG inventory', () => {
     expect(f!.reason).toContain('rule nsg-web/AllowRdpAny allows any internet source (*)');
   });
 
+  it('a source outside a restricted rule is called out as a possibly stale inventory', () => {
+    const [f] = detectExposure(
+      [row({ ruleKeys: key('AllowRdp'), sourceIps: [...corp, '192.0.2.1'], sources: 3 })],
+      config,
+      withInventory(),
+    );
+    expect(f!.reason).toContain("sources outside the rule's allowed addresses (192.0.2.1)");
+    expect(f!.title).toBe('RDP (3389/TCP) on 10.0.1.4 is reachable from the internet');
+  });
+
   it('more sources than listed cannot be proven inside the rule: not restricted', () => {
     const [f] = detectExposure(
       [row({ ruleKeys: key('AllowRdp'), sourceIps: corp, sources: 1500, established: 1 })],

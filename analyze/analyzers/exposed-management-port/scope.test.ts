@@ -16,6 +16,8 @@ describe('sourceKind of the allowing rule', () => {
     ['two fixed addresses', ['198.51.100.10', '203.0.113.20'], 'restricted'],
     ['a /24 and a /32', ['198.51.100.0/24', '203.0.113.20/32'], 'restricted'],
     ['an IPv6 /64', ['2001:db8:1:2::/64'], 'restricted'],
+    ['an IPv6 /16: very wide', ['2001::/16'], 'open'],
+    ['an IPv6 /48: neither', ['2001:db8:1::/48'], 'other'],
     ['a /20: wider than /24, not open', ['198.51.96.0/20'], 'other'],
     ['nine addresses: more than 8', Array.from({ length: 9 }, (_, i) => `198.51.100.${i + 1}`), 'other'],
     ['a service tag', ['AzureCloud'], 'other'],
