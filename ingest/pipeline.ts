@@ -37,6 +37,11 @@ export interface PipelineResult extends PipelineStats {
   failedStep?: 'write' | 'source';
 }
 
+/** Counters of a run that has not written anything yet. */
+export function emptyPipelineStats(): PipelineStats {
+  return { batches: 0, bytes: 0, records: 0, rows: 0, rejects: 0, duplicates: 0, duplicateRejects: 0 };
+}
+
 /**
  * Pull → normalize → write → ack. Normalizing batch N+1 (JS, one core) overlaps writing batch N
  * (the engine's own threads), with at most one write in flight and one normalized batch waiting, so
@@ -47,15 +52,7 @@ export interface PipelineResult extends PipelineStats {
 export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
   const { source, sink, signal } = options;
   const logger = options.logger ?? silentLogger();
-  const stats: PipelineStats = {
-    batches: 0,
-    bytes: 0,
-    records: 0,
-    rows: 0,
-    rejects: 0,
-    duplicates: 0,
-    duplicateRejects: 0,
-  };
+  const stats = emptyPipelineStats();
   let inflight: Promise<void> | undefined;
   let failure: Error | undefined;
   let failedStep: 'write' | 'source' = 'write';

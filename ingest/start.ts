@@ -2,7 +2,7 @@ import type { Config } from '../core/config/schema.js';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import { backoffDelay, type RetryOptions, sleep } from '../core/retry.js';
 import { createConfiguredSource, type SourceDeps } from './configured-source.js';
-import { type PipelineResult, runPipeline } from './pipeline.js';
+import { emptyPipelineStats, type PipelineResult, runPipeline } from './pipeline.js';
 import { sinkFromConfig } from './sinks/clickhouse/from-config.js';
 
 export interface SuperviseOptions {
@@ -109,13 +109,7 @@ async function runOnce(
     if (err instanceof ConfigError) throw err;
     const error = err instanceof Error ? err : new Error(String(err));
     return {
-      batches: 0,
-      bytes: 0,
-      records: 0,
-      rows: 0,
-      rejects: 0,
-      duplicates: 0,
-      duplicateRejects: 0,
+      ...emptyPipelineStats(),
       error,
       failedStep: built ? 'write' : 'source',
     };

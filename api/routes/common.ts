@@ -52,3 +52,16 @@ export const errorResponses = {
   403: { description: 'Role too low' },
   429: { description: 'Rate limited' },
 } as const;
+
+/** A comma-separated query parameter whose items must all be one of `values` (400 names the first bad one). */
+export const csvQuery = <T extends string>(values: readonly [T, ...T[]]) =>
+  z
+    .string()
+    .max(200)
+    .optional()
+    .transform((s, ctx) => {
+      const items = s ? s.split(',').filter(Boolean) : [];
+      const bad = items.filter((i) => !values.includes(i as T));
+      if (bad.length) ctx.addIssue({ code: 'custom', message: `unknown value ${bad[0]}` });
+      return items as T[];
+    });

@@ -10,7 +10,7 @@ import type { AuditLog } from '../../audit/log.js';
 import type { ApiDeps } from '../../deps.js';
 import type { ApiApp } from '../../env.js';
 import { ApiError } from '../../errors.js';
-import { errorResponses, filterParam } from '../common.js';
+import { csvQuery, errorResponses, filterParam } from '../common.js';
 import { searchFlows } from '../flows/queries.js';
 import { FlowRowSchema } from '../flows/routes.js';
 import { evidenceWindow, subjectFilter } from './evidence.js';
@@ -63,18 +63,6 @@ export const StatusChangeSchema = z.object({
   comment: z.string().max(2000).default(''),
 });
 
-const csv = <T extends string>(values: readonly [T, ...T[]]) =>
-  z
-    .string()
-    .max(200)
-    .optional()
-    .transform((s, ctx) => {
-      const items = s ? s.split(',').filter(Boolean) : [];
-      const bad = items.filter((i) => !values.includes(i as T));
-      if (bad.length) ctx.addIssue({ code: 'custom', message: `unknown value ${bad[0]}` });
-      return items as T[];
-    });
-
 const listRoute = createRoute({
   method: 'get',
   path: '/api/findings',
@@ -82,8 +70,8 @@ const listRoute = createRoute({
   summary: 'Findings (triage queue): severity, then most recent first, unless sorted otherwise',
   request: {
     query: z.object({
-      status: csv(FINDING_STATUSES).openapi({ description: 'Comma-separated, e.g. open,acknowledged' }),
-      severity: csv(SEVERITIES),
+      status: csvQuery(FINDING_STATUSES).openapi({ description: 'Comma-separated, e.g. open,acknowledged' }),
+      severity: csvQuery(SEVERITIES),
       category: z.string().max(100).optional(),
       q: z.string().max(200).optional().openapi({ description: 'Text in title, reason or subject' }),
       sort: z.enum(FINDING_SORTS).default('severity').openapi({ description: 'Column to sort by' }),

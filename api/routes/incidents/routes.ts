@@ -3,7 +3,7 @@ import { SEVERITIES } from '../../../core/finding.js';
 import type { ApiDeps } from '../../deps.js';
 import type { ApiApp } from '../../env.js';
 import { ApiError } from '../../errors.js';
-import { errorResponses } from '../common.js';
+import { csvQuery, errorResponses } from '../common.js';
 import { INCIDENT_STATUSES, incidentParts, listIncidents } from './queries.js';
 
 export const IncidentSummarySchema = z.object({
@@ -40,18 +40,6 @@ export const IncidentDetailSchema = z.object({
 });
 export type IncidentDetail = z.infer<typeof IncidentDetailSchema>;
 
-const csv = <T extends string>(values: readonly [T, ...T[]]) =>
-  z
-    .string()
-    .max(200)
-    .optional()
-    .transform((s, ctx) => {
-      const items = s ? s.split(',').filter(Boolean) : [];
-      const bad = items.filter((i) => !values.includes(i as T));
-      if (bad.length) ctx.addIssue({ code: 'custom', message: `unknown value ${bad[0]}` });
-      return items as T[];
-    });
-
 const listRoute = createRoute({
   method: 'get',
   path: '/api/incidents',
@@ -59,8 +47,10 @@ const listRoute = createRoute({
   summary: 'Incidents (linked findings: scan → brute force → exposure…), most recent activity first',
   request: {
     query: z.object({
-      status: csv(INCIDENT_STATUSES).openapi({ description: 'Comma-separated incident statuses, e.g. open' }),
-      severity: csv(SEVERITIES).openapi({
+      status: csvQuery(INCIDENT_STATUSES).openapi({
+        description: 'Comma-separated incident statuses, e.g. open',
+      }),
+      severity: csvQuery(SEVERITIES).openapi({
         description: 'Comma-separated, matched against the most severe part',
       }),
       limit: z.coerce.number().int().min(1).max(500).default(50),
