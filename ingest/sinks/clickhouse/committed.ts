@@ -41,19 +41,13 @@ const COUNT_QUERY =
 /** Rows of `flows` inside a block's scope (0 for an empty scope). */
 export async function countInScope(client: ClickHouseClient, scope: BlockScope): Promise<number> {
   if (!(scope.toMs >= scope.fromMs)) return 0;
-  const rs = await client.query({
-    query: COUNT_QUERY,
-    query_params: {
-      source: scope.source,
-      fromMs: Math.floor(scope.fromMs),
-      toMs: Math.ceil(scope.toMs),
-      fromOffset: scope.fromOffset,
-      toOffset: scope.toOffset,
-    },
-    format: 'JSONEachRow',
+  return countOf(client, COUNT_QUERY, {
+    source: scope.source,
+    fromMs: Math.floor(scope.fromMs),
+    toMs: Math.ceil(scope.toMs),
+    fromOffset: scope.fromOffset,
+    toOffset: scope.toOffset,
   });
-  const [row] = await rs.json<{ n: number | string }>();
-  return Number(row?.n ?? 0);
 }
 
 /**
@@ -67,13 +61,23 @@ export async function countRejects(
   offsets: readonly number[],
 ): Promise<number> {
   if (offsets.length === 0) return 0;
-  const rs = await client.query({
-    query:
-      'SELECT count() AS n FROM rejects WHERE source_kind = {kind:String} AND source = {source:String} ' +
-      'AND offset >= {from:Int64} AND offset <= {to:Int64}',
-    query_params: { kind, source, from: Math.min(...offsets), to: Math.max(...offsets) },
-    format: 'JSONEachRow',
-  });
+  // A loop, not Math.min(...offsets): a write can carry more rejects than the call stack has room for.
+  let from = Number.POSITIVE_INFINITY;
+  let to = Number.NEGATIVE_INFINITY;
+  for (const o of offsets) {
+    if (o < from) from = o;
+    if (o > to) to = o;
+  }
+  return countOf(client, REJECTS_QUERY, { kind, source, from, to });
+}
+
+const REJECTS_QUERY =
+  'SELECT count() AS n FROM rejects WHERE source_kind = {kind:String} AND source = {source:String} ' +
+  'AND offset >= {from:Int64} AND offset <= {to:Int64}';
+
+/** The `n` of a `SELECT count() AS n …` (64-bit counts may come back as strings). */
+async function countOf(client: ClickHouseClient, query: string, params: Record<string, unknown>) {
+  const rs = await client.query({ query, query_params: params, format: 'JSONEachRow' });
   const [row] = await rs.json<{ n: number | string }>();
   return Number(row?.n ?? 0);
 }
