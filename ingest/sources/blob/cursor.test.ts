@@ -68,7 +68,9 @@ describe('planRead', () => {
     const plan = planRead(cursor, list(2), 'shrunk', 0, opts);
     expect(plan.kind === 'read' && plan.ranges).toEqual([{ start: 12, end: 212 }]);
     cursor = confirmPlan(plan.kind === 'read' ? plan.cursor : cursor!);
-    expect(cursor.cuts).toEqual([212]);
+    // The old end stays known (without a digest: its range no longer starts where it did).
+    expect(cursor.cuts).toEqual([212, 512]);
+    expect(cursor.sums).toEqual(['', '']);
   });
 
   it('cuts large reads on block boundaries', () => {
@@ -83,6 +85,42 @@ describe('planRead', () => {
     const cursor = confirmPlan(plan.kind === 'read' ? plan.cursor : (undefined as never));
     expect(planRead(cursor, whole, 'w1', 5000, opts).kind).toBe('none');
     expect(planRead(cursor, [], 'w2', 6000, opts).kind).toBe('read');
+  });
+});
+
+describe('a blob rewritten with the same bytes, re-read over several polls', () => {
+  it('cuts at the old places even when the rewrite arrives block by block', () => {
+    // Ingested minute by minute: cuts 112, 212, 312.
+    let cursor = step(undefined, list(1)).cursor;
+    cursor = step(cursor, list(2)).cursor;
+    cursor = step(cursor, list(3)).cursor;
+    expect(cursor?.cuts).toEqual([112, 212, 312]);
+    const rewritten = (n: number) => [head, ...data(n).map((b) => ({ ...b, id: `R${b.id}` })), tail];
+    // The first poll after the rewrite sees one block, the next sees the other two at once.
+    const first = planRead(cursor, rewritten(1), 'r1', 0, opts);
+    expect(first.kind === 'read' && first.ranges).toEqual([{ start: 12, end: 112 }]);
+    cursor = confirmPlan(first.kind === 'read' ? first.cursor : cursor!);
+    const second = planRead(cursor, rewritten(3), 'r3', 0, opts);
+    expect(second.kind === 'read' && second.reset).toBe(false);
+    expect(second.kind === 'read' && second.ranges).toEqual([
+      { start: 112, end: 212 },
+      { start: 212, end: 312 },
+    ]);
+  });
+
+  it('keeps the digests of the old ranges ahead, so changed bytes there are told apart', () => {
+    const readWith = (prev: BlobCursor | undefined, blocks: CommittedBlock[], sum: string) => {
+      const plan = planRead(prev, blocks, sum, 0, opts);
+      if (plan.kind !== 'read') throw new Error('expected a read');
+      return confirmPlan(plan.cursor, [sum]);
+    };
+    let cursor = readWith(undefined, list(1), 's1');
+    cursor = readWith(cursor, list(2), 's2');
+    cursor = readWith(cursor, list(3), 's3');
+    cursor = readWith(cursor, [head, { id: 'X', size: 100 }, tail], 's1');
+    expect(cursor.cuts).toEqual([112, 212, 312]);
+    expect(previousSum(cursor, 112, 212)).toBe('s2');
+    expect(previousSum(cursor, 212, 312)).toBe('s3');
   });
 });
 

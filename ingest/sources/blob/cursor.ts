@@ -106,7 +106,12 @@ export function planRead(
   }
   if (prev && !pending && prev.blocks >= 0 && extendsBlocks(blocks, prev.blocks, prev.digest)) {
     if (end <= prev.offset) return { kind: 'none', cursor: { ...prev, etag } };
-    const ends = splitEnds(prev.offset, end, boundaries, opts.maxRangeBytes);
+    // Cuts remembered from before a reset lie ahead of the offset: reading up to them again keeps
+    // the deduplication tokens of a blob rewritten with the same bytes, however it is polled.
+    const known = new Set(boundaries);
+    const ahead = prev.cuts.filter((c) => c > prev.offset && c <= end && known.has(c));
+    const from = ahead.at(-1) ?? prev.offset;
+    const ends = [...ahead, ...(end > from ? splitEnds(from, end, boundaries, opts.maxRangeBytes) : [])];
     const plan = { start: prev.offset, ends, blocks: tailIdx, digest, etag, reset: false };
     return {
       kind: 'read',
@@ -133,21 +138,33 @@ export function planRead(
   return { kind: 'read', ranges: rangesFromEnds(head, ends), cursor: { ...base, pending: plan }, reset };
 }
 
-/** The cursor once every range of its pending plan is durable; `sums[i]` digests range i's bytes. */
+/**
+ * The cursor once every range of its pending plan is durable; `sums[i]` digests range i's bytes.
+ * Cuts beyond the new offset (left by a longer read before a reset) are kept, so a blob rewritten
+ * with the same bytes is cut at the same places however its re-read is split across polls.
+ */
 export function confirmPlan(cursor: BlobCursor, sums: readonly string[] = []): BlobCursor {
   const p = cursor.pending;
   if (!p) return cursor;
-  const cuts = [...(p.reset ? [] : cursor.cuts), ...p.ends];
-  const newSums = p.ends.map((_, i) => sums[i] ?? '');
-  const allSums = [...(p.reset ? [] : padded(cursor)), ...newSums];
+  const offset = p.ends.at(-1) ?? p.start;
+  const old = padded(cursor);
+  const behind = p.reset ? [] : cursor.cuts.flatMap((c, i) => (c <= p.start ? [[c, old[i]!] as const] : []));
+  const ahead = cursor.cuts.flatMap((c, i) => {
+    if (c <= offset) return [];
+    // A range's digest holds only while the range still starts where it did (at or past the offset).
+    const start = i === 0 ? undefined : cursor.cuts[i - 1];
+    return [[c, start !== undefined && start >= offset ? old[i]! : ''] as const];
+  });
+  const done = p.ends.map((e, i) => [e, sums[i] ?? ''] as const);
+  const all = [...behind, ...done, ...ahead].slice(-MAX_CUTS);
   return {
     v: 1,
     etag: p.etag,
-    offset: p.ends.at(-1) ?? p.start,
+    offset,
     blocks: p.blocks,
     digest: p.digest,
-    cuts: cuts.slice(-MAX_CUTS),
-    sums: allSums.slice(-MAX_CUTS),
+    cuts: all.map(([c]) => c),
+    sums: all.map(([, s]) => s),
   };
 }
 
