@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { type Db, openDb } from '../core/clickhouse/client.js';
 import { migrate } from '../core/clickhouse/migrate.js';
 import { DEFAULT_SCHEMA_OPTIONS } from '../core/clickhouse/migrations/types.js';
-import { EventHubsSourceConfigSchema } from '../core/config/sections/event-hubs.js';
+import { EventHubsSourceConfigSchema } from '../ingest/sources/event-hubs/config.js';
 import type { FlowSink, Normalizer, Source } from '../ingest/contracts.js';
 import { normalize } from '../ingest/normalizers/index.js';
 import { runPipeline } from '../ingest/pipeline.js';

@@ -1,5 +1,5 @@
 import { Presets, SingleBar } from 'cli-progress';
-import { BlobSourceConfigSchema } from '../core/config/sections/blob-source.js';
+import { BlobSourceConfigSchema } from '../ingest/sources/blob/config.js';
 import { ConfigError } from '../core/errors.js';
 import { normalize } from '../ingest/normalizers/index.js';
 import { runPipeline } from '../ingest/pipeline.js';

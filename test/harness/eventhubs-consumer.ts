@@ -2,7 +2,7 @@ import type { Db } from '../../core/clickhouse/client.js';
 import {
   type EventHubsSourceConfigInput,
   EventHubsSourceConfigSchema,
-} from '../../core/config/sections/event-hubs.js';
+} from '../../ingest/sources/event-hubs/config.js';
 import type { FlowSink } from '../../ingest/contracts.js';
 import { normalize } from '../../ingest/normalizers/index.js';
 import { type PipelineResult, runPipeline } from '../../ingest/pipeline.js';

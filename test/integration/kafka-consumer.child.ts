@@ -4,7 +4,7 @@
 import { openDb } from '../../core/clickhouse/client.js';
 import { migrate } from '../../core/clickhouse/migrate.js';
 import { DEFAULT_SCHEMA_OPTIONS } from '../../core/clickhouse/migrations/types.js';
-import { KafkaSourceConfigSchema } from '../../core/config/sections/kafka.js';
+import { KafkaSourceConfigSchema } from '../../ingest/sources/kafka/config.js';
 import { normalize } from '../../ingest/normalizers/index.js';
 import { runPipeline } from '../../ingest/pipeline.js';
 import { createClickHouseSink } from '../../ingest/sinks/clickhouse/sink.js';

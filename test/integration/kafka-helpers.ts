@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Kafka } from 'kafkajs';
 import type { Db } from '../../core/clickhouse/client.js';
-import { type KafkaSourceConfigInput, KafkaSourceConfigSchema } from '../../core/config/sections/kafka.js';
+import { type KafkaSourceConfigInput, KafkaSourceConfigSchema } from '../../ingest/sources/kafka/config.js';
 import { normalize } from '../../ingest/normalizers/index.js';
 import { type PipelineResult, runPipeline } from '../../ingest/pipeline.js';
 import { createClickHouseSink } from '../../ingest/sinks/clickhouse/sink.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main.js';
 import type { Db } from '../../core/clickhouse/client.js';
-import { KafkaSourceConfigSchema } from '../../core/config/sections/kafka.js';
+import { KafkaSourceConfigSchema } from '../../ingest/sources/kafka/config.js';
 import { normalize } from '../../ingest/normalizers/index.js';
 import { resolveKafkaSecrets, toMessages } from '../../ingest/sources/kafka/index.js';
 import { count, openTestDb, rows } from '../harness/chdb.js';

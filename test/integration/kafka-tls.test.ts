@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../core/clickhouse/client.js';
-import { type KafkaSourceConfigInput, KafkaSourceConfigSchema } from '../../core/config/sections/kafka.js';
+import { type KafkaSourceConfigInput, KafkaSourceConfigSchema } from '../../ingest/sources/kafka/config.js';
 import { PermanentError } from '../../core/errors.js';
 import { resolveKafkaSecrets } from '../../ingest/sources/kafka/index.js';
 import { count, openTestDb } from '../harness/chdb.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../core/config/load.js';
-import { BlobSourceConfigSchema } from '../../../core/config/sections/blob-source.js';
 import { ConfigError } from '../../../core/errors.js';
+import { BlobSourceConfigSchema } from './config.js';
 import { blobAuthFromArgument, resolveBlobAuth } from './factory.js';
 
 describe('blob source config', () => {
