@@ -27,19 +27,22 @@ export interface InstrumentOptions {
 
 /**
  * The one place the uniform per-source series are kept, so every source (built in or added) exports
- * the same ones. Wraps a source: a yielded batch adds its bytes to in-flight; its ack moves them to
- * bytes/batches and sets the lag of its stream from `dataTimeMs`. A failed iteration counts one error
- * by class. `committed(rows)` is fed by the supervisor from the pipeline's stats (the sink knows rows).
+ * the same ones. Wraps a source: a yielded batch adds its bytes to in-flight; its ack (once) moves
+ * them to bytes/batches and sets the lag of its stream from `dataTimeMs`; `stop()` drops what was
+ * never acked from in-flight. A failed iteration counts one error by class. `committed(rows)` is fed
+ * by the supervisor from the pipeline's stats (only the sink knows rows).
  */
 export function instrumentSource(source: Source, options: InstrumentOptions) {
   const { series, labels, now } = options;
-  let inflight = 0;
-  const moveInflight = (delta: number) => {
-    inflight += delta;
-    series.inflightBytes.inc(labels, delta);
+  /** Batches handed out and not acked: their bytes are the in-flight gauge. */
+  const outstanding = new Set<SourceBatch>();
+  const settle = (batch: SourceBatch): boolean => {
+    if (!outstanding.delete(batch)) return false;
+    series.inflightBytes.dec(labels, batch.body.length);
+    return true;
   };
   const acked = (batch: SourceBatch) => {
-    moveInflight(-batch.body.length);
+    if (!settle(batch)) return;
     series.bytes.inc(labels, batch.body.length);
     series.batches.inc(labels);
     if (batch.dataTimeMs === undefined) return;
@@ -49,14 +52,12 @@ export function instrumentSource(source: Source, options: InstrumentOptions) {
   async function* batches(signal: AbortSignal): AsyncGenerator<SourceBatch> {
     try {
       for await (const batch of source.batches(signal)) {
-        moveInflight(batch.body.length);
-        let done = false;
+        outstanding.add(batch);
+        series.inflightBytes.inc(labels, batch.body.length);
         yield {
           ...batch,
           ack: async () => {
             await batch.ack();
-            if (done) return;
-            done = true;
             acked(batch);
           },
         };
@@ -64,16 +65,17 @@ export function instrumentSource(source: Source, options: InstrumentOptions) {
     } catch (err) {
       series.errors.inc({ ...labels, class: errorClass(err) });
       throw err;
-    } finally {
-      // Batches not acked by now are dropped by the pipeline and replayed by the next run.
-      moveInflight(-inflight);
     }
   }
   return {
     source: {
       name: source.name,
       batches,
-      stop: (deadlineMs?: number) => source.stop(deadlineMs),
+      stop: async (deadlineMs?: number) => {
+        // The run is over: batches not acked by now are replayed by the next run, not in flight.
+        for (const batch of outstanding) settle(batch);
+        await source.stop(deadlineMs);
+      },
     } satisfies Source,
     committed(rows: number): void {
       if (rows > 0) series.rows.inc(labels, rows);

@@ -61,13 +61,13 @@ export function createSourceRegistry(components: readonly SourceComponent[]): So
         );
       const logger = deps.logger.child({ source: label });
       const built = component.create(parsed.data, { ...deps, logger });
-      const instrumented = instrumentSource(guardStop(built.source), {
+      const instrumented = instrumentSource(built.source, {
         series: deps.metrics.source,
         labels: { source: label, kind: component.kind },
         now: deps.now ?? Date.now,
         ...(component.lagKey ? { lagKey: component.lagKey } : {}),
       });
-      return { ...built, ...instrumented, component };
+      return { ...built, ...instrumented, source: guardStop(instrumented.source), component };
     },
   };
 }

@@ -125,6 +125,8 @@ export class BlobSource implements Source {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#internal.abort();
+    // Never started: no acked cursor to flush and no lease taken, so nothing to call Storage for.
+    if (!this.#running) return;
     const deadline = sleep(deadlineMs);
     await Promise.race([this.#running ?? Promise.resolve(), deadline]);
     await Promise.race([this.#flush().catch(() => undefined), deadline]);
