@@ -7,7 +7,10 @@ import type { Reject } from '../core/flow/reject.js';
  * is also the insert deduplication token, so a replay of the same range adds no rows.
  */
 export interface SourcePosition {
-  /** The source kind, as registered in ingest/sources/registry.ts (`file`, `blob`, `kafka`, `event-hubs`). */
+  /**
+   * The source's kind as registered in ingest/sources/registry.ts (`file`, `blob`, `kafka`,
+   * `event-hubs`, …); the registry's wrapper stops a run whose batches name another.
+   */
   kind: string;
   key: string;
   start: number;

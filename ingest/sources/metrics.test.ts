@@ -65,6 +65,15 @@ describe('instrumentSource (the uniform series)', () => {
     await expect(run(new PermanentError('auth'))).rejects.toThrow('auth');
     await expect(run(new Error('reset'))).rejects.toThrow('reset');
     await expect(run(new Error('reset again'))).rejects.toThrow('reset again');
+    // A batch whose position names another kind than the registered one is a bug: the run stops.
+    const wrong = instrumentSource(listSource(['x']), {
+      series: metrics.source,
+      labels: { ...labels, kind: 'other' },
+      now: () => 0,
+    });
+    await expect(wrong.source.batches(new AbortController().signal).next()).rejects.toThrow(
+      /registered as "other"/,
+    );
     expect(await value(metrics.source.errors, { class: 'permanent' })).toBe(1);
     expect(await value(metrics.source.errors, { class: 'transient' })).toBe(2);
   });

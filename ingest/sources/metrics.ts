@@ -52,6 +52,11 @@ export function instrumentSource(source: Source, options: InstrumentOptions) {
   async function* batches(signal: AbortSignal): AsyncGenerator<SourceBatch> {
     try {
       for await (const batch of source.batches(signal)) {
+        // The kind is a plain string: the registry is what keeps it honest (it is the dedup token's prefix).
+        if (batch.position.kind !== labels.kind)
+          throw new PermanentError(
+            `source ${labels.source} yielded kind "${batch.position.kind}", registered as "${labels.kind}"`,
+          );
         outstanding.add(batch);
         series.inflightBytes.inc(labels, batch.body.length);
         yield {
