@@ -4,11 +4,10 @@ import type { Source } from '../contracts.js';
 export const DEFAULT_STOP_DEADLINE_MS = 10_000;
 
 /**
- * Enforces the stop half of the component contract whatever the source does: the first `stop()`
- * runs the source's own (which flushes cursors), later ones return the same promise (safe twice),
- * it works before `batches()` was ever iterated (safe without start; a source that built nothing
- * has nothing to close), and it resolves by the deadline even if the source's own stop hangs or
- * throws (the process must be able to exit; what was not flushed is replayed, never lost).
+ * Enforces what it can of the stop contract whatever the source does: the first `stop()` runs the
+ * source's own (which flushes cursors), later ones return the same promise (safe twice), and it
+ * resolves by the deadline even if the source's own stop hangs or throws (the process must be able
+ * to exit; what was not flushed is replayed, never lost). Safe without start stays the source's part.
  */
 export function guardStop(source: Source): Source {
   let stopping: Promise<void> | undefined;
