@@ -5,6 +5,7 @@ import type { Logger } from '../core/logging.js';
 import type { Metrics } from '../core/metrics.js';
 import type { Normalizer, Source } from './contracts.js';
 import { normalize } from './normalizers/index.js';
+import type { NormalizerVariant } from './normalizers/pool/variants.js';
 import { createBlobSource, resolveBlobAuth } from './sources/blob/factory.js';
 import { withBlobRange } from './sources/blob/normalize.js';
 import { resolveEventHubsSecrets } from './sources/event-hubs/client.js';
@@ -29,6 +30,8 @@ export interface SourceDeps {
 export interface ConfiguredSource {
   source: Source;
   normalize: Normalizer;
+  /** The same normalizer by name, for worker threads (`ingest.workers`). */
+  variant: NormalizerVariant;
 }
 
 /** Builds the source a config entry describes. Inert: nothing connects until `batches()` runs. */
@@ -43,6 +46,7 @@ export function createConfiguredSource(cfg: SourceConfig, deps: SourceDeps): Con
           logger,
         }),
         normalize,
+        variant: 'plain',
       };
     case 'blob':
       return {
@@ -54,11 +58,13 @@ export function createConfiguredSource(cfg: SourceConfig, deps: SourceDeps): Con
           ...(deps.now ? { now: deps.now } : {}),
         }),
         normalize: withBlobRange(normalize),
+        variant: 'blob-range',
       };
     case 'kafka':
       return {
         source: createKafkaSource(cfg, { secrets: resolveKafkaSecrets(cfg, deps.env), logger }),
         normalize: withKafkaFrames(normalize),
+        variant: 'kafka-frames',
       };
     case 'event-hubs':
       return {
@@ -69,6 +75,7 @@ export function createConfiguredSource(cfg: SourceConfig, deps: SourceDeps): Con
         }),
         // Events are framed like Kafka messages (one body, several events, per-event positions).
         normalize: withKafkaFrames(normalize),
+        variant: 'kafka-frames',
       };
   }
 }

@@ -2,6 +2,8 @@ import type { Config } from '../core/config/schema.js';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import { backoffDelay, type RetryOptions, sleep } from '../core/retry.js';
 import { createConfiguredSource, type SourceDeps } from './configured-source.js';
+import { poolFromConfig } from './normalizers/pool/from-config.js';
+import type { NormalizerPool } from './normalizers/pool/pool.js';
 import { emptyPipelineStats, type PipelineResult, runPipeline } from './pipeline.js';
 import { sinkFromConfig } from './sinks/clickhouse/from-config.js';
 
@@ -43,14 +45,24 @@ export async function startIngest(
   options: Partial<SuperviseOptions> = {},
 ): Promise<void> {
   const opts = { ...DEFAULT_SUPERVISE, ...options };
-  await Promise.all(config.sources.map((cfg, i) => superviseSource(config, cfg, i, deps, signal, opts)));
+  // One pool of normalizer threads for the process, shared by every source (`ingest.workers`).
+  const pool = config.sources.length > 0 ? poolFromConfig(config, deps.logger) : undefined;
+  try {
+    await Promise.all(
+      config.sources.map((cfg, i) => superviseSource(config, cfg, i, { ...deps, pool }, signal, opts)),
+    );
+  } finally {
+    await pool?.close();
+  }
 }
+
+type PoolDeps = SourceDeps & { pool: NormalizerPool | undefined };
 
 async function superviseSource(
   config: Config,
   cfg: Config['sources'][number],
   index: number,
-  deps: SourceDeps,
+  deps: PoolDeps,
   signal: AbortSignal,
   opts: SuperviseOptions,
 ): Promise<void> {
@@ -95,7 +107,7 @@ async function databaseAnswers(deps: SourceDeps): Promise<boolean> {
 async function runOnce(
   config: Config,
   cfg: Config['sources'][number],
-  deps: SourceDeps,
+  deps: PoolDeps,
   signal: AbortSignal,
   opts: SuperviseOptions,
 ): Promise<PipelineResult> {
@@ -104,7 +116,15 @@ async function runOnce(
   try {
     built = createConfiguredSource(cfg, deps);
     sink = sinkFromConfig(config, deps, signal, undefined, opts.sinkRetry);
-    return await runPipeline({ ...built, sink, metrics: deps.metrics, logger: deps.logger, signal });
+    const parallel = deps.pool?.variant(built.variant);
+    return await runPipeline({
+      ...built,
+      ...(parallel ? { parallel } : {}),
+      sink,
+      metrics: deps.metrics,
+      logger: deps.logger,
+      signal,
+    });
   } catch (err) {
     if (err instanceof ConfigError) throw err;
     const error = err instanceof Error ? err : new Error(String(err));

@@ -61,7 +61,12 @@ export class NormalizerPool {
     this.size = Math.max(1, Math.floor(options.workers));
     this.variantsModule = options.variantsModule ?? defaultVariantsModule();
     this.logger = options.logger ?? silentLogger();
-    for (let i = 0; i < this.size; i++) this.slots.push(this.spawn());
+    try {
+      for (let i = 0; i < this.size; i++) this.slots.push(this.spawn());
+    } catch (err) {
+      // `new Worker` itself refused (e.g. a flag in execArgv a worker does not accept).
+      this.fallBackInThread(errorMessage(err), undefined);
+    }
   }
 
   /** True once workers could not start and bodies are normalized in-thread (logged at error level). */
@@ -142,9 +147,13 @@ export class NormalizerPool {
       return;
     }
     this.logger.warn({ err: reason }, 'normalizer worker died; its body is rejected, worker replaced');
-    this.slots[index] = this.spawn();
     task?.resolve(failed(task.body, task.meta, `worker thread died: ${reason}`));
-    this.dispatch();
+    try {
+      this.slots[index] = this.spawn();
+      this.dispatch();
+    } catch (err) {
+      this.fallBackInThread(errorMessage(err), undefined);
+    }
   }
 
   /** No worker can start here: every body from now on, and those waiting, are normalized in-thread. */
