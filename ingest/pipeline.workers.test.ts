@@ -17,7 +17,17 @@ afterAll(async () => {
 function bodies(): Buffer[] {
   const big = generateNsgV2Blob({ targetBytes: 2_000_000, seed: 11 });
   const small = generateNsgV2Blob({ targetBytes: 20_000, seed: 12 });
-  return [big, small, Buffer.from('THROW'), small, big, Buffer.from('garbage'), small, Buffer.from('EXIT'), small];
+  return [
+    big,
+    small,
+    Buffer.from('THROW'),
+    small,
+    big,
+    Buffer.from('garbage'),
+    small,
+    Buffer.from('EXIT'),
+    small,
+  ];
 }
 
 /** A source over `bodies` that logs pulls and acks, and tracks how many bodies are pulled but not acked. */
@@ -30,7 +40,12 @@ function loggingSource(list: Buffer[], log: string[]) {
         log.push(`pull ${i}`);
         state.unacked++;
         state.maxUnacked = Math.max(state.maxUnacked, state.unacked);
-        const position: SourcePosition = { kind: 'file', key: 'k', start: i * 10_000_000, end: i * 10_000_000 + 1 };
+        const position: SourcePosition = {
+          kind: 'file',
+          key: 'k',
+          start: i * 10_000_000,
+          end: i * 10_000_000 + 1,
+        };
         yield {
           body: list[i]!,
           position,
@@ -70,7 +85,9 @@ async function run(workers: number) {
     pools.push(pool);
     parallel = pool.variant('plain');
   }
-  const { NORMALIZER_VARIANTS } = (await import(FAILING)) as typeof import('../test/harness/failing-normalizers.js');
+  const { NORMALIZER_VARIANTS } = (await import(
+    FAILING
+  )) as typeof import('../test/harness/failing-normalizers.js');
   const result = await runPipeline({
     source,
     // In-thread uses the same breaking normalizer, minus EXIT (it would end the test process).
