@@ -1,17 +1,19 @@
 /**
- * `npm run bench -- ingest [--mb 50] [--runs 3] [--seed 1] [--big-mb 1024] [--chunk-mb 16] [--batch-rows 500000]`
+ * `npm run bench -- ingest [--mb 50] [--runs 3] [--seed 1] [--big-mb 1024] [--chunk-mb 16] [--batch-rows 500000]
+ *   [--workers 0,1,2]`
  *
  * One blob, one process, variants interleaved run by run, median of `runs` after a warm-up:
  * - `JSON.parse` of the whole blob (the physical reference, no rows);
  * - SQL explode: chDB reads the blob itself (`file()` + ARRAY JOIN + splitByChar) into `flows`;
  * - flowlens: file source → normalizer → Native sink → committed rows in `flows` + rollups, once per
- *   worker-thread count in {@link WORKER_COUNTS} (0 = normalized in-thread; `--workers 0,1,2`);
+ *   normalizer worker-thread count in `--workers` (0 = normalized in-thread), one pool per count
+ *   started before timing (a process keeps one pool, so thread start-up is not per blob);
  * - engine only: the same rows, normalized and staged as one Native block before the clock starts,
  *   inserted with the sink's statement. No JS runs while timed, so this is the floor any front end
  *   (however fast its parsing) pays for `flows` with its sort key, codecs and rollup views.
  * All database variants write the same table with the same rollup views. Peak RSS is measured in
  * child processes that run only the flowlens ingest (the median of {@link RSS_RUNS} per worker count
- * for the blob, once for a ~1 GB directory): one sample swings by ±30 % with how normalize and insert
+ * for the blob, once for a ~1 GB directory with the most workers): one sample swings by ±30 % with how normalize and insert
  * overlap. The load average is printed with the report: the box is shared.
  */
 import { spawnSync } from 'node:child_process';
