@@ -3,10 +3,10 @@ import { loadConfig } from '../../../core/config/load.js';
 import { poolFromConfig, workerCount } from './from-config.js';
 
 describe('ingest.workers', () => {
-  it('defaults to auto: one thread per core up to 4, none on one core', () => {
+  it('defaults to auto: cores − 1 threads, up to 4, none on one core', () => {
     const config = loadConfig({ env: {} });
     expect(config.ingest.workers).toBe('auto');
-    expect([1, 2, 3, 8].map((cores) => workerCount('auto', cores))).toEqual([0, 2, 3, 4]);
+    expect([1, 2, 3, 8].map((cores) => workerCount('auto', cores))).toEqual([0, 1, 2, 4]);
   });
 
   it('takes a number from the environment, 0 meaning in-thread (no pool)', () => {

@@ -7,14 +7,15 @@ import { NormalizerPool } from './pool.js';
 export const AUTO_MAX_WORKERS = 4;
 
 /**
- * Worker threads for `ingest.workers`: a number as given; `auto` = one per core up to
- * {@link AUTO_MAX_WORKERS}, and none on a single core (a thread there only adds a copy per body).
- * Why one per core and not cores − 1: the engine's insert waits in chDB's own threads, so on 2 cores
- * two normalizer threads measured fastest, within the memory bound (docs/ingest.md "Threading").
+ * Worker threads for `ingest.workers`: a number as given; `auto` = cores − 1, at most
+ * {@link AUTO_MAX_WORKERS}, so none on a single core (a thread there only adds a copy per body).
+ * Why cores − 1: the engine's insert needs a core of its own. On 2 cores, 2 workers were not
+ * clearly faster than 1 in three runs on a loaded box, and peaked at up to 7.3× the blob in memory
+ * against 4.3–5.3× (bar 8×); docs/ingest.md "Threading".
  */
 export function workerCount(setting: Config['ingest']['workers'], cores = availableParallelism()): number {
   if (setting !== 'auto') return setting;
-  return cores <= 1 ? 0 : Math.min(cores, AUTO_MAX_WORKERS);
+  return Math.max(0, Math.min(cores - 1, AUTO_MAX_WORKERS));
 }
 
 /** The process's normalizer pool, or undefined when `ingest.workers` comes to 0 (normalize in-thread). */
