@@ -1,33 +1,39 @@
 /**
- * `npm run bench -- ingest [--mb 50] [--runs 3] [--seed 1] [--big-mb 1024] [--chunk-mb 16] [--batch-rows 500000]`
+ * `npm run bench -- ingest [--mb 50] [--runs 3] [--seed 1] [--big-mb 1024] [--chunk-mb 16] [--batch-rows 500000]
+ *   [--workers 0,1,2]`
  *
  * One blob, one process, variants interleaved run by run, median of `runs` after a warm-up:
  * - `JSON.parse` of the whole blob (the physical reference, no rows);
  * - SQL explode: chDB reads the blob itself (`file()` + ARRAY JOIN + splitByChar) into `flows`;
- * - flowlens: file source → normalizer → Native sink → committed rows in `flows` + rollups;
+ * - flowlens: file source → normalizer → Native sink → committed rows in `flows` + rollups, once per
+ *   normalizer worker-thread count in `--workers` (0 = normalized in-thread), one pool per count
+ *   started before timing (a process keeps one pool, so thread start-up is not per blob);
  * - engine only: the same rows, normalized and staged as one Native block before the clock starts,
  *   inserted with the sink's statement. No JS runs while timed, so this is the floor any front end
  *   (however fast its parsing) pays for `flows` with its sort key, codecs and rollup views.
  * All database variants write the same table with the same rollup views. Peak RSS is measured in
- * child processes that run only the flowlens ingest (the median of {@link RSS_RUNS} for the blob,
- * once for a ~1 GB directory): one sample swings by ±30 % with how normalize and insert overlap.
+ * child processes that run only the flowlens ingest (the median of {@link RSS_RUNS} per worker count
+ * for the blob, once for a ~1 GB directory with the most workers): one sample swings by ±30 % with how normalize and insert
+ * overlap. The load average is printed with the report: the box is shared.
  */
 import { spawnSync } from 'node:child_process';
 import { linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { openDb } from '../core/clickhouse/client.js';
 import { migrate } from '../core/clickhouse/migrate.js';
 import { DEFAULT_SCHEMA_OPTIONS } from '../core/clickhouse/migrations/types.js';
 import { normalize } from '../ingest/normalizers/index.js';
+import { NormalizerPool } from '../ingest/normalizers/pool/pool.js';
 import { FILE_INSERT_QUERY } from '../ingest/sinks/clickhouse/block-writer.js';
 import { flowBlock } from '../ingest/sinks/clickhouse/flow-block.js';
 import { encodeNativeBlock, nativeStructure } from '../ingest/sinks/clickhouse/native.js';
 import { DEFAULT_BATCH_ROWS } from '../ingest/sinks/clickhouse/sink.js';
 import { generateNsgV2Blob } from './gen-blob.js';
-import { type ChildResult, ingestFiles, runChild, type Tuning } from './ingest-child.js';
+import { type ChildResult, ingestFiles, runChild, type Tuning, warmUp } from './ingest-child.js';
+import { report, type Timings, type Variant } from './ingest-report.js';
 import { SQL_EXPLODE } from './sql-explode.js';
-import { mdTable, median, parseFlags } from './util.js';
+import { median, parseFlags } from './util.js';
 
 const NO_TTL = { ...DEFAULT_SCHEMA_OPTIONS, rawTtlDays: 0, minuteTtlDays: 0, hourTtlDays: 0 };
 const RSS_RUNS = 3;
@@ -40,8 +46,10 @@ export async function run(args: string[]): Promise<void> {
     'big-mb': 1024,
     'chunk-mb': 16,
     'batch-rows': DEFAULT_BATCH_ROWS,
+    workers: '0,1,2',
     child: '',
   });
+  const workerCounts = String(flags.workers).split(',').map(Number);
   const tuning: Tuning = { chunkMb: Number(flags['chunk-mb']), batchRows: Number(flags['batch-rows']) };
   if (flags.child) return runChild(flags.child, tuning);
   const work = mkdtempSync(join(tmpdir(), 'flowlens-bench-'));
@@ -55,21 +63,22 @@ export async function run(args: string[]): Promise<void> {
     // Memory first, before this process opens its own engine: a child started right after the
     // interleaved runs shares the 2 cores with this process's background merges and peaked at
     // 8–11× instead of 4.4–6× (every first child in five runs), which measures the bench, not flowlens.
-    const rss = Array.from({ length: RSS_RUNS }, () => spawnChild(blobPath, work, tuning));
-    const big = Number(flags['big-mb']) > 0 ? bigDirectory(work, Number(flags['big-mb']), tuning) : undefined;
-    const timings = await interleaved(work, blobPath, blob, Number(flags.runs), tuning);
-    report(blob.length, timings, rss, big);
+    const load = [loadavg()[0]!];
+    const rss = new Map(
+      workerCounts.map((w) => [
+        w,
+        Array.from({ length: RSS_RUNS }, () => spawnChild(blobPath, work, tuning, w)),
+      ]),
+    );
+    const most = Math.max(...workerCounts);
+    const big =
+      Number(flags['big-mb']) > 0 ? bigDirectory(work, Number(flags['big-mb']), tuning, most) : undefined;
+    const timings = await interleaved(work, blobPath, blob, Number(flags.runs), tuning, workerCounts);
+    load.push(loadavg()[0]!);
+    report({ blobBytes: blob.length, t: timings, rss, load, ...(big ? { big } : {}) });
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-}
-
-type Variant = 'parse' | 'sql' | 'flowlens' | 'engine';
-
-interface Timings extends Record<Variant, number[]> {
-  /** Process CPU ms (user + system, chDB's threads included) of the same runs: robust on a busy box. */
-  cpu: Record<Variant, number[]>;
-  tuples: number;
 }
 
 const cpuMs = () => {
@@ -83,21 +92,34 @@ async function timed(t: Timings, name: Variant, keep: boolean, fn: () => unknown
   const t0 = performance.now();
   await fn();
   if (!keep) return;
-  t[name].push(performance.now() - t0);
-  t.cpu[name].push(cpuMs() - c0);
+  t.wall[name]!.push(performance.now() - t0);
+  t.cpu[name]!.push(cpuMs() - c0);
 }
 
-async function interleaved(work: string, blobPath: string, blob: Buffer, runs: number, tuning: Tuning) {
+async function interleaved(
+  work: string,
+  blobPath: string,
+  blob: Buffer,
+  runs: number,
+  tuning: Tuning,
+  workerCounts: number[],
+) {
   const db = openDb({ kind: 'embedded', path: join(work, 'db') });
   await migrate(db.client, NO_TTL);
+  const variants: Variant[] = [
+    'parse',
+    'sql',
+    ...workerCounts.map((w) => `flowlens-${w}` as const),
+    'engine',
+  ];
   const t: Timings = {
-    parse: [],
-    sql: [],
-    flowlens: [],
-    engine: [],
-    cpu: { parse: [], sql: [], flowlens: [], engine: [] },
+    wall: Object.fromEntries(variants.map((v) => [v, []])),
+    cpu: Object.fromEntries(variants.map((v) => [v, []])),
     tuples: 0,
   };
+  // One pool per worker count, started once as `flowlens run` does: thread start-up is not per blob.
+  const pools = new Map(workerCounts.map((w) => [w, w > 0 ? new NormalizerPool({ workers: w }) : undefined]));
+  for (const pool of pools.values()) await warmUp(pool);
   const staged = stageWholeBlob(blob, join(work, 'engine-floor.native'));
   const truncate = async () => {
     for (const table of ['flows', 'flows_1m', 'flows_1h'])
@@ -121,20 +143,22 @@ async function interleaved(work: string, blobPath: string, blob: Buffer, runs: n
     );
     const sqlRows = await count();
 
-    await truncate();
-    // A fresh path per run: positions (and so dedup tokens) differ, as for a new blob.
-    const copy = join(work, `run-${r}`, 'PT1H.json');
-    mkdirSync(join(work, `run-${r}`));
-    linkSync(blobPath, copy);
-    let result = { rows: 0 };
-    await timed(t, 'flowlens', keep, async () => {
-      result = await ingestFiles(db, [copy], tuning);
-    });
-    const rows = await count();
-    if (rows !== sqlRows || result.rows !== rows) {
-      throw new Error(`row counts differ: sql ${sqlRows}, flowlens ${rows} (pipeline said ${result.rows})`);
+    for (const [workers, pool] of pools) {
+      await truncate();
+      // A fresh path per run: positions (and so dedup tokens) differ, as for a new blob.
+      const copy = join(work, `run-${r}-${workers}`, 'PT1H.json');
+      mkdirSync(dirname(copy));
+      linkSync(blobPath, copy);
+      let result = { rows: 0 };
+      await timed(t, `flowlens-${workers}`, keep, async () => {
+        result = await ingestFiles(db, [copy], tuning, pool);
+      });
+      const rows = await count();
+      if (rows !== sqlRows || result.rows !== rows) {
+        throw new Error(`row counts differ: sql ${sqlRows}, flowlens ${rows} (pipeline said ${result.rows})`);
+      }
+      t.tuples = rows;
     }
-    t.tuples = rows;
 
     await truncate();
     await timed(t, 'engine', keep, () =>
@@ -144,8 +168,9 @@ async function interleaved(work: string, blobPath: string, blob: Buffer, runs: n
         clickhouse_settings: { insert_deduplicate: 0 },
       }),
     );
-    if ((await count()) !== rows) throw new Error('engine-only insert wrote a different row count');
+    if ((await count()) !== t.tuples) throw new Error('engine-only insert wrote a different row count');
   }
+  for (const pool of pools.values()) await pool?.close();
   await db.close();
   return t;
 }
@@ -158,7 +183,7 @@ function stageWholeBlob(blob: Buffer, path: string) {
   return { params: { ...block.params, path, structure: nativeStructure(block.columns) } };
 }
 
-function spawnChild(path: string, work: string, tuning: Tuning): ChildResult {
+function spawnChild(path: string, work: string, tuning: Tuning, workers: number): ChildResult {
   const db = join(work, `child-db-${Math.random().toString(36).slice(2)}`);
   const r = spawnSync(
     process.execPath,
@@ -168,7 +193,7 @@ function spawnChild(path: string, work: string, tuning: Tuning): ChildResult {
       join(import.meta.dirname, 'run.ts'),
       'ingest',
       '--child',
-      JSON.stringify({ db, path }),
+      JSON.stringify({ db, path, workers }),
       '--chunk-mb',
       String(tuning.chunkMb),
       '--batch-rows',
@@ -181,7 +206,7 @@ function spawnChild(path: string, work: string, tuning: Tuning): ChildResult {
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as ChildResult;
 }
 
-function bigDirectory(work: string, mb: number, tuning: Tuning) {
+function bigDirectory(work: string, mb: number, tuning: Tuning, workers: number) {
   const dir = join(work, 'big');
   mkdirSync(dir);
   let bytes = 0;
@@ -192,75 +217,7 @@ function bigDirectory(work: string, mb: number, tuning: Tuning) {
     writeFileSync(join(sub, 'PT1H.json'), blob);
     bytes += blob.length;
   }
-  const result = spawnChild(dir, work, tuning);
+  const result = spawnChild(dir, work, tuning, workers);
   rmSync(dir, { recursive: true, force: true });
   return { bytes, result };
 }
-
-function report(
-  blobBytes: number,
-  t: Timings,
-  rssRuns: ChildResult[],
-  big?: { bytes: number; result: ChildResult },
-) {
-  const mbs = (ms: number) => blobBytes / 1e6 / (ms / 1000);
-  const [p, s, f, e] = [median(t.parse), median(t.sql), median(t.flowlens), median(t.engine)];
-  const [cp, cs, cf] = [median(t.cpu.parse), median(t.cpu.sql), median(t.cpu.flowlens)];
-  const peaks = rssRuns.map((r) => r.peakAboveIdle);
-  const idle = median(rssRuns.map((r) => r.idleRss));
-  const line = (name: string, runs: number[], ms: number, cpu: number, withRows: boolean) => [
-    name,
-    fmtRuns(runs),
-    Math.round(cpu).toString(),
-    mbs(ms).toFixed(1),
-    withRows ? Math.round(t.tuples / (ms / 1000)).toString() : '—',
-    (p / ms).toFixed(2),
-  ];
-  const rows: string[][] = [
-    line('JSON.parse (whole blob, no rows)', t.parse, p, cp, false),
-    line('SQL explode in chDB (file() + ARRAY JOIN)', t.sql, s, cs, true),
-    line('flowlens file → rows (+ rollups)', t.flowlens, f, cf, true),
-    line('engine only: pre-staged rows → flows (+ rollups)', t.engine, e, median(t.cpu.engine), true),
-  ];
-  const out = [
-    `### ingest benchmark: ${(blobBytes / 1e6).toFixed(1)} MB NSG v2 blob, ${t.tuples} tuples, median of ${t.parse.length}`,
-    '',
-    mdTable(['variant', 'wall ms (runs)', 'CPU ms', 'MB/s', 'rows/s', '× JSON.parse'], rows),
-    '',
-    mdTable(
-      ['ratio', 'measured', 'target'],
-      [
-        ['flowlens vs SQL explode (wall throughput)', `${(s / f).toFixed(2)}×`, '≥ 1.0× (goal 1.2×)'],
-        ['flowlens vs SQL explode (CPU per blob)', `${(cs / cf).toFixed(2)}×`, 'load-insensitive view'],
-        ['flowlens vs JSON.parse (wall throughput)', `${((p / f) * 100).toFixed(1)} %`, '≥ 35 %'],
-        ['flowlens vs JSON.parse (CPU)', `${((cp / cf) * 100).toFixed(1)} %`, 'load-insensitive view'],
-        [
-          'engine only vs JSON.parse (wall): the ceiling for any front end',
-          `${((p / e) * 100).toFixed(1)} %`,
-          'context for the 35 % bar',
-        ],
-        [
-          `peak RSS above idle / blob size (one blob, median of ${peaks.length})`,
-          `${(median(peaks) / blobBytes).toFixed(2)}× (${mb(median(peaks))} over ${mb(idle)} idle; ` +
-            `runs ${peaks.map((b) => (b / blobBytes).toFixed(2)).join(', ')})`,
-          '≤ 8×',
-        ],
-        ...(big
-          ? [
-              [
-                `peak RSS above idle, ${(big.bytes / 1e9).toFixed(2)} GB directory`,
-                `${mb(big.result.peakAboveIdle)} (${big.result.rows} rows in ${(big.result.ms / 1000).toFixed(1)} s)`,
-                'bounded (≈ one blob)',
-              ],
-            ]
-          : []),
-      ],
-    ),
-    '',
-  ];
-  process.stdout.write(out.join('\n'));
-}
-
-const mb = (bytes: number) => `${Math.round(bytes / 1e6)} MB`;
-const fmtRuns = (runs: number[]) =>
-  `${Math.round(median(runs))} (${runs.map((r) => Math.round(r)).join(', ')})`;

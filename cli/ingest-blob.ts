@@ -1,6 +1,7 @@
 import { Presets, SingleBar } from 'cli-progress';
 import { ConfigError } from '../core/errors.js';
 import { normalize } from '../ingest/normalizers/index.js';
+import { poolFromConfig } from '../ingest/normalizers/pool/from-config.js';
 import { runPipeline } from '../ingest/pipeline.js';
 import { sinkFromConfig } from '../ingest/sinks/clickhouse/from-config.js';
 import { BlobSourceConfigSchema } from '../ingest/sources/blob/config.js';
@@ -61,11 +62,13 @@ export async function ingestBlob(opts: BlobIngestOptions, env: NodeJS.ProcessEnv
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   const sink = sinkFromConfig(config, { db, metrics, logger }, controller.signal);
+  const pool = poolFromConfig(config, logger);
   const started = performance.now();
   try {
     const result = await runPipeline({
       source,
       normalize: withBlobRange(normalize),
+      ...(pool ? { parallel: pool.variant('blob-range') } : {}),
       sink,
       metrics,
       logger,
@@ -95,6 +98,7 @@ export async function ingestBlob(opts: BlobIngestOptions, env: NodeJS.ProcessEnv
     bar?.stop();
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
     await source.stop();
+    await pool?.close();
     await sink.close();
     await db.close();
   }

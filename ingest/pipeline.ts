@@ -1,13 +1,18 @@
 import { errorMessage } from '../core/errors.js';
-import { FlowBatchBuilder } from '../core/flow/builder.js';
-import { excerpt } from '../core/flow/reject.js';
 import { type Logger, silentLogger } from '../core/logging.js';
 import type { Metrics } from '../core/metrics.js';
 import type { FlowSink, NormalizeResult, Normalizer, Source, SourceBatch } from './contracts.js';
+import { normalizerFailure } from './normalizers/failure.js';
+import type { ParallelNormalizer } from './normalizers/pool/pool.js';
 
 export interface PipelineOptions {
   source: Source;
   normalize: Normalizer;
+  /**
+   * Normalizes bodies in worker threads instead (config `ingest.workers`): up to its `concurrency`
+   * bodies at once, still written and acked in source order. `normalize` is then not called.
+   */
+  parallel?: ParallelNormalizer;
   sink: FlowSink;
   metrics?: Metrics;
   logger?: Logger;
@@ -70,17 +75,29 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     options.onBatch?.(stats, batch);
   };
 
+  // Bodies being normalized, oldest first: in-thread one (already done), with workers one per worker.
+  const window = Math.max(1, options.parallel?.concurrency ?? 1);
+  const normalizing: { batch: SourceBatch; result: Promise<NormalizeResult> }[] = [];
+  /** Takes the oldest body, waits for it and for the previous write, starts its write; false = stop. */
+  const writeOldest = async () => {
+    const { batch, result: pending } = normalizing.shift()!;
+    const result = await pending;
+    options.metrics?.recordsTotal.inc({ source: batch.position.kind }, result.records);
+    options.metrics?.bytesReadTotal.inc({ source: batch.position.kind }, batch.body.length);
+    await inflight;
+    if (failure || signal.aborted) return false;
+    inflight = writeAndAck(batch, result).catch((err: unknown) => {
+      failure = err instanceof Error ? err : new Error(String(err));
+    });
+    return true;
+  };
+
   try {
     for await (const batch of source.batches(signal)) {
-      const result = normalizeSafely(options.normalize, batch);
-      options.metrics?.recordsTotal.inc({ source: batch.position.kind }, result.records);
-      options.metrics?.bytesReadTotal.inc({ source: batch.position.kind }, batch.body.length);
-      await inflight;
-      if (failure || signal.aborted) break;
-      inflight = writeAndAck(batch, result).catch((err: unknown) => {
-        failure = err instanceof Error ? err : new Error(String(err));
-      });
+      normalizing.push({ batch, result: normalizeStep(options, batch) });
+      if (normalizing.length >= window && !(await writeOldest())) break;
     }
+    while (normalizing.length > 0 && (await writeOldest()));
     await inflight;
   } catch (err) {
     // The source itself failed (its own retries exhausted).
@@ -94,28 +111,25 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   return failure ? { ...stats, error: failure, failedStep } : { ...stats };
 }
 
+/** Starts normalizing a batch: in a worker when the pipeline has them, else here and now. */
+function normalizeStep(options: PipelineOptions, batch: SourceBatch): Promise<NormalizeResult> {
+  if (!options.parallel) return Promise.resolve(normalizeSafely(options.normalize, batch));
+  return options.parallel.normalize(batch.body, metaOf(batch));
+}
+
+function metaOf(batch: SourceBatch) {
+  return {
+    source: `${batch.position.kind}:${batch.position.key}`,
+    baseOffset: batch.position.start,
+    ...batch.meta,
+  };
+}
+
 /** The Normalizer contract says it never throws; if one does anyway, the body becomes a reject. */
 function normalizeSafely(normalize: Normalizer, batch: SourceBatch): NormalizeResult {
   try {
-    return normalize(batch.body, {
-      source: `${batch.position.kind}:${batch.position.key}`,
-      baseOffset: batch.position.start,
-      ...batch.meta,
-    });
+    return normalize(batch.body, metaOf(batch));
   } catch (err) {
-    return {
-      columns: new FlowBatchBuilder(16).finish(),
-      records: 0,
-      rejects: [
-        {
-          reason: 'unknown-shape',
-          detail: `normalizer failed: ${errorMessage(err)}`,
-          offset: batch.position.start,
-          recordIndex: -1,
-          tupleIndex: -1,
-          excerpt: excerpt(batch.body.subarray(0, 600).toString('utf8')),
-        },
-      ],
-    };
+    return normalizerFailure(batch.body, batch.position.start, errorMessage(err));
   }
 }

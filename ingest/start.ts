@@ -1,6 +1,8 @@
 import type { Config } from '../core/config/schema.js';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import { backoffDelay, type RetryOptions, sleep } from '../core/retry.js';
+import { poolFromConfig } from './normalizers/pool/from-config.js';
+import type { NormalizerPool } from './normalizers/pool/pool.js';
 import { emptyPipelineStats, type PipelineResult, runPipeline } from './pipeline.js';
 import { sinkFromConfig } from './sinks/clickhouse/from-config.js';
 import type { SourceDeps } from './sources/component.js';
@@ -47,14 +49,24 @@ export async function startIngest(
   options: Partial<SuperviseOptions> = {},
 ): Promise<void> {
   const opts = { ...DEFAULT_SUPERVISE, ...options };
-  await Promise.all(config.sources.map((cfg, i) => superviseSource(config, cfg, i, deps, signal, opts)));
+  // One pool of normalizer threads for the process, shared by every source (`ingest.workers`).
+  const pool = config.sources.length > 0 ? poolFromConfig(config, deps.logger) : undefined;
+  try {
+    await Promise.all(
+      config.sources.map((cfg, i) => superviseSource(config, cfg, i, { ...deps, pool }, signal, opts)),
+    );
+  } finally {
+    await pool?.close();
+  }
 }
+
+type PoolDeps = SourceDeps & { pool: NormalizerPool | undefined };
 
 async function superviseSource(
   config: Config,
   cfg: Config['sources'][number],
   index: number,
-  deps: SourceDeps,
+  deps: PoolDeps,
   signal: AbortSignal,
   opts: SuperviseOptions,
 ): Promise<void> {
@@ -104,7 +116,7 @@ async function runOnce(
   config: Config,
   cfg: Config['sources'][number],
   label: string,
-  deps: SourceDeps,
+  deps: PoolDeps,
   signal: AbortSignal,
   opts: SuperviseOptions,
 ): Promise<PipelineResult> {
@@ -114,10 +126,13 @@ async function runOnce(
     built = opts.registry.build(cfg, label, deps);
     sink = sinkFromConfig(config, deps, signal, undefined, opts.sinkRetry);
     let rows = 0;
-    const { source, normalize } = built;
+    const { source, normalize, variant } = built;
+    // A kind without a named normalizer variant normalizes in-thread.
+    const parallel = variant ? deps.pool?.variant(variant) : undefined;
     const result = await runPipeline({
       source,
       normalize,
+      ...(parallel ? { parallel } : {}),
       sink,
       metrics: deps.metrics,
       logger: deps.logger,

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError } from '../../core/errors.js';
 import { normalize } from '../../ingest/normalizers/index.js';
+import { poolFromConfig } from '../../ingest/normalizers/pool/from-config.js';
 import { runPipeline } from '../../ingest/pipeline.js';
 import { sinkFromConfig } from '../../ingest/sinks/clickhouse/from-config.js';
 import { clickHouseFilePositions, forcedFilePositions } from '../../ingest/sources/file/positions.js';
@@ -93,11 +94,13 @@ async function ingest(paths: string[], opts: IngestOptions): Promise<number> {
     controller.signal,
     opts.force ? `force-${randomUUID()}` : undefined,
   );
+  const pool = poolFromConfig(config, logger);
   const started = performance.now();
   try {
     const result = await runPipeline({
       source,
       normalize,
+      ...(pool ? { parallel: pool.variant('plain') } : {}),
       sink,
       metrics,
       logger,
@@ -117,6 +120,7 @@ async function ingest(paths: string[], opts: IngestOptions): Promise<number> {
     progress.stop();
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
     await source.stop();
+    await pool?.close();
     await sink.close();
     await db.close();
   }

@@ -36,6 +36,11 @@ export const ConfigSchema = z
         batchRows: z.number().int().min(1000).default(500_000),
         /** Directory for staged Native files read by chDB's file() (tmpfs when available). */
         stagingDir: z.string().optional(),
+        /**
+         * Normalizer worker threads: 0 normalizes on the pipeline's own thread; `auto` = cores − 1, at
+         * most 4 (docs/ingest.md "Threading").
+         */
+        workers: z.union([z.literal('auto'), z.number().int().min(0).max(64)]).default('auto'),
       })
       .prefault({}),
   })

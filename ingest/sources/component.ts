@@ -3,6 +3,7 @@ import type { Db } from '../../core/clickhouse/client.js';
 import type { Logger } from '../../core/logging.js';
 import type { Metrics } from '../../core/metrics.js';
 import type { Normalizer, Source, SourcePosition } from '../contracts.js';
+import type { NormalizerVariant } from '../normalizers/pool/variants.js';
 
 /** What every source component gets from the composition root. */
 export interface SourceDeps {
@@ -19,6 +20,8 @@ export interface SourceDeps {
 export interface ConfiguredSource {
   source: Source;
   normalize: Normalizer;
+  /** The same normalizer by name, so worker threads can run it (`ingest.workers`); absent: in-thread. */
+  variant?: NormalizerVariant;
 }
 
 /** The schema of one kind's config entry: an object whose `type` is the kind. */

@@ -17,6 +17,7 @@ export const blobSource = defineSource({
       ...(deps.now ? { now: deps.now } : {}),
     }),
     normalize: withBlobRange(normalize),
+    variant: 'blob-range',
   }),
   lagKey: blobLagKey,
 });

@@ -18,5 +18,6 @@ export const eventHubsSource = defineSource({
     }),
     // Events are framed like Kafka messages (one body, several events, per-event positions).
     normalize: withKafkaFrames(normalize),
+    variant: 'kafka-frames',
   }),
 });

@@ -16,5 +16,6 @@ export const fileSource = defineSource({
       logger: deps.logger,
     }),
     normalize,
+    variant: 'plain',
   }),
 });

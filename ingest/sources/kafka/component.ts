@@ -12,5 +12,6 @@ export const kafkaSource = defineSource({
   create: (cfg, deps) => ({
     source: createKafkaSource(cfg, { secrets: resolveKafkaSecrets(cfg, deps.env), logger: deps.logger }),
     normalize: withKafkaFrames(normalize),
+    variant: 'kafka-frames',
   }),
 });

@@ -1,0 +1,95 @@
+import type { ChildResult } from './ingest-child.js';
+import { mdTable, median } from './util.js';
+
+/** `flowlens-N`: the flowlens ingest with N normalizer worker threads (0 = in-thread). */
+export type Variant = 'parse' | 'sql' | 'engine' | `flowlens-${number}`;
+
+export interface Timings {
+  wall: Partial<Record<Variant, number[]>>;
+  /** Process CPU ms (user + system, chDB's and worker threads included): robust on a busy box. */
+  cpu: Partial<Record<Variant, number[]>>;
+  tuples: number;
+}
+
+export interface IngestReport {
+  blobBytes: number;
+  t: Timings;
+  /** Memory children per worker count. */
+  rss: Map<number, ChildResult[]>;
+  /** 1-minute load average before and after the runs. */
+  load: number[];
+  big?: { bytes: number; result: ChildResult };
+}
+
+const BAR = 1.6;
+
+/** Prints the ingest bench's markdown: variants, ratios to SQL explode, memory per worker count. */
+export function report({ blobBytes, t, rss, load, big }: IngestReport): void {
+  const wall = (v: Variant) => median(t.wall[v] ?? []);
+  const cpu = (v: Variant) => median(t.cpu[v] ?? []);
+  const [p, s] = [wall('parse'), wall('sql')];
+  const workerCounts = [...rss.keys()];
+  const line = (name: string, v: Variant, withRows: boolean) => [
+    name,
+    fmtRuns(t.wall[v] ?? []),
+    Math.round(cpu(v)).toString(),
+    (blobBytes / 1e6 / (wall(v) / 1000)).toFixed(1),
+    withRows ? Math.round(t.tuples / (wall(v) / 1000)).toString() : '—',
+    (s / wall(v)).toFixed(2),
+  ];
+  const rows: string[][] = [
+    line('JSON.parse (whole blob, no rows)', 'parse', false),
+    line('SQL explode in chDB (file() + ARRAY JOIN)', 'sql', true),
+    ...workerCounts.map((w) =>
+      line(`flowlens file → rows (+ rollups), ${threads(w)}`, `flowlens-${w}`, true),
+    ),
+    line('engine only: pre-staged rows → flows (+ rollups)', 'engine', true),
+  ];
+  const ratios: string[][] = workerCounts.flatMap((w) => {
+    const f = `flowlens-${w}` as const;
+    return [
+      [
+        `flowlens, ${threads(w)} vs SQL explode (wall throughput)`,
+        `${(s / wall(f)).toFixed(2)}×`,
+        `≥ ${BAR}× (2 cores)`,
+      ],
+      [`… CPU per blob`, `${(cpu('sql') / cpu(f)).toFixed(2)}×`, 'load-insensitive view'],
+      [`… vs JSON.parse (wall)`, `${((p / wall(f)) * 100).toFixed(1)} %`, '≥ 35 %'],
+    ];
+  });
+  const memory = workerCounts.map((w) => {
+    const peaks = rss.get(w)!.map((r) => r.peakAboveIdle);
+    const idle = median(rss.get(w)!.map((r) => r.idleRss));
+    return [
+      `peak RSS above idle / blob size, ${threads(w)} (median of ${peaks.length})`,
+      `${(median(peaks) / blobBytes).toFixed(2)}× (${mb(median(peaks))} over ${mb(idle)} idle; ` +
+        `runs ${peaks.map((b) => (b / blobBytes).toFixed(2)).join(', ')})`,
+      '≤ 8×',
+    ];
+  });
+  const bigRow = big
+    ? [
+        [
+          `peak RSS above idle, ${(big.bytes / 1e9).toFixed(2)} GB directory, ${threads(Math.max(...workerCounts))}`,
+          `${mb(big.result.peakAboveIdle)} (${big.result.rows} rows in ${(big.result.ms / 1000).toFixed(1)} s)`,
+          'bounded (≈ one blob)',
+        ],
+      ]
+    : [];
+  const out = [
+    `### ingest benchmark: ${(blobBytes / 1e6).toFixed(1)} MB NSG v2 blob, ${t.tuples} tuples, ` +
+      `median of ${t.wall.parse?.length ?? 0}; load average ${load.map((l) => l.toFixed(1)).join(' → ')}`,
+    '',
+    mdTable(['variant', 'wall ms (runs)', 'CPU ms', 'MB/s', 'rows/s', '× SQL explode (wall)'], rows),
+    '',
+    mdTable(['ratio', 'measured', 'target'], [...ratios, ...memory, ...bigRow]),
+    '',
+  ];
+  process.stdout.write(out.join('\n'));
+}
+
+const threads = (w: number) =>
+  w === 0 ? 'in-thread (0 workers)' : `${w} worker thread${w === 1 ? '' : 's'}`;
+const mb = (bytes: number) => `${Math.round(bytes / 1e6)} MB`;
+const fmtRuns = (runs: number[]) =>
+  `${Math.round(median(runs))} (${runs.map((r) => Math.round(r)).join(', ')})`;
