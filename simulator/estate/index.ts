@@ -1,3 +1,4 @@
+export { ESTATE_ASNS, ESTATE_SERVICE_TAGS } from './enrichment.js';
 export { type Estate, type EstateOptions, generateEstate } from './generate.js';
 export { ESTATE_INCIDENTS, type EstateIncident } from './incidents.js';
 export type { EstateFlowRow } from './rows.js';

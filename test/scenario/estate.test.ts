@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ANALYZERS } from '../../analyze/analyzers/index.js';
 import type { Db } from '../../core/clickhouse/client.js';
 import type { Finding } from '../../core/finding.js';
 import {
@@ -67,4 +68,26 @@ describe('detections on a noisy estate', () => {
     const sql = findings.filter((f) => f.category === 'exfiltration' && f.subject.ip === '10.1.3.4');
     expect(sql.map((f) => f.subject.remoteIp)).toEqual(['193.42.33.7']);
   });
+
+  it("the file server's nightly backup to new Storage addresses is its usual Storage tag: no finding", () => {
+    const files = findings.filter((f) => f.category === 'exfiltration' && f.subject.ip === '10.0.3.4');
+    expect(files).toEqual([]);
+    const exfil = findings.find(
+      (f) => f.category === 'exfiltration' && f.subject.remoteIp === '5.188.86.12',
+    )!;
+    expect(exfil).toMatchObject({
+      severity: 'high',
+      evidence: { kind: 'new-destination', destinationGroup: { kind: 'asn', name: '64600' } },
+    });
+  });
+
+  it('judged per address instead, the same backup brings high "new destinations" (what the grouping cuts)', async () => {
+    const perAddress = await analyzeEstate(db, estate, {
+      disabled: ANALYZERS.map((a) => a.id).filter((id) => id !== 'exfiltration'),
+      analyzers: { exfiltration: { destinationGroups: { serviceTags: false, asn: false } } },
+    });
+    const files = perAddress.filter((f) => f.subject.ip === '10.0.3.4' && f.severity === 'high');
+    process.stdout.write(`per address: ${files.length} high finding(s) on the file server's backup\n`);
+    expect(files.length).toBeGreaterThanOrEqual(3);
+  }, 120_000);
 });
