@@ -11,6 +11,8 @@ export const BeaconRowSchema = z.object({
   protocol: z.coerce.number(),
   connections: z.coerce.number(),
   starts: z.array(z.coerce.number()),
+  /** Bytes both ways per connection (per source port; zero when no counter row arrived). */
+  sizes: z.array(z.coerce.number()).default([]),
   bytesOut: z.coerce.number(),
   bytesIn: z.coerce.number(),
   peers: z.coerce.number(),
@@ -24,7 +26,8 @@ export type BeaconRow = z.infer<typeof BeaconRowSchema>;
  * Connection start times per (local host, public destination, port, protocol). Tuples are grouped
  * per source port; each `B` (begin) tuple in the group is a connection start (a port reused within
  * the span still counts every start); groups without a B row (NSG v1 has no states, or the window
- * cut the start off) count once, at their first tuple. Bytes sum every tuple (C/E carry the counters).
+ * cut the start off) count once, at their first tuple. Bytes sum every tuple (C/E carry the counters);
+ * `sizes` has one entry per source port (a port reused within the span sums its connections).
  * `peers` = how many local hosts talk to the destination at all (rare destinations are more suspect);
  * `priorDays` = on how many days before the span the fleet talked to it (steady = infrastructure).
  */
@@ -33,7 +36,7 @@ export function beaconQuery(config: BeaconingConfig, window: AnalysisWindow): An
   const sql = `
 SELECT ${ipText('c.src_ip')} AS ip, ${ipText('c.dst_ip')} AS remote, c.dst_port AS port, c.protocol AS protocol,
   arraySort(arrayFlatten(groupArray(c.startsMs))) AS starts, length(starts) AS connections,
-  sum(c.o) AS bytesOut, sum(c.i) AS bytesIn, any(p.peers) AS peers, any(ifNull(h.days, 0)) AS priorDays,
+  groupArray(c.o + c.i) AS sizes, sum(c.o) AS bytesOut, sum(c.i) AS bytesIn, any(p.peers) AS peers, any(ifNull(h.days, 0)) AS priorDays,
   groupArray({samples:UInt32})(c.s) AS samples
 FROM (
   SELECT src_ip, dst_ip, dst_port, protocol,
