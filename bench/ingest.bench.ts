@@ -8,6 +8,9 @@
  * - engine only: the same rows, normalized and staged as one Native block before the clock starts,
  *   inserted with the sink's statement. No JS runs while timed, so this is the floor any front end
  *   (however fast its parsing) pays for `flows` with its sort key, codecs and rollup views.
+ * - flowlens with enrichment on: the same ingest with the ASN and country dictionaries loaded
+ *   (`--enrich-lines` ranges of each packaged CSV; ingest-enrich.ts), alternating order with the
+ *   plain run, for the enrichment on/off ratio (issue 13 §7).
  * All database variants write the same table with the same rollup views. Peak RSS is measured in
  * child processes that run only the flowlens ingest (the median of {@link RSS_RUNS} for the blob,
  * once for a ~1 GB directory): one sample swings by ±30 % with how normalize and insert overlap.
@@ -26,6 +29,7 @@ import { encodeNativeBlock, nativeStructure } from '../ingest/sinks/clickhouse/n
 import { DEFAULT_BATCH_ROWS } from '../ingest/sinks/clickhouse/sink.js';
 import { generateNsgV2Blob } from './gen-blob.js';
 import { type ChildResult, ingestFiles, runChild, type Tuning } from './ingest-child.js';
+import { prepareEnrichment, setEnrichment } from './ingest-enrich.js';
 import { SQL_EXPLODE } from './sql-explode.js';
 import { mdTable, median, parseFlags } from './util.js';
 
@@ -40,6 +44,7 @@ export async function run(args: string[]): Promise<void> {
     'big-mb': 1024,
     'chunk-mb': 16,
     'batch-rows': DEFAULT_BATCH_ROWS,
+    'enrich-lines': 200_000,
     child: '',
   });
   const tuning: Tuning = { chunkMb: Number(flags['chunk-mb']), batchRows: Number(flags['batch-rows']) };
@@ -57,19 +62,28 @@ export async function run(args: string[]): Promise<void> {
     // 8–11× instead of 4.4–6× (every first child in five runs), which measures the bench, not flowlens.
     const rss = Array.from({ length: RSS_RUNS }, () => spawnChild(blobPath, work, tuning));
     const big = Number(flags['big-mb']) > 0 ? bigDirectory(work, Number(flags['big-mb']), tuning) : undefined;
-    const timings = await interleaved(work, blobPath, blob, Number(flags.runs), tuning);
+    const timings = await interleaved(
+      work,
+      blobPath,
+      blob,
+      Number(flags.runs),
+      tuning,
+      Number(flags['enrich-lines']),
+    );
     report(blob.length, timings, rss, big);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
-type Variant = 'parse' | 'sql' | 'flowlens' | 'engine';
+type Variant = 'parse' | 'sql' | 'flowlens' | 'enriched' | 'engine';
 
 interface Timings extends Record<Variant, number[]> {
   /** Process CPU ms (user + system, chDB's threads included) of the same runs: robust on a busy box. */
   cpu: Record<Variant, number[]>;
   tuples: number;
+  /** Prefixes in the loaded enrichment dictionaries of the `enriched` runs. */
+  enrichRows: number;
 }
 
 const cpuMs = () => {
@@ -87,17 +101,27 @@ async function timed(t: Timings, name: Variant, keep: boolean, fn: () => unknown
   t.cpu[name].push(cpuMs() - c0);
 }
 
-async function interleaved(work: string, blobPath: string, blob: Buffer, runs: number, tuning: Tuning) {
+async function interleaved(
+  work: string,
+  blobPath: string,
+  blob: Buffer,
+  runs: number,
+  tuning: Tuning,
+  enrichLines: number,
+) {
   const db = openDb({ kind: 'embedded', path: join(work, 'db') });
   await migrate(db.client, NO_TTL);
   const t: Timings = {
     parse: [],
     sql: [],
     flowlens: [],
+    enriched: [],
     engine: [],
-    cpu: { parse: [], sql: [], flowlens: [], engine: [] },
+    cpu: { parse: [], sql: [], flowlens: [], enriched: [], engine: [] },
     tuples: 0,
+    enrichRows: await prepareEnrichment(db, enrichLines),
   };
+  await setEnrichment(db, false);
   const staged = stageWholeBlob(blob, join(work, 'engine-floor.native'));
   const truncate = async () => {
     for (const table of ['flows', 'flows_1m', 'flows_1h'])
@@ -121,20 +145,25 @@ async function interleaved(work: string, blobPath: string, blob: Buffer, runs: n
     );
     const sqlRows = await count();
 
-    await truncate();
-    // A fresh path per run: positions (and so dedup tokens) differ, as for a new blob.
-    const copy = join(work, `run-${r}`, 'PT1H.json');
-    mkdirSync(join(work, `run-${r}`));
-    linkSync(blobPath, copy);
-    let result = { rows: 0 };
-    await timed(t, 'flowlens', keep, async () => {
-      result = await ingestFiles(db, [copy], tuning);
-    });
-    const rows = await count();
-    if (rows !== sqlRows || result.rows !== rows) {
-      throw new Error(`row counts differ: sql ${sqlRows}, flowlens ${rows} (pipeline said ${result.rows})`);
+    // Plain and enriched ingest alternate which goes first, so neither always follows the SQL run.
+    for (const name of r % 2 ? (['enriched', 'flowlens'] as const) : (['flowlens', 'enriched'] as const)) {
+      await setEnrichment(db, name === 'enriched');
+      await truncate();
+      // A fresh path per run: positions (and so dedup tokens) differ, as for a new blob.
+      const copy = join(work, `run-${r}-${name}`, 'PT1H.json');
+      mkdirSync(join(work, `run-${r}-${name}`));
+      linkSync(blobPath, copy);
+      let result = { rows: 0 };
+      await timed(t, name, keep, async () => {
+        result = await ingestFiles(db, [copy], tuning);
+      });
+      const rows = await count();
+      if (rows !== sqlRows || result.rows !== rows) {
+        throw new Error(`row counts differ: sql ${sqlRows}, ${name} ${rows} (pipeline said ${result.rows})`);
+      }
+      t.tuples = rows;
     }
-    t.tuples = rows;
+    await setEnrichment(db, false);
 
     await truncate();
     await timed(t, 'engine', keep, () =>
@@ -144,7 +173,7 @@ async function interleaved(work: string, blobPath: string, blob: Buffer, runs: n
         clickhouse_settings: { insert_deduplicate: 0 },
       }),
     );
-    if ((await count()) !== rows) throw new Error('engine-only insert wrote a different row count');
+    if ((await count()) !== sqlRows) throw new Error('engine-only insert wrote a different row count');
   }
   await db.close();
   return t;
@@ -206,6 +235,7 @@ function report(
   const mbs = (ms: number) => blobBytes / 1e6 / (ms / 1000);
   const [p, s, f, e] = [median(t.parse), median(t.sql), median(t.flowlens), median(t.engine)];
   const [cp, cs, cf] = [median(t.cpu.parse), median(t.cpu.sql), median(t.cpu.flowlens)];
+  const [en, cen] = [median(t.enriched), median(t.cpu.enriched)];
   const peaks = rssRuns.map((r) => r.peakAboveIdle);
   const idle = median(rssRuns.map((r) => r.idleRss));
   const line = (name: string, runs: number[], ms: number, cpu: number, withRows: boolean) => [
@@ -220,6 +250,7 @@ function report(
     line('JSON.parse (whole blob, no rows)', t.parse, p, cp, false),
     line('SQL explode in chDB (file() + ARRAY JOIN)', t.sql, s, cs, true),
     line('flowlens file → rows (+ rollups)', t.flowlens, f, cf, true),
+    line(`flowlens, enrichment on (${t.enrichRows} prefixes loaded)`, t.enriched, en, cen, true),
     line('engine only: pre-staged rows → flows (+ rollups)', t.engine, e, median(t.cpu.engine), true),
   ];
   const out = [
@@ -232,6 +263,8 @@ function report(
       [
         ['flowlens vs SQL explode (wall throughput)', `${(s / f).toFixed(2)}×`, '≥ 1.0× (goal 1.2×)'],
         ['flowlens vs SQL explode (CPU per blob)', `${(cs / cf).toFixed(2)}×`, 'load-insensitive view'],
+        ['enrichment on vs off (wall throughput, same run)', `${(f / en).toFixed(2)}×`, '≥ 0.90×'],
+        ['enrichment on vs off (CPU per blob)', `${(cf / cen).toFixed(2)}×`, 'load-insensitive view'],
         ['flowlens vs JSON.parse (wall throughput)', `${((p / f) * 100).toFixed(1)} %`, '≥ 35 %'],
         ['flowlens vs JSON.parse (CPU)', `${((cp / cf) * 100).toFixed(1)} %`, 'load-insensitive view'],
         [
