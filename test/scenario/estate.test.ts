@@ -90,4 +90,31 @@ describe('detections on a noisy estate', () => {
     process.stdout.write(`per address: ${files.length} high finding(s) on the file server's backup\n`);
     expect(files.length).toBeGreaterThanOrEqual(3);
   }, 120_000);
+
+  it('with the imported NSGs, exposure severity follows the rule: corporate-only RDP is restricted, "*" is open', () => {
+    const exposure = (ip: string, port: number) =>
+      findings.find(
+        (f) => f.category === 'exposed-management-port' && f.subject.ip === ip && f.subject.port === port,
+      );
+    expect(exposure('10.2.1.6', 22)).toMatchObject({ evidence: { ruleScope: 'open' } });
+    expect(['high', 'critical']).toContain(exposure('10.2.1.7', 3389)!.severity);
+    const jump = exposure('10.0.2.4', 3389)!;
+    expect(jump).toMatchObject({ severity: 'low', evidence: { ruleScope: 'restricted' } });
+  });
+
+  it('rule narrowing runs on the estate and never narrows an internal rule to single host or pod IPs', () => {
+    const narrowed = findings.filter((f) => f.category === 'overly-permissive-rule');
+    process.stdout.write(
+      `narrowing: ${narrowed.map((f) => `${f.subject.nsg}/${f.subject.rule} → ${JSON.stringify((f.evidence.proposed as { sourceAddresses?: string[] } | null)?.sourceAddresses)}`).join('; ')}\n`,
+    );
+    expect(findings.some((f) => f.subject.nsg && f.subject.rule)).toBe(true);
+    for (const f of narrowed) {
+      const sources = (f.evidence.proposed as { sourceAddresses?: string[] } | null)?.sourceAddresses ?? [];
+      const internal = sources.filter((a) => /^10\./.test(a));
+      expect({ rule: f.subject.rule, hosts: internal.filter((a) => a.endsWith('/32')) }).toEqual({
+        rule: f.subject.rule,
+        hosts: [],
+      });
+    }
+  });
 });
