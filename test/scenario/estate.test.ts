@@ -108,6 +108,12 @@ describe('detections on a noisy estate', () => {
       `narrowing: ${narrowed.map((f) => `${f.subject.nsg}/${f.subject.rule} → ${JSON.stringify((f.evidence.proposed as { sourceAddresses?: string[] } | null)?.sourceAddresses)}`).join('; ')}\n`,
     );
     expect(findings.some((f) => f.subject.nsg && f.subject.rule)).toBe(true);
+    expect(narrowed.length).toBeGreaterThan(0);
+    // Confidence from the real query: days observed over the window's days, and churn.
+    for (const f of narrowed) {
+      expect(f.evidence.narrowing).toMatchObject({ daysObserved: 1, windowDays: 1 });
+      expect(f.reason).toMatch(/confidence \(\d+ distinct peer\(s\) over 1 of 1 day\(s\); \d+ first seen/);
+    }
     for (const f of narrowed) {
       const sources = (f.evidence.proposed as { sourceAddresses?: string[] } | null)?.sourceAddresses ?? [];
       const internal = sources.filter((a) => /^10\./.test(a));
