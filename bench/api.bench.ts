@@ -9,6 +9,7 @@ import { parseConfig } from '../core/config/load.js';
 import { silentLogger } from '../core/logging.js';
 import { createMetrics } from '../core/metrics.js';
 import { generateFlows } from '../test/harness/api-seed.js';
+import { prepareEnrichment } from './ingest-enrich.js';
 import { mdTable, median, parseFlags } from './util.js';
 
 /**
@@ -19,10 +20,13 @@ import { mdTable, median, parseFlags } from './util.js';
  * reported next to a full-scan `count()/sum()` baseline measured in the same run.
  * Targets: p95 ≤ 300 ms for overview/top-N over 24 h, ≤ 1 s over 30 days.
  *
- * Usage: `npm run bench -- api [--rows 10000000] [--days 30] [--runs 20]`
+ * The enrichment dimensions (country, AS, service tag, flow type) are looked up at query time in
+ * dictionaries loaded with `--enrich-lines` ranges of each packaged IPv4 CSV (ingest-enrich.ts).
+ *
+ * Usage: `npm run bench -- api [--rows 10000000] [--days 30] [--runs 20] [--enrich-lines 200000]`
  */
 export async function run(args: string[]): Promise<void> {
-  const opts = parseFlags(args, { rows: 10_000_000, days: 30, runs: 20 });
+  const opts = parseFlags(args, { rows: 10_000_000, days: 30, runs: 20, 'enrich-lines': 200_000 });
   const dir = mkdtempSync(join(tmpdir(), 'flowlens-bench-api-'));
   const db = openDb({ kind: 'embedded', path: dir });
   try {
@@ -38,6 +42,8 @@ export async function run(args: string[]): Promise<void> {
     }
     const loadS = (performance.now() - t0) / 1000;
     const counts = await sizes(db);
+    const prefixes = await prepareEnrichment(db, Number(opts['enrich-lines']));
+    console.log(`enrichment: ${prefixes} ASN + country prefixes loaded`);
     console.log(
       `seeded ${counts.flows.toLocaleString()} flows over ${opts.days} days in ${loadS.toFixed(1)} s ` +
         `(${Math.round(counts.flows / loadS).toLocaleString()} rows/s incl. 2 rollup MVs); ` +
@@ -121,6 +127,11 @@ const ENDPOINTS: [string, string][] = [
   ['rules inventory hits', `/api/rules?${D30}`],
   ['ingest status (raw)', `/api/ingest/status?${D1}`],
   ['completion: top NSGs', `/api/filter/complete?field=nsg&${D1}`],
+  ['top countries (raw, enriched)', `/api/traffic/top?${D1}&dimension=remote_country&limit=10`],
+  ['top AS (raw, enriched)', `/api/traffic/top?${D1}&dimension=remote_asn&limit=10`],
+  ['top service tags (raw, enriched)', `/api/traffic/top?${D1}&dimension=service_tag&limit=10`],
+  ['flow types (raw, enriched)', `/api/traffic/top?${D1}&dimension=flow_type&limit=10`],
+  ['top countries 30 d (raw, enriched)', `/api/traffic/top?${D30}&dimension=remote_country&limit=10`],
 ];
 
 async function time(runs: number, fn: () => Promise<void>): Promise<number[]> {

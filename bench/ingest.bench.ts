@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- ingest [--mb 50] [--runs 3] [--seed 1] [--big-mb 1024] [--chunk-mb 16] [--batch-rows 500000]
- *   [--workers 0,1,2]`
+ *   [--workers 0,1,2] [--enrich-lines 200000]`
  *
  * One blob, one process, variants interleaved run by run, median of `runs` after a warm-up:
  * - `JSON.parse` of the whole blob (the physical reference, no rows);
@@ -11,6 +11,9 @@
  * - engine only: the same rows, normalized and staged as one Native block before the clock starts,
  *   inserted with the sink's statement. No JS runs while timed, so this is the floor any front end
  *   (however fast its parsing) pays for `flows` with its sort key, codecs and rollup views.
+ * - flowlens with enrichment on: the same ingest (first worker count) with the ASN and country
+ *   dictionaries loaded (`--enrich-lines` ranges of each packaged CSV; ingest-enrich.ts), its order
+ *   alternating with the plain runs, for the enrichment on/off ratio (docs/enrichment.md "Cost").
  * All database variants write the same table with the same rollup views. Peak RSS is measured in
  * child processes that run only the flowlens ingest (the median of {@link RSS_RUNS} per worker count
  * for the blob, once for a ~1 GB directory with the most workers): one sample swings by ±30 % with how normalize and insert
@@ -31,9 +34,10 @@ import { encodeNativeBlock, nativeStructure } from '../ingest/sinks/clickhouse/n
 import { DEFAULT_BATCH_ROWS } from '../ingest/sinks/clickhouse/sink.js';
 import { generateNsgV2Blob } from './gen-blob.js';
 import { type ChildResult, ingestFiles, runChild, type Tuning, warmUp } from './ingest-child.js';
+import { prepareEnrichment, setEnrichment } from './ingest-enrich.js';
 import { report, type Timings, type Variant } from './ingest-report.js';
 import { SQL_EXPLODE } from './sql-explode.js';
-import { median, parseFlags } from './util.js';
+import { parseFlags } from './util.js';
 
 const NO_TTL = { ...DEFAULT_SCHEMA_OPTIONS, rawTtlDays: 0, minuteTtlDays: 0, hourTtlDays: 0 };
 const RSS_RUNS = 3;
@@ -47,6 +51,7 @@ export async function run(args: string[]): Promise<void> {
     'chunk-mb': 16,
     'batch-rows': DEFAULT_BATCH_ROWS,
     workers: '0,1,2',
+    'enrich-lines': 200_000,
     child: '',
   });
   const workerCounts = String(flags.workers).split(',').map(Number);
@@ -73,7 +78,10 @@ export async function run(args: string[]): Promise<void> {
     const most = Math.max(...workerCounts);
     const big =
       Number(flags['big-mb']) > 0 ? bigDirectory(work, Number(flags['big-mb']), tuning, most) : undefined;
-    const timings = await interleaved(work, blobPath, blob, Number(flags.runs), tuning, workerCounts);
+    const timings = await interleaved(work, blobPath, blob, Number(flags.runs), tuning, {
+      workerCounts,
+      enrichLines: Number(flags['enrich-lines']),
+    });
     load.push(loadavg()[0]!);
     report({ blobBytes: blob.length, t: timings, rss, load, ...(big ? { big } : {}) });
   } finally {
@@ -102,21 +110,26 @@ async function interleaved(
   blob: Buffer,
   runs: number,
   tuning: Tuning,
-  workerCounts: number[],
+  opts: { workerCounts: number[]; enrichLines: number },
 ) {
+  const { workerCounts } = opts;
   const db = openDb({ kind: 'embedded', path: join(work, 'db') });
   await migrate(db.client, NO_TTL);
   const variants: Variant[] = [
     'parse',
     'sql',
     ...workerCounts.map((w) => `flowlens-${w}` as const),
+    'enriched',
     'engine',
   ];
   const t: Timings = {
     wall: Object.fromEntries(variants.map((v) => [v, []])),
     cpu: Object.fromEntries(variants.map((v) => [v, []])),
     tuples: 0,
+    enrichRows: await prepareEnrichment(db, opts.enrichLines),
+    enrichWorkers: workerCounts[0]!,
   };
+  await setEnrichment(db, false);
   // One pool per worker count, started once as `flowlens run` does: thread start-up is not per blob.
   const pools = new Map(workerCounts.map((w) => [w, w > 0 ? new NormalizerPool({ workers: w }) : undefined]));
   for (const pool of pools.values()) await warmUp(pool);
@@ -143,22 +156,27 @@ async function interleaved(
     );
     const sqlRows = await count();
 
-    for (const [workers, pool] of pools) {
+    // The enriched run alternates between first and last, so it never always follows the same run.
+    const plain = [...pools].map(([w, pool]) => ({ name: `flowlens-${w}` as Variant, pool, enrich: false }));
+    const enriched = { name: 'enriched' as Variant, pool: pools.get(t.enrichWorkers), enrich: true };
+    for (const { name, pool, enrich } of r % 2 ? [enriched, ...plain] : [...plain, enriched]) {
+      await setEnrichment(db, enrich);
       await truncate();
       // A fresh path per run: positions (and so dedup tokens) differ, as for a new blob.
-      const copy = join(work, `run-${r}-${workers}`, 'PT1H.json');
+      const copy = join(work, `run-${r}-${name}`, 'PT1H.json');
       mkdirSync(dirname(copy));
       linkSync(blobPath, copy);
       let result = { rows: 0 };
-      await timed(t, `flowlens-${workers}`, keep, async () => {
+      await timed(t, name, keep, async () => {
         result = await ingestFiles(db, [copy], tuning, pool);
       });
       const rows = await count();
       if (rows !== sqlRows || result.rows !== rows) {
-        throw new Error(`row counts differ: sql ${sqlRows}, flowlens ${rows} (pipeline said ${result.rows})`);
+        throw new Error(`row counts differ: sql ${sqlRows}, ${name} ${rows} (pipeline said ${result.rows})`);
       }
       t.tuples = rows;
     }
+    await setEnrichment(db, false);
 
     await truncate();
     await timed(t, 'engine', keep, () =>

@@ -55,6 +55,7 @@ function toFinding(r: Recommendation, category: RuleCategory, window: RuleReport
       proposed: r.proposed,
       newlyDenied: r.whatIf?.newlyDeniedCount ?? null,
       backtest: r.whatIf?.backtest ?? null,
+      ...(r.narrowing ? { narrowing: r.narrowing } : {}),
       az: r.commands.az,
     },
     status: 'open',

@@ -12,6 +12,7 @@ import {
   updates,
   webClients,
 } from './benign-internet.js';
+import { storageShareBackup } from './benign-storage.js';
 import { DAY, type GenContext } from './context.js';
 import { ESTATE_INCIDENTS, type EstateIncident, plantIncidents } from './incidents.js';
 import { connectionRows, type EstateFlowRow } from './rows.js';
@@ -52,6 +53,7 @@ export const BENIGN_CLASSES = [
   webClients,
   jumpSessions,
   backgroundRadiation,
+  storageShareBackup,
 ] as const;
 
 /** Generates the noisy estate: every benign class over all days, incidents on the last one. */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ANALYZERS } from '../../analyze/analyzers/index.js';
 import type { Db } from '../../core/clickhouse/client.js';
 import type { Finding } from '../../core/finding.js';
 import {
@@ -66,5 +67,60 @@ describe('detections on a noisy estate', () => {
   it('the SQL VM exfiltration is found though its worst hour is the nightly backup', () => {
     const sql = findings.filter((f) => f.category === 'exfiltration' && f.subject.ip === '10.1.3.4');
     expect(sql.map((f) => f.subject.remoteIp)).toEqual(['193.42.33.7']);
+  });
+
+  it("the file server's nightly backup to new Storage addresses is its usual Storage tag: no finding", () => {
+    const files = findings.filter((f) => f.category === 'exfiltration' && f.subject.ip === '10.0.3.4');
+    expect(files).toEqual([]);
+    const exfil = findings.find(
+      (f) => f.category === 'exfiltration' && f.subject.remoteIp === '5.188.86.12',
+    )!;
+    expect(exfil).toMatchObject({
+      severity: 'high',
+      evidence: { kind: 'new-destination', destinationGroup: { kind: 'asn', name: '64600' } },
+    });
+  });
+
+  it('judged per address instead, the same backup brings high "new destinations" (what the grouping cuts)', async () => {
+    const perAddress = await analyzeEstate(db, estate, {
+      disabled: ANALYZERS.map((a) => a.id).filter((id) => id !== 'exfiltration'),
+      analyzers: { exfiltration: { destinationGroups: { serviceTags: false, asn: false } } },
+    });
+    const files = perAddress.filter((f) => f.subject.ip === '10.0.3.4' && f.severity === 'high');
+    process.stdout.write(`per address: ${files.length} high finding(s) on the file server's backup\n`);
+    expect(files.length).toBeGreaterThanOrEqual(3);
+  }, 120_000);
+
+  it('with the imported NSGs, exposure severity follows the rule: corporate-only RDP is restricted, "*" is open', () => {
+    const exposure = (ip: string, port: number) =>
+      findings.find(
+        (f) => f.category === 'exposed-management-port' && f.subject.ip === ip && f.subject.port === port,
+      );
+    expect(exposure('10.2.1.6', 22)).toMatchObject({ evidence: { ruleScope: 'open' } });
+    expect(['high', 'critical']).toContain(exposure('10.2.1.7', 3389)!.severity);
+    const jump = exposure('10.0.2.4', 3389)!;
+    expect(jump).toMatchObject({ severity: 'low', evidence: { ruleScope: 'restricted' } });
+  });
+
+  it('rule narrowing runs on the estate and never narrows an internal rule to single host or pod IPs', () => {
+    const narrowed = findings.filter((f) => f.category === 'overly-permissive-rule');
+    process.stdout.write(
+      `narrowing: ${narrowed.map((f) => `${f.subject.nsg}/${f.subject.rule} → ${JSON.stringify((f.evidence.proposed as { sourceAddresses?: string[] } | null)?.sourceAddresses)}`).join('; ')}\n`,
+    );
+    expect(findings.some((f) => f.subject.nsg && f.subject.rule)).toBe(true);
+    expect(narrowed.length).toBeGreaterThan(0);
+    // Confidence from the real query: days observed over the window's days, and churn.
+    for (const f of narrowed) {
+      expect(f.evidence.narrowing).toMatchObject({ daysObserved: 1, windowDays: 1 });
+      expect(f.reason).toMatch(/confidence \(\d+ distinct peer\(s\) over 1 of 1 day\(s\); \d+ first seen/);
+    }
+    for (const f of narrowed) {
+      const sources = (f.evidence.proposed as { sourceAddresses?: string[] } | null)?.sourceAddresses ?? [];
+      const internal = sources.filter((a) => /^10\./.test(a));
+      expect({ rule: f.subject.rule, hosts: internal.filter((a) => a.endsWith('/32')) }).toEqual({
+        rule: f.subject.rule,
+        hosts: [],
+      });
+    }
   });
 });

@@ -32,6 +32,15 @@ export const BeaconingConfigSchema = z
      */
     historyDays: z.number().int().min(0).max(30).default(7),
     infraPeers: z.number().int().min(2).default(3),
+    /**
+     * Per-connection byte-size regularity (coefficient of variation of bytes per connection, as
+     * RITA scores data-size dispersion). At or below `maxByteCv` the payload is fixed-size:
+     * required, with a rare and new destination, for medium; a connection series whose gaps'
+     * dispersion (MAD / median) is at or below `maxGapDispersion` also counts as a beacon though
+     * fewer than `beaconPercent` of its gaps match (a jittered C2 sleep).
+     */
+    maxByteCv: z.number().min(0).default(0.1),
+    maxGapDispersion: z.number().min(0).max(1).default(0.2),
     sampleFlows: z.number().int().min(1).max(100).default(5),
     /** Periodic traffic to Azure platform destinations is not beaconing (core/enrich/platform.ts). */
     azurePlatform: PlatformCutSchema.prefault({}),

@@ -4,7 +4,7 @@ import { emptyContext } from '../../test-context.js';
 import { BeaconingConfigSchema } from './config.js';
 import { detectBeaconing } from './detect.js';
 import type { BeaconRow } from './query.js';
-import { regularity } from './regularity.js';
+import { byteVariation, regularity } from './regularity.js';
 
 const config = BeaconingConfigSchema.parse({});
 const T0 = Date.parse('2026-01-01T10:00:00Z');
@@ -19,6 +19,7 @@ const row = (starts: number[], over: Partial<BeaconRow> = {}): BeaconRow => ({
   protocol: 6,
   connections: starts.length,
   starts,
+  sizes: starts.map(() => 2_400),
   bytesOut: 1000 * starts.length,
   bytesIn: 1400 * starts.length,
   peers: 1,
@@ -29,7 +30,12 @@ const row = (starts: number[], over: Partial<BeaconRow> = {}): BeaconRow => ({
 
 describe('regularity', () => {
   it('exact intervals are 100 % regular', () => {
-    expect(regularity(every(20, 60_000), config)).toEqual({ typicalGapSeconds: 60, percent: 100, gaps: 19 });
+    expect(regularity(every(20, 60_000), config)).toEqual({
+      typicalGapSeconds: 60,
+      percent: 100,
+      gaps: 19,
+      dispersion: 0,
+    });
   });
   it('tolerates jitter within max(2 s, 10 %)', () => {
     expect(regularity(every(30, 60_000, 1_000), config).percent).toBe(100);
@@ -78,5 +84,53 @@ describe('detectBeaconing', () => {
     let t = T0;
     const starts = Array.from({ length: 30 }, () => (t += rng.int(15_000, 900_000)));
     expect(detectBeaconing([row(starts)], config, emptyContext())).toEqual([]);
+  });
+});
+
+/** A C2 sleep of `sleepMs` minus up to `jitter` of it (the common implant jitter), `n` check-ins. */
+const jitteredSleep = (n: number, sleepMs: number, jitter: number, seed = 5) => {
+  const rng = createRng(seed);
+  let t = T0;
+  return Array.from({ length: n }, () => (t += Math.round(sleepMs * (1 - jitter * rng.next()))));
+};
+
+describe('byte-size regularity', () => {
+  it('coefficient of variation of bytes per connection; unknown below 3 counted connections', () => {
+    expect(byteVariation([2_400, 2_400, 2_400, 0])).toBe(0);
+    expect(byteVariation([1_000, 3_000, 1_000, 3_000])).toBeCloseTo(0.5, 5);
+    expect(byteVariation([2_400, 0, 0, 2_400])).toBeNull();
+  });
+
+  it('a jittered sleep misses the 80 % share but keeps a low gap dispersion; random arrivals do not', () => {
+    const r = regularity(jitteredSleep(40, 600_000, 0.3), config);
+    expect(r.percent).toBeLessThan(config.beaconPercent);
+    expect(r.dispersion).toBeLessThanOrEqual(config.maxGapDispersion);
+    const rng = createRng(3);
+    let t = T0;
+    const random = Array.from({ length: 40 }, () => (t += rng.int(15_000, 900_000)));
+    expect(regularity(random, config).dispersion).toBeGreaterThan(config.maxGapDispersion);
+  });
+
+  it('jittered-interval, fixed-size C2 is a medium beacon; the same rhythm with variable sizes is none', () => {
+    const starts = jitteredSleep(40, 600_000, 0.3);
+    const fixed = starts.map((_, i) => 2_900 + (i % 5) * 40);
+    const [f] = detectBeaconing([row(starts, { sizes: fixed })], config, emptyContext());
+    expect(f).toMatchObject({ severity: 'medium', evidence: { jittered: true, fixedSize: true } });
+    expect(f!.evidence.byteCv as number).toBeLessThan(0.1);
+    const rng = createRng(8);
+    const variable = starts.map(() => rng.int(1_000, 60_000));
+    expect(detectBeaconing([row(starts, { sizes: variable })], config, emptyContext())).toEqual([]);
+  });
+
+  it('variable-size polling on an exact period to a rare, new destination is low, not medium', () => {
+    const rng = createRng(4);
+    const starts = every(40, 300_000);
+    const sizes = starts.map(() => rng.int(2_000, 250_000));
+    const [f] = detectBeaconing([row(starts, { sizes })], config, emptyContext());
+    expect(f).toMatchObject({ severity: 'low', evidence: { regularityPercent: 100, fixedSize: false } });
+    expect(f!.evidence.byteCv as number).toBeGreaterThan(0.1);
+    // unknown sizes (no counters, e.g. NSG v1) do not lower it
+    const [g] = detectBeaconing([row(starts, { sizes: starts.map(() => 0) })], config, emptyContext());
+    expect(g).toMatchObject({ severity: 'medium', evidence: { byteCv: null } });
   });
 });

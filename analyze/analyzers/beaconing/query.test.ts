@@ -50,6 +50,7 @@ describe('beaconing query on chDB', () => {
     ]);
     expect(rows[0]!.starts[1]! - rows[0]!.starts[0]!).toBe(60_000);
     expect(rows[0]!.bytesOut).toBe(20_000);
+    expect(rows[0]!.sizes).toEqual(Array.from({ length: 20 }, () => 2_400));
     const findings = detectBeaconing(rows, config, emptyContext());
     expect(findings.map((f) => f.subject.remoteIp)).toEqual(['91.92.109.23']);
   });

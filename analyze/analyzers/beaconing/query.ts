@@ -11,6 +11,11 @@ export const BeaconRowSchema = z.object({
   protocol: z.coerce.number(),
   connections: z.coerce.number(),
   starts: z.array(z.coerce.number()),
+  /**
+   * Bytes both ways per connection: per source port, its bytes over its connections (B or E rows),
+   * so a port reused by two connections is not one double-size connection; zero without counters.
+   */
+  sizes: z.array(z.coerce.number()).default([]),
   bytesOut: z.coerce.number(),
   bytesIn: z.coerce.number(),
   peers: z.coerce.number(),
@@ -24,7 +29,8 @@ export type BeaconRow = z.infer<typeof BeaconRowSchema>;
  * Connection start times per (local host, public destination, port, protocol). Tuples are grouped
  * per source port; each `B` (begin) tuple in the group is a connection start (a port reused within
  * the span still counts every start); groups without a B row (NSG v1 has no states, or the window
- * cut the start off) count once, at their first tuple. Bytes sum every tuple (C/E carry the counters).
+ * cut the start off) count once, at their first tuple. Bytes sum every tuple (C/E carry the counters);
+ * `sizes` has one entry per source port: its bytes per connection.
  * `peers` = how many local hosts talk to the destination at all (rare destinations are more suspect);
  * `priorDays` = on how many days before the span the fleet talked to it (steady = infrastructure).
  */
@@ -33,13 +39,14 @@ export function beaconQuery(config: BeaconingConfig, window: AnalysisWindow): An
   const sql = `
 SELECT ${ipText('c.src_ip')} AS ip, ${ipText('c.dst_ip')} AS remote, c.dst_port AS port, c.protocol AS protocol,
   arraySort(arrayFlatten(groupArray(c.startsMs))) AS starts, length(starts) AS connections,
-  sum(c.o) AS bytesOut, sum(c.i) AS bytesIn, any(p.peers) AS peers, any(ifNull(h.days, 0)) AS priorDays,
+  groupArray((c.o + c.i) / c.n) AS sizes, sum(c.o) AS bytesOut, sum(c.i) AS bytesIn, any(p.peers) AS peers, any(ifNull(h.days, 0)) AS priorDays,
   groupArray({samples:UInt32})(c.s) AS samples
 FROM (
   SELECT src_ip, dst_ip, dst_port, protocol,
     if(countIf(state = 'begin') > 0, groupArrayIf(toUnixTimestamp64Milli(time), state = 'begin'),
        [toUnixTimestamp64Milli(min(time))]) AS startsMs,
-    sum(bytes_sent) AS o, sum(bytes_received) AS i, argMin(${SAMPLE_TUPLE}, time) AS s
+    sum(bytes_sent) AS o, sum(bytes_received) AS i,
+    greatest(countIf(state = 'begin'), countIf(state = 'end'), 1) AS n, argMin(${SAMPLE_TUPLE}, time) AS s
   FROM flows
   WHERE ${IN_WINDOW} AND direction = 'outbound' AND action = 'allow' AND remote_is_public AND ${cut.sql}
   GROUP BY src_ip, dst_ip, dst_port, protocol, src_port

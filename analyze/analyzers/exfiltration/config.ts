@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DestinationGroupsSchema } from './groups.js';
 
 const MiB = 1024 * 1024;
 
@@ -15,6 +16,9 @@ const MiB = 1024 * 1024;
  *   max(minBytes, mean + σ·sigma, ratio × the pair's largest earlier hour). A host's nightly backup
  *   therefore never hides a new destination, and never looks anomalous itself.
  * - A destination new to the host but known to the fleet (a shared service) is low.
+ * - A "destination" is a group (`destinationGroups`, groups.ts): the most specific service tag
+ *   (`Storage.WestEurope`), else the AS, else the address. Bulk egress to a host's usual Storage
+ *   tag is thus weighed against the host's baseline to that tag, not counted as 40 new addresses.
  * @see https://attack.mitre.org/techniques/T1048/
  * @see https://attack.mitre.org/techniques/T1030/
  */
@@ -46,6 +50,7 @@ export const ExfiltrationConfigSchema = z
       .min(1)
       .default(10 * 1024 * MiB),
     sampleFlows: z.number().int().min(1).max(100).default(5),
+    destinationGroups: DestinationGroupsSchema.prefault({}),
   })
   .strict();
 export type ExfiltrationConfig = z.infer<typeof ExfiltrationConfigSchema>;

@@ -10,7 +10,9 @@ const T0 = Date.UTC(2026, 0, 1);
 const iso = (h: number) => new Date(T0 + h * 3_600_000).toISOString();
 const hour = (h: number, bytes: number, over: Partial<EgressHourRow> = {}): EgressHourRow => ({
   ip: '10.0.2.5',
+  dest: `ip:${over.remote ?? '20.60.40.4'}`,
   remote: '20.60.40.4',
+  remotes: 1,
   hour: iso(h),
   bytes,
   flows: 10,
@@ -70,5 +72,45 @@ describe('exfiltration per (host, destination)', () => {
   it('critical from 10 GiB in an hour to a new destination', () => {
     const [f] = run([hour(60, 12 * 1024 * MiB, { remote: '5.188.86.12', fleetFirst: iso(60) })]);
     expect(f!.severity).toBe('critical');
+  });
+
+  it("a host's usual Storage tag is one destination weighed against its baseline, not 40 new addresses", () => {
+    // Nightly backups to 40 addresses of one account's region; tonight's is 1.8× larger, new addresses.
+    const storage = (h: number, bytes: number, remote: string) =>
+      hour(h, bytes, { dest: 'tag:Storage.WestEurope', remote, remotes: 40, fleetFirst: iso(1) });
+    const nights = [storage(1, 6_000 * MiB, '20.60.40.4'), storage(25, 6_500 * MiB, '20.60.41.9')];
+    expect(run([...nights, storage(49, 11_000 * MiB, '20.60.44.200')])).toEqual([]);
+    // Five times the largest earlier night is above the host's baseline: medium, and says why.
+    const [f] = run([...nights, storage(49, 33_000 * MiB, '20.60.44.200')]);
+    expect(f).toMatchObject({
+      severity: 'medium',
+      subject: { ip: '10.0.2.5', remoteIp: '20.60.44.200' },
+      evidence: {
+        kind: 'above-pair-history',
+        destinationGroup: { kind: 'service-tag', name: 'Storage.WestEurope', addresses: 40 },
+        distinctPeers: 40,
+      },
+    });
+    expect(f!.title).toContain('Storage.WestEurope (20.60.44.200 and 39 more)');
+    expect((f!.evidence.noiseCuts as string[])[0]).toMatch(
+      /^destination-group: service-tag Storage\.WestEurope/,
+    );
+  });
+
+  it('an upload to a new AS is a new destination; an address keeps its (ip, remoteIp) id', () => {
+    const [f] = run([
+      hour(60, 3_000 * MiB, { dest: 'asn:64500', remote: '5.188.86.12', fleetFirst: iso(60) }),
+    ]);
+    expect(f).toMatchObject({
+      severity: 'high',
+      evidence: {
+        kind: 'new-destination',
+        destinationGroup: { kind: 'asn', name: '64500' },
+        noiseCuts: [expect.any(String)],
+      },
+    });
+    const [g] = run([hour(60, 3_000 * MiB, { remote: '5.188.86.12', fleetFirst: iso(60) })]);
+    expect(g!.evidence).toMatchObject({ destinationGroup: { kind: 'address' }, noiseCuts: [] });
+    expect(g!.id).not.toBe(f!.id);
   });
 });

@@ -4,6 +4,7 @@ import type { AnalysisWindow, AnalyzerContext } from '../../analyzer.js';
 import { fingerprint } from '../../fingerprint.js';
 import { expandWindow, sortSamples } from '../../sql.js';
 import type { ExfiltrationConfig } from './config.js';
+import { parseGroupKey } from './groups.js';
 import type { EgressHourRow } from './query.js';
 
 export const EXFILTRATION_CATEGORY = 'exfiltration';
@@ -51,7 +52,10 @@ export function pairThreshold(b: Baseline, config: ExfiltrationConfig): number {
   return Math.max(config.minBytes, b.mean + config.sigma * b.std, config.ratio * b.max);
 }
 
-/** One finding per (host, destination) judged by novelty, cumulative volume and the pair's history. */
+/**
+ * One finding per (host, destination group) judged by novelty, cumulative volume and the pair's
+ * history; a group is a service tag, an AS or an address (groups.ts).
+ */
 export function detectExfiltration(
   rows: EgressHourRow[],
   config: ExfiltrationConfig,
@@ -60,7 +64,7 @@ export function detectExfiltration(
 ): Finding[] {
   const from = expandWindow(window, 3600).from.getTime();
   const out: Finding[] = [];
-  for (const series of groupBy(rows, (r) => `${r.ip}|${r.remote}`).values()) {
+  for (const series of groupBy(rows, (r) => `${r.ip}|${r.dest}`).values()) {
     const verdict = judgePair(series, from, config);
     if (verdict) out.push(toFinding(verdict, config, context));
   }
@@ -142,16 +146,39 @@ const REASONS: Record<EgressKind, (v: Verdict, total: number) => string> = {
   'new-to-host': () => 'the host never sent to it before, but other hosts of ours did (a shared service).',
 };
 
+/**
+ * What the evidence says about the destination group. A grouped destination's id keys on the
+ * group (its busiest address changes night to night); a single address keeps the (ip, remoteIp) id.
+ */
+function groupFacts(v: Verdict) {
+  const { kind, name } = parseGroupKey(v.peak.dest);
+  const addresses = Math.max(...v.hours.map((h) => h.remotes));
+  const grouped = kind !== 'address';
+  const label = grouped
+    ? `${name} (${v.peak.remote}${addresses > 1 ? ` and ${addresses - 1} more` : ''})`
+    : name;
+  const cut = grouped
+    ? [
+        `destination-group: ${kind} ${name}, ${addresses} address(es) judged as one destination against the host's own history`,
+      ]
+    : [];
+  const key = grouped
+    ? { ip: v.peak.ip, destination: v.peak.dest }
+    : { ip: v.peak.ip, remoteIp: v.peak.remote };
+  return { group: { kind, name, addresses }, label, cut, key };
+}
+
 function toFinding(v: Verdict, config: ExfiltrationConfig, context: AnalyzerContext): Finding {
   const { peak } = v;
-  const intel = context.threatIntel.has(peak.remote);
+  const intel = v.hours.some((h) => context.threatIntel.has(h.remote));
   const total = sum(v.hours, (h) => h.bytes);
+  const g = groupFacts(v);
   return {
-    id: fingerprint(EXFILTRATION_CATEGORY, { ip: peak.ip, remoteIp: peak.remote }),
+    id: fingerprint(EXFILTRATION_CATEGORY, g.key),
     category: EXFILTRATION_CATEGORY,
     severity: egressSeverity(v, config, intel),
-    title: `${peak.ip} sent ${mib(total)} to ${peak.remote} (${v.kind})`,
-    reason: `${peak.ip} uploaded ${mib(total)} to ${peak.remote} on connections it opened: ${REASONS[v.kind](v, total)}`,
+    title: `${peak.ip} sent ${mib(total)} to ${g.label} (${v.kind})`,
+    reason: `${peak.ip} uploaded ${mib(total)} to ${g.label} on connections it opened: ${REASONS[v.kind](v, total)}`,
     firstSeen: minTime(v.hours.map((h) => h.firstSeen)),
     lastSeen: maxTime(v.hours.map((h) => h.lastSeen)),
     subject: { ip: peak.ip, remoteIp: peak.remote },
@@ -159,7 +186,9 @@ function toFinding(v: Verdict, config: ExfiltrationConfig, context: AnalyzerCont
       kind: v.kind,
       flows: sum(v.hours, (h) => h.flows),
       bytes: total,
-      distinctPeers: 1,
+      distinctPeers: g.group.addresses,
+      destinationGroup: g.group,
+      noiseCuts: g.cut,
       anomalousHours: v.hours.length,
       peakHour: peak.hour,
       peakHourBytes: peak.bytes,

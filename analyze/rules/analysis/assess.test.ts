@@ -138,3 +138,46 @@ describe('assessRule', () => {
     expect(a.whatIf).toBeNull();
   });
 });
+
+describe('narrowing confidence in the assessment (days observed, churn)', () => {
+  const sshRules = [
+    makeRule({ name: 'ssh-any', priority: 100, destinationPorts: ['22'] }),
+    ...defaultRules(),
+  ];
+  const seen = (src: string, late: boolean, days: string[]) => ({ ...flow(src, 22, late), days });
+  const early = ['2026-10-05', '2026-10-12', '2026-10-19'];
+  const later = ['2026-10-25'];
+
+  it('steady corporate sources: narrowed to them, with days and churn in the reason and the report', () => {
+    const flows = ['203.0.113.10', '203.0.113.11', '203.0.113.12'].flatMap((ip) => [
+      seen(ip, false, early),
+      seen(ip, true, later),
+    ]);
+    const a = assessRule({ ...input(sshRules, 'ssh-any', usage(30), flows), windowDays: 30 }, opts);
+    expect(a.action).toBe('narrow');
+    expect(a.proposed?.sourceAddresses).toEqual(['203.0.113.10/31', '203.0.113.12/32']);
+    expect(a.narrowing).toMatchObject({ distinctPeers: 3, daysObserved: 4, latePeers: 0, level: 'low' });
+    expect(a.reasons.join(' ')).toContain('3 distinct peer(s) over 4 of 30 day(s); 0 first seen');
+  });
+
+  it('sources still appearing late: the sources are not narrowed (a wider proposal)', () => {
+    const flows = [
+      seen('203.0.113.10', false, early),
+      seen('203.0.113.10', true, later),
+      seen('198.51.100.7', true, later),
+      seen('192.0.2.9', true, later),
+    ];
+    const a = assessRule({ ...input(sshRules, 'ssh-any', usage(30), flows), windowDays: 30 }, opts);
+    expect(a.narrowing).toBeNull();
+    expect(a.proposed).toBeNull();
+    const ports = makeRule({ name: 'wide-any', priority: 100, destinationPorts: ['8000-8999'] });
+    const wideFlows = flows.map((f) => ({ ...f, dstPort: 8443 }));
+    const b = assessRule(
+      { ...input([ports, ...defaultRules()], 'wide-any', usage(30), wideFlows), windowDays: 30 },
+      opts,
+    );
+    expect(b.proposed).toMatchObject({ sourceAddresses: ['*'], destinationPorts: ['8443'] });
+    expect(b.narrowing).toMatchObject({ keepRemote: true, latePeers: 2, level: 'low' });
+    expect(b.reasons.join(' ')).toMatch(/New peers kept appearing late in the window \(67 % of peers\)/);
+  });
+});

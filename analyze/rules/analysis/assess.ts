@@ -2,6 +2,7 @@ import type { Severity } from '../../../core/finding.js';
 import type { CompiledRule } from '../model/compile.js';
 import { formatPortRanges } from '../model/ports.js';
 import type { NsgRule } from '../model/types.js';
+import { type NarrowingConfidence, narrowingConfidence } from '../tighten/confidence.js';
 import { tighten } from '../tighten/narrow.js';
 import { confidenceLevel, replay, type WeightedFlow } from '../whatif/replay.js';
 import { coveringRule, exposedManagementPorts, isOpenToWorld } from './checks.js';
@@ -19,6 +20,8 @@ export interface RuleInput {
   /** `truncated`: more distinct tuples than read; no proposal is made from a partial picture. */
   flows: { all: WeightedFlow[]; train: WeightedFlow[]; test: WeightedFlow[]; truncated?: boolean };
   split: string;
+  /** Days the window spans; with it (and `days` on the flows) the narrowing confidence is computed. */
+  windowDays?: number;
 }
 
 export interface Assessment {
@@ -31,6 +34,8 @@ export interface Assessment {
   whatIf: WhatIf | null;
   /** Set when an allow rule had no hits but coverage was too thin to call it unused. */
   insufficient: string | null;
+  /** How sure a narrowing is (peers, days observed, churn); null without one. */
+  narrowing: NarrowingConfidence | null;
 }
 
 // Primary category: the most specific explanation first (a redundant rule is also unused, and that is why).
@@ -56,6 +61,7 @@ export function assessRule(input: RuleInput, opts: RuleReportOptions): Assessmen
     unusedAttributes: [],
     whatIf: null,
     insufficient: null,
+    narrowing: null,
   };
   const { rule } = input.compiled;
   if (rule.kind === 'user') staticChecks(input, opts, a);
@@ -125,8 +131,10 @@ function usageChecks(input: RuleInput, opts: RuleReportOptions, a: Assessment): 
     );
     return;
   }
-  const t = tighten(input.compiled, input.flows.all, opts.ctx, opts.tighten);
+  const confidence = confidenceOf(input, opts);
+  const t = tighten(input.compiled, input.flows.all, opts.ctx, opts.tighten, confidence);
   if (t.proposed) {
+    a.narrowing = confidence ?? null;
     flag(
       a,
       'overly-permissive-rule',
@@ -137,6 +145,19 @@ function usageChecks(input: RuleInput, opts: RuleReportOptions, a: Assessment): 
     a.unusedAttributes = t.unusedAttributes;
     a.reasons.push(t.breaks);
   }
+}
+
+/** Peers of the rule's remote side before and after the backtest split, with their days. */
+function confidenceOf(input: RuleInput, opts: RuleReportOptions): NarrowingConfidence | undefined {
+  if (input.windowDays === undefined) return undefined;
+  const inbound = input.compiled.rule.direction === 'inbound';
+  const peer = (f: WeightedFlow) => ({ peer: inbound ? f.srcText : f.dstText, days: f.days ?? [] });
+  return narrowingConfidence(
+    input.flows.train.map(peer),
+    input.flows.test.map(peer),
+    input.windowDays,
+    opts.confidence,
+  );
 }
 
 function flag(a: Assessment, c: RuleCategory, s: Severity, reason: string): void {
@@ -157,11 +178,16 @@ function finish(a: Assessment, input: RuleInput, opts: RuleReportOptions): void 
     newlyDenied: now.newlyDenied.slice(0, opts.maxDeniedListed),
     newlyDeniedCount: now.newlyDeniedHits,
     replayedFlows: now.replayedHits,
-    backtest: backtest(input, opts, a.action),
+    backtest: backtest(input, opts, a.action, a.narrowing),
   };
 }
 
-function backtest(input: RuleInput, opts: RuleReportOptions, action: RuleAction): WhatIf['backtest'] {
+function backtest(
+  input: RuleInput,
+  opts: RuleReportOptions,
+  action: RuleAction,
+  narrowing: NarrowingConfidence | null,
+): WhatIf['backtest'] {
   const { train, test } = input.flows;
   const testHits = test.reduce((n, f) => n + f.hits, 0);
   if (action === 'narrow' && train.length === 0) {
@@ -171,7 +197,8 @@ function backtest(input: RuleInput, opts: RuleReportOptions, action: RuleAction)
   const learned =
     action === 'remove'
       ? null
-      : (tighten(input.compiled, train, opts.ctx, opts.tighten).proposed ?? input.compiled.rule);
+      : (tighten(input.compiled, train, opts.ctx, opts.tighten, narrowing ?? undefined).proposed ??
+        input.compiled.rule);
   const r = replay(input.rules, input.compiled.rule, learned, test, opts.ctx);
   const confidence = r.replayedHits ? 1 - r.newlyDeniedHits / r.replayedHits : null;
   return {

@@ -88,6 +88,7 @@ async function assessOne(
     coverage: coverageShare(s.joined.buckets.get(s.nsg.key) ?? new Set(), opts.coverageSlices, first),
     flows,
     split,
+    windowDays: (Date.parse(window.to) - Date.parse(window.from)) / 86_400_000,
   };
   const a = assessRule(input, opts);
   if (flows.truncated)
@@ -175,6 +176,7 @@ function toRecommendation(nsg: InventoryNsg, input: RuleInput, a: Assessment, ev
     unusedAttributes: a.unusedAttributes,
     evidence: ev,
     whatIf: a.whatIf,
+    ...(a.action === 'narrow' && a.narrowing ? { narrowing: a.narrowing } : {}),
     commands: ruleCommands({ resourceGroup: nsg.resourceGroup, nsg: nsg.name }, rule, a.proposed, a.action),
   };
 }

@@ -1,11 +1,14 @@
 import { systemClock } from '../../../core/clock.js';
 import type { AddressContext } from '../model/context.js';
 import { createAddressContext } from '../model/context.js';
+import { type ConfidenceOptions, DEFAULT_CONFIDENCE } from '../tighten/confidence.js';
 import { DEFAULT_TIGHTEN, type TightenOptions } from '../tighten/narrow.js';
 
 export interface RuleReportOptions {
   ctx: AddressContext;
   tighten: TightenOptions;
+  /** Narrowing confidence from peers, days observed and churn (tighten/confidence.ts). */
+  confidence: ConfidenceOptions;
   /** Equal slices of the window used to measure flow-log coverage. */
   coverageSlices: number;
   /** Minimum share of slices with data before "no hits" may be called "unused". */
@@ -26,6 +29,7 @@ export function defaultReportOptions(overrides: Partial<RuleReportOptions> = {})
   return {
     ctx: createAddressContext({}),
     tighten: DEFAULT_TIGHTEN,
+    confidence: DEFAULT_CONFIDENCE,
     coverageSlices: 30,
     minCoverage: 0.9,
     broadPorts: 10,

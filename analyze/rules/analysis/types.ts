@@ -1,5 +1,6 @@
 import type { SampleFlow, Severity } from '../../../core/finding.js';
 import type { NsgRule } from '../model/types.js';
+import type { NarrowingConfidence } from '../tighten/confidence.js';
 import type { CoverageHours } from './coverage.js';
 
 /**
@@ -77,6 +78,8 @@ export interface Recommendation {
   unusedAttributes: string[];
   evidence: Evidence;
   whatIf: WhatIf | null;
+  /** How sure the narrowing is: distinct peers, days observed, churn (set on `narrow`). */
+  narrowing?: NarrowingConfidence;
   commands: { az: string; bicep: string; terraform: string };
 }
 

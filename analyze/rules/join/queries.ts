@@ -128,6 +128,8 @@ const ObservedRowSchema = z.object({
   direction: z.enum(['inbound', 'outbound']),
   late: num,
   hits: num,
+  /** UTC days with the tuple (narrowing confidence: days observed). */
+  days: z.array(z.string()).default([]),
 });
 export type ObservedRow = z.infer<typeof ObservedRowSchema>;
 
@@ -147,7 +149,8 @@ export async function queryObserved(
     db,
     ObservedRowSchema,
     'SELECT toString(src_ip) AS src, toString(dst_ip) AS dst, any(src_port) AS src_port, dst_port, protocol, ' +
-      `toString(direction) AS direction, toUInt8(time >= {split:DateTime64(3, 'UTC')}) AS late, count() AS hits FROM flows ` +
+      `toString(direction) AS direction, toUInt8(time >= {split:DateTime64(3, 'UTC')}) AS late, count() AS hits, ` +
+      `arrayMap(d -> toString(d), groupUniqArray(toDate(time, 'UTC'))) AS days FROM flows ` +
       `WHERE ${WINDOW} AND action = 'allow' AND ${KEY_EXPR} IN {keys:Array(String)} ` +
       'GROUP BY src, dst, dst_port, protocol, direction, late ORDER BY hits DESC LIMIT {limit:UInt32}',
     { ...windowParams(w), split: chTime(split), keys, limit },

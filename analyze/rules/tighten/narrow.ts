@@ -12,6 +12,7 @@ import { protocolName } from '../model/protocol.js';
 import type { NsgRule, RuleProtocol } from '../model/types.js';
 import { aggregatePorts, intersectRanges } from './aggregate-ports.js';
 import { aggregatePrefixes } from './aggregate-prefixes.js';
+import { describeConfidence, type NarrowingConfidence } from './confidence.js';
 
 /** One distinct observed (source, destination, port, protocol) that the rule allowed. */
 export interface ObservedTuple {
@@ -73,12 +74,15 @@ export interface Tightening {
  * The local side is left alone: the NSG's attachment already scopes it, and new VMs in the subnet
  * should keep working. Each proposed side stays inside what the rule allowed (never widens);
  * service tags other than `VirtualNetwork` and ASGs are kept, as they follow Azure-side changes.
+ * With a `confidence` (confidence.ts) whose churn says peers kept arriving late, the remote side is
+ * left as it is (a wider proposal), and the confidence's days and churn are in `breaks`.
  */
 export function tighten(
   rule: CompiledRule,
   observed: readonly ObservedTuple[],
   ctx: AddressContext,
   opts: TightenOptions = DEFAULT_TIGHTEN,
+  confidence?: NarrowingConfidence,
 ): Tightening {
   const out: Tightening = { proposed: null, narrowed: [], unusedAttributes: [], breaks: '' };
   if (!observed.length) return out;
@@ -89,9 +93,11 @@ export function tighten(
     : [r.destinationAddresses, r.destinationAsgs, rule.dst];
   const peers = observed.map((o) => (inbound ? o.srcIp : o.dstIp));
   const internal = isInternal(set, ctx);
-  const remote = internal
-    ? narrowToScopes(set, peers, ctx, opts)
-    : narrowSide(terms, asgs, set, peers, ctx, opts);
+  const remote = confidence?.keepRemote
+    ? null
+    : internal
+      ? narrowToScopes(set, peers, ctx, opts)
+      : narrowSide(terms, asgs, set, peers, ctx, opts);
   const ports = intersectRanges(
     aggregatePorts(new Set(observed.map((o) => o.dstPort)), opts.maxPortEntries),
     rule.dstPorts,
@@ -126,7 +132,7 @@ export function tighten(
     );
   }
   out.proposed = next;
-  out.breaks = breaks(internal, remote, peers, out.narrowed);
+  out.breaks = breaks(internal, remote, peers, out.narrowed, confidence);
   return out;
 }
 
@@ -167,6 +173,7 @@ function breaks(
   remote: string[] | null,
   peers: Uint8Array[],
   narrowed: NarrowedSide[],
+  confidence?: NarrowingConfidence,
 ): string {
   const distinct = new Set(peers.map((p) => formatIp(p))).size;
   const what = narrowed.includes('ports') ? 'services on ports not seen in the window' : '';
@@ -176,8 +183,15 @@ function breaks(
       ? `hosts outside ${remote.join(', ')} (new subnets)`
       : `peers other than the ${distinct} address(es) seen`;
   const parts = [who, what].filter(Boolean).join(' and ');
+  const could = `Could break: ${parts || 'nothing seen in the window'}; `;
+  if (confidence) {
+    const kept = confidence.keepRemote
+      ? ` New peers kept appearing late in the window (${Math.round(confidence.churn * 100)} % of peers): the remote side is left as the rule allows it.`
+      : '';
+    return `${could}${describeConfidence(confidence)}.${kept}`;
+  }
   const sure = distinct < 3 ? 'low confidence' : distinct < 20 ? 'medium confidence' : 'higher confidence';
-  return `Could break: ${parts || 'nothing seen in the window'}; ${sure} (${distinct} distinct peer(s) observed).`;
+  return `${could}${sure} (${distinct} distinct peer(s) observed).`;
 }
 
 function isBroad(set: AddressSet, opts: TightenOptions): boolean {

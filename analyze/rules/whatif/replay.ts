@@ -10,6 +10,8 @@ export interface WeightedFlow extends FlowTuple {
   srcText: string;
   dstText: string;
   hits: number;
+  /** UTC days (`YYYY-MM-DD`) the tuple was seen on, when the query returned them. */
+  days?: string[];
 }
 
 export interface ReplayResult {
@@ -63,6 +65,7 @@ export function toWeightedFlows(
     protocol: number;
     direction: 'inbound' | 'outbound';
     hits: number;
+    days?: string[];
   }[],
 ): WeightedFlow[] {
   const out: WeightedFlow[] = [];
@@ -80,6 +83,7 @@ export function toWeightedFlows(
       protocol: r.protocol,
       direction: r.direction,
       hits: r.hits,
+      ...(r.days ? { days: r.days } : {}),
     });
   }
   return out;
