@@ -5,7 +5,7 @@
 
 /** Azure writes one record per flow log and minute (docs/reference/flow-logs.md): the cadence floor. */
 export const AZURE_CADENCE_SECONDS = 60;
-/** Nothing arrived for this many intervals: `silent`. */
+/** Nothing arrived for this many intervals (now − newest arrival ≥ this × interval): `silent`. */
 export const SILENT_INTERVALS = 2;
 /** Rows arrive, but the newest flow is older than this many intervals: `late` (delayed delivery, backlog). */
 export const LATE_INTERVALS = 5;
@@ -15,7 +15,7 @@ export type HealthStatus = 'ok' | 'late' | 'silent';
 export interface Thresholds {
   /** The interval a flow log is expected to deliver in: max(source poll interval, Azure's minute). */
   intervalSeconds: number;
-  /** now − newest arrival above this: `silent`. */
+  /** now − newest arrival at or above this: `silent`. */
   silentAfterSeconds: number;
   /** now − newest flow above this (while arriving): `late`. */
   lateAfterSeconds: number;
@@ -37,7 +37,7 @@ export function thresholdsFor(pollSeconds: readonly number[]): Thresholds {
 
 /** ok / late / silent from the two lags (seconds). Silent wins: a flow log that stopped is not "late". */
 export function statusOf(lag: { arrivalSeconds: number; flowSeconds: number }, t: Thresholds): HealthStatus {
-  if (lag.arrivalSeconds > t.silentAfterSeconds) return 'silent';
+  if (lag.arrivalSeconds >= t.silentAfterSeconds) return 'silent';
   if (lag.flowSeconds > t.lateAfterSeconds) return 'late';
   return 'ok';
 }
