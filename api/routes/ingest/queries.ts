@@ -20,14 +20,14 @@ export const FLOW_LOG_KEY =
   "'/resourceGroups/', resource_group, '/providers/Microsoft.Network/networkSecurityGroups/', nsg), " +
   "flow_log != '', flow_log, '(unknown)'))";
 /** The same id in the case it was logged, for display. */
-const FLOW_LOG_LABEL =
+export const FLOW_LOG_LABEL =
   "multiIf(format = 'vnet' AND target_resource != '', target_resource, format = 'vnet', flow_log, " +
   "target_resource != '', target_resource, nsg != '', nsg, flow_log != '', flow_log, '(unknown)')";
 /**
  * The NSG a blob path names (`resourceId=/SUBSCRIPTIONS/…/NETWORKSECURITYGROUPS/<nsg>/y=…`), so a
  * reject in a blob none of whose rows was stored still finds its flow log.
  */
-const BLOB_NSG = "lower(extract(src, '(?i)resourceId=(/subscriptions/[^=]+?/networksecuritygroups/[^/]+)'))";
+export const BLOB_NSG = "lower(extract(src, '(?i)resourceId=(/subscriptions/[^=]+?/networksecuritygroups/[^/]+)'))";
 
 const num = z.coerce.number();
 const WINDOW = "time >= {from:DateTime64(3, 'UTC')} AND time < {to:DateTime64(3, 'UTC')}";
