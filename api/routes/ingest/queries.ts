@@ -27,7 +27,8 @@ export const FLOW_LOG_LABEL =
  * The NSG a blob path names (`resourceId=/SUBSCRIPTIONS/…/NETWORKSECURITYGROUPS/<nsg>/y=…`), so a
  * reject in a blob none of whose rows was stored still finds its flow log.
  */
-export const BLOB_NSG = "lower(extract(src, '(?i)resourceId=(/subscriptions/[^=]+?/networksecuritygroups/[^/]+)'))";
+export const BLOB_NSG =
+  "lower(extract(src, '(?i)resourceId=(/subscriptions/[^=]+?/networksecuritygroups/[^/]+)'))";
 
 const num = z.coerce.number();
 const WINDOW = "time >= {from:DateTime64(3, 'UTC')} AND time < {to:DateTime64(3, 'UTC')}";
