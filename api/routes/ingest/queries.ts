@@ -70,19 +70,36 @@ const FlowLogRow = z.object({
 });
 export type FlowLogRow = z.infer<typeof FlowLogRow>;
 
-/** One row per flow log with data in `w` (the rules window), with the last hour's rows and bytes. */
+/**
+ * The inner grouping: what tells flow logs apart in practice (NSG records always name their NSG's
+ * resource id, VNet records their target). Grouping by all six key columns cost 4-5× a `GROUP BY nsg`
+ * on chDB; the rest of the key is taken with `any()` per group.
+ */
+const GROUP_COLUMNS = 'format, nsg, target_resource';
+const ANY_COLUMNS =
+  'any(flow_log) AS flow_log, any(subscription_id) AS subscription_id, any(resource_group) AS resource_group';
+
+/**
+ * One row per flow log with data in `w` (the rules window), with the last hour's rows and bytes.
+ * The inner query groups by a few raw LowCardinality columns and the outer one derives the key from
+ * those few groups: computing the key string on every row cost about 7× a plain `GROUP BY nsg`.
+ */
 export function readFlowLogs(db: Db, w: Span, hourAgo: Date): Promise<FlowLogRow[]> {
   return select(
     db,
     FlowLogRow,
     `SELECT ${FLOW_LOG_KEY} AS log_key, any(${FLOW_LOG_LABEL}) AS label, any(format) AS fmt, ` +
       'any(subscription_id) AS sub_id, any(resource_group) AS rg, ' +
-      'toString(max(time)) AS newest_flow, toString(max(ingested_at)) AS newest_arrival, ' +
-      'uniqExact(toStartOfHour(time)) AS covered_hours, ' +
-      "countIf(time >= {hour:DateTime64(3, 'UTC')}) AS rows_hour, " +
-      "sumIf(bytes_sent + bytes_received, time >= {hour:DateTime64(3, 'UTC')}) AS bytes_hour, " +
-      "arraySort(groupUniqArray(splitByChar(':', source)[1])) AS kinds, uniqExact(source) AS sources " +
-      `FROM flows WHERE ${WINDOW} GROUP BY log_key ORDER BY log_key`,
+      'toString(max(t_max)) AS newest_flow, toString(max(a_max)) AS newest_arrival, ' +
+      'uniqExactMerge(hours) AS covered_hours, sum(n_hour) AS rows_hour, sum(b_hour) AS bytes_hour, ' +
+      "arraySort(arrayDistinct(arrayMap(s -> splitByChar(':', s)[1], groupUniqArrayArray(srcs)))) AS kinds, " +
+      'length(groupUniqArrayArray(srcs)) AS sources ' +
+      `FROM (SELECT ${GROUP_COLUMNS}, ${ANY_COLUMNS}, max(time) AS t_max, max(ingested_at) AS a_max, ` +
+      'uniqExactState(toStartOfHour(time)) AS hours, ' +
+      "countIf(time >= {hour:DateTime64(3, 'UTC')}) AS n_hour, " +
+      "sumIf(bytes_sent + bytes_received, time >= {hour:DateTime64(3, 'UTC')}) AS b_hour, " +
+      `groupUniqArray(source) AS srcs FROM flows WHERE ${WINDOW} GROUP BY ${GROUP_COLUMNS}) ` +
+      'GROUP BY log_key ORDER BY log_key',
     { ...spanParams(w), hour: chTime(hourAgo) },
   );
 }
