@@ -3,7 +3,7 @@ import type { FindingDetail, FindingList } from '../../api/routes/findings/route
 import type { FlowPage } from '../../api/routes/flows/routes.js';
 import type { IncidentDetail, IncidentList } from '../../api/routes/incidents/routes.js';
 import type { FlowLogSources, IngestHealthResponse } from '../../api/routes/ingest/health.js';
-import type { FlowLogHealth, IngestHealth } from '../../api/routes/ingest/health-read.js';
+import type { FlowLogHealth } from '../../api/routes/ingest/health-read.js';
 import type { IngestStatus, RejectRow } from '../../api/routes/ingest/routes.js';
 import type { Recommendation, RulesResponse } from '../../api/routes/rules/routes.js';
 import type { MatrixResponse, SeriesResponse, TopResponse } from '../../api/routes/traffic/routes.js';
@@ -17,7 +17,6 @@ export type {
   FlowPage,
   IncidentDetail,
   IncidentList,
-  IngestHealth,
   IngestHealthResponse,
   IngestStatus,
   MatrixResponse,

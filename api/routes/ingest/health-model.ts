@@ -4,11 +4,11 @@
  */
 
 /** Azure writes one record per flow log and minute (docs/reference/flow-logs.md): the cadence floor. */
-export const AZURE_CADENCE_SECONDS = 60;
+const AZURE_CADENCE_SECONDS = 60;
 /** Nothing arrived for this many intervals (now − newest arrival ≥ this × interval): `silent`. */
-export const SILENT_INTERVALS = 2;
+const SILENT_INTERVALS = 2;
 /** Rows arrive, but the newest flow is older than this many intervals: `late` (delayed delivery, backlog). */
-export const LATE_INTERVALS = 5;
+const LATE_INTERVALS = 5;
 
 export type HealthStatus = 'ok' | 'late' | 'silent';
 

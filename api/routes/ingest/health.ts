@@ -8,7 +8,7 @@ import { readSourceFacts, readSources } from './queries.js';
 const Counts = z.object({ total: z.number(), byReason: z.record(z.string(), z.number()) });
 const Status = z.enum(['ok', 'late', 'silent']);
 
-export const FlowLogHealthSchema = z.object({
+const FlowLogHealthSchema = z.object({
   id: z.string().openapi({ description: 'lower-cased ARM id of the NSG or VNet flow log target' }),
   name: z.string(),
   kind: z.enum(['nsg', 'vnet', 'subnet', 'nic', 'flow-log']),
@@ -44,7 +44,7 @@ export const FlowLogHealthSchema = z.object({
   parked: z.boolean(),
 });
 
-export const IngestHealthSchema = z.object({
+const IngestHealthSchema = z.object({
   now: z.string(),
   window: z.object({ from: z.string(), to: z.string() }),
   minCoverage: z.number(),
@@ -75,7 +75,7 @@ export const IngestHealthSchema = z.object({
 });
 export type IngestHealthResponse = z.infer<typeof IngestHealthSchema>;
 
-export const FlowLogSourcesSchema = z.object({
+const FlowLogSourcesSchema = z.object({
   flowLog: z.string(),
   total: z.number(),
   rows: z.array(

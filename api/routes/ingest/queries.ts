@@ -146,7 +146,7 @@ const SourceRow = z.object({
   newest_flow: z.string().transform(isoTime),
   newest_arrival: z.string().transform(isoTime),
 });
-export type SourceRow = z.infer<typeof SourceRow>;
+type SourceRow = z.infer<typeof SourceRow>;
 
 /** A flow log's blobs, files or partitions in `w`, newest arrival first, one page. */
 export async function readSources(

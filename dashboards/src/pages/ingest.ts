@@ -3,11 +3,11 @@ import { get, range, update } from '../state.js';
 import { grid, slot } from '../ui/async.js';
 import { pathCell, sparkline } from '../ui/compact.js';
 import { card, h, human, time } from '../ui/dom.js';
-import { table } from '../ui/table.js';
+import { type Column, table } from '../ui/table.js';
 
 const PAGE = 50;
 
-export function lag(seconds: number): string {
+function lag(seconds: number): string {
   if (seconds < 120) return `${seconds} s`;
   if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
   if (seconds < 172_800) return `${(seconds / 3600).toFixed(1)} h`;
@@ -31,66 +31,61 @@ function coverage(f: FlowLogHealth): HTMLElement {
   );
 }
 
+const LEGEND =
+  'silent: nothing arrived for 2 intervals · late: arriving, but the newest flow is more than 5 intervals old · ' +
+  'interval = the poll interval of its sources, at least Azure’s 1 minute.';
+
+function nameCell(f: FlowLogHealth, open: string): HTMLElement {
+  return h(
+    'span',
+    { class: `flowlog${f.id === open ? ' open' : ''}`, title: f.id },
+    h('strong', {}, f.name),
+    h('span', { class: 'muted' }, ` ${f.kind} · ${f.resourceGroup || '—'} · ${f.sourceKinds.join(', ')}`),
+  );
+}
+
+function flowLogColumns(open: string): Column<FlowLogHealth>[] {
+  return [
+    { title: 'status', value: (f) => h('span', { class: `status status-${f.status}` }, f.status) },
+    { title: 'flow log', value: (f) => nameCell(f, open) },
+    {
+      title: 'lag',
+      value: (f) =>
+        h('span', { class: 'lag', title: `interval ${f.thresholds.intervalSeconds} s` }, lag(f.lagSeconds)),
+      align: 'right',
+    },
+    {
+      title: 'newest flow',
+      value: (f) => h('span', { title: `${lag(f.flowLagSeconds)} ago` }, time(f.newestFlow)),
+    },
+    { title: 'rows / min (last hour)', value: (f) => sparkline(f.perMinute) },
+    { title: 'rows / h', value: (f) => human(f.rowsLastHour), align: 'right' },
+    { title: 'bytes / h', value: (f) => human(f.bytesLastHour, 'B'), align: 'right' },
+    {
+      title: 'rejects',
+      value: (f) => (f.rejects.total ? h('span', { class: 'warn' }, reasons(f.rejects)) : '0'),
+    },
+    { title: 'coverage', value: coverage, align: 'right' },
+    {
+      title: 'source errors',
+      value: (f) =>
+        f.parked ? h('span', { class: 'warn' }, `parked, ${f.sourceErrors}`) : String(f.sourceErrors),
+      align: 'right',
+    },
+  ];
+}
+
 /** One row per flow log; a click opens its blobs or partitions below. */
 function flowLogs(d: IngestHealthResponse): HTMLElement {
   const open = get('flowLog');
+  const window = `Coverage: hours of the rules window (${time(d.window.from)} – ${time(d.window.to)}) with flows; below ${Math.round(d.minCoverage * 100)} % no rule is called unused.`;
   return h(
     'div',
     {},
-    h(
-      'p',
-      { class: 'muted' },
-      'silent: nothing arrived for 2 intervals · late: arriving, but the newest flow is more than 5 intervals old · ' +
-        'interval = the poll interval of its sources, at least Azure’s 1 minute. Coverage: hours of the rules window ' +
-        `(${time(d.window.from)} – ${time(d.window.to)}) with flows; below ${Math.round(d.minCoverage * 100)} % no rule is called unused.`,
-    ),
+    h('p', { class: 'muted' }, `${LEGEND} ${window}`),
     table(
       d.flowLogs,
-      [
-        { title: 'status', value: (f) => h('span', { class: `status status-${f.status}` }, f.status) },
-        {
-          title: 'flow log',
-          value: (f) =>
-            h(
-              'span',
-              { class: `flowlog${f.id === open ? ' open' : ''}`, title: f.id },
-              h('strong', {}, f.name),
-              h(
-                'span',
-                { class: 'muted' },
-                ` ${f.kind} · ${f.resourceGroup || '—'} · ${f.sourceKinds.join(', ')}`,
-              ),
-            ),
-        },
-        {
-          title: 'lag',
-          value: (f) =>
-            h(
-              'span',
-              { class: 'lag', title: `interval ${f.thresholds.intervalSeconds} s` },
-              lag(f.lagSeconds),
-            ),
-          align: 'right',
-        },
-        {
-          title: 'newest flow',
-          value: (f) => h('span', { title: `${lag(f.flowLagSeconds)} ago` }, time(f.newestFlow)),
-        },
-        { title: 'rows / min (last hour)', value: (f) => sparkline(f.perMinute) },
-        { title: 'rows / h', value: (f) => human(f.rowsLastHour), align: 'right' },
-        { title: 'bytes / h', value: (f) => human(f.bytesLastHour, 'B'), align: 'right' },
-        {
-          title: 'rejects',
-          value: (f) => (f.rejects.total ? h('span', { class: 'warn' }, reasons(f.rejects)) : '0'),
-        },
-        { title: 'coverage', value: coverage, align: 'right' },
-        {
-          title: 'source errors',
-          value: (f) =>
-            f.parked ? h('span', { class: 'warn' }, `parked, ${f.sourceErrors}`) : String(f.sourceErrors),
-          align: 'right',
-        },
-      ],
+      flowLogColumns(open),
       (f) => update({ flowLog: f.id === open ? undefined : f.id, page: undefined }),
       'No flow log has data in the rules window.',
     ),

@@ -27,7 +27,7 @@ export function sparkline(values: readonly number[], width = 120, height = 22): 
 }
 
 /** `head…tail` of a long path: both ends stay readable (the hour and the blob name are at the end). */
-export function middleEllipsis(text: string, max: number): string {
+function middleEllipsis(text: string, max: number): string {
   if (text.length <= max) return text;
   const tail = Math.ceil((max - 1) * 0.6);
   return `${text.slice(0, max - 1 - tail)}…${text.slice(text.length - tail)}`;
