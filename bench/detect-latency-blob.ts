@@ -3,6 +3,8 @@ import { startAzurite } from '../core/azurite.js';
 import { parseConfig } from '../core/config/load.js';
 import { silentLogger } from '../core/logging.js';
 import { createMetrics } from '../core/metrics.js';
+import { BlobSourceConfigSchema } from '../ingest/sources/blob/config.js';
+import { SOURCES } from '../ingest/sources/registry.js';
 import { startIngest } from '../ingest/start.js';
 import { openTestDb } from '../test/harness/chdb.js';
 import { httpReceiver } from '../test/harness/receivers.js';
@@ -22,17 +24,20 @@ export async function blobLatency(): Promise<string> {
   const tasks: Promise<void>[] = [];
   try {
     const scenario = await bruteForceBlobScenario(azurite.connectionString);
-    const config = parseConfig({
-      sources: [
-        {
-          type: 'blob',
-          auth: { method: 'connection-string', connectionStringEnv: 'BENCH_STORAGE' },
-          startTime: scenario.startTime,
-          leases: { enabled: false },
-        },
-      ],
-      alerts: { channels: [{ type: 'webhook', name: 'soc', url: hook.url }] },
-    });
+    const config = parseConfig(
+      {
+        sources: [
+          {
+            type: 'blob',
+            auth: { method: 'connection-string', connectionStringEnv: 'BENCH_STORAGE' },
+            startTime: scenario.startTime,
+            leases: { enabled: false },
+          },
+        ],
+        alerts: { channels: [{ type: 'webhook', name: 'soc', url: hook.url }] },
+      },
+      SOURCES.configSchema,
+    );
     const logger = silentLogger();
     const deps = { db, metrics: createMetrics(), logger, env: { BENCH_STORAGE: azurite.connectionString } };
     tasks.push(
@@ -46,8 +51,7 @@ export async function blobLatency(): Promise<string> {
     await hook.waitForCategory('brute-force');
     const seconds = (performance.now() - t0) / 1000;
     const bound =
-      config.analyze.intervalSeconds +
-      (config.sources[0] as { pollIntervalSeconds: number }).pollIntervalSeconds;
+      config.analyze.intervalSeconds + BlobSourceConfigSchema.parse(config.sources[0]).pollIntervalSeconds;
     return mdTable(
       ['path', 'blocks committed → alert (s)', 'poll + analysis interval (s)', 'latency / (poll + interval)'],
       [['blob (defaults)', seconds.toFixed(1), String(bound), (seconds / bound).toFixed(2)]],

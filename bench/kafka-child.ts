@@ -6,12 +6,12 @@
 import { openDb } from '../core/clickhouse/client.js';
 import { migrate } from '../core/clickhouse/migrate.js';
 import { DEFAULT_SCHEMA_OPTIONS } from '../core/clickhouse/migrations/types.js';
-import { KafkaSourceConfigSchema } from '../core/config/sections/kafka.js';
 import type { FlowSink, Normalizer, Source } from '../ingest/contracts.js';
 import { normalize } from '../ingest/normalizers/index.js';
 import { runPipeline } from '../ingest/pipeline.js';
 import { createClickHouseSink } from '../ingest/sinks/clickhouse/sink.js';
 import { createFileSource } from '../ingest/sources/file/source.js';
+import { KafkaSourceConfigSchema } from '../ingest/sources/kafka/config.js';
 import { createKafkaSource, withKafkaFrames } from '../ingest/sources/kafka/index.js';
 import { runAsChild } from './util.js';
 

@@ -9,6 +9,7 @@ import { ensureNetworks } from '../core/enrich/flow-type.js';
 import { ensurePackagedDatasets } from '../core/enrich/ranges.js';
 import { createLogger, type Logger } from '../core/logging.js';
 import { createMetrics, type Metrics } from '../core/metrics.js';
+import { SOURCES } from '../ingest/sources/registry.js';
 
 /** Global options every command accepts (docs/reference/design-brief.md §5). */
 export interface GlobalOptions {
@@ -36,7 +37,13 @@ export function resolveConfig(opts: GlobalOptions, env: NodeJS.ProcessEnv = proc
   if (env.FLOWLENS_CLICKHOUSE_PASSWORD) database.password = env.FLOWLENS_CLICKHOUSE_PASSWORD;
   const overrides: Record<string, unknown> = { database };
   if (opts.logLevel) overrides.log = { level: opts.logLevel };
-  return loadConfig({ ...(opts.config ? { file: opts.config } : {}), env, overrides });
+  // Each `sources:` entry is checked by its kind's schema (the ingest source registry).
+  return loadConfig({
+    ...(opts.config ? { file: opts.config } : {}),
+    env,
+    overrides,
+    sources: SOURCES.configSchema,
+  });
 }
 
 export function schemaOptions(config: Config): SchemaOptions {

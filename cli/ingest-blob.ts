@@ -1,9 +1,9 @@
 import { Presets, SingleBar } from 'cli-progress';
-import { BlobSourceConfigSchema } from '../core/config/sections/blob-source.js';
 import { ConfigError } from '../core/errors.js';
 import { normalize } from '../ingest/normalizers/index.js';
 import { runPipeline } from '../ingest/pipeline.js';
 import { sinkFromConfig } from '../ingest/sinks/clickhouse/from-config.js';
+import { BlobSourceConfigSchema } from '../ingest/sources/blob/config.js';
 import { blobAuthFromArgument, createBlobSource } from '../ingest/sources/blob/factory.js';
 import { withBlobRange } from '../ingest/sources/blob/normalize.js';
 import { type GlobalOptions, openApp, resolveConfig } from './context.js';

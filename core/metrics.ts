@@ -14,9 +14,77 @@ export interface Metrics {
   insertSeconds: Histogram<'table'>;
   /** Failed insert attempts, `kind` transient (retried; an outage shows here) or permanent. */
   insertErrorsTotal: Counter<'table' | 'kind'>;
-  sourceLagSeconds: Gauge<'source'>;
+  /**
+   * The series every source exports, labelled by the configured source (`source`, as in
+   * `flowlens_source_parked`) and its `kind`; kept by ingest/sources/metrics.ts for every source
+   * the registry builds, read by `/api/ingest/status` (docs/operations.md "Metrics").
+   */
+  source: SourceSeries;
   /** 1 while a configured source is parked (it kept failing; retried rarely), else 0. */
   sourceParked: Gauge<'source'>;
+}
+
+export interface SourceSeries {
+  /** Rows committed from this source's batches. */
+  rows: Counter<'source' | 'kind'>;
+  /** Body bytes of acked batches. */
+  bytes: Counter<'source' | 'kind'>;
+  /** Acked batches. */
+  batches: Counter<'source' | 'kind'>;
+  /** Failed runs by class: `transient`, `permanent`, `config` (the source side) or `write` (the sink). */
+  errors: Counter<'source' | 'kind' | 'class'>;
+  /** Bytes handed to the pipeline and not acked yet. */
+  inflightBytes: Gauge<'source' | 'kind'>;
+  /** Per stream (`key`: file, flow-log root, topic/partition): now − time of the newest data acked. */
+  lagSeconds: Gauge<'source' | 'kind' | 'key'>;
+}
+
+/** Names of the uniform source series (the API reads them by name: it cannot import ingest). */
+export const SOURCE_SERIES = {
+  rows: 'flowlens_source_rows_total',
+  bytes: 'flowlens_source_bytes_total',
+  batches: 'flowlens_source_batches_total',
+  errors: 'flowlens_source_errors_total',
+  inflightBytes: 'flowlens_source_inflight_bytes',
+  lagSeconds: 'flowlens_source_lag_seconds',
+} as const;
+
+function sourceSeries(registry: Registry): SourceSeries {
+  const registers = [registry];
+  const labelNames = ['source', 'kind'] as const;
+  return {
+    rows: new Counter({ name: SOURCE_SERIES.rows, help: 'Rows committed, by source', labelNames, registers }),
+    bytes: new Counter({
+      name: SOURCE_SERIES.bytes,
+      help: 'Bytes of acked batches, by source',
+      labelNames,
+      registers,
+    }),
+    batches: new Counter({
+      name: SOURCE_SERIES.batches,
+      help: 'Acked batches, by source',
+      labelNames,
+      registers,
+    }),
+    errors: new Counter({
+      name: SOURCE_SERIES.errors,
+      help: 'Failed source runs by class (transient, permanent, config; write = the sink failed)',
+      labelNames: ['source', 'kind', 'class'],
+      registers,
+    }),
+    inflightBytes: new Gauge({
+      name: SOURCE_SERIES.inflightBytes,
+      help: 'Bytes handed to the pipeline and not acked yet',
+      labelNames,
+      registers,
+    }),
+    lagSeconds: new Gauge({
+      name: SOURCE_SERIES.lagSeconds,
+      help: 'Now minus the time of the newest data acked, per source stream (key)',
+      labelNames: ['source', 'kind', 'key'],
+      registers,
+    }),
+  };
 }
 
 export function createMetrics(): Metrics {
@@ -67,12 +135,7 @@ export function createMetrics(): Metrics {
       labelNames: ['table', 'kind'],
       ...opts,
     }),
-    sourceLagSeconds: new Gauge({
-      name: 'flowlens_source_lag_seconds',
-      help: 'Now minus the time of the newest data seen by a source',
-      labelNames: ['source'],
-      ...opts,
-    }),
+    source: sourceSeries(registry),
     sourceParked: new Gauge({
       name: 'flowlens_source_parked',
       help: '1 while a source is parked after failing repeatedly (retried rarely), else 0',

@@ -7,7 +7,11 @@ import type { Reject } from '../core/flow/reject.js';
  * is also the insert deduplication token, so a replay of the same range adds no rows.
  */
 export interface SourcePosition {
-  kind: 'file' | 'blob' | 'kafka' | 'event-hubs';
+  /**
+   * The source's kind as registered in ingest/sources/registry.ts (`file`, `blob`, `kafka`,
+   * `event-hubs`, …); the registry's wrapper stops a run whose batches name another.
+   */
+  kind: string;
   key: string;
   start: number;
   end: number;
@@ -19,14 +23,23 @@ export interface SourceBatch {
   position: SourcePosition;
   /** Extra facts for the normalizer (e.g. a blob name that carries subscription/NSG/MAC). */
   meta?: NormalizeMeta;
+  /**
+   * When the newest data in `body` was written, epoch ms (blob last modification, Kafka message
+   * timestamp, Event Hubs enqueue time, file mtime): `flowlens_source_lag_seconds` once it is acked.
+   */
+  dataTimeMs?: number;
   ack(): Promise<void>;
 }
 
+/**
+ * A running source (docs/architecture.md "Source components"). Built inert by its component's
+ * `create`; **start** is iterating `batches(signal)` (once per instance); **stop** ends it.
+ */
 export interface Source {
   readonly name: string;
-  /** Yields batches until `signal` aborts or the source is exhausted (file replay). */
+  /** Start: yields batches until `signal` aborts, `stop()` is called or the source is exhausted (file replay). */
   batches(signal: AbortSignal): AsyncIterable<SourceBatch>;
-  /** Idempotent; flushes cursors; resolves within `deadlineMs`. */
+  /** Safe twice and safe without start; flushes cursors of acked batches; resolves within `deadlineMs`. */
   stop(deadlineMs?: number): Promise<void>;
 }
 

@@ -1,9 +1,10 @@
 import type { Config } from '../core/config/schema.js';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import { backoffDelay, type RetryOptions, sleep } from '../core/retry.js';
-import { createConfiguredSource, type SourceDeps } from './configured-source.js';
 import { emptyPipelineStats, type PipelineResult, runPipeline } from './pipeline.js';
 import { sinkFromConfig } from './sinks/clickhouse/from-config.js';
+import type { SourceDeps } from './sources/component.js';
+import { type BuiltSource, SOURCES, type SourceRegistry } from './sources/registry.js';
 
 export interface SuperviseOptions {
   /** Consecutive failed runs (no batch acked) after which a source is parked (default 5). */
@@ -15,6 +16,8 @@ export interface SuperviseOptions {
   backoffMaxMs: number;
   /** The sink's insert retries within one run (default core/retry.ts DEFAULT_RETRY). */
   sinkRetry?: Partial<RetryOptions>;
+  /** The source kinds entries may name (default: the built-in ones, ingest/sources/registry.ts). */
+  registry: SourceRegistry;
 }
 
 export const DEFAULT_SUPERVISE: SuperviseOptions = {
@@ -22,6 +25,7 @@ export const DEFAULT_SUPERVISE: SuperviseOptions = {
   parkedRetryMs: 15 * 60_000,
   backoffBaseMs: 1_000,
   backoffMaxMs: 60_000,
+  registry: SOURCES,
 };
 
 /**
@@ -58,10 +62,10 @@ async function superviseSource(
   const parking = parkingState(label, deps);
   let failures = 0;
   for (let attempt = 0; !signal.aborted; attempt++) {
-    const result = await runOnce(config, cfg, deps, signal, opts);
+    const result = await runOnce(config, cfg, label, deps, signal, opts);
     if (result.batches > 0) parking.unpark();
     if (!result.error) {
-      if (cfg.type === 'file') return; // a file replay ends; streaming sources end only on abort
+      if (opts.registry.get(cfg.type)?.finite) return; // a file replay ends; streaming sources end only on abort
       attempt = 0;
       failures = 0;
     } else {
@@ -91,20 +95,40 @@ async function databaseAnswers(deps: SourceDeps): Promise<boolean> {
   }
 }
 
-/** One run of a source's pipeline; a source or sink that cannot even be built is a failed run. */
+/**
+ * One run of a source's pipeline; a source or sink that cannot even be built is a failed run. The
+ * registry builds the source inert, instrumented (the uniform `flowlens_source_*` series) and with
+ * its stop guarded; rows committed come from the pipeline's stats.
+ */
 async function runOnce(
   config: Config,
   cfg: Config['sources'][number],
+  label: string,
   deps: SourceDeps,
   signal: AbortSignal,
   opts: SuperviseOptions,
 ): Promise<PipelineResult> {
-  let built: ReturnType<typeof createConfiguredSource> | undefined;
+  let built: BuiltSource | undefined;
   let sink: ReturnType<typeof sinkFromConfig> | undefined;
   try {
-    built = createConfiguredSource(cfg, deps);
+    built = opts.registry.build(cfg, label, deps);
     sink = sinkFromConfig(config, deps, signal, undefined, opts.sinkRetry);
-    return await runPipeline({ ...built, sink, metrics: deps.metrics, logger: deps.logger, signal });
+    let rows = 0;
+    const { source, normalize } = built;
+    const result = await runPipeline({
+      source,
+      normalize,
+      sink,
+      metrics: deps.metrics,
+      logger: deps.logger,
+      signal,
+      onBatch: (stats) => {
+        built?.committed(stats.rows - rows);
+        rows = stats.rows;
+      },
+    });
+    if (result.failedStep === 'write') built.writeFailed();
+    return result;
   } catch (err) {
     if (err instanceof ConfigError) throw err;
     const error = err instanceof Error ? err : new Error(String(err));

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { EventHubProducerClient } from '@azure/event-hubs';
 import type { Command } from 'commander';
 import { Kafka, logLevel } from 'kafkajs';
-import { KafkaSourceConfigSchema } from '../../core/config/sections/kafka.js';
 import { publishFilesToEventHubs } from '../../ingest/sources/event-hubs/publish.js';
+import { KafkaSourceConfigSchema } from '../../ingest/sources/kafka/config.js';
 import {
   kafkaClientConfig,
   MESSAGE_MODES,

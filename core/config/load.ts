@@ -1,9 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { registerSecrets } from './redact.js';
 import { type Config, ConfigSchema } from './schema.js';
+import type { SourceEntry } from './sections/sources.js';
+
+/**
+ * What each `sources` entry must satisfy. Core knows only `{ type, name? }`; the composition root
+ * passes the ingest source registry's schema (one schema per source kind) so a bad entry is reported
+ * with every other problem.
+ */
+export type SourcesSchema = z.ZodType<SourceEntry>;
 
 /**
  * Loads configuration: file (YAML or JSON) → environment overrides → one zod parse.
@@ -17,14 +25,16 @@ export function loadConfig(options: {
   file?: string;
   env?: Record<string, string | undefined>;
   overrides?: object;
+  sources?: SourcesSchema;
 }): Config {
   const fromFile = options.file ? readConfigFile(options.file) : {};
   const merged = deepMerge(deepMerge(fromFile, envOverrides(options.env ?? {})), options.overrides ?? {});
-  return parseConfig(merged);
+  return parseConfig(merged, options.sources);
 }
 
-export function parseConfig(input: unknown): Config {
-  const result = ConfigSchema.safeParse(input);
+export function parseConfig(input: unknown, sources?: SourcesSchema): Config {
+  const schema = sources ? ConfigSchema.extend({ sources: z.array(sources).default([]) }) : ConfigSchema;
+  const result = schema.safeParse(input);
   if (!result.success) throw new ConfigError(formatIssues(result.error.issues));
   // Logs and error messages mask this config's secret values wherever they turn up.
   registerSecrets(result.data);

@@ -16,6 +16,19 @@ describe('redactSecrets', () => {
       api: { keys: [{ name: 'a', keyHash: '***' }] },
     });
   });
+
+  it('keeps flags and settings whose names only contain a secret word', () => {
+    const out = redactSecrets({
+      auth: { credentialed: true, credentials: 'c', azureCredential: 'x' },
+      kafka: { sasl: { mechanism: 'scram-sha-512', username: 'u', password: 'p' }, saslMechanism: 'plain' },
+      blob: { sasToken: 'sv=1', containerSas: 'sv=2' },
+    });
+    expect(out).toEqual({
+      auth: { credentialed: true, credentials: '***', azureCredential: '***' },
+      kafka: { sasl: { mechanism: 'scram-sha-512', username: 'u', password: '***' }, saslMechanism: 'plain' },
+      blob: { sasToken: '***', containerSas: '***' },
+    });
+  });
 });
 
 describe('redactSecrets on URLs', () => {

@@ -3,7 +3,8 @@
  * - Secrets by name: values under keys such as password, secret, token, connectionString, sas,
  *   apiKey/x-api-key, authorization, cookie, hash/keyHash, `key`, and kinds of keys that are secrets
  *   (privateKey, accessKey, accountKey, signingKey, sharedKey, …) at any depth (new sections too).
- *   Names that merely end in "key" (partitionKey, sortKey, routingKey) hold no secret.
+ *   Names that merely end in "key" (partitionKey, sortKey, routingKey) hold no secret, nor do names
+ *   that only contain a secret word (`credentialed`, `sasl` settings such as its mechanism).
  * - Credentials in URLs: `user:password@`, the query string (SAS `sig=`, Teams `sig=`), a Slack
  *   incoming-webhook path (the path is the token), token-like path segments (≥ 24 characters of
  *   letters and digits) and path segments after a prefix registered as secret (`log.secretUrlPaths`).
@@ -14,7 +15,7 @@
  * @see https://api.slack.com/messaging/webhooks
  */
 const SECRET_KEY =
-  /(password|passwd|secret|connectionstring|accountkey|sas|token|api[-_]?key|authorization|cookie|credential|(^|key)hash(es)?$|keys?hash$|(^|[-_.])key$|(private|access|account|signing|secret|client|encryption|master|shared|storage|subscription|primary|secondary|hmac|host|admin|function)[-_]?keys?$)/i;
+  /(password|passwd|secret|connectionstring|accountkey|sas(token|url)?$|token|api[-_]?key|authorization|cookie|credentials?$|(^|key)hash(es)?$|keys?hash$|(^|[-_.])key$|(private|access|account|signing|secret|client|encryption|master|shared|storage|subscription|primary|secondary|hmac|host|admin|function)[-_]?keys?$)/i;
 /** Names that match SECRET_KEY but hold no secret: env var names, the redaction list itself. */
 const NOT_SECRET = /(Env|UrlPaths)$/;
 const MASK = '***';

@@ -5,7 +5,7 @@ import { ApiConfigSchema } from './sections/api.js';
 import { DatabaseConfigSchema } from './sections/database.js';
 import { EnrichConfigSchema } from './sections/enrich.js';
 import { RulesConfigSchema } from './sections/rules.js';
-import { SourceConfigSchema } from './sections/sources.js';
+import { SourceEntrySchema } from './sections/sources.js';
 
 /**
  * The one configuration schema. Sections are owned by their components (core/config/sections/).
@@ -15,7 +15,7 @@ export const ConfigSchema = z
   .object({
     database: DatabaseConfigSchema.prefault({}),
     api: ApiConfigSchema.prefault({}),
-    sources: z.array(SourceConfigSchema).default([]),
+    sources: z.array(SourceEntrySchema).default([]),
     analyze: AnalyzeConfigSchema.prefault({}),
     alerts: AlertsConfigSchema.prefault({}),
     rules: RulesConfigSchema.prefault({}),

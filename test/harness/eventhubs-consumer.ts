@@ -1,12 +1,12 @@
 import type { Db } from '../../core/clickhouse/client.js';
-import {
-  type EventHubsSourceConfigInput,
-  EventHubsSourceConfigSchema,
-} from '../../core/config/sections/event-hubs.js';
 import type { FlowSink } from '../../ingest/contracts.js';
 import { normalize } from '../../ingest/normalizers/index.js';
 import { type PipelineResult, runPipeline } from '../../ingest/pipeline.js';
 import { createClickHouseSink } from '../../ingest/sinks/clickhouse/sink.js';
+import {
+  type EventHubsSourceConfigInput,
+  EventHubsSourceConfigSchema,
+} from '../../ingest/sources/event-hubs/config.js';
 import { createEventHubsSource, type EventHubsSource } from '../../ingest/sources/event-hubs/source.js';
 import { withKafkaFrames } from '../../ingest/sources/kafka/frame-normalizer.js';
 

@@ -7,9 +7,11 @@ import { normalize } from '../../ingest/normalizers/index.js';
 import { runPipeline } from '../../ingest/pipeline.js';
 import { createClickHouseSink } from '../../ingest/sinks/clickhouse/sink.js';
 import { createBlobTarget } from '../../ingest/sources/blob/client.js';
+import { blobLagKey } from '../../ingest/sources/blob/component.js';
 import { withBlobRange } from '../../ingest/sources/blob/normalize.js';
 import { DEFAULT_CONTAINERS } from '../../ingest/sources/blob/paths.js';
 import { BlobSource, type BlobSourceOptions } from '../../ingest/sources/blob/source.js';
+import { instrumentSource } from '../../ingest/sources/metrics.js';
 import { AzureBlobWriter, blobPath, type FlowLogStream } from '../harness/azure-blob-writer.js';
 import { waitFor } from '../harness/batch-collector.js';
 import { count, openTestDb, rows } from '../harness/chdb.js';
@@ -64,8 +66,15 @@ function startIngest(metrics: Metrics, extra: Partial<BlobSourceOptions> = {}) {
   });
   const controller = new AbortController();
   const sink = createClickHouseSink({ db, metrics, signal: controller.signal });
+  // The uniform source series, as the registry keeps them for `flowlens run`.
+  const instrumented = instrumentSource(source, {
+    series: metrics.source,
+    labels: { source: 'blob-e2e', kind: 'blob' },
+    now: () => clock.now,
+    lagKey: blobLagKey,
+  });
   const run = runPipeline({
-    source,
+    source: instrumented.source,
     normalize: withBlobRange(normalize),
     sink,
     metrics,
@@ -113,7 +122,10 @@ describe('blob source → pipeline → ClickHouse', () => {
     const text = await metrics.registry.metrics();
     expect(text).toMatch(/flowlens_blob_blobs_seen_total\{source="blob-e2e"\} 8/); // 2 streams × 2 MACs × 2 hours
     expect(text).toMatch(/flowlens_blob_bytes_downloaded_total\{source="blob-e2e"\} [1-9]/);
-    expect(text).toMatch(/flowlens_source_lag_seconds\{source="blob-e2e"\} /);
+    // One lag series per flow log (root), not per blob-hour.
+    const lag = text.split('\n').filter((l) => l.startsWith('flowlens_source_lag_seconds{source="blob-e2e"'));
+    expect(lag).toHaveLength(2);
+    expect(lag.join('\n')).toMatch(/kind="blob",key="[^"]*\/NETWORKSECURITYGROUPS\/NSG-APP\/"\} \d/i);
   });
 
   it('a malformed block becomes a reject naming the blob and byte range; the blob keeps being followed', async () => {

@@ -4,10 +4,10 @@
 import { openDb } from '../../core/clickhouse/client.js';
 import { migrate } from '../../core/clickhouse/migrate.js';
 import { DEFAULT_SCHEMA_OPTIONS } from '../../core/clickhouse/migrations/types.js';
-import { KafkaSourceConfigSchema } from '../../core/config/sections/kafka.js';
 import { normalize } from '../../ingest/normalizers/index.js';
 import { runPipeline } from '../../ingest/pipeline.js';
 import { createClickHouseSink } from '../../ingest/sinks/clickhouse/sink.js';
+import { KafkaSourceConfigSchema } from '../../ingest/sources/kafka/config.js';
 import { createKafkaSource, withKafkaFrames } from '../../ingest/sources/kafka/index.js';
 
 const [dir, brokers, topic, group] = process.argv.slice(2) as [string, string, string, string];

@@ -1,8 +1,8 @@
-import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import type { Db } from '../../../core/clickhouse/client.js';
 import type { Config } from '../../../core/config/schema.js';
 import { datasetStatus } from '../../../core/enrich/store.js';
+import type { Metrics } from '../../../core/metrics.js';
 import { pollSecondsOf, readInsertRetries, readSourceHealth, type SourceHealth } from './health-metrics.js';
 import {
   type Coverage,
@@ -85,7 +85,7 @@ export interface HealthDeps {
   db: Db;
   config: Config;
   /** This process's metrics; absent for a CLI that runs no sources. */
-  registry?: Registry;
+  metrics?: Metrics;
 }
 
 /** Everything the ingest health page, `flowlens stats` and the API show, as of `now`. */
@@ -96,8 +96,8 @@ export async function readIngestHealth(deps: HealthDeps, now: Date): Promise<Ing
     readFlowLogs(deps.db, window, hourAgo),
     readMinutes(deps.db, hourAgo, now),
     readRejects(deps.db, window),
-    deps.registry ? readSourceHealth(deps.registry, deps.config) : Promise.resolve([]),
-    deps.registry ? readInsertRetries(deps.registry) : Promise.resolve(0),
+    deps.metrics ? readSourceHealth(deps.metrics, deps.config) : Promise.resolve([]),
+    deps.metrics ? readInsertRetries(deps.metrics) : Promise.resolve(0),
     readDatasets(deps.db, now),
   ]);
   const perMinute = group(minutes, (m) => m.log_key);

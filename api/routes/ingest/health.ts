@@ -124,10 +124,7 @@ const sourcesRoute = createRoute({
 
 export function registerIngestHealthRoutes(app: ApiApp, deps: ApiDeps, now: () => Date): void {
   app.openapi(healthRoute, async (c) => {
-    const body = await readIngestHealth(
-      { db: deps.db, config: deps.config, registry: deps.metrics.registry },
-      now(),
-    );
+    const body = await readIngestHealth({ db: deps.db, config: deps.config, metrics: deps.metrics }, now());
     return c.json(body satisfies IngestHealthResponse, 200);
   });
   app.openapi(sourcesRoute, async (c) => {

@@ -7,6 +7,7 @@ import { readRows } from '../../query/run.js';
 import { chTime, isoTime } from '../../query/time.js';
 import { errorResponses, WindowSchema, windowJson, windowParam } from '../common.js';
 import { registerIngestHealthRoutes } from './health.js';
+import { readSourceSeries, SourceSeriesSchema, worstLag } from './source-series.js';
 
 export const IngestStatusSchema = z.object({
   window: WindowSchema,
@@ -23,7 +24,11 @@ export const IngestStatusSchema = z.object({
   rejects: z.object({ total: z.number(), byReason: z.record(z.string(), z.number()) }),
   reportedLagSeconds: z
     .record(z.string(), z.number())
-    .openapi({ description: 'flowlens_source_lag_seconds' }),
+    .openapi({ description: 'flowlens_source_lag_seconds: the largest per configured source' }),
+  sourceSeries: z.record(z.string(), SourceSeriesSchema).openapi({
+    description:
+      'This process since start, by configured source: the series every source exports (flowlens_source_*)',
+  }),
   parkedSources: z
     .array(z.string())
     .openapi({ description: 'sources parked after failing repeatedly (flowlens_source_parked = 1)' }),
@@ -107,6 +112,7 @@ export function registerIngestRoutes(app: ApiApp, deps: ApiDeps, now: () => Date
       ),
     ]);
     const byReason = Object.fromEntries(rejects.map((r) => [r.reason, Number(r.n)]));
+    const sourceSeries = await readSourceSeries(deps.metrics);
     return c.json(
       {
         window: windowJson(w),
@@ -123,7 +129,8 @@ export function registerIngestRoutes(app: ApiApp, deps: ApiDeps, now: () => Date
           updatedAt: isoTime(String(r.updated_at)),
         })),
         rejects: { total: Object.values(byReason).reduce((a, b) => a + b, 0), byReason },
-        reportedLagSeconds: await reportedLag(deps),
+        reportedLagSeconds: worstLag(sourceSeries),
+        sourceSeries,
         parkedSources: await parkedSources(deps),
         reportedRows: await reportedRows(deps),
       },
@@ -154,13 +161,6 @@ export function registerIngestRoutes(app: ApiApp, deps: ApiDeps, now: () => Date
     }));
     return c.json({ rows: out }, 200);
   });
-}
-
-async function reportedLag(deps: ApiDeps): Promise<Record<string, number>> {
-  const gauge = deps.metrics.registry.getSingleMetric('flowlens_source_lag_seconds') as Gauge | undefined;
-  if (!gauge) return {};
-  const values = (await gauge.get()).values;
-  return Object.fromEntries(values.map((v) => [String(v.labels.source ?? ''), v.value]));
 }
 
 async function parkedSources(deps: ApiDeps): Promise<string[]> {

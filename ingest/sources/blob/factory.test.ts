@@ -1,15 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../core/config/load.js';
-import { BlobSourceConfigSchema } from '../../../core/config/sections/blob-source.js';
 import { ConfigError } from '../../../core/errors.js';
+import { SOURCES } from '../registry.js';
+import { BlobSourceConfigSchema } from './config.js';
 import { blobAuthFromArgument, resolveBlobAuth } from './factory.js';
 
 describe('blob source config', () => {
   it('defaults to both flow-log containers, a 30 s poll and leases', () => {
-    const cfg = parseConfig({ sources: [{ type: 'blob', auth: { method: 'connection-string' } }] });
-    const blob = cfg.sources[0];
-    expect(blob?.type).toBe('blob');
-    if (blob?.type !== 'blob') return;
+    // The config the CLI loads composes the kinds' schemas from the registry, defaults filled in.
+    const cfg = parseConfig(
+      { sources: [{ type: 'blob', auth: { method: 'connection-string' } }] },
+      SOURCES.configSchema,
+    );
+    expect(cfg.sources[0]?.type).toBe('blob');
+    const blob = BlobSourceConfigSchema.parse(cfg.sources[0]);
     expect(blob.containers).toEqual([
       'insights-logs-networksecuritygroupflowevent',
       'insights-logs-flowlogflowevent',
@@ -32,7 +36,10 @@ describe('blob source config', () => {
 
   it('lists every problem at once', () => {
     expect(() =>
-      parseConfig({ sources: [{ type: 'blob', auth: { method: 'account-key' }, pollIntervalSeconds: 0 }] }),
+      parseConfig(
+        { sources: [{ type: 'blob', auth: { method: 'account-key' }, pollIntervalSeconds: 0 }] },
+        SOURCES.configSchema,
+      ),
     ).toThrow(/accountUrl[\s\S]*pollIntervalSeconds|pollIntervalSeconds[\s\S]*accountUrl/);
   });
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { BlobSourceConfig } from '../../../core/config/sections/blob-source.js';
 import { ConfigError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logging.js';
 import type { Metrics } from '../../../core/metrics.js';
 import { type BlobAuth, createBlobTarget } from './client.js';
+import type { BlobSourceConfig } from './config.js';
 import { BlobSource, type BlobSourceOptions } from './source.js';
 
 type Env = Readonly<Record<string, string | undefined>>;

@@ -2,10 +2,10 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Metrics } from '../../../core/metrics.js';
 
 /**
- * Blob-source counters, registered on the process registry next to the shared ones the pipeline
- * and sink keep (`flowlens_source_bytes_read_total`, `flowlens_rejects_total`); the source sets
- * `flowlens_source_lag_seconds{source}` (commit of the newest bytes → rows durable).
- * Reused when a second blob source registers on the same registry.
+ * Blob-only counters, registered on the process registry next to the series every source exports
+ * (`flowlens_source_*`, kept by ingest/sources/metrics.ts; the lag there is the last modification
+ * of a blob → its rows durable, per flow-log root). Reused when a second blob source registers on
+ * the same registry.
  */
 export interface BlobMetrics {
   shared: Metrics;

@@ -125,6 +125,8 @@ export class BlobSource implements Source {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#internal.abort();
+    // Never started: no acked cursor to flush and no lease taken, so nothing to call Storage for.
+    if (!this.#running) return;
     const deadline = sleep(deadlineMs);
     await Promise.race([this.#running ?? Promise.resolve(), deadline]);
     await Promise.race([this.#flush().catch(() => undefined), deadline]);
@@ -236,6 +238,7 @@ export class BlobSource implements Source {
       let acked = false;
       yield {
         ...rb,
+        dataTimeMs: w.c.blob.lastModifiedMs,
         ack: async () => {
           if (acked) return;
           acked = true;
@@ -250,10 +253,6 @@ export class BlobSource implements Source {
     w.acked++;
     if (w.acked < w.plan.ranges.length) return;
     this.#inflight.delete(w.c.key);
-    this.#metrics.shared.sourceLagSeconds.set(
-      { source: this.name },
-      Math.max(0, (this.#now() - w.c.blob.lastModifiedMs) / 1000),
-    );
     // A shard lost meanwhile belongs to another instance now: it replays our pending plan itself.
     if (this.#leases && !this.#leases.owns(w.c.shard.id)) return;
     const confirmed = confirmPlan(w.plan.cursor, w.sums);

@@ -1,8 +1,8 @@
 import type { TokenCredential } from '@azure/identity';
 import { describe, expect, it } from 'vitest';
-import { EventHubsSourceConfigSchema } from '../../../core/config/sections/event-hubs.js';
 import { ConfigError } from '../../../core/errors.js';
 import { resolveEventHubsSecrets, startPosition } from './client.js';
+import { EventHubsSourceConfigSchema } from './config.js';
 
 const credential: TokenCredential = { getToken: async () => null };
 const base = { type: 'event-hubs', checkpoint: { container: 'cp-test' } } as const;

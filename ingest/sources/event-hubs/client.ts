@@ -8,8 +8,8 @@ import {
 import { BlobCheckpointStore } from '@azure/eventhubs-checkpointstore-blob';
 import type { TokenCredential } from '@azure/identity';
 import { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
-import type { EventHubsSourceConfig } from '../../../core/config/sections/event-hubs.js';
 import { ConfigError } from '../../../core/errors.js';
+import type { EventHubsSourceConfig } from './config.js';
 
 /**
  * Secrets and credentials resolved by the CLI (the only place that reads the environment).

@@ -103,6 +103,7 @@ export class PartitionWorker {
           range.events.map((e) => e.message),
         ),
         position: { kind: 'event-hubs', key: this.opts.positionKey, start: range.start, end: range.end },
+        dataTimeMs: last.enqueuedTimeUtc.getTime(),
         ack: async () => {
           if (!this.closedFlag) this.checkpointer(context).advance(last);
           this.waiting = undefined;

@@ -1,9 +1,9 @@
 import type { PartitionContext, ReceivedEventData, Subscription } from '@azure/event-hubs';
-import type { EventHubsSourceConfig } from '../../../core/config/sections/event-hubs.js';
 import { errorMessage } from '../../../core/errors.js';
 import { type Logger, silentLogger } from '../../../core/logging.js';
 import type { Source, SourceBatch } from '../../contracts.js';
 import { type ConsumerParts, createConsumer, type EventHubsSecrets, startPosition } from './client.js';
+import type { EventHubsSourceConfig } from './config.js';
 import { Handoff } from './handoff.js';
 import { PartitionWorker } from './partition.js';
 import { RangeLog } from './range-log.js';

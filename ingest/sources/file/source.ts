@@ -73,6 +73,7 @@ export function createFileSource(options: FileSourceOptions): FileSource {
           body: chunk.body,
           position: { kind: 'file', key: file.path, start: chunk.start, end: chunk.end },
           meta: { source: `file:${file.path}`, baseOffset: chunk.start },
+          dataTimeMs: file.mtimeMs,
           ack: tracker.add(),
         };
       }

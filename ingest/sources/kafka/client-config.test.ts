@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { KafkaSourceConfigSchema } from '../../../core/config/sections/kafka.js';
 import { ConfigError } from '../../../core/errors.js';
 import { EVENT_HUBS_SASL_USER, kafkaClientConfig, resolveKafkaSecrets } from './client-config.js';
+import { KafkaSourceConfigSchema } from './config.js';
 
 const cs = 'Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=listen;SharedAccessKey=abc=';
 

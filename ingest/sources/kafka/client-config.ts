@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { KafkaConfig, SASLOptions } from 'kafkajs';
-import type { KafkaSourceConfig } from '../../../core/config/sections/kafka.js';
 import { ConfigError } from '../../../core/errors.js';
+import type { KafkaSourceConfig } from './config.js';
 
 /** Secrets resolved by the CLI from the environment (never from the config file). */
 export interface KafkaSecrets {

@@ -1,7 +1,7 @@
 import kafkajs from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { KafkaSourceConfigSchema } from '../../../core/config/sections/kafka.js';
 import { PermanentError, TransientError } from '../../../core/errors.js';
+import { KafkaSourceConfigSchema } from './config.js';
 import { classifyConnectError } from './connect.js';
 
 // kafkajs is CommonJS and spreads its error classes into module.exports: reach them via the default export.

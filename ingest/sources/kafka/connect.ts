@@ -1,7 +1,7 @@
 import type { KafkaConfig } from 'kafkajs';
-import type { KafkaSourceConfig } from '../../../core/config/sections/kafka.js';
 import { errorMessage, PermanentError, TransientError } from '../../../core/errors.js';
 import { EVENT_HUBS_SASL_USER } from './client-config.js';
+import type { KafkaSourceConfig } from './config.js';
 import { tlsPreflight } from './tls-preflight.js';
 
 /**

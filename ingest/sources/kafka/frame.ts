@@ -14,6 +14,8 @@ export interface FramedMessage {
   /** Empty for a null (tombstone) value. */
   value: Buffer;
   flags: number;
+  /** The message's timestamp, epoch ms (for the lag gauge; not written into the frame). */
+  timestampMs?: number;
 }
 
 /** The value was null (a tombstone). */

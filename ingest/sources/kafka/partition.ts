@@ -115,6 +115,7 @@ export class PartitionWork {
     return {
       body: encodeFrame(this.deps.key, r.messages),
       position: { kind: 'kafka', key: this.deps.key, start: r.start, end: r.end },
+      ...newestTimestamp(r.messages),
       ack: async () => {
         if (acked) return;
         acked = true;
@@ -127,4 +128,11 @@ export class PartitionWork {
       },
     };
   }
+}
+
+/** The newest message timestamp of a range, when the broker gave one (for the lag gauge). */
+function newestTimestamp(messages: readonly FramedMessage[]): { dataTimeMs?: number } {
+  let newest = Number.NEGATIVE_INFINITY;
+  for (const m of messages) if (m.timestampMs !== undefined && m.timestampMs > newest) newest = m.timestampMs;
+  return Number.isFinite(newest) ? { dataTimeMs: newest } : {};
 }

@@ -7,12 +7,12 @@ import {
   type KafkaMessage,
   logLevel,
 } from 'kafkajs';
-import type { KafkaSourceConfig } from '../../../core/config/sections/kafka.js';
 import type { Logger } from '../../../core/logging.js';
 import { retry } from '../../../core/retry.js';
 import type { Source, SourceBatch } from '../../contracts.js';
 import { type KafkaSecrets, kafkaClientConfig } from './client-config.js';
 import { CommittedOffsets } from './committed-offsets.js';
+import type { KafkaSourceConfig } from './config.js';
 import { connectChecked } from './connect.js';
 import { AsyncQueue, InFlightBudget, withHeartbeat } from './flow-control.js';
 import { FLAG_NULL, FLAG_TOO_LARGE, type FramedMessage } from './frame.js';
@@ -198,12 +198,13 @@ class KafkaSource implements Source {
 
   private frame(m: KafkaMessage): FramedMessage {
     const offset = Number(m.offset);
+    const timestampMs = Number(m.timestamp);
     this.counters.messages += 1;
-    if (m.value === null) return { offset, value: Buffer.alloc(0), flags: FLAG_NULL };
+    if (m.value === null) return { offset, value: Buffer.alloc(0), flags: FLAG_NULL, timestampMs };
     this.counters.bytes += m.value.length;
     if (m.value.length > this.cfg.maxMessageBytes)
-      return { offset, value: Buffer.from(m.value.subarray(0, 512)), flags: FLAG_TOO_LARGE }; // copy: let the big one go
-    return { offset, value: m.value, flags: 0 };
+      return { offset, value: Buffer.from(m.value.subarray(0, 512)), flags: FLAG_TOO_LARGE, timestampMs }; // copy: let the big one go
+    return { offset, value: m.value, flags: 0, timestampMs };
   }
 
   /** The partition's work for this generation, initialised from its committed offset + metadata. */

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowLogSources, IngestHealthResponse } from '../../../api/routes/ingest/health.js';
 import type { Db } from '../../../core/clickhouse/client.js';
 import { recordDataset } from '../../../core/enrich/store.js';
-import { createBlobMetrics } from '../../../ingest/sources/blob/metrics.js';
 import { type TestApi, testApi } from '../../harness/api.js';
 import { openTestDb } from '../../harness/chdb.js';
 import {
@@ -111,8 +110,10 @@ beforeAll(async () => {
     },
     { now: () => now },
   );
-  const blob = createBlobMetrics(api.deps.metrics);
-  blob.errors.inc({ source: 'azure', op: 'download' }, 3);
+  api.deps.metrics.source.errors.inc({ source: 'azure', kind: 'blob', class: 'transient' }, 2);
+  api.deps.metrics.source.errors.inc({ source: 'azure', kind: 'blob', class: 'write' });
+  api.deps.metrics.source.lagSeconds.set({ source: 'azure', kind: 'blob', key: 'acct/nsg-ok' }, 42);
+  api.deps.metrics.source.lagSeconds.set({ source: 'azure', kind: 'blob', key: 'acct/nsg-late' }, 7);
   api.deps.metrics.sourceParked.set({ source: 'azure' }, 1);
 });
 afterAll(async () => db?.close());
@@ -188,7 +189,7 @@ describe('GET /api/ingest/health', () => {
   it("shows this process's source errors and parking, and the enrichment datasets with their age", async () => {
     const h = await health();
     expect(h.sources).toEqual([
-      { name: 'azure', kind: 'blob', pollSeconds: 90, lagSeconds: null, parked: true, errors: 3 },
+      { name: 'azure', kind: 'blob', pollSeconds: 90, lagSeconds: 42, parked: true, errors: 3 },
     ]);
     expect(byName(h, 'NSG-OK')).toMatchObject({ sourceErrors: 3, parked: true });
     expect(byName(h, 'nsg-kafka')).toMatchObject({ sourceErrors: 0, parked: false });

@@ -214,6 +214,39 @@ describe('rules, ingest and filter helpers', () => {
     });
   });
 
+  it('ingest status reads the series every source exports the same way, whatever its kind', async () => {
+    const series = api.deps.metrics.source;
+    series.rows.inc({ source: 'nsg-logs', kind: 'blob' }, 70);
+    series.batches.inc({ source: 'nsg-logs', kind: 'blob' }, 3);
+    series.bytes.inc({ source: 'nsg-logs', kind: 'blob' }, 9000);
+    series.lagSeconds.set({ source: 'nsg-logs', kind: 'blob', key: 'acct/c/root-a/' }, 40);
+    series.lagSeconds.set({ source: 'nsg-logs', kind: 'blob', key: 'acct/c/root-b/' }, 95);
+    series.errors.inc({ source: 'events', kind: 'kafka', class: 'transient' }, 2);
+    series.inflightBytes.inc({ source: 'events', kind: 'kafka' }, 512);
+    const s = await json<IngestStatus>(`/api/ingest/status?${W}`);
+    expect(s.sourceSeries).toEqual({
+      'nsg-logs': {
+        kind: 'blob',
+        rows: 70,
+        bytes: 9000,
+        batches: 3,
+        errors: {},
+        inflightBytes: 0,
+        lagSeconds: { 'acct/c/root-a/': 40, 'acct/c/root-b/': 95 },
+      },
+      events: {
+        kind: 'kafka',
+        rows: 0,
+        bytes: 0,
+        batches: 0,
+        errors: { transient: 2 },
+        inflightBytes: 512,
+        lagSeconds: {},
+      },
+    });
+    expect(s.reportedLagSeconds).toEqual({ 'nsg-logs': 95 }); // the worst stream of each source
+  });
+
   it('completion lists fields, enum values and top values', async () => {
     const all = await json<Completion>('/api/filter/complete');
     expect(all.fields.map((f) => f.name)).toContain('src_ip');
