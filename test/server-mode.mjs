@@ -22,6 +22,8 @@ export const SERVER_MODE_SUITES = [
   'test/integration/api/flows-findings.test.ts',
   'test/integration/findings-paging.test.ts',
   'test/integration/api/grafana.test.ts',
+  'test/integration/api/grafana-ingest.test.ts',
+  'test/integration/api/ingest-health.test.ts',
   'test/integration/api/server.test.ts',
   'test/integration/api/system.test.ts',
   'test/integration/api/traffic.test.ts',

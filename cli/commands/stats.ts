@@ -1,14 +1,20 @@
 import type { Command } from 'commander';
-import { type DatasetStatus, datasetStatus } from '../../core/enrich/store.js';
+import { readIngestHealth } from '../../api/routes/ingest/health-read.js';
 import { ConfigError } from '../../core/errors.js';
 import { type CountBy, DEFAULT_LATE_HOURS, type IngestStats, readStats } from '../../ingest/stats.js';
 import { type GlobalOptions, openApp, resolveConfig } from '../context.js';
+import { renderDatasets, renderFlowLogs } from './stats-health.js';
 
-/** `flowlens stats [--json]`: what is stored, by format, NSG, rule, direction and action. */
+/**
+ * `flowlens stats [--json]`: what is stored, by format, NSG, rule, direction and action; each flow
+ * log's health (as the ingest health page shows it) and the enrichment datasets' versions and age.
+ */
 export function register(program: Command): void {
   program
     .command('stats')
-    .description('counts of stored flows by format, NSG, rule, direction and action, and rejects')
+    .description(
+      'counts of stored flows by format, NSG, rule, direction and action, rejects, flow-log health (status, lag, coverage) and enrichment dataset age',
+    )
     .option('--json', 'print JSON')
     .option('--limit <n>', 'rows per breakdown', (v) => Number.parseInt(v, 10), 20)
     .option(
@@ -25,11 +31,13 @@ export function register(program: Command): void {
       const app = await openApp(resolveConfig(opts));
       try {
         const stats = await readStats(app.db.client, opts.limit, opts.lateHours);
-        const datasets = await datasetStatus(app.db.client);
+        // No registry: this process runs no sources, so only what the database holds.
+        const health = await readIngestHealth({ db: app.db, config: app.config }, app.now());
+        const { flowLogs, unattributedRejects, datasets } = health;
         process.stdout.write(
           opts.json
-            ? `${JSON.stringify({ ...stats, datasets }, null, 2)}\n`
-            : renderStats(stats) + renderDatasets(datasets, app.now()),
+            ? `${JSON.stringify({ ...stats, flowLogs, unattributedRejects, healthWindow: health.window, datasets }, null, 2)}\n`
+            : renderStats(stats) + renderFlowLogs(health) + renderDatasets(datasets),
         );
       } finally {
         await app.db.close();
@@ -79,16 +87,4 @@ function lateLine(s: IngestStats): string {
   const share = s.rows > 0 ? ` (${((100 * rows) / s.rows).toFixed(1)} %)` : '';
   const delay = rows > 0 ? `, up to ${maxDelayDays} days late` : '';
   return `late history: ${rows} rows${share} stored more than ${hours} h after their flow time${delay}`;
-}
-
-/** Enrichment datasets with version and age (days since the date the data describes). */
-export function renderDatasets(rows: DatasetStatus[], now: Date): string {
-  if (rows.length === 0) return '\nenrichment datasets: none loaded\n';
-  const width = Math.max(...rows.map((r) => r.name.length));
-  const lines = ['', 'enrichment datasets'];
-  for (const r of rows) {
-    const age = Math.max(0, Math.floor((now.getTime() - Date.parse(r.dataDate)) / 86_400_000));
-    lines.push(`  ${r.name.padEnd(width)}  ${r.version}  ${r.rows} prefixes  ${age} days old  (${r.source})`);
-  }
-  return `${lines.join('\n')}\n`;
 }

@@ -2,6 +2,8 @@ import type { Completion, Validation } from '../../api/routes/filter/routes.js';
 import type { FindingDetail, FindingList } from '../../api/routes/findings/routes.js';
 import type { FlowPage } from '../../api/routes/flows/routes.js';
 import type { IncidentDetail, IncidentList } from '../../api/routes/incidents/routes.js';
+import type { FlowLogSources, IngestHealthResponse } from '../../api/routes/ingest/health.js';
+import type { FlowLogHealth } from '../../api/routes/ingest/health-read.js';
 import type { IngestStatus, RejectRow } from '../../api/routes/ingest/routes.js';
 import type { Recommendation, RulesResponse } from '../../api/routes/rules/routes.js';
 import type { MatrixResponse, SeriesResponse, TopResponse } from '../../api/routes/traffic/routes.js';
@@ -10,9 +12,12 @@ export type {
   Completion,
   FindingDetail,
   FindingList,
+  FlowLogHealth,
+  FlowLogSources,
   FlowPage,
   IncidentDetail,
   IncidentList,
+  IngestHealthResponse,
   IngestStatus,
   MatrixResponse,
   Recommendation,
@@ -180,6 +185,9 @@ export const api = {
   recommendations: (r: Range, nsg?: string) =>
     call<Recommendation[]>('/api/rules/recommendations', { ...r, nsg }),
   ingest: (r: Range) => call<IngestStatus>('/api/ingest/status', r),
+  ingestHealth: () => call<IngestHealthResponse>('/api/ingest/health'),
+  ingestSources: (flowLog: string, limit: number, offset: number) =>
+    call<FlowLogSources>('/api/ingest/health/sources', { flowLog, limit, offset }),
   rejects: (r: Range) => call<{ rows: RejectRow[] }>('/api/ingest/rejects', { ...r, limit: 50 }),
   complete: (field?: string | undefined, prefix?: string) =>
     call<Completion>('/api/filter/complete', { field, prefix }),

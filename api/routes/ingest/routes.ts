@@ -6,6 +6,7 @@ import { ParamBag } from '../../query/params.js';
 import { readRows } from '../../query/run.js';
 import { chTime, isoTime } from '../../query/time.js';
 import { errorResponses, WindowSchema, windowJson, windowParam } from '../common.js';
+import { registerIngestHealthRoutes } from './health.js';
 import { readSourceSeries, SourceSeriesSchema, worstLag } from './source-series.js';
 
 export const IngestStatusSchema = z.object({
@@ -87,6 +88,7 @@ const rejectsRoute = createRoute({
 });
 
 export function registerIngestRoutes(app: ApiApp, deps: ApiDeps, now: () => Date): void {
+  registerIngestHealthRoutes(app, deps, now);
   app.openapi(statusRoute, async (c) => {
     const t = now();
     const w = windowParam(c.req.valid('query'), t);

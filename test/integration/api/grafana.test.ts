@@ -14,7 +14,7 @@ import { loadEnrichSlices, SLICE_PEERS } from '../../harness/enrich-slices.js';
  * grafana-clickhouse-datasource does, for the scenario's hour, and every panel must return rows.
  * @see https://github.com/grafana/clickhouse-datasource#macros
  */
-const FILES = ['flowlens-traffic.json', 'flowlens-security.json'];
+const FILES = ['flowlens-traffic.json', 'flowlens-security.json', 'flowlens-ingest.json'];
 const FROM = "toDateTime('2026-01-10 11:00:00', 'UTC')";
 const TO = "toDateTime('2026-01-10 12:00:00', 'UTC')";
 
