@@ -1,3 +1,4 @@
+import { timeMs } from '../../../core/clickhouse/time.js';
 import { ApiError } from '../../errors.js';
 
 /**
@@ -45,7 +46,7 @@ export function decodeCursor(text: string): FlowCursor {
 
 /** A real calendar instant in ClickHouse's range (the regex alone admits month 99). */
 function validTime(text: string): boolean {
-  const ms = Date.parse(`${text.replace(' ', 'T')}Z`);
+  const ms = timeMs(text);
   return (
     !Number.isNaN(ms) &&
     ms >= 0 &&
