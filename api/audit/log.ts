@@ -117,9 +117,11 @@ export class AuditLog {
   }
 }
 
+const Detail = z.record(z.string(), z.unknown());
+
 function parseDetail(text: string): Record<string, unknown> {
   try {
-    return JSON.parse(text) as Record<string, unknown>;
+    return Detail.parse(JSON.parse(text));
   } catch {
     return {};
   }

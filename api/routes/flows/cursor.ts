@@ -1,4 +1,4 @@
-import { timeMs } from '../../../core/clickhouse/time.js';
+import { chTime, timeMs } from '../../../core/clickhouse/time.js';
 import { ApiError } from '../../errors.js';
 
 /**
@@ -51,6 +51,6 @@ function validTime(text: string): boolean {
     !Number.isNaN(ms) &&
     ms >= 0 &&
     ms <= Date.UTC(2299, 11, 31) &&
-    new Date(ms).toISOString().slice(0, 19) === text.slice(0, 19).replace(' ', 'T')
+    chTime(ms).slice(0, 19) === text.slice(0, 19)
   );
 }
