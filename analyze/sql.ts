@@ -15,10 +15,6 @@ export function ipText(column: string): string {
   return `replaceRegexpOne(IPv6NumToString(${column}), '^::ffff:([0-9.]+)$', '\\\\1')`;
 }
 
-/** Bytes the *local* host sent: outbound tuples count src→dst, inbound tuples (remote initiated) dst→src. */
-export const LOCAL_BYTES_OUT = `if(direction = 'outbound', bytes_sent, bytes_received)`;
-/** Bytes the local host received. */
-export const LOCAL_BYTES_IN = `if(direction = 'outbound', bytes_received, bytes_sent)`;
 
 /** Every tuple field of a flow, as a named tuple (JSON object in JSONEachRow output). */
 export const SAMPLE_TUPLE =

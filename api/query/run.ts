@@ -1,7 +1,7 @@
 import type { ClickHouseSettings } from '@clickhouse/client';
 import { z } from 'zod';
 import type { Db } from '../../core/clickhouse/client.js';
-import { count, query } from '../../core/clickhouse/query.js';
+import { query } from '../../core/clickhouse/query.js';
 
 /**
  * Settings for every dashboard read: bounded in time. Not `readonly`: chDB applies per-query
@@ -29,14 +29,3 @@ export function readRows<T>(
 }
 
 const UNCHECKED = z.unknown();
-
-/** True when a table exists (tables owned by other packages may not be migrated yet). */
-export async function tableExists(db: Db, table: string): Promise<boolean> {
-  const n = await count(
-    db.client,
-    'SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = {t:String}',
-    { t: table },
-    READ_SETTINGS,
-  );
-  return n > 0;
-}
