@@ -15,7 +15,6 @@ export function ipText(column: string): string {
   return `replaceRegexpOne(IPv6NumToString(${column}), '^::ffff:([0-9.]+)$', '\\\\1')`;
 }
 
-
 /** Every tuple field of a flow, as a named tuple (JSON object in JSONEachRow output). */
 export const SAMPLE_TUPLE =
   `CAST(tuple(formatDateTime(time, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC'), ${ipText('src_ip')}, ${ipText('dst_ip')}, ` +

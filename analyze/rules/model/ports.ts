@@ -4,7 +4,6 @@
  */
 export type PortRange = readonly [number, number];
 
-
 /** Parses one port term; null when it is not a port, a range or `*`. */
 export function parsePortTerm(term: string): PortRange | null {
   const t = term.trim();
