@@ -5,7 +5,6 @@ import { ParamBag } from '../../query/params.js';
 import { readRows } from '../../query/run.js';
 import { chooseTable } from '../../query/source.js';
 import { chTime, type TimeWindow } from '../../query/time.js';
-import type { RuleRow } from './routes.js';
 
 const HitRow = z.object({
   nsg: z.string(),
@@ -18,8 +17,8 @@ const HitRow = z.object({
   last: chIsoTime,
 });
 
-/** Flows per (NSG, rule) in the window, from the finest rollup that covers it. */
-export async function ruleHits(db: Db, w: TimeWindow, nsg?: string): Promise<RuleRow[]> {
+/** Flows per (NSG, rule) in the window, from the finest rollup that covers it (routes.ts RuleRow). */
+export async function ruleHits(db: Db, w: TimeWindow, nsg?: string) {
   const { table } = chooseTable(w, ['nsg', 'rule_name']);
   const params = new ParamBag();
   const nsgSql = nsg ? ` AND nsg = ${params.add('String', nsg)}` : '';
