@@ -1,4 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { z } from 'zod';
+import { query } from '../core/clickhouse/query.js';
 import type { Finding } from '../core/finding.js';
 import type { StoredFinding } from '../core/findings/rows.js';
 import { readFindings } from '../core/findings/store.js';
@@ -46,17 +48,17 @@ export async function linkWithStored(
 
 /** Ids of stored findings in the linked categories about these hosts, active within the horizon. */
 async function relatedIds(client: ClickHouseClient, hosts: string[], since: Date): Promise<string[]> {
-  const rs = await client.query({
-    query:
+  const rows = await query(client, {
+    sql:
       'SELECT id FROM findings FINAL WHERE category IN {categories:Array(String)} ' +
       `AND JSONExtractString(subject, 'ip') IN {hosts:Array(String)} ` +
       `AND last_seen >= {since:DateTime64(3, 'UTC')} LIMIT 10000`,
-    query_params: {
+    params: {
       categories: [...LINKED_CATEGORIES],
       hosts,
       since: dt(since),
     },
-    format: 'JSONEachRow',
+    row: z.object({ id: z.string() }),
   });
-  return (await rs.json<{ id: string }>()).map((r) => r.id);
+  return rows.map((r) => r.id);
 }

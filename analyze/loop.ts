@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { Db } from '../core/clickhouse/client.js';
+import { chIsoTime, chNumber, queryOne } from '../core/clickhouse/query.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import type { Config } from '../core/config/schema.js';
 import { errorMessage } from '../core/errors.js';
@@ -13,7 +15,7 @@ import type { IpSet } from './ip-set.js';
 import { type AnalysisMetrics, createAnalysisMetrics } from './metrics.js';
 import { createRuleReportRefresher, type RuleReportRefresher } from './rules/analyzer.js';
 import { type AnalysisResult, analyzeWindow, assertAnalyzerConfig, enabledAnalyzers } from './runner.js';
-import { dt, isoTime } from './sql.js';
+import { dt } from './sql.js';
 import { loadThreatIntel } from './threat-intel.js';
 
 /** What the loop needs from the application context (cli/context.ts AppContext satisfies it). */
@@ -27,24 +29,25 @@ export interface AnalysisLoopContext {
   now?: Clock;
 }
 
+const RangeRow = z.object({ n: chNumber, lo: chIsoTime, hi: chIsoTime, ing: chIsoTime });
+
 /** Time range (data time) of rows ingested after `sinceMs` (ingest time), and the newest ingest time. */
 export async function newDataRange(
   db: Db,
   sinceMs: number,
 ): Promise<{ window: AnalysisWindow; ingestedMs: number } | null> {
-  const rs = await db.client.query({
-    query:
+  const r = await queryOne(db.client, {
+    sql:
       'SELECT count() AS n, min(time) AS lo, max(time) AS hi, max(ingested_at) AS ing FROM flows ' +
       `PREWHERE ingested_at > {since:DateTime64(3, 'UTC')}`,
-    query_params: { since: dt(new Date(sinceMs)) },
-    format: 'JSONEachRow',
+    params: { since: dt(new Date(sinceMs)) },
+    row: RangeRow,
   });
-  const [r] = await rs.json<{ n: number; lo: string; hi: string; ing: string }>();
-  if (!r || Number(r.n) === 0) return null;
-  const hi = Date.parse(isoTime(r.hi));
+  if (!r || r.n === 0) return null;
+  const hi = Date.parse(r.hi);
   return {
-    window: { from: new Date(isoTime(r.lo)), to: new Date(hi + 1) },
-    ingestedMs: Date.parse(isoTime(r.ing)),
+    window: { from: new Date(r.lo), to: new Date(hi + 1) },
+    ingestedMs: Date.parse(r.ing),
   };
 }
 

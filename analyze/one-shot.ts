@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { Db } from '../core/clickhouse/client.js';
+import { chIsoTime, chNumber, queryOne } from '../core/clickhouse/query.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import type { Config } from '../core/config/schema.js';
 import { errorMessage } from '../core/errors.js';
@@ -9,7 +11,6 @@ import type { AnalysisWindow } from './analyzer.js';
 import type { RuleReport } from './rules/analysis/types.js';
 import { reportFrom, ruleReportExtra, rulesWindow } from './rules/analyzer.js';
 import { type AnalysisResult, analyzeWindow, assertAnalyzerConfig } from './runner.js';
-import { isoTime } from './sql.js';
 import { loadThreatIntel } from './threat-intel.js';
 
 /**
@@ -21,12 +22,11 @@ export async function defaultWindow(
   lookbackHours: number,
   to?: Date,
 ): Promise<AnalysisWindow | null> {
-  const rs = await db.client.query({
-    query: 'SELECT count() AS n, max(time) AS hi FROM flows',
-    format: 'JSONEachRow',
+  const r = await queryOne(db.client, {
+    sql: 'SELECT count() AS n, max(time) AS hi FROM flows',
+    row: z.object({ n: chNumber, hi: chIsoTime }),
   });
-  const [r] = await rs.json<{ n: number; hi: string }>();
-  const end = to ?? (r && Number(r.n) > 0 ? new Date(Date.parse(isoTime(r.hi)) + 1) : null);
+  const end = to ?? (r && r.n > 0 ? new Date(Date.parse(r.hi) + 1) : null);
   if (!end) return null;
   return { from: new Date(end.getTime() - lookbackHours * 3_600_000), to: end };
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { chIsoTime } from '../core/clickhouse/query.js';
+import { chTime } from '../core/clickhouse/time.js';
 import type { SampleFlow } from '../core/finding.js';
 import type { AnalysisWindow } from './analyzer.js';
 
@@ -12,11 +14,6 @@ import type { AnalysisWindow } from './analyzer.js';
 export function ipText(column: string): string {
   return `replaceRegexpOne(IPv6NumToString(${column}), '^::ffff:([0-9.]+)$', '\\\\1')`;
 }
-
-/** Bytes the *local* host sent: outbound tuples count src→dst, inbound tuples (remote initiated) dst→src. */
-export const LOCAL_BYTES_OUT = `if(direction = 'outbound', bytes_sent, bytes_received)`;
-/** Bytes the local host received. */
-export const LOCAL_BYTES_IN = `if(direction = 'outbound', bytes_received, bytes_sent)`;
 
 /** Every tuple field of a flow, as a named tuple (JSON object in JSONEachRow output). */
 export const SAMPLE_TUPLE =
@@ -58,15 +55,8 @@ export function sortSamples(rows: SampleFlow[]): SampleFlow[] {
   return [...rows].sort((a, b) => a.time.localeCompare(b.time));
 }
 
-/** DateTime64(3) parameter text for a Date (`YYYY-MM-DD hh:mm:ss.sss`, UTC). */
-export function dt(d: Date): string {
-  return d.toISOString().replace('T', ' ').replace('Z', '');
-}
-
-/** ClickHouse returns DateTime64 as `YYYY-MM-DD hh:mm:ss.sss`; the Finding contract wants ISO 8601. */
-export function isoTime(text: string): string {
-  return text.includes('T') ? text : `${text.replace(' ', 'T')}Z`;
-}
+/** DateTime64(3) parameter text for a Date: the one time module's `chTime` (core/clickhouse/time.ts). */
+export const dt = (d: Date): string => chTime(d);
 
 /** Window parameters every analyzer query uses. */
 export function windowParams(window: AnalysisWindow): { from: string; to: string } {
@@ -76,7 +66,8 @@ export function windowParams(window: AnalysisWindow): { from: string; to: string
 /** The shared `WHERE` prefix: time range on the sorting-key column (prunes parts and granules). */
 export const IN_WINDOW = `time >= {from:DateTime64(3, 'UTC')} AND time < {to:DateTime64(3, 'UTC')}`;
 
-export const TimeText = z.string().transform(isoTime);
+/** A ClickHouse time column read as ISO-8601 (the Finding contract's form). */
+export const TimeText = chIsoTime;
 
 /**
  * The window an analyzer actually queries: `from` moved back to a bucket boundary (tumbling

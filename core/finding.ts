@@ -52,7 +52,6 @@ export const FindingEvidenceSchema = z
     sampleFlows: z.array(SampleFlowSchema).default([]),
   })
   .catchall(z.unknown());
-export type FindingEvidence = z.infer<typeof FindingEvidenceSchema>;
 
 export const FindingSchema = z.object({
   /** Stable fingerprint: same category + subject → same id across runs. */

@@ -1,4 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { z } from 'zod';
+import { chNumber, query } from '../core/clickhouse/query.js';
 
 export interface CountBy {
   key: string;
@@ -41,6 +43,11 @@ export interface LateHistory {
 /** Azure writes a flow into its hour blob within about an hour; a day later it is a backfill. */
 export const DEFAULT_LATE_HOURS = 24;
 
+const TotalsRow = z.object({ rows: chNumber, first: z.string().nullable(), last: z.string().nullable() });
+const SumRow = z.object({ n: z.union([chNumber, z.null()]) });
+const LateRow = z.object({ rows: chNumber, delay: chNumber });
+const CountByRow = z.object({ key: z.string(), flows: chNumber });
+
 const DIMENSIONS = {
   byFormat: 'format',
   byNsg: 'nsg',
@@ -59,14 +66,16 @@ export async function readStats(
   limit = 20,
   lateHours = DEFAULT_LATE_HOURS,
 ): Promise<IngestStats> {
-  const [totals] = await select<{ rows: number; first: string | null; last: string | null }>(
+  const [totals] = await select(
     client,
+    TotalsRow,
     'SELECT count() AS rows, if(rows = 0, NULL, toString(min(time))) AS first, ' +
       'if(rows = 0, NULL, toString(max(time))) AS last FROM flows',
   );
-  const [rolled] = await select<{ n: number }>(client, 'SELECT sum(flows) AS n FROM flows_1h');
-  const [overRaw] = await select<{ n: number }>(
+  const [rolled] = await select(client, SumRow, 'SELECT sum(flows) AS n FROM flows_1h');
+  const [overRaw] = await select(
     client,
+    SumRow,
     'SELECT sum(flows) AS n FROM flows_1h WHERE time >= (SELECT toStartOfHour(min(time)) FROM flows) ' +
       'AND time <= (SELECT toStartOfHour(max(time)) FROM flows)',
   );
@@ -91,8 +100,9 @@ export async function readStats(
  * Retention counts from arrival (docs/data-model.md), so these stay for the full retention.
  */
 export async function readLateHistory(client: ClickHouseClient, hours: number): Promise<LateHistory> {
-  const [row] = await select<{ rows: number; delay: number }>(
+  const [row] = await select(
     client,
+    LateRow,
     "SELECT count() AS rows, max(dateDiff('second', time, ingested_at)) AS delay FROM flows " +
       'WHERE ingested_at > time + toIntervalSecond({seconds:UInt64})',
     { seconds: Math.round(hours * 3600) },
@@ -102,17 +112,22 @@ export async function readLateHistory(client: ClickHouseClient, hours: number): 
 }
 
 async function countBy(client: ClickHouseClient, head: string, limit: number): Promise<CountBy[]> {
-  const rows = await select<CountBy>(
+  const rows = await select(
     client,
+    CountByRow,
     `${head} GROUP BY key ORDER BY flows DESC, key LIMIT {limit:UInt32}`,
     {
       limit,
     },
   );
-  return rows.map((r) => ({ key: r.key, flows: Number(r.flows) }));
+  return rows;
 }
 
-async function select<T>(client: ClickHouseClient, query: string, params: Record<string, unknown> = {}) {
-  const rs = await client.query({ query, query_params: params, format: 'JSONEachRow' });
-  return rs.json<T>();
+function select<T>(
+  client: ClickHouseClient,
+  row: z.ZodType<T>,
+  sql: string,
+  params: Record<string, unknown> = {},
+): Promise<T[]> {
+  return query(client, { sql, params, row });
 }

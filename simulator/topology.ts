@@ -15,7 +15,6 @@ export const SUBSCRIPTION_ID = '7d3a1f0e-5b2c-4c1e-9f7a-2b8e6c4d0a11';
 export const RESOURCE_GROUP = 'prod-rg';
 export const REGION = 'westeurope';
 export const VNET_NAME = 'prod-vnet';
-export const VNET_PREFIX = '10.10.0.0/16';
 export const FLOW_LOG_NAME = 'prod-vnet-flowlog';
 
 export type LogFormat = 'nsg-v2' | 'vnet';

@@ -1,6 +1,15 @@
 import { appendFile } from 'node:fs/promises';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { dt, isoTime } from '../sql.js';
+import { z } from 'zod';
+import { chIsoTime, query } from '../../core/clickhouse/query.js';
+import { dt } from '../sql.js';
+
+const LastRow = z.object({
+  finding_id: z.string(),
+  channel: z.string(),
+  severity: z.string(),
+  sent: chIsoTime,
+});
 
 /** Last notification per (finding, channel): what dedup and re-notify intervals are computed from. */
 export async function lastNotifications(
@@ -9,15 +18,15 @@ export async function lastNotifications(
 ): Promise<Map<string, { severity: string; sentAt: number }>> {
   const out = new Map<string, { severity: string; sentAt: number }>();
   if (!ids.length) return out;
-  const rs = await client.query({
-    query:
+  const rows = await query(client, {
+    sql:
       'SELECT finding_id, channel, argMax(severity, sent_at) AS severity, max(sent_at) AS sent FROM alert_notifications ' +
       'WHERE finding_id IN {ids:Array(String)} GROUP BY finding_id, channel',
-    query_params: { ids },
-    format: 'JSONEachRow',
+    params: { ids },
+    row: LastRow,
   });
-  for (const r of await rs.json<{ finding_id: string; channel: string; severity: string; sent: string }>()) {
-    out.set(`${r.finding_id}|${r.channel}`, { severity: r.severity, sentAt: Date.parse(isoTime(r.sent)) });
+  for (const r of rows) {
+    out.set(`${r.finding_id}|${r.channel}`, { severity: r.severity, sentAt: Date.parse(r.sent) });
   }
   return out;
 }

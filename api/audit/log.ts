@@ -1,10 +1,28 @@
+import { z } from 'zod';
 import type { Db } from '../../core/clickhouse/client.js';
 import type { Logger } from '../../core/logging.js';
 import type { Principal } from '../auth/principal.js';
 import { readRows } from '../query/run.js';
 import { chTime } from '../query/time.js';
 
-export type AuditAction = 'key.create' | 'key.revoke' | 'finding.status' | 'finding.suppress' | 'config.load';
+const AUDIT_ACTIONS = [
+  'key.create',
+  'key.revoke',
+  'finding.status',
+  'finding.suppress',
+  'config.load',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+const AuditRow = z.object({
+  iso_time: z.string(),
+  actor: z.string(),
+  actor_kind: z.string(),
+  action: z.enum(AUDIT_ACTIONS),
+  target: z.string(),
+  detail: z.string(),
+  request_id: z.string(),
+});
 
 export interface AuditEvent {
   time: string;
@@ -74,7 +92,7 @@ export class AuditLog {
     const where = ['time >= {from:DateTime64(3)}', 'time <= {to:DateTime64(3)}'];
     if (q.action) where.push('action = {action:String}');
     if (q.actor) where.push('actor = {actor:String}');
-    const rows = await readRows<Record<string, unknown>>(
+    const rows = await readRows(
       this.db,
       `SELECT formatDateTime(time, '%Y-%m-%dT%H:%i:%s.%fZ') AS iso_time, actor, actor_kind, action, target, ` +
         `detail, request_id FROM api_audit WHERE ${where.join(' AND ')} ORDER BY time DESC LIMIT {limit:UInt32}`,
@@ -85,22 +103,25 @@ export class AuditLog {
         actor: q.actor ?? '',
         limit: q.limit,
       },
+      AuditRow,
     );
     return rows.map((r) => ({
-      time: String(r.iso_time),
-      actor: String(r.actor),
-      actorKind: String(r.actor_kind),
-      action: String(r.action) as AuditAction,
-      target: String(r.target),
-      detail: parseDetail(String(r.detail)),
-      requestId: String(r.request_id),
+      time: r.iso_time,
+      actor: r.actor,
+      actorKind: r.actor_kind,
+      action: r.action,
+      target: r.target,
+      detail: parseDetail(r.detail),
+      requestId: r.request_id,
     }));
   }
 }
 
+const Detail = z.record(z.string(), z.unknown());
+
 function parseDetail(text: string): Record<string, unknown> {
   try {
-    return JSON.parse(text) as Record<string, unknown>;
+    return Detail.parse(JSON.parse(text));
   } catch {
     return {};
   }

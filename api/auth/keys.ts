@@ -1,6 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { Db } from '../../core/clickhouse/client.js';
-import type { ApiConfig, ApiRole } from '../../core/config/sections/api.js';
+import { count, query } from '../../core/clickhouse/query.js';
+import { type ApiConfig, type ApiRole, ApiRoleSchema } from '../../core/config/sections/api.js';
 import type { Principal } from './principal.js';
 
 /** `sha256:<hex>` of a key: what config files and the `api_keys` table store. */
@@ -19,6 +21,16 @@ interface StoredKey {
   role: ApiRole;
   hash: string;
 }
+
+const KeyRow = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: ApiRoleSchema,
+  hash: z.string(),
+  created_by: z.string(),
+  created_at: z.string(),
+});
+const LIVE_KEYS = 'SELECT id, name, role, hash, created_by, created_at FROM api_keys FINAL WHERE NOT revoked';
 
 export interface KeyInfo {
   id: string;
@@ -57,8 +69,7 @@ export class KeyStore {
    */
   async everConfigured(): Promise<boolean> {
     if (this.config.auth.keys.length > 0 || this.config.auth.oidc) return true;
-    const [row] = await this.rows('SELECT count() AS n FROM api_keys');
-    return Number(row?.n ?? 0) > 0;
+    return (await count(this.db.client, 'SELECT count() AS n FROM api_keys')) > 0;
   }
 
   async create(name: string, role: ApiRole, createdBy: string): Promise<{ id: string; key: string }> {
@@ -79,9 +90,7 @@ export class KeyStore {
 
   /** Revokes a key; returns its name (for the audit trail) or null when there is no such live key. */
   async revoke(id: string): Promise<string | null> {
-    const [row] = await this.rows('SELECT * FROM api_keys FINAL WHERE id = {id:String} AND NOT revoked', {
-      id,
-    });
+    const [row] = await this.rows(`${LIVE_KEYS} AND id = {id:String}`, { id });
     if (!row) return null;
     const updated = { ...row, revoked: true, updated_at: new Date(this.clock()).toISOString() };
     await this.db.client.insert({
@@ -91,41 +100,29 @@ export class KeyStore {
       clickhouse_settings: { date_time_input_format: 'best_effort' },
     });
     this.cache = null;
-    return String(row.name);
+    return row.name;
   }
 
   async list(): Promise<KeyInfo[]> {
-    const rows = await this.rows(
-      'SELECT id, name, role, created_by, created_at FROM api_keys FINAL WHERE NOT revoked ORDER BY created_at',
-    );
+    const rows = await this.rows(`${LIVE_KEYS} ORDER BY created_at`);
     return rows.map((r) => ({
-      id: String(r.id),
-      name: String(r.name),
-      role: r.role as ApiRole,
-      createdBy: String(r.created_by),
-      createdAt: String(r.created_at),
+      id: r.id,
+      name: r.name,
+      role: r.role,
+      createdBy: r.created_by,
+      createdAt: r.created_at,
     }));
   }
 
   private async tableKeys(): Promise<StoredKey[]> {
     const now = this.clock();
     if (this.cache && now - this.cache.at < KeyStore.CACHE_MS) return this.cache.keys;
-    const rows = await this.rows('SELECT id, name, role, hash FROM api_keys FINAL WHERE NOT revoked');
-    const keys = rows.map((r) => ({
-      id: String(r.id),
-      name: String(r.name),
-      role: r.role as ApiRole,
-      hash: String(r.hash),
-    }));
+    const keys = (await this.rows(LIVE_KEYS)).map(({ id, name, role, hash }) => ({ id, name, role, hash }));
     this.cache = { at: now, keys };
     return keys;
   }
 
-  private async rows(
-    query: string,
-    params: Record<string, unknown> = {},
-  ): Promise<Record<string, unknown>[]> {
-    const rs = await this.db.client.query({ query, query_params: params, format: 'JSONEachRow' });
-    return rs.json<Record<string, unknown>>();
+  private rows(sql: string, params: Record<string, unknown> = {}): Promise<z.infer<typeof KeyRow>[]> {
+    return query(this.db.client, { sql, params, row: KeyRow });
   }
 }

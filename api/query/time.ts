@@ -46,15 +46,8 @@ function inBounds(ms: number, name: string): Date {
   return new Date(ms);
 }
 
-/** `YYYY-MM-DD hh:mm:ss.sss` in UTC: the text form `{x:DateTime64(3)}` parameters take. */
-export function chTime(d: Date): string {
-  return d.toISOString().replace('T', ' ').replace('Z', '');
-}
-
-/** ClickHouse's `DateTime64` JSON text (UTC) back to ISO-8601. */
-export function isoTime(text: string): string {
-  return `${text.replace(' ', 'T')}${text.includes('.') ? '' : '.000'}Z`;
-}
+/** The routes' time conversions are the one time module's (core/clickhouse/time.ts). */
+export { chTime, isoTime } from '../../core/clickhouse/time.js';
 
 const STEPS = [60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400, 7 * 86400];
 

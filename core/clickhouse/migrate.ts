@@ -1,8 +1,10 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { z } from 'zod';
 import { onCluster, storageName } from './ddl.js';
 import { ARRIVAL_COLUMN, modifyTtl, retentionDays } from './migrations/0002_retention_from_arrival.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { DEFAULT_SCHEMA_OPTIONS, type Migration, type SchemaOptions } from './migrations/types.js';
+import { query } from './query.js';
 
 export interface MigrationResult {
   applied: string[];
@@ -44,11 +46,11 @@ export async function migrate(
 }
 
 export async function appliedVersions(client: ClickHouseClient): Promise<string[]> {
-  const rs = await client.query({
-    query: 'SELECT DISTINCT version FROM schema_migrations ORDER BY version',
-    format: 'JSONEachRow',
+  const rows = await query(client, {
+    sql: 'SELECT DISTINCT version FROM schema_migrations ORDER BY version',
+    row: z.object({ version: z.string() }),
   });
-  return (await rs.json<{ version: string }>()).map((r) => r.version);
+  return rows.map((r) => r.version);
 }
 
 /**
@@ -85,14 +87,13 @@ interface TableTtl {
 
 /** TTL per table as the engine reports it (`… TTL x + toIntervalDay(30) …`); days 0 = no TTL. */
 async function currentTtls(client: ClickHouseClient, tables: string[]): Promise<Map<string, TableTtl>> {
-  const rs = await client.query({
-    query:
-      'SELECT name, engine_full FROM system.tables WHERE database = currentDatabase() AND name IN {tables:Array(String)}',
-    query_params: { tables },
-    format: 'JSONEachRow',
+  const rows = await query(client, {
+    sql: 'SELECT name, engine_full FROM system.tables WHERE database = currentDatabase() AND name IN {tables:Array(String)}',
+    params: { tables },
+    row: z.object({ name: z.string(), engine_full: z.string() }),
   });
   const out = new Map<string, TableTtl>();
-  for (const row of await rs.json<{ name: string; engine_full: string }>()) {
+  for (const row of rows) {
     const table = row.name.replace(/_local$/, '') as keyof typeof ARRIVAL_COLUMN;
     out.set(row.name, {
       days: ttlDaysOf(row.engine_full),

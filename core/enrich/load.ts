@@ -1,5 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { type IntelEntry, intelTrieRows } from './intel.js';
+import { z } from 'zod';
+import { chNumber, query } from '../clickhouse/query.js';
+import { intelTrieRows } from './intel.js';
 import { type ServiceTagsFile, serviceTagRows } from './service-tags.js';
 import { recordDataset, TrieWriter } from './store.js';
 import { INTEL, SERVICE_TAGS } from './tables.js';
@@ -61,11 +63,10 @@ export async function loadIntelList(
 }
 
 export async function rebuildIntelTrie(client: ClickHouseClient): Promise<void> {
-  const rs = await client.query({
-    query: 'SELECT list, prefix, confidence FROM enrich_intel_entries',
-    format: 'JSONEachRow',
+  const entries = await query(client, {
+    sql: 'SELECT list, prefix, confidence FROM enrich_intel_entries',
+    row: z.object({ list: z.string(), prefix: z.string(), confidence: chNumber }),
   });
-  const entries = await rs.json<IntelEntry>();
   const writer = await TrieWriter.open(client, INTEL);
   for (const row of intelTrieRows(entries)) writer.push(row);
   await writer.close();

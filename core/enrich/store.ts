@@ -1,5 +1,7 @@
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
+import { z } from 'zod';
+import { chNumber, query } from '../clickhouse/query.js';
 import type { TrieSpec } from './tables.js';
 
 /**
@@ -106,16 +108,24 @@ export interface DatasetStatus {
   rows: number;
 }
 
+const DatasetStatusRow = z.object({
+  name: z.string(),
+  version: z.string(),
+  source: z.string(),
+  dataDate: z.string(),
+  loadedAt: z.string(),
+  rows: chNumber,
+});
+
 export async function datasetStatus(client: ClickHouseClient): Promise<DatasetStatus[]> {
-  const rs = await client.query({
-    query:
+  return query(client, {
+    sql:
       'SELECT name, argMax(version, loaded_at) AS version, argMax(source, loaded_at) AS source, ' +
       `formatDateTime(argMax(data_date, loaded_at), '%Y-%m-%dT%H:%i:%SZ') AS dataDate, ` +
       `formatDateTime(max(loaded_at), '%Y-%m-%dT%H:%i:%SZ') AS loadedAt, argMax(rows, loaded_at) AS rows ` +
       'FROM enrich_datasets GROUP BY name ORDER BY name',
-    format: 'JSONEachRow',
+    row: DatasetStatusRow,
   });
-  return rs.json<DatasetStatus>();
 }
 
 function tsvField(v: string | number | string[]): string {

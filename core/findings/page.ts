@@ -1,8 +1,10 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
+import { chNumber, query } from '../clickhouse/query.js';
+import { chTime, isoTime } from '../clickhouse/time.js';
 import type { FindingStatus, Severity } from '../finding.js';
 import { COUNTS, type FindingSort, pageSql, type SortOrder } from './queries.js';
-import { chTime, FindingRowSchema, isoTime, type StoredFinding, toStored } from './rows.js';
+import { FindingRowSchema, type StoredFinding, toStored } from './rows.js';
 
 export interface FindingQuery {
   status?: readonly FindingStatus[] | undefined;
@@ -44,8 +46,8 @@ const PageRowSchema = FindingRowSchema.extend({ sort_key: z.union([z.string(), z
 const CountRowSchema = z.object({
   severity: z.string(),
   status: z.string(),
-  matching: z.coerce.number(),
-  all: z.coerce.number(),
+  matching: chNumber,
+  all: chNumber,
 });
 
 /** Filters, counts, sorts and pages findings in ClickHouse (two queries, nothing held in memory). */
@@ -82,14 +84,13 @@ export async function queryFindings(client: ClickHouseClient, q: FindingQuery = 
   };
 }
 
-async function read<T>(
+function read<T>(
   client: ClickHouseClient,
-  query: string,
+  sql: string,
   params: Record<string, unknown>,
-  schema: z.ZodType<T>,
+  row: z.ZodType<T>,
 ): Promise<T[]> {
-  const rs = await client.query({ query, query_params: params, format: 'JSONEachRow' });
-  return (await rs.json<unknown>()).map((r) => schema.parse(r));
+  return query(client, { sql, params, row });
 }
 
 function tally(rows: z.infer<typeof CountRowSchema>[]): { total: number; counts: FindingCounts } {

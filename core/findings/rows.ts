@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { chTime, isoTime } from '../clickhouse/time.js';
 import { type Finding, FindingSchema, type FindingStatus, FindingStatusSchema } from '../finding.js';
 
 /** A stored finding: the contract plus lifecycle bookkeeping. */
@@ -19,16 +20,6 @@ export interface FindingEvent {
   severity: string;
   actor: string;
   reason: string;
-}
-
-/** DateTime64(3) parameter/insert text for a Date (`YYYY-MM-DD hh:mm:ss.sss`, UTC). */
-export function chTime(d: Date): string {
-  return d.toISOString().replace('T', ' ').replace('Z', '');
-}
-
-/** ClickHouse returns DateTime64 as `YYYY-MM-DD hh:mm:ss.sss`; the Finding contract wants ISO 8601. */
-export function isoTime(text: string): string {
-  return text.includes('T') ? text : `${text.replace(' ', 'T')}Z`;
 }
 
 /** A `findings` row as ClickHouse returns it (JSONEachRow: UInt32 as a number, DateTime64 as text). */

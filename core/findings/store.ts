@@ -1,10 +1,11 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { query } from '../clickhouse/query.js';
+import { isoTime } from '../clickhouse/time.js';
 import { EVENTS_OF, READ_BY_IDS } from './queries.js';
 import {
   type FindingEvent,
   FindingEventRowSchema,
   FindingRowSchema,
-  isoTime,
   type StoredFinding,
   toEventRow,
   toRow,
@@ -18,9 +19,8 @@ export async function readFindings(
 ): Promise<Map<string, StoredFinding>> {
   const out = new Map<string, StoredFinding>();
   if (!ids.length) return out;
-  const rs = await client.query({ query: READ_BY_IDS, query_params: { ids }, format: 'JSONEachRow' });
-  for (const raw of await rs.json<unknown>()) {
-    const s = toStored(FindingRowSchema.parse(raw));
+  for (const row of await query(client, { sql: READ_BY_IDS, params: { ids }, row: FindingRowSchema })) {
+    const s = toStored(row);
     out.set(s.finding.id, s);
   }
   return out;
@@ -50,9 +50,6 @@ export async function findingEvents(
   client: ClickHouseClient,
   id: string,
 ): Promise<Omit<FindingEvent, 'findingId'>[]> {
-  const rs = await client.query({ query: EVENTS_OF, query_params: { id }, format: 'JSONEachRow' });
-  return (await rs.json<unknown>()).map((raw) => {
-    const r = FindingEventRowSchema.parse(raw);
-    return { ...r, time: new Date(isoTime(r.time)) };
-  });
+  const rows = await query(client, { sql: EVENTS_OF, params: { id }, row: FindingEventRowSchema });
+  return rows.map((r) => ({ ...r, time: new Date(isoTime(r.time)) }));
 }

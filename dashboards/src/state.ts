@@ -2,15 +2,6 @@
  * Page state lives in the URL (shareable links, back/forward work): `from`, `to`, `filter`,
  * `refresh` and page-specific keys. Reading is pure; writing replaces or pushes history.
  */
-export interface UrlState {
-  path: string;
-  params: URLSearchParams;
-}
-
-export function current(): UrlState {
-  return { path: location.pathname, params: new URLSearchParams(location.search) };
-}
-
 export function get(key: string, fallback = ''): string {
   return new URLSearchParams(location.search).get(key) ?? fallback;
 }

@@ -1,3 +1,4 @@
+import { chTime } from '../../core/clickhouse/time.js';
 import { isPublicIpText } from '../../core/net/ip.js';
 import { estateHostByIp } from './topology.js';
 
@@ -50,9 +51,6 @@ export interface EstateConnection {
 const CONTINUE_MS = 5 * 60_000;
 const MTU = 1400;
 const SHORT_MS = 60_000;
-
-/** `2026-01-01 00:00:00.000`, the DateTime64 text form ClickHouse parses. */
-export const chTime = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 
 /** The rows every NSG on the path writes: B, C every 5 min with deltas, E; a deny is one B row. */
 export function connectionRows(c: EstateConnection): EstateFlowRow[] {

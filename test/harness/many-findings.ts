@@ -1,5 +1,5 @@
 import type { Db } from '../../core/clickhouse/client.js';
-import { chTime } from '../../core/findings/rows.js';
+import { chTime } from '../../core/clickhouse/time.js';
 
 /**
  * Generates `count` findings server-side (one `INSERT … SELECT … FROM numbers()`, seconds for

@@ -57,10 +57,10 @@ describe('exfiltration query on chDB', () => {
     const window = windowOf('2026-01-03T00:00:00Z', '2026-01-03T03:00:00Z');
     const rows = await executeQuery(db.client, exfiltrationQuery(config, window));
     expect(rows.map((r) => `${r.remote} ${r.hour}`)).toEqual([
-      '185.220.101.45 2026-01-03T02:00:00Z',
-      '20.60.40.4 2026-01-01T01:00:00Z',
-      '20.60.40.4 2026-01-02T01:00:00Z',
-      '20.60.40.4 2026-01-03T01:00:00Z',
+      '185.220.101.45 2026-01-03T02:00:00.000Z',
+      '20.60.40.4 2026-01-01T01:00:00.000Z',
+      '20.60.40.4 2026-01-02T01:00:00.000Z',
+      '20.60.40.4 2026-01-03T01:00:00.000Z',
     ]);
     const leak = rows[0]!;
     expect(leak).toMatchObject({ ip: '10.0.2.5', bytes: 400 * MiB, dataStart: '2026-01-01T00:10:00.000Z' });

@@ -56,7 +56,7 @@ describe('port-scan and port-sweep queries on chDB', () => {
     expect(rows[0]).toMatchObject({
       ip: '198.51.100.77',
       target: '10.0.1.4',
-      bucket: '2026-01-01T10:00:00Z',
+      bucket: '2026-01-01T10:00:00.000Z',
       ports: 80,
       allowed: 0,
       publicSource: 1,

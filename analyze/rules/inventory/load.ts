@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../../../core/clickhouse/client.js';
+import { query as read } from '../../../core/clickhouse/query.js';
+import { isoTime, timeMs } from '../../../core/clickhouse/time.js';
 import type { NsgDefinition, NsgRule } from '../model/types.js';
 
 /** An NSG as valid in an analysis window, with when each rule appeared (JIT rules are short-lived). */
@@ -74,13 +76,13 @@ export async function loadInventory(db: Db, window: { from: string; to: string }
     set.add(`${r.rule_kind}/${r.rule_name}`);
     names.set(r.snapshot_id, set);
   }
-  const to = toMs(window.to);
+  const to = timeMs(window.to);
   const byKey = groupBy(snapshots, (s) => s.nsg_key);
   const chosen = [...byKey.values()].map((list) => pick(list, to));
   const full = await query(
     db,
     RuleRowSchema,
-    'SELECT * EXCEPT (nsg_key, valid_from) FROM nsg_rules FINAL WHERE snapshot_id IN {ids:Array(String)}',
+    `SELECT ${Object.keys(RuleRowSchema.shape).join(', ')} FROM nsg_rules FINAL WHERE snapshot_id IN {ids:Array(String)}`,
     {
       ids: chosen.map((c) => c.snap.snapshot_id),
     },
@@ -93,7 +95,7 @@ export async function loadInventory(db: Db, window: { from: string; to: string }
 
 function pick(list: SnapshotRow[], to: number): { snap: SnapshotRow; earlier: SnapshotRow[] } {
   let i = -1;
-  for (let k = 0; k < list.length; k++) if (toMs(list[k]!.valid_from) <= to) i = k;
+  for (let k = 0; k < list.length; k++) if (timeMs(list[k]!.valid_from) <= to) i = k;
   if (i < 0) return { snap: list[0]!, earlier: [] };
   return { snap: list[i]!, earlier: list.slice(0, i) };
 }
@@ -112,12 +114,12 @@ function toInventory(
     for (let k = earlier.length - 1; k >= 0 && names.get(earlier[k]!.snapshot_id)?.has(ref); k--)
       since = earlier[k]!.valid_from;
     // A rule present in the very first snapshot may be older than the inventory itself.
-    ruleSince.set(ref, since === (earlier[0] ?? snap).valid_from ? '' : isoOf(since));
+    ruleSince.set(ref, since === (earlier[0] ?? snap).valid_from ? '' : isoTime(since));
   }
   return {
     key: snap.nsg_key,
     snapshotId: snap.snapshot_id,
-    validFrom: isoOf(snap.valid_from),
+    validFrom: isoTime(snap.valid_from),
     id: snap.nsg_id,
     name: snap.nsg_name,
     resourceGroup: snap.resource_group,
@@ -147,23 +149,8 @@ function toRule(r: RuleRow): NsgRule {
   };
 }
 
-async function query<T>(
-  db: Db,
-  schema: z.ZodType<T>,
-  sql: string,
-  params: Record<string, unknown>,
-): Promise<T[]> {
-  const rs = await db.client.query({ query: sql, query_params: params, format: 'JSONEachRow' });
-  return z.array(schema).parse(await rs.json());
-}
-
-/** ClickHouse `toString(DateTime64)` is UTC without a zone marker. */
-function toMs(text: string): number {
-  return Date.parse(text.includes('T') ? text : `${text.replace(' ', 'T')}Z`);
-}
-
-function isoOf(text: string): string {
-  return new Date(toMs(text)).toISOString();
+function query<T>(db: Db, row: z.ZodType<T>, sql: string, params: Record<string, unknown>): Promise<T[]> {
+  return read(db.client, { sql, params, row });
 }
 
 /** `Map.groupBy` arrived in Node 21; the project supports Node 20. */

@@ -1,6 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { Db } from '../../../core/clickhouse/client.js';
+import { query } from '../../../core/clickhouse/query.js';
+import { chTime } from '../../../core/clickhouse/time.js';
 import type { NsgDefinition, NsgRule } from '../model/types.js';
+
+const LatestHashRow = z.object({ nsg_key: z.string(), h: z.string() });
 
 /** Lower-case ARM id, or lower-case name when the input had no id: how snapshots of one NSG are found. */
 export function nsgKey(nsg: Pick<NsgDefinition, 'id' | 'name'>): string {
@@ -50,14 +55,14 @@ export async function writeSnapshots(
 
 async function latestHashes(db: Db, keys: string[]): Promise<Map<string, string>> {
   if (!keys.length) return new Map();
-  const rs = await db.client.query({
-    query:
+  const rows = await query(db.client, {
+    sql:
       'SELECT nsg_key, argMax(content_hash, valid_from) AS h FROM nsg_snapshots FINAL ' +
       'WHERE nsg_key IN {keys:Array(String)} GROUP BY nsg_key',
-    query_params: { keys },
-    format: 'JSONEachRow',
+    params: { keys },
+    row: LatestHashRow,
   });
-  return new Map((await rs.json<{ nsg_key: string; h: string }>()).map((r) => [r.nsg_key, r.h]));
+  return new Map(rows.map((r) => [r.nsg_key, r.h]));
 }
 
 type SnapshotRow = ReturnType<typeof snapshotRow>;
@@ -99,9 +104,4 @@ function ruleRow(r: NsgRule, s: SnapshotRow) {
     destination_asgs: r.destinationAsgs,
     description: r.description,
   };
-}
-
-/** ClickHouse DateTime64 text (`YYYY-MM-DD hh:mm:ss.sss`, UTC) from an ISO string. */
-export function chTime(iso: string): string {
-  return new Date(iso).toISOString().replace('T', ' ').replace('Z', '');
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Db } from '../../../core/clickhouse/client.js';
+import { query } from '../../../core/clickhouse/query.js';
+import { chTime, isoTime } from '../../../core/clickhouse/time.js';
 import type { SampleFlow } from '../../../core/finding.js';
-import { chTime } from '../inventory/store.js';
 import type { FlowKey } from './resolve.js';
 
 /** Analysis window, ISO-8601 instants, `from` inclusive, `to` exclusive. */
@@ -77,8 +78,8 @@ export async function queryKeyStats(db: Db, w: Window): Promise<KeyStats[]> {
     sources: r.sources,
     internalHits: r.internal_hits,
     internalSources: r.internal_sources,
-    first: isoOf(r.first),
-    last: isoOf(r.last),
+    first: isoTime(r.first),
+    last: isoTime(r.last),
     formats: r.formats,
   }));
 }
@@ -196,7 +197,7 @@ export async function querySamples(
     { ...windowParams(w), keys, limit },
   );
   return rows.map((r) => ({
-    time: isoOf(r.ts),
+    time: isoTime(r.ts),
     srcIp: r.src_ip,
     dstIp: r.dst_ip,
     srcPort: r.src_port,
@@ -216,17 +217,6 @@ export async function querySamples(
   }));
 }
 
-async function select<T>(
-  db: Db,
-  schema: z.ZodType<T>,
-  query: string,
-  params: Record<string, unknown>,
-): Promise<T[]> {
-  const rs = await db.client.query({ query, query_params: params, format: 'JSONEachRow' });
-  return z.array(schema).parse(await rs.json());
-}
-
-/** ClickHouse `toString(DateTime64)` → ISO-8601 (UTC). */
-export function isoOf(text: string): string {
-  return new Date(text.includes('T') ? text : `${text.replace(' ', 'T')}Z`).toISOString();
+function select<T>(db: Db, row: z.ZodType<T>, sql: string, params: Record<string, unknown>): Promise<T[]> {
+  return query(db.client, { sql, params, row });
 }

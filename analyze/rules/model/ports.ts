@@ -4,8 +4,6 @@
  */
 export type PortRange = readonly [number, number];
 
-export const ALL_PORTS: readonly PortRange[] = [[0, 65535]];
-
 /** Parses one port term; null when it is not a port, a range or `*`. */
 export function parsePortTerm(term: string): PortRange | null {
   const t = term.trim();

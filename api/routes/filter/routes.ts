@@ -4,13 +4,11 @@ import type { ApiApp } from '../../env.js';
 import { ApiError } from '../../errors.js';
 import { fieldsOf } from '../../filter/ast.js';
 import { FilterError } from '../../filter/errors.js';
-import { FIELDS, type FieldSpec, fieldSpec, operatorsFor } from '../../filter/fields.js';
+import { FIELDS, fieldSpec, operatorsFor } from '../../filter/fields.js';
 import { parseFilter } from '../../filter/parse.js';
-import { ParamBag } from '../../query/params.js';
-import { readRows } from '../../query/run.js';
-import { chooseTable, ipTextSql, ROLLUP_COLUMNS } from '../../query/source.js';
-import { chTime } from '../../query/time.js';
+import { ROLLUP_COLUMNS } from '../../query/source.js';
 import { errorResponses, windowParam } from '../common.js';
+import { topValues } from './queries.js';
 
 export const FieldInfoSchema = z.object({
   name: z.string(),
@@ -103,27 +101,4 @@ export function registerFilterRoutes(app: ApiApp, deps: ApiDeps, now: () => Date
       );
     }
   });
-}
-
-/** Most frequent values of a whitelisted column in the window, starting with `prefix`. */
-async function topValues(
-  deps: ApiDeps,
-  spec: FieldSpec,
-  prefix: string,
-  w: { from: Date; to: Date },
-): Promise<{ value: string; count: number }[]> {
-  const { table } = chooseTable(w, [spec.name]);
-  const p = new ParamBag();
-  const column = spec.column;
-  const expr =
-    spec.type === 'ip' ? ipTextSql(column) : spec.array ? `arrayJoin(${column})` : `toString(${column})`;
-  const count = table === 'flows' ? 'count()' : 'sum(flows)';
-  const rows = await readRows<{ v: string; n: number }>(
-    deps.db,
-    `SELECT ${expr} AS v, ${count} AS n FROM ${table} WHERE time >= ${p.add('DateTime64(3)', chTime(w.from))} ` +
-      `AND time < ${p.add('DateTime64(3)', chTime(w.to))} AND startsWith(v, ${p.add('String', prefix)}) ` +
-      'GROUP BY v ORDER BY n DESC LIMIT 20',
-    p.values,
-  );
-  return rows.map((r) => ({ value: r.v, count: Number(r.n) }));
 }

@@ -1,3 +1,4 @@
+import { chTime, timeMs } from '../../../core/clickhouse/time.js';
 import { ApiError } from '../../errors.js';
 
 /**
@@ -45,11 +46,11 @@ export function decodeCursor(text: string): FlowCursor {
 
 /** A real calendar instant in ClickHouse's range (the regex alone admits month 99). */
 function validTime(text: string): boolean {
-  const ms = Date.parse(`${text.replace(' ', 'T')}Z`);
+  const ms = timeMs(text);
   return (
     !Number.isNaN(ms) &&
     ms >= 0 &&
     ms <= Date.UTC(2299, 11, 31) &&
-    new Date(ms).toISOString().slice(0, 19) === text.slice(0, 19).replace(' ', 'T')
+    chTime(ms).slice(0, 19) === text.slice(0, 19)
   );
 }

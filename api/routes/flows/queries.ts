@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { Db } from '../../../core/clickhouse/client.js';
+import { chNumber } from '../../../core/clickhouse/query.js';
 import type { FilterNode } from '../../filter/ast.js';
 import { compileFilter } from '../../filter/compile.js';
 import { ParamBag } from '../../query/params.js';
@@ -14,6 +16,20 @@ export interface FlowQuery {
 }
 
 const KEY = '(time, source, record_offset, tuple_index)';
+
+/** The key columns are checked (the cursor is built from them); the others pass through as JSON. */
+const KeyRow = z.object({
+  time: z.string(),
+  source: z.string(),
+  record_offset: chNumber,
+  tuple_index: chNumber,
+});
+const FlowRow = z.looseObject({
+  o_time: z.string(),
+  o_source: z.string(),
+  o_record_offset: chNumber,
+  o_tuple_index: chNumber,
+});
 
 function whereSql(q: FlowQuery, params: ParamBag, cursor?: FlowCursor): string {
   const parts = [
@@ -61,7 +77,7 @@ export async function searchFlows(
   const query =
     `SELECT ${selectList()} FROM flows WHERE ${whereSql(q, params, q.cursor)} ` +
     `ORDER BY ${orderSql(q.order)} LIMIT ${params.add('UInt32', q.limit + 1)}`;
-  const raw = await readRows<Record<string, unknown>>(db, query, params.values);
+  const raw = await readRows(db, query, params.values, FlowRow);
   const page = raw.slice(0, q.limit).map(unprefix);
   const last = page.at(-1);
   const nextCursor =
@@ -112,14 +128,9 @@ async function pageEnd(
   const query =
     `SELECT time, source, record_offset, tuple_index FROM flows WHERE ${whereSql(q, params, cursor)} ` +
     `ORDER BY ${orderSql(q.order)} LIMIT 1 OFFSET ${params.add('UInt32', n - 1)}`;
-  const [row] = await readRows<Record<string, unknown>>(db, query, params.values);
+  const [row] = await readRows(db, query, params.values, KeyRow);
   return row
-    ? {
-        time: String(row.time),
-        source: String(row.source),
-        offset: Number(row.record_offset),
-        tuple: Number(row.tuple_index),
-      }
+    ? { time: row.time, source: row.source, offset: row.record_offset, tuple: row.tuple_index }
     : undefined;
 }
 

@@ -49,7 +49,6 @@ export const FlowRowSchema = z.object({
   threat_lists: z.array(z.string()).describe('Threat-intel lists the peer address is on'),
   flow_type: z.string().describe('Traffic Analytics flow type (docs/enrichment.md)'),
 });
-export type FlowRow = z.infer<typeof FlowRowSchema>;
 
 export const FlowPageSchema = z.object({
   window: WindowSchema,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../../../core/clickhouse/client.js';
+import { chNumber } from '../../../core/clickhouse/query.js';
 import { SEVERITIES } from '../../../core/finding.js';
 import { ParamBag } from '../../query/params.js';
 import { readRows } from '../../query/run.js';
@@ -83,11 +84,10 @@ export async function listIncidents(
     `${grouped} ORDER BY ended DESC, incident_id ` +
     `LIMIT ${params.add('UInt32', q.limit)} OFFSET ${params.add('UInt32', q.offset)}`;
   const [rows, counted] = await Promise.all([
-    readRows<unknown>(db, page, params.values),
-    readRows<unknown>(db, `SELECT count() AS n FROM (${grouped})`, params.values),
+    readRows(db, page, params.values, IncidentRowSchema),
+    readRows(db, `SELECT count() AS n FROM (${grouped})`, params.values, z.object({ n: chNumber })),
   ]);
-  const total = z.object({ n: z.coerce.number() }).parse(counted[0]).n;
-  return { total, items: rows.map((r) => toSummary(IncidentRowSchema.parse(r))) };
+  return { total: counted[0]?.n ?? 0, items: rows.map(toSummary) };
 }
 
 function toSummary(r: z.infer<typeof IncidentRowSchema>): IncidentSummary {
@@ -135,15 +135,15 @@ export interface IncidentPart {
 
 /** The findings that make up one incident, in the order they began. */
 export async function incidentParts(db: Db, id: string): Promise<IncidentPart[]> {
-  const rows = await readRows<unknown>(
+  const rows = await readRows(
     db,
     'SELECT id, category, severity, title, reason, first_seen, last_seen, subject, status, detections ' +
       `FROM findings FINAL WHERE JSONExtractString(evidence, 'incident', 'id') = {id:String} ` +
       'ORDER BY first_seen, id',
     { id },
+    PartRowSchema,
   );
-  return rows.map((raw) => {
-    const r = PartRowSchema.parse(raw);
+  return rows.map((r) => {
     return {
       id: r.id,
       category: r.category,

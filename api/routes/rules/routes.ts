@@ -1,14 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Db } from '../../../core/clickhouse/client.js';
 import type { ApiDeps } from '../../deps.js';
 import type { ApiApp } from '../../env.js';
 import { ApiError } from '../../errors.js';
-import { ParamBag } from '../../query/params.js';
-import { readRows } from '../../query/run.js';
-import { chooseTable } from '../../query/source.js';
-import { chTime, isoTime, type TimeWindow } from '../../query/time.js';
 import { errorResponses, WindowSchema, windowJson, windowParam } from '../common.js';
 import type { InventoryRule, RuleReportFormat } from './provider.js';
+import { ruleHits } from './queries.js';
 
 export const RuleRowSchema = z.object({
   nsg: z.string(),
@@ -141,31 +137,6 @@ export function registerRuleRoutes(app: ApiApp, deps: ApiDeps, now: () => Date):
 
 function notWired(): ApiError {
   return new ApiError(501, 'not_available', 'rule recommendations are not available: import NSG rules first');
-}
-
-async function ruleHits(db: Db, w: TimeWindow, nsg?: string): Promise<RuleRow[]> {
-  const { table } = chooseTable(w, ['nsg', 'rule_name']);
-  const params = new ParamBag();
-  const nsgSql = nsg ? ` AND nsg = ${params.add('String', nsg)}` : '';
-  const rows = await readRows<Record<string, string | number>>(
-    db,
-    `SELECT nsg, rule_name, any(rule_kind) AS kind, sum(flows) AS n, sumIf(flows, action = 'allow') AS a, ` +
-      `sumIf(flows, action = 'deny') AS d, sum(bytes_sent + bytes_received) AS b, max(time) AS last ` +
-      `FROM ${table} WHERE time >= ${params.add('DateTime64(3)', chTime(w.from))} ` +
-      `AND time < ${params.add('DateTime64(3)', chTime(w.to))}${nsgSql} GROUP BY nsg, rule_name ORDER BY nsg, n DESC`,
-    params.values,
-  );
-  return rows.map((r) => ({
-    nsg: String(r.nsg),
-    rule_name: String(r.rule_name),
-    rule_kind: String(r.kind),
-    flows: Number(r.n),
-    allowed: Number(r.a),
-    denied: Number(r.d),
-    bytes: Number(r.b),
-    lastHit: isoTime(String(r.last)),
-    inInventory: false,
-  }));
 }
 
 /** Hit counts joined to the inventory by (nsg, rule name); inventory rules without hits show 0. */

@@ -1,10 +1,14 @@
+import { z } from 'zod';
 import type { Db } from '../../../core/clickhouse/client.js';
+import { chNumber } from '../../../core/clickhouse/query.js';
 import type { FilterNode } from '../../filter/ast.js';
 import { compileFilter } from '../../filter/compile.js';
 import { ParamBag } from '../../query/params.js';
 import { readRows } from '../../query/run.js';
 import { type Metric, metricSql } from '../../query/source.js';
 import { chTime, type TimeWindow } from '../../query/time.js';
+
+const CellRow = z.object({ src: z.string(), dst: z.string(), m_allowed: chNumber, m_denied: chNumber });
 
 export interface MatrixCell {
   src: string;
@@ -45,11 +49,6 @@ export async function subnetMatrix(
     `${metricSql(input.metric, 'flows', `action = 'deny'`)} AS m_denied ` +
     `FROM flows WHERE time >= ${from} AND time < ${to} AND ${compileFilter(input.filter, params)} ` +
     `GROUP BY src, dst ORDER BY m_allowed + m_denied DESC LIMIT ${params.add('UInt32', input.limit)}`;
-  const rows = await readRows<Record<string, string | number>>(db, query, params.values);
-  return rows.map((r) => ({
-    src: String(r.src),
-    dst: String(r.dst),
-    allowed: Number(r.m_allowed),
-    denied: Number(r.m_denied),
-  }));
+  const rows = await readRows(db, query, params.values, CellRow);
+  return rows.map((r) => ({ src: r.src, dst: r.dst, allowed: r.m_allowed, denied: r.m_denied }));
 }

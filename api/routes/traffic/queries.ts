@@ -1,10 +1,12 @@
+import { z } from 'zod';
 import type { Db } from '../../../core/clickhouse/client.js';
+import { chIsoTime, chNumber } from '../../../core/clickhouse/query.js';
 import { type FilterNode, fieldsOf } from '../../filter/ast.js';
 import { compileFilter } from '../../filter/compile.js';
 import { ParamBag } from '../../query/params.js';
 import { readRows } from '../../query/run.js';
 import { chooseTable, ipTextSql, type Metric, metricSql, type TableChoice } from '../../query/source.js';
-import { chTime, isoTime, pickStep, type TimeWindow } from '../../query/time.js';
+import { chTime, pickStep, type TimeWindow } from '../../query/time.js';
 import {
   DIMENSIONS,
   type Dimension,
@@ -37,6 +39,20 @@ export interface TopRow {
 }
 
 /** Top-N keys by a metric, with the denied share and all three counters. */
+/** Group keys (`k_…`, `s_…`) are text or numbers; the metrics are checked as numbers. */
+const KeyValue = z.union([z.string(), z.number()]);
+const TopRowSchema = z
+  .object({
+    m_value: chNumber,
+    m_denied: chNumber,
+    m_flows: chNumber,
+    m_bytes: chNumber,
+    m_packets: chNumber,
+  })
+  .catchall(KeyValue);
+const PointRow = z.object({ t: chIsoTime, m_v: chNumber }).catchall(KeyValue);
+type PointRow = z.infer<typeof PointRow>;
+
 export async function topN(
   db: Db,
   input: TrafficInput & { dimension: DimensionName; limit: number },
@@ -55,16 +71,16 @@ export async function topN(
     // Group on the stored columns and format only the winners (text per row is the slow part).
     `GROUP BY ${groupBy.join(', ')} ` +
     `ORDER BY m_value DESC, ${groupBy.join(', ')} LIMIT ${params.add('UInt32', input.limit)}`;
-  const rows = await readRows<Record<string, string | number>>(db, query, params.values);
+  const rows = await readRows(db, query, params.values, TopRowSchema);
   return {
     source,
     rows: rows.map((r) => ({
       key: Object.fromEntries(dim.select.map(([alias]) => [alias, r[`k_${alias}`]!])),
-      value: Number(r.m_value),
-      denied: Number(r.m_denied),
-      flows: Number(r.m_flows),
-      bytes: Number(r.m_bytes),
-      packets: Number(r.m_packets),
+      value: r.m_value,
+      denied: r.m_denied,
+      flows: r.m_flows,
+      bytes: r.m_bytes,
+      packets: r.m_packets,
     })),
   };
 }
@@ -97,7 +113,7 @@ export async function timeSeries(
     `${[...splitSel, `${metricSql(input.metric, t)} AS m_v`].join(', ')} ` +
     `FROM ${t} WHERE ${filterSql}${topClause} ` +
     `GROUP BY ${['t', ...cols].join(', ')} ORDER BY t`;
-  const rows = await readRows<Record<string, string | number>>(db, query, params.values);
+  const rows = await readRows(db, query, params.values, PointRow);
   return { source, step, series: zeroFill(groupSeries(rows, cols), input.window, step) };
 }
 
@@ -116,7 +132,7 @@ export function zeroFill(series: Series[], window: TimeWindow, step: number): Se
   });
 }
 
-function groupSeries(rows: Record<string, string | number>[], cols: string[]): Series[] {
+function groupSeries(rows: PointRow[], cols: string[]): Series[] {
   const byKey = new Map<string, Series>();
   for (const r of rows) {
     const key = Object.fromEntries(cols.map((c) => [c, r[`s_${c}`]!]));
@@ -126,9 +142,8 @@ function groupSeries(rows: Record<string, string | number>[], cols: string[]): S
       s = { key, total: 0, points: [] };
       byKey.set(id, s);
     }
-    const v = Number(r.m_v);
-    s.total += v;
-    s.points.push([isoTime(String(r.t)), v]);
+    s.total += r.m_v;
+    s.points.push([r.t, r.m_v]);
   }
   return [...byKey.values()].sort((a, b) => b.total - a.total);
 }

@@ -2,7 +2,7 @@ import { api, type TopResponse } from '../api.js';
 import { flowsLink, navigate, range } from '../state.js';
 import { grid, slot } from '../ui/async.js';
 import { seriesChart } from '../ui/charts.js';
-import { card, h, human } from '../ui/dom.js';
+import { card, human } from '../ui/dom.js';
 import { protoName } from '../ui/labels.js';
 import { table } from '../ui/table.js';
 import { peerLabel } from './egress.js';
@@ -96,8 +96,4 @@ export function exposure(): HTMLElement {
     card('Internet attempts on management ports: allowed vs denied', attempts, { wide: true }),
     card('Exposure findings', findings, { wide: true }),
   );
-}
-
-export function wrap(el: HTMLElement): HTMLElement {
-  return h('div', {}, el);
 }

@@ -1,5 +1,5 @@
 import { ApiFailure, api, type FindingDetail } from '../api.js';
-import { flowsLink, get, range, update } from '../state.js';
+import { flowsLink, get, update } from '../state.js';
 import { grid, slot } from '../ui/async.js';
 import { toggle } from '../ui/controls.js';
 import { card, h, human, message, time } from '../ui/dom.js';
@@ -172,8 +172,6 @@ function detail(d: FindingDetail): HTMLElement {
     ]),
   );
 }
-
-export const findingsRange = range;
 
 /** Who the finding's remote address is: country, AS, service tag, threat lists (docs/enrichment.md). */
 function peerFacts(p: NonNullable<FindingDetail['peer']>): string {

@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { count } from '../../../core/clickhouse/query.js';
 import type { FlowColumns } from '../../../core/flow/batch.js';
 
 /**
@@ -41,7 +42,7 @@ const COUNT_QUERY =
 /** Rows of `flows` inside a block's scope (0 for an empty scope). */
 export async function countInScope(client: ClickHouseClient, scope: BlockScope): Promise<number> {
   if (!(scope.toMs >= scope.fromMs)) return 0;
-  return countOf(client, COUNT_QUERY, {
+  return count(client, COUNT_QUERY, {
     source: scope.source,
     fromMs: Math.floor(scope.fromMs),
     toMs: Math.ceil(scope.toMs),
@@ -68,16 +69,9 @@ export async function countRejects(
     if (o < from) from = o;
     if (o > to) to = o;
   }
-  return countOf(client, REJECTS_QUERY, { kind, source, from, to });
+  return count(client, REJECTS_QUERY, { kind, source, from, to });
 }
 
 const REJECTS_QUERY =
   'SELECT count() AS n FROM rejects WHERE source_kind = {kind:String} AND source = {source:String} ' +
   'AND offset >= {from:Int64} AND offset <= {to:Int64}';
-
-/** The `n` of a `SELECT count() AS n …` (64-bit counts may come back as strings). */
-async function countOf(client: ClickHouseClient, query: string, params: Record<string, unknown>) {
-  const rs = await client.query({ query, query_params: params, format: 'JSONEachRow' });
-  const [row] = await rs.json<{ n: number | string }>();
-  return Number(row?.n ?? 0);
-}

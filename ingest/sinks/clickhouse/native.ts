@@ -28,11 +28,6 @@ export type FixedType = 'UInt8' | 'UInt16' | 'UInt32' | 'Float64' | 'IPv6';
 
 const WIDTH: Record<FixedType, number> = { UInt8: 1, UInt16: 2, UInt32: 4, Float64: 8, IPv6: 16 };
 
-/** Bytes one row of `type` takes in a Native block. */
-export function nativeWidth(type: FixedType): number {
-  return WIDTH[type];
-}
-
 /**
  * Encodes the block as a list of Buffers (headers plus zero-copy views of the column data), so the
  * caller can write them with one vectored write and never copy the column bytes.

@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
+import { query } from '../../../core/clickhouse/query.js';
 import type { BlobCursor } from './cursor.js';
 
 /**
@@ -36,6 +37,7 @@ export const ShardMarkSchema = z.object({ listedHourMs: z.number() });
 export type ShardMark = z.infer<typeof ShardMarkSchema>;
 
 const KEYS_PER_QUERY = 2000;
+const PositionRow = z.object({ source_key: z.string(), position: z.string() });
 
 export class CursorStore {
   #lastMs = 0;
@@ -68,16 +70,16 @@ export class CursorStore {
    * crash in hours no longer listed. Scans the shard's keys once, when the shard is (re)acquired.
    */
   async loadPending(keyPrefix: string): Promise<Map<string, BlobCursor>> {
-    const rs = await this.client.query({
-      query:
+    const rows = await query(this.client, {
+      sql:
         'SELECT source_key, argMax(position, updated_at) AS position FROM ingest_positions ' +
         'WHERE source_kind = {kind:String} AND startsWith(source_key, {prefix:String}) ' +
         "GROUP BY source_key HAVING JSONHas(position, 'pending')",
-      query_params: { kind: BLOB_KIND, prefix: keyPrefix },
-      format: 'JSONEachRow',
+      params: { kind: BLOB_KIND, prefix: keyPrefix },
+      row: PositionRow,
     });
     const out = new Map<string, BlobCursor>();
-    for (const row of await rs.json<{ source_key: string; position: string }>()) {
+    for (const row of rows) {
       const parsed = BlobCursorSchema.safeParse(safeJson(row.position));
       if (parsed.success) out.set(row.source_key, stripUndefined(parsed.data));
     }
@@ -103,14 +105,14 @@ export class CursorStore {
   private async load(kind: string, keys: readonly string[]): Promise<Map<string, unknown>> {
     const out = new Map<string, unknown>();
     for (let i = 0; i < keys.length; i += KEYS_PER_QUERY) {
-      const rs = await this.client.query({
-        query:
+      const rows = await query(this.client, {
+        sql:
           'SELECT source_key, argMax(position, updated_at) AS position FROM ingest_positions ' +
           'WHERE source_kind = {kind:String} AND source_key IN {keys:Array(String)} GROUP BY source_key',
-        query_params: { kind, keys: keys.slice(i, i + KEYS_PER_QUERY) },
-        format: 'JSONEachRow',
+        params: { kind, keys: keys.slice(i, i + KEYS_PER_QUERY) },
+        row: PositionRow,
       });
-      for (const row of await rs.json<{ source_key: string; position: string }>()) {
+      for (const row of rows) {
         // Unparseable JSON is treated as no cursor (see loadCursors).
         out.set(row.source_key, safeJson(row.position));
       }

@@ -1,4 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { z } from 'zod';
+import { query } from '../../../core/clickhouse/query.js';
 import type { FileEntry } from './walk.js';
 
 /** Remembers files ingested completely, so a re-run skips them without reading a byte. */
@@ -54,14 +56,14 @@ export function clickHouseFilePositions(client: ClickHouseClient): FilePositions
 }
 
 async function loadPositions(client: ClickHouseClient): Promise<Map<string, FilePosition>> {
-  const rs = await client.query({
-    query:
+  const rows = await query(client, {
+    sql:
       "SELECT source_key, argMax(position, updated_at) AS position FROM ingest_positions WHERE source_kind = 'file' " +
       'GROUP BY source_key',
-    format: 'JSONEachRow',
+    row: z.object({ source_key: z.string(), position: z.string() }),
   });
   const out = new Map<string, FilePosition>();
-  for (const row of await rs.json<{ source_key: string; position: string }>()) {
+  for (const row of rows) {
     try {
       out.set(row.source_key, JSON.parse(row.position) as FilePosition);
     } catch {

@@ -1,0 +1,32 @@
+/**
+ * The one place instants cross between JavaScript and ClickHouse. ClickHouse takes and returns
+ * `DateTime64` as text without a zone (`YYYY-MM-DD hh:mm:ss.sss`, UTC in this schema); the product
+ * speaks ISO-8601. Writing the conversion once keeps every reader agreeing on precision and zone.
+ */
+
+/** `YYYY-MM-DD hh:mm:ss.sss` (UTC): the text `{x:DateTime64(3)}` parameters and JSON inserts take. */
+export function chTime(t: Date | string | number): string {
+  const d = t instanceof Date ? t : new Date(t);
+  return d.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/**
+ * Milliseconds of ClickHouse `DateTime`/`DateTime64` text (UTC, no zone marker), or of ISO-8601
+ * text (already carrying its zone). NaN when the text is neither.
+ */
+export function timeMs(text: string): number {
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text)) return Number.NaN;
+  if (text.includes('T')) return Date.parse(text);
+  return Date.parse(`${text.replace(' ', 'T')}${text.length > 10 ? '' : 'T00:00:00'}Z`);
+}
+
+/**
+ * ClickHouse time text → ISO-8601 with milliseconds (`2024-08-19T18:00:01.000Z`), whatever the
+ * column's precision: one form for the Finding contract, the API and cursors. Throws on text that
+ * is not a time (a schema drift must not turn into "Invalid Date" downstream).
+ */
+export function isoTime(text: string): string {
+  const ms = timeMs(text);
+  if (Number.isNaN(ms)) throw new RangeError(`not a ClickHouse time: ${JSON.stringify(text)}`);
+  return new Date(ms).toISOString();
+}
