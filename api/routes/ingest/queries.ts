@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { Db } from '../../../core/clickhouse/client.js';
+import { query } from '../../../core/clickhouse/query.js';
 import { READ_SETTINGS } from '../../query/run.js';
 import { chTime, isoTime } from '../../query/time.js';
 
 /**
  * SQL of the ingest health routes (health.ts) and `flowlens stats`. Every row is checked with zod
- * (rows read back are a trust boundary, as in analyze/execute.ts), so these move to the checked
- * `query()` helper of core/clickhouse unchanged.
+ * through the checked `query()` helper of core/clickhouse (docs/architecture.md "Reads").
  */
 
 /**
@@ -39,19 +39,8 @@ export interface Span {
 }
 const spanParams = (w: Span) => ({ from: chTime(w.from), to: chTime(w.to) });
 
-async function select<T>(
-  db: Db,
-  row: z.ZodType<T>,
-  query: string,
-  params: Record<string, unknown>,
-): Promise<T[]> {
-  const rs = await db.client.query({
-    query,
-    query_params: params,
-    format: 'JSONEachRow',
-    clickhouse_settings: READ_SETTINGS,
-  });
-  return z.array(row).parse(await rs.json());
+function select<T>(db: Db, row: z.ZodType<T>, sql: string, params: Record<string, unknown>): Promise<T[]> {
+  return query(db.client, { sql, params, row, settings: READ_SETTINGS });
 }
 
 const FlowLogRow = z.object({

@@ -8,4 +8,3 @@ export const FileSourceConfigSchema = z
     paths: z.array(z.string()).min(1),
   })
   .strict();
-export type FileSourceConfig = z.infer<typeof FileSourceConfigSchema>;
