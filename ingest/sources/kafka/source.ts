@@ -12,6 +12,7 @@ import type { Logger } from '../../../core/logging.js';
 import { retry } from '../../../core/retry.js';
 import type { Source, SourceBatch } from '../../contracts.js';
 import { type KafkaSecrets, kafkaClientConfig } from './client-config.js';
+import { CommitConfirmations, type CommitEventPayload } from './commit-confirm.js';
 import { CommittedOffsets } from './committed-offsets.js';
 import { connectChecked } from './connect.js';
 import { AsyncQueue, InFlightBudget, withHeartbeat } from './flow-control.js';
@@ -89,6 +90,8 @@ class KafkaSource implements Source {
    * sending anything (its runner is not running); a commit then must wait, not count as stored.
    */
   private consumerDown = false;
+  /** Which commits the broker accepted (kafkajs resolves some it never sent, commit-confirm.ts). */
+  private readonly confirmations = new CommitConfirmations();
 
   constructor(
     private readonly cfg: KafkaSourceConfig,
@@ -146,6 +149,9 @@ class KafkaSource implements Source {
       this.counters.assigned = Object.values(e.payload.memberAssignment).reduce((n, ps) => n + ps.length, 0);
       this.newGeneration();
     });
+    consumer.on(consumer.events.COMMIT_OFFSETS, (e) =>
+      this.confirmations.onCommitted(e.payload as CommitEventPayload),
+    );
     consumer.on(consumer.events.CRASH, (e) => {
       this.consumerDown = true;
       this.deps.logger?.warn(
@@ -266,9 +272,11 @@ class KafkaSource implements Source {
         if (!current() || this.stopping) return;
         if (this.consumerDown)
           throw new Error('kafka consumer is restarting: commit deferred until it rejoins');
+        const confirmed = this.confirmations.expect(topic, partition, s);
         await this.consumer!.commitOffsets([
           { topic, partition, offset: String(s.offset), metadata: s.metadata },
         ]);
+        if (!confirmed()) throw new Error('kafka commit not confirmed by the broker (consumer stopping)');
         await this.probe.afterCommit(topic, partition, s);
       },
       { attempts: 30, baseDelayMs: 200, maxDelayMs: 3000, isRetryable: () => current() && !this.stopping },
