@@ -50,3 +50,11 @@ export class CommitConfirmations {
       }
   }
 }
+
+/** A commit that could not be sent because the consumer is restarting (retried until it rejoins). */
+export class ConsumerRestarting extends Error {
+  constructor(what: string) {
+    super(`kafka consumer is restarting: ${what}`);
+    this.name = 'ConsumerRestarting';
+  }
+}

@@ -12,7 +12,7 @@ import type { Logger } from '../../../core/logging.js';
 import { retry } from '../../../core/retry.js';
 import type { Source, SourceBatch } from '../../contracts.js';
 import { type KafkaSecrets, kafkaClientConfig } from './client-config.js';
-import { CommitConfirmations, type CommitEventPayload } from './commit-confirm.js';
+import { CommitConfirmations, type CommitEventPayload, ConsumerRestarting } from './commit-confirm.js';
 import { CommittedOffsets } from './committed-offsets.js';
 import { connectChecked } from './connect.js';
 import { AsyncQueue, InFlightBudget, withHeartbeat } from './flow-control.js';
@@ -158,6 +158,8 @@ class KafkaSource implements Source {
         { err: e.payload.error.message, restart: e.payload.restart },
         'kafka consumer crashed',
       );
+      // Not restarting: nothing will fetch or commit again, so the run ends and its supervisor restarts it.
+      if (!e.payload.restart && !this.stopping) this.queue.close(e.payload.error);
     });
     await consumer.connect();
     await consumer.subscribe({ topics: this.cfg.topics, fromBeginning: this.cfg.fromBeginning });
@@ -259,7 +261,11 @@ class KafkaSource implements Source {
     );
   }
 
-  /** Commits unless the partition changed hands; retries through broker restarts. */
+  /**
+   * Commits unless the partition changed hands. While the consumer restarts (broker restart,
+   * coordinator move) it waits as long as the restart takes: the rejoin starts a new generation,
+   * which ends the wait, and the new owner re-reads what is stored. Other failures get 30 tries.
+   */
   private async commit(
     topic: string,
     partition: number,
@@ -267,21 +273,27 @@ class KafkaSource implements Source {
     current: () => boolean,
   ): Promise<void> {
     if (s.offset < 0) return;
+    let failures = 0;
+    const live = () => current() && !this.stopping;
     await retry(
       async () => {
-        if (!current() || this.stopping) return;
-        if (this.consumerDown)
-          throw new Error('kafka consumer is restarting: commit deferred until it rejoins');
+        if (!live()) return;
+        if (this.consumerDown) throw new ConsumerRestarting('commit deferred until it rejoins');
         const confirmed = this.confirmations.expect(topic, partition, s);
         await this.consumer!.commitOffsets([
           { topic, partition, offset: String(s.offset), metadata: s.metadata },
         ]);
-        if (!confirmed()) throw new Error('kafka commit not confirmed by the broker (consumer stopping)');
+        if (!confirmed()) throw new ConsumerRestarting('commit not sent (its runner stopped)');
         await this.probe.afterCommit(topic, partition, s);
       },
-      { attempts: 30, baseDelayMs: 200, maxDelayMs: 3000, isRetryable: () => current() && !this.stopping },
+      {
+        attempts: Number.POSITIVE_INFINITY,
+        baseDelayMs: 200,
+        maxDelayMs: 3000,
+        isRetryable: (err) => live() && (err instanceof ConsumerRestarting || ++failures < 30),
+      },
     ).catch((err: unknown) => {
-      if (current() && !this.stopping) throw err;
+      if (live()) throw err;
     });
   }
 
