@@ -18,15 +18,21 @@ export const BLOB_STREAMS: FlowLogStream[] = [
   { kind: 'nsg', subscription: 'eeee-9999', resourceGroup: 'rg-bp', name: 'nsg-backpressure' },
   { kind: 'vnet', subscription: 'eeee-9999', resourceGroup: 'rg-bp', name: 'flowlog-backpressure' },
 ];
-/** Tuples per Event Hubs message (connector shape: one tuple per flat record). */
+/**
+ * Tuples per Kafka and Event Hubs message: connector-shaped bodies (one tuple per flat record) with
+ * an id of their own, so every tuple is unique by (time, source port) within its kind and a
+ * duplicate is countable. (A Kafka row's `record_offset` is the range's first offset plus a byte
+ * position in the range body, which two ranges of one partition can share: not a unique key.)
+ */
 export const EH_RECORDS = 20;
+/** Kafka message ids start here (Event Hubs ids at 0); a send carries this many messages. */
+const KAFKA_FIRST_ID = 10_000_000;
+const KAFKA_PER_SEND = 8;
 
 export interface FeedTargets {
   blob: BlobServiceClient;
   kafka: Kafka;
   topic: string;
-  /** One Kafka round: messages and the rows the normalizer makes of them. */
-  round: { messages: Buffer[]; rows: number };
   ehConnectionString: string;
   ehPartitions: string[];
 }
@@ -41,7 +47,7 @@ export interface Written {
 export class Feeds {
   readonly #t: FeedTargets;
   readonly #writer: AzureBlobWriter;
-  #kafkaRows = 0;
+  #kafkaMessages = 0;
   #ehMessages = 0;
   #running: Promise<unknown> | undefined;
   #stop = false;
@@ -56,10 +62,14 @@ export class Feeds {
   }
 
   written(): Written {
-    return { blob: this.#writer.totalTuples, kafka: this.#kafkaRows, eh: this.#ehMessages * EH_RECORDS };
+    return {
+      blob: this.#writer.totalTuples,
+      kafka: this.#kafkaMessages * EH_RECORDS,
+      eh: this.#ehMessages * EH_RECORDS,
+    };
   }
 
-  /** Blob appends every 200 ms, a Kafka round every second, 4 Event Hubs events every 500 ms. */
+  /** Blob appends every 200 ms, 8 Kafka messages every second, 4 Event Hubs events every 500 ms. */
   start(): void {
     this.#stop = false;
     this.#running = Promise.all([this.#blobLoop(), this.#kafkaLoop(), this.#ehLoop()]);
@@ -84,9 +94,12 @@ export class Feeds {
     await producer.connect();
     try {
       while (!this.#stop) {
-        const messages = this.#t.round.messages.map((value) => ({ value }));
+        const first = KAFKA_FIRST_ID + this.#kafkaMessages;
+        const messages = Array.from({ length: KAFKA_PER_SEND }, (_, j) => ({
+          value: connectorBody(first + j, EH_RECORDS),
+        }));
         await producer.send({ topic: this.#t.topic, acks: -1, messages });
-        this.#kafkaRows += this.#t.round.rows;
+        this.#kafkaMessages += KAFKA_PER_SEND;
         await pause(1000);
       }
     } finally {
@@ -150,12 +163,17 @@ export async function blobCursors(db: Db): Promise<Record<string, number>> {
   return Object.fromEntries(got.map((r) => [r.key, (JSON.parse(r.position) as { offset: number }).offset]));
 }
 
-/** Stored rows by source kind, and how many rows repeat a (source, record_offset, tuple_index). */
+/**
+ * Stored rows by source kind, and how many are stored twice: a blob row repeats its (source,
+ * record_offset, tuple_index) — the byte position in its blob —, a Kafka or Event Hubs row its
+ * (time, source port) within its kind (the feeds' bodies are unique by those).
+ */
 export async function stored(db: Db): Promise<Written & { duplicates: number }> {
   const [r] = await rows<Record<'blob' | 'kafka' | 'eh' | 'duplicates', string>>(
     db,
     `SELECT countIf(kind = 'blob') AS blob, countIf(kind = 'kafka') AS kafka, countIf(kind = 'eh') AS eh,
-            count() - uniqExact(source, record_offset, tuple_index) AS duplicates
+            count() - uniqExactIf((source, record_offset, tuple_index), kind = 'blob')
+              - uniqExactIf((kind, time, src_port), kind != 'blob') AS duplicates
      FROM (SELECT *, multiIf(startsWith(source, 'kafka:'), 'kafka', startsWith(source, 'event-hubs:'), 'eh', 'blob') AS kind FROM flows)`,
   );
   return {
