@@ -282,7 +282,7 @@ class KafkaSource implements Source {
         const confirmed = this.confirmations.expect(topic, partition, s);
         await this.consumer!.commitOffsets([
           { topic, partition, offset: String(s.offset), metadata: s.metadata },
-        ]);
+        ]).finally(() => void confirmed()); // a failed send forgets its check too
         if (!confirmed()) throw new ConsumerRestarting('commit not sent (its runner stopped)');
         await this.probe.afterCommit(topic, partition, s);
       },
