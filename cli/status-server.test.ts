@@ -21,7 +21,7 @@ describe('status server', () => {
     expect((await fetch(`${server.url}/nope`)).status).toBe(404);
   });
 
-  it('answers /readyz from the readiness check: 200 when it resolves, 503 when it rejects', async () => {
+  it('answers /readyz and the flowlens_ready gauge from the readiness check: 200/1 when it resolves, 503/0 when it rejects', async () => {
     let up = true;
     const ready = () => (up ? Promise.resolve() : Promise.reject(new Error('database down')));
     const server = await startStatusServer(new Registry(), '127.0.0.1', 0, ready);
@@ -31,5 +31,8 @@ describe('status server', () => {
     const down = await fetch(`${server.url}/readyz`);
     expect(down.status).toBe(503);
     expect(await down.json()).toEqual({ status: 'not ready' });
+    expect(await (await fetch(`${server.url}/metrics`)).text()).toMatch(/^flowlens_ready 0$/m);
+    up = true;
+    expect(await (await fetch(`${server.url}/metrics`)).text()).toMatch(/^flowlens_ready 1$/m);
   });
 });

@@ -1,5 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CommitConfirmations, type CommitEventPayload } from '../../ingest/sources/kafka/commit-confirm.js';
 import { CommittedOffsets } from '../../ingest/sources/kafka/committed-offsets.js';
 import { type KafkaBroker, startKafka } from '../harness/kafka.js';
 
@@ -51,6 +52,40 @@ describe('CommittedOffsets (real broker)', () => {
       expect(await offsets.get('gen', 1)).toEqual({ offset: -1, metadata: null });
     } finally {
       await admin.disconnect();
+    }
+  });
+
+  it('a commit kafkajs resolves without sending (its runner stopping, as in a crash) is not confirmed', async () => {
+    await broker.createTopic('confirm', 1);
+    const kafka = new Kafka({ clientId: 't', brokers: broker.brokers, logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    const consumer = kafka.consumer({ groupId: 'g-confirm', sessionTimeout: 6000 });
+    const confirmations = new CommitConfirmations();
+    consumer.on(consumer.events.COMMIT_OFFSETS, (e) =>
+      confirmations.onCommitted(e.payload as CommitEventPayload),
+    );
+    const joined = new Promise<void>((r) => consumer.on(consumer.events.GROUP_JOIN, () => r()));
+    await Promise.all([admin.connect(), consumer.connect()]);
+    const stored = async () =>
+      (await admin.fetchOffsets({ groupId: 'g-confirm', topics: ['confirm'] }))[0]?.partitions[0];
+    try {
+      await consumer.subscribe({ topics: ['confirm'] });
+      await consumer.run({ autoCommit: false, eachBatch: async () => {} });
+      await joined;
+      const commit = async (offset: number, metadata: string) => {
+        const confirmed = confirmations.expect('confirm', 0, { offset, metadata });
+        await consumer.commitOffsets([{ topic: 'confirm', partition: 0, offset: String(offset), metadata }]);
+        return confirmed();
+      };
+      expect(await commit(0, 'flowlens:v1:pending=5')).toBe(true);
+      expect(await stored()).toMatchObject({ offset: '0', metadata: 'flowlens:v1:pending=5' });
+      // What a crash does first: the runner stops (then kafkajs disconnects, then emits CRASH).
+      const stopping = consumer.stop();
+      expect(await commit(0, 'flowlens:v1:pending=5,9')).toBe(false);
+      await stopping;
+      expect(await stored()).toMatchObject({ offset: '0', metadata: 'flowlens:v1:pending=5' });
+    } finally {
+      await Promise.all([consumer.disconnect(), admin.disconnect()]);
     }
   });
 });

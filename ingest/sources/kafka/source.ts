@@ -11,6 +11,7 @@ import type { Logger } from '../../../core/logging.js';
 import { retry } from '../../../core/retry.js';
 import type { Source, SourceBatch } from '../../contracts.js';
 import { type KafkaSecrets, kafkaClientConfig } from './client-config.js';
+import { CommitConfirmations, type CommitEventPayload, ConsumerRestarting } from './commit-confirm.js';
 import { CommittedOffsets } from './committed-offsets.js';
 import type { KafkaSourceConfig } from './config.js';
 import { connectChecked } from './connect.js';
@@ -89,6 +90,8 @@ class KafkaSource implements Source {
    * sending anything (its runner is not running); a commit then must wait, not count as stored.
    */
   private consumerDown = false;
+  /** Which commits the broker accepted (kafkajs resolves some it never sent, commit-confirm.ts). */
+  private readonly confirmations = new CommitConfirmations();
 
   constructor(
     private readonly cfg: KafkaSourceConfig,
@@ -146,12 +149,17 @@ class KafkaSource implements Source {
       this.counters.assigned = Object.values(e.payload.memberAssignment).reduce((n, ps) => n + ps.length, 0);
       this.newGeneration();
     });
+    consumer.on(consumer.events.COMMIT_OFFSETS, (e) =>
+      this.confirmations.onCommitted(e.payload as CommitEventPayload),
+    );
     consumer.on(consumer.events.CRASH, (e) => {
       this.consumerDown = true;
       this.deps.logger?.warn(
         { err: e.payload.error.message, restart: e.payload.restart },
         'kafka consumer crashed',
       );
+      // Not restarting: nothing will fetch or commit again, so the run ends and its supervisor restarts it.
+      if (!e.payload.restart && !this.stopping) this.queue.close(e.payload.error);
     });
     await consumer.connect();
     await consumer.subscribe({ topics: this.cfg.topics, fromBeginning: this.cfg.fromBeginning });
@@ -254,7 +262,11 @@ class KafkaSource implements Source {
     );
   }
 
-  /** Commits unless the partition changed hands; retries through broker restarts. */
+  /**
+   * Commits unless the partition changed hands. While the consumer restarts (broker restart,
+   * coordinator move) it waits as long as the restart takes: the rejoin starts a new generation,
+   * which ends the wait, and the new owner re-reads what is stored. Other failures get 30 tries.
+   */
   private async commit(
     topic: string,
     partition: number,
@@ -262,19 +274,27 @@ class KafkaSource implements Source {
     current: () => boolean,
   ): Promise<void> {
     if (s.offset < 0) return;
+    let failures = 0;
+    const live = () => current() && !this.stopping;
     await retry(
       async () => {
-        if (!current() || this.stopping) return;
-        if (this.consumerDown)
-          throw new Error('kafka consumer is restarting: commit deferred until it rejoins');
+        if (!live()) return;
+        if (this.consumerDown) throw new ConsumerRestarting('commit deferred until it rejoins');
+        const confirmed = this.confirmations.expect(topic, partition, s);
         await this.consumer!.commitOffsets([
           { topic, partition, offset: String(s.offset), metadata: s.metadata },
-        ]);
+        ]).finally(() => void confirmed()); // a failed send forgets its check too
+        if (!confirmed()) throw new ConsumerRestarting('commit not sent (its runner stopped)');
         await this.probe.afterCommit(topic, partition, s);
       },
-      { attempts: 30, baseDelayMs: 200, maxDelayMs: 3000, isRetryable: () => current() && !this.stopping },
+      {
+        attempts: Number.POSITIVE_INFINITY,
+        baseDelayMs: 200,
+        maxDelayMs: 3000,
+        isRetryable: (err) => live() && (err instanceof ConsumerRestarting || ++failures < 30),
+      },
     ).catch((err: unknown) => {
-      if (current() && !this.stopping) throw err;
+      if (live()) throw err;
     });
   }
 
