@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import { platformCutSql } from '../../../core/enrich/platform.js';
 import type { AnalysisWindow, AnalyzerQuery } from '../../analyzer.js';
-import { candidateGroups, dt, expandWindow, IN_WINDOW, ipText, SAMPLE_TUPLE, SamplesSchema, windowParams } from '../../sql.js';
+import {
+  candidateGroups,
+  dt,
+  expandWindow,
+  IN_WINDOW,
+  ipText,
+  SAMPLE_TUPLE,
+  SamplesSchema,
+  windowParams,
+} from '../../sql.js';
 import type { BeaconingConfig } from './config.js';
 
 export const BeaconRowSchema = z.object({
