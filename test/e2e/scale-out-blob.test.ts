@@ -122,14 +122,14 @@ describe('ingest, analyze and API roles as separate processes (server mode)', ()
     await writer.ensureContainers();
     const appends = keepAppending(writer, STREAMS, MAC, { intervalMs: 50, maxTuples: 4 });
     const ingest = [0, 1, 2].map(() => start(configFile, 'ingest'));
+    await waitFor(
+      () => ingest.every((x) => logsWith(x, 'blob poll planned').length > 0),
+      240_000,
+      'all polling',
+    );
     let analyzer = start(configFile, 'analyze');
     const apiPorts = [await freePort(), await freePort()];
     const apis = apiPorts.map((port) => start(configFile, 'api', ['--port', String(port)]));
-    await waitFor(
-      () => ingest.every((x) => logsWith(x, 'blob poll planned').length > 0),
-      120_000,
-      'all polling',
-    );
     await waitFor(async () => (await count(db, 'flows').catch(() => 0)) > 0, 120_000, 'rows arriving');
     await waitFor(
       async () =>
