@@ -14,7 +14,8 @@ import { mdTable, parseFlags } from './util.js';
  * `npm run bench -- scale-out [--roots 12] [--mb 2]`: rows/s of 1, 2 and 3 `flowlens run --roles
  * ingest` processes sharing one storage account (Azurite) through blob leases and writing to one
  * ClickHouse (the HTTP test double), server mode. Each round gets a fresh account and database with
- * the same backlog (`roots` NSG folders, one `mb` PT1H.json each) and is timed from the first stored
+ * the same backlog (`roots` NSG folders, one `mb` PT1H.json each, in the current hour: a first run
+ * without `startTime` reads the current and previous hour) and is timed from the first stored
  * row to the last. Ratios to one process, measured in one run; on a machine with fewer free cores
  * than processes the ratio measures contention, not the design (say the load with the number).
  */
@@ -61,7 +62,7 @@ async function round(processes: number, bodies: Buffer[]): Promise<{ rows: numbe
         name: `nsg-${i}`,
       };
       await container
-        .getBlockBlobClient(blobPath(stream, '000D3A000000', Date.UTC(2026, 0, 1)))
+        .getBlockBlobClient(blobPath(stream, '000D3A000000', Date.now()))
         .upload(body, body.length);
     }
     const config = writeBlobSourceConfig(dir, {
@@ -106,7 +107,9 @@ async function timeToStable(rows: () => Promise<number>): Promise<{ rows: number
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const now = () => performance.now();
   let n = await rows().catch(() => 0);
+  const deadline = now() + 300_000;
   while (n === 0) {
+    if (now() > deadline) throw new Error('no row stored within 5 minutes');
     await sleep(200);
     n = await rows().catch(() => 0);
   }
