@@ -80,3 +80,18 @@ export function expandWindow(window: AnalysisWindow, bucketSeconds: number, span
   const from = Math.min(window.from.getTime(), spanFrom);
   return { from: new Date(Math.floor(from / bucketMs) * bucketMs), to: window.to };
 }
+
+/**
+ * `(keys) IN (groups of the window whose cheap aggregate passes `having`)`: the first pass of a
+ * two-pass analyzer query. Without it the detecting `GROUP BY` keeps samples, port lists and exact
+ * sets for every group of the window (about one per flow for (source, target, 5 minutes)) and formats
+ * a sample tuple for every row; with it those heavy states exist only for the few candidate groups,
+ * so a query's memory and time follow its result, not the window's rows. `having` must be a
+ * necessary condition of the outer `HAVING` (a superset of the groups it keeps).
+ */
+export function candidateGroups(keys: string, where: string, having: string): string {
+  return `(${keys}) IN (SELECT ${keys} FROM flows WHERE ${where} GROUP BY ${keys} HAVING ${having})`;
+}
+
+/** The tumbling bucket of a row, `{bucket:UInt32}` seconds wide. */
+export const BUCKET = 'toStartOfInterval(time, toIntervalSecond({bucket:UInt32}))';

@@ -100,7 +100,7 @@ const PUBLIC_IN = encodeURIComponent(
 );
 
 /** What the dashboards request, per page, over 24 h and 30 days. */
-const ENDPOINTS: [string, string][] = [
+export const ENDPOINTS: [string, string][] = [
   ['overview series', `/api/traffic/series?${D1}&metric=bytes&split=action_direction`],
   ['overview series', `/api/traffic/series?${D30}&metric=bytes&split=action_direction`],
   ['top talkers', `/api/traffic/top?${D1}&dimension=local_ip&limit=10`],
@@ -134,7 +134,7 @@ const ENDPOINTS: [string, string][] = [
   ['top countries 30 d (raw, enriched)', `/api/traffic/top?${D30}&dimension=remote_country&limit=10`],
 ];
 
-async function time(runs: number, fn: () => Promise<void>): Promise<number[]> {
+export async function time(runs: number, fn: () => Promise<void>): Promise<number[]> {
   await fn();
   const out: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -145,7 +145,7 @@ async function time(runs: number, fn: () => Promise<void>): Promise<number[]> {
   return out;
 }
 
-function p95(values: readonly number[]): number {
+export function p95(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)]!;
 }

@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +7,7 @@ import { type AzuriteHandle, startAzurite } from '../../core/azurite.js';
 import { openDb } from '../../core/clickhouse/client.js';
 import { AzureBlobWriter, type FlowLogStream } from '../harness/azure-blob-writer.js';
 import { waitFor } from '../harness/batch-collector.js';
-import { REPO_ROOT } from '../harness/cli.js';
+import { type FlowlensProcess, logsWith, startFlowlens } from '../harness/flowlens-process.js';
 
 /**
  * Crash safety of `flowlens run` with a blob source: the real CLI in a child process is SIGKILLed
@@ -35,20 +34,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Child {
-  proc: ChildProcess;
-  /** Parsed JSON log lines so far. */
-  logs: Array<Record<string, unknown>>;
-  exited: Promise<void>;
-}
-
-function startRun(configFile: string): Child {
-  const proc = spawn(
-    process.execPath,
+function startRun(configFile: string): FlowlensProcess {
+  return startFlowlens(
     [
-      '--import',
-      'tsx',
-      join(REPO_ROOT, 'cli', 'main.ts'),
       'run',
       '--roles',
       'ingest',
@@ -61,31 +49,11 @@ function startRun(configFile: string): Child {
       '--log-level',
       'debug',
     ],
-    {
-      cwd: REPO_ROOT,
-      env: { ...process.env, CRASH_AZ: az.connectionString },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
+    { env: { CRASH_AZ: az.connectionString }, logs: true },
   );
-  const logs: Array<Record<string, unknown>> = [];
-  let buf = '';
-  proc.stderr?.on('data', (c: Buffer) => {
-    buf += c.toString();
-    const lines = buf.split('\n');
-    buf = lines.pop() ?? '';
-    for (const l of lines) {
-      try {
-        logs.push(JSON.parse(l) as Record<string, unknown>);
-      } catch {
-        // not a log line
-      }
-    }
-  });
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  return { proc, logs, exited };
 }
 
-const polls = (c: Child) => c.logs.filter((l) => l.msg === 'blob poll planned');
+const polls = (c: FlowlensProcess) => logsWith(c, 'blob poll planned');
 
 describe('flowlens run with a blob source survives SIGKILL', () => {
   it(`row count equals tuples written after ${KILLS} kills and a final restart`, {

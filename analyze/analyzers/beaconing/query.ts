@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import { platformCutSql } from '../../../core/enrich/platform.js';
 import type { AnalysisWindow, AnalyzerQuery } from '../../analyzer.js';
-import { dt, expandWindow, IN_WINDOW, ipText, SAMPLE_TUPLE, SamplesSchema, windowParams } from '../../sql.js';
+import {
+  candidateGroups,
+  dt,
+  expandWindow,
+  IN_WINDOW,
+  ipText,
+  SAMPLE_TUPLE,
+  SamplesSchema,
+  windowParams,
+} from '../../sql.js';
 import type { BeaconingConfig } from './config.js';
 
 export const BeaconRowSchema = z.object({
@@ -36,6 +45,8 @@ export type BeaconRow = z.infer<typeof BeaconRowSchema>;
  */
 export function beaconQuery(config: BeaconingConfig, window: AnalysisWindow): AnalyzerQuery<BeaconRow> {
   const cut = platformCutSql(config.azurePlatform, 'dst_ip');
+  const where = `${IN_WINDOW} AND direction = 'outbound' AND action = 'allow' AND remote_is_public AND ${cut.sql}`;
+  // Every row adds at most one start, so a pair with no more rows than minConnections never beacons.
   const sql = `
 SELECT ${ipText('c.src_ip')} AS ip, ${ipText('c.dst_ip')} AS remote, c.dst_port AS port, c.protocol AS protocol,
   arraySort(arrayFlatten(groupArray(c.startsMs))) AS starts, length(starts) AS connections,
@@ -48,7 +59,8 @@ FROM (
     sum(bytes_sent) AS o, sum(bytes_received) AS i,
     greatest(countIf(state = 'begin'), countIf(state = 'end'), 1) AS n, argMin(${SAMPLE_TUPLE}, time) AS s
   FROM flows
-  WHERE ${IN_WINDOW} AND direction = 'outbound' AND action = 'allow' AND remote_is_public AND ${cut.sql}
+  WHERE ${where}
+    AND ${candidateGroups('src_ip, dst_ip, dst_port, protocol', where, 'count() > {minConnections:UInt32}')}
   GROUP BY src_ip, dst_ip, dst_port, protocol, src_port
 ) AS c
 LEFT JOIN (

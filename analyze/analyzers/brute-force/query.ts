@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { AnalysisWindow, AnalyzerQuery } from '../../analyzer.js';
 import {
+  BUCKET,
+  candidateGroups,
   expandWindow,
   IN_WINDOW,
   ipText,
@@ -34,9 +36,10 @@ export function bruteForceQuery(
   config: BruteForceConfig,
   window: AnalysisWindow,
 ): AnalyzerQuery<BruteBucketRow> {
+  const where = `${IN_WINDOW} AND protocol = 6 AND dst_port IN {ports:Array(UInt16)}`;
   const sql = `
 SELECT ${ipText('src_ip')} AS ip, ${ipText('dst_ip')} AS target, dst_port AS port,
-  toStartOfInterval(time, toIntervalSecond({bucket:UInt32})) AS bucket,
+  ${BUCKET} AS bucket,
   uniqExactIf(src_port, action = 'allow') AS attempts,
   uniqExactIf(src_port, action = 'deny') AS denied,
   count() AS flows, sum(bytes_sent + bytes_received) AS bytes,
@@ -46,7 +49,8 @@ SELECT ${ipText('src_ip')} AS ip, ${ipText('dst_ip')} AS target, dst_port AS por
   min(time) AS firstSeen, max(time) AS lastSeen,
   ${samples(config.sampleFlows)} AS samples
 FROM flows
-WHERE ${IN_WINDOW} AND protocol = 6 AND dst_port IN {ports:Array(UInt16)}
+WHERE ${where}
+  AND ${candidateGroups(`src_ip, dst_ip, dst_port, ${BUCKET}`, where, "uniqExactIf(src_port, action = 'allow') >= {minAttempts:UInt32}")}
 GROUP BY src_ip, dst_ip, dst_port, bucket
 HAVING attempts >= {minAttempts:UInt32}
 ORDER BY ip, target, port, bucket`;

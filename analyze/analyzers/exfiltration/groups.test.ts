@@ -78,9 +78,9 @@ describe('exfiltration destination groups on chDB (service tag, AS, address)', (
     const rows = await executeQuery(db.client, exfiltrationQuery(config, WINDOW));
     const storage = rows.filter((r) => r.dest === 'tag:Storage.WestEurope');
     expect(storage.map((r) => [r.hour, r.remotes])).toEqual([
-      ['2026-01-01T01:00:00Z', 40],
-      ['2026-01-02T01:00:00Z', 40],
-      ['2026-01-03T01:00:00Z', 40],
+      ['2026-01-01T01:00:00.000Z', 40],
+      ['2026-01-02T01:00:00.000Z', 40],
+      ['2026-01-03T01:00:00.000Z', 40],
     ]);
     expect(rows.filter((r) => r.dest === 'asn:64501')).toHaveLength(3);
     const findings = detectExfiltration(rows, config, WINDOW, emptyContext());

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { AnalysisWindow, AnalyzerQuery } from '../../analyzer.js';
 import {
+  BUCKET,
+  candidateGroups,
   expandWindow,
   IN_WINDOW,
   ipText,
@@ -37,7 +39,7 @@ export type ScanBucketRow = z.infer<typeof ScanBucketRowSchema>;
 export function portScanQuery(config: PortScanConfig, window: AnalysisWindow): AnalyzerQuery<ScanBucketRow> {
   const sql = `
 SELECT ${ipText('src_ip')} AS ip, ${ipText('dst_ip')} AS target,
-  toStartOfInterval(time, toIntervalSecond({bucket:UInt32})) AS bucket,
+  ${BUCKET} AS bucket,
   uniqExact(dst_port) AS ports, count() AS flows, sum(bytes_sent + bytes_received) AS bytes,
   countIf(action = 'allow') AS allowed,
   countIf(action = 'allow' AND bytes_sent > 0 AND bytes_received > 0) AS answered,
@@ -46,7 +48,7 @@ SELECT ${ipText('src_ip')} AS ip, ${ipText('dst_ip')} AS target,
   min(time) AS firstSeen, max(time) AS lastSeen,
   ${samples(config.sampleFlows)} AS samples
 FROM flows
-WHERE ${IN_WINDOW}
+WHERE ${IN_WINDOW} AND ${candidateGroups(`src_ip, dst_ip, ${BUCKET}`, IN_WINDOW, 'uniqExact(dst_port) > {minPorts:UInt32}')}
 GROUP BY src_ip, dst_ip, bucket
 HAVING ports > {minPorts:UInt32}
 ORDER BY ip, target, bucket`;

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { AnalysisWindow, AnalyzerQuery } from '../../analyzer.js';
 import {
+  BUCKET,
+  candidateGroups,
   expandWindow,
   IN_WINDOW,
   ipText,
@@ -36,7 +38,7 @@ export function portSweepQuery(
 ): AnalyzerQuery<SweepBucketRow> {
   const sql = `
 SELECT ${ipText('src_ip')} AS ip, dst_port AS port, protocol,
-  toStartOfInterval(time, toIntervalSecond({bucket:UInt32})) AS bucket,
+  ${BUCKET} AS bucket,
   uniqExact(dst_ip) AS hosts, count() AS flows, sum(bytes_sent + bytes_received) AS bytes,
   countIf(action = 'allow') AS allowed,
   countIf(action = 'allow' AND bytes_sent > 0 AND bytes_received > 0) AS answered,
@@ -46,6 +48,7 @@ SELECT ${ipText('src_ip')} AS ip, dst_port AS port, protocol,
   ${samples(config.sampleFlows)} AS samples
 FROM flows
 WHERE ${IN_WINDOW}
+  AND ${candidateGroups(`src_ip, dst_port, protocol, ${BUCKET}`, IN_WINDOW, 'uniqExact(dst_ip) > {minHosts:UInt32}')}
 GROUP BY src_ip, dst_port, protocol, bucket
 HAVING hosts > {minHosts:UInt32}
 ORDER BY ip, port, bucket`;

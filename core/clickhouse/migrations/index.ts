@@ -1,5 +1,6 @@
 import { migration0001 } from './0001_flows.js';
 import { migration0002 } from './0002_retention_from_arrival.js';
+import { migration0003 } from './0003_ingested_at_index.js';
 import { migration0200 } from './0200_findings.js';
 import { migration0300 } from './0300_nsg_rules.js';
 import { migration0400 } from './0400_api.js';
@@ -15,6 +16,7 @@ import type { Migration } from './types.js';
 export const MIGRATIONS: readonly Migration[] = [
   migration0001,
   migration0002,
+  migration0003,
   migration0200,
   migration0300,
   migration0400,

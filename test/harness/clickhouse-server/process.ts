@@ -23,9 +23,10 @@ export interface ClickHouseDouble {
 }
 
 export async function spawnClickHouseDouble(
-  options: { users?: Record<string, string> } = {},
+  options: { users?: Record<string, string>; dataDir?: string } = {},
 ): Promise<ClickHouseDouble> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'flowlens-chserver-'));
+  // A given data directory (a bench serving data it generated) is the caller's: kept on stop.
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'flowlens-chserver-'));
   const main = join(dirname(fileURLToPath(import.meta.url)), 'main.ts');
   const spec = { dataDir, ...(options.users ? { users: options.users } : {}) };
   const child = spawn(process.execPath, ['--import', 'tsx', main, JSON.stringify(spec)], {
@@ -54,7 +55,7 @@ export async function spawnClickHouseDouble(
           child.kill('SIGTERM');
         });
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,212 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Db, openDb } from '../core/clickhouse/client.js';
+import { migrate } from '../core/clickhouse/migrate.js';
+import { DEFAULT_SCHEMA_OPTIONS } from '../core/clickhouse/migrations/types.js';
+import { spawnClickHouseDouble } from '../test/harness/clickhouse-server/process.js';
+import { generateFlows } from './scale-data.js';
+import { apiLatencies, oneShotAnalyze, ruleReportMs, tableSizes, tickTimes } from './scale-measure.js';
+import { mdTable, parseFlags } from './util.js';
+
+/**
+ * `npm run bench -- scale [--rows 100000000] [--days 30] [--recent 3] [--hosts 60] [--runs 3]
+ * [--apiRuns 10] [--server 1]`: `--rows` flows over `--days` on embedded chDB, generated in SQL
+ * (scale-data.ts). The newest `--recent` days are written first and measured (ticks), then the older
+ * days (same flow rate) and measured again: a tick's cost should follow its window, not the stored
+ * history (issue bar: ≤ 1.5×). Then disk bytes per flow, API p95 for 24 h and 30 d (bars at 100 M:
+ * ≤ 300 ms and ≤ 1.5 s), peak RSS of `flowlens analyze` over 7 days, and with `--server 1` the same
+ * ticks and API calls against the ClickHouse HTTP test double serving the same data directory.
+ */
+export async function run(args: string[]): Promise<void> {
+  const o = parseFlags(args, {
+    rows: 100_000_000,
+    days: 30,
+    recent: 3,
+    mid: 10,
+    hosts: 60,
+    runs: 3,
+    apiRuns: 10,
+    server: 1,
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'flowlens-bench-scale-'));
+  const dataDir = join(dir, 'db'); // where the test double (server.ts) keeps its engine
+  console.log(`scale bench: ${fmt(o.rows)} flows over ${o.days} days, ${o.hosts} hosts; load ${load()}\n`);
+  try {
+    const db = openDb({ kind: 'embedded', path: dataDir });
+    await migrate(db.client, { ...DEFAULT_SCHEMA_OPTIONS, rawTtlDays: 0, minuteTtlDays: 0, hourTtlDays: 0 });
+    const stages = await fillInStages(db, o);
+    printIngest(stages);
+    printTicks(stages);
+    printSizes(await tableSizes(db));
+    log('API');
+    const embeddedApi = await apiLatencies(db, END, o.apiRuns);
+    await db.close();
+    log('flowlens analyze over 7 days');
+    const oneShot = await oneShotAnalyze(dataDir, new Date(END.getTime() - 7 * DAY), END);
+    console.log(
+      `\n\`flowlens analyze\` over 7 days (${fmt((o.rows * 7) / o.days)} flows): ${(oneShot.ms / 1000).toFixed(1)} s, ` +
+        `peak RSS ${oneShot.peakRssMb.toFixed(0)} MB (exit ${oneShot.exitCode}); load ${load()}\n`,
+    );
+    const serverApi = o.server ? await overTestDouble(dir, o.runs, o.apiRuns) : null;
+    printApi(embeddedApi, serverApi, o.rows);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const END = new Date('2026-11-30T00:00:00Z');
+const DAY = 86_400_000;
+const log = (s: string) => process.stderr.write(`${new Date().toISOString()} ${s}\n`);
+
+interface Stage {
+  days: number;
+  rowsPerS: number;
+  ticks: Record<string, number>;
+  ruleReportMs: number;
+}
+
+/**
+ * Writes the newest `recent` days first, then older days back to `mid` and to `days`, all at one
+ * flow rate, and measures a tick after each stage: the window's data never changes, only the
+ * history stored behind it.
+ */
+async function fillInStages(
+  db: Db,
+  o: { rows: number; days: number; recent: number; mid: number; hosts: number; runs: number },
+): Promise<Stage[]> {
+  const perDay = o.rows / o.days;
+  const stages: Stage[] = [];
+  let stored = 0;
+  for (const days of [o.recent, o.mid, o.days].filter((d, i, a) => d <= o.days && a.indexOf(d) === i)) {
+    const rows = Math.round(perDay * (days - stored));
+    const first = o.rows - Math.round(perDay * days);
+    const t0 = performance.now();
+    await generateFlows(
+      db,
+      {
+        rows,
+        from: new Date(END.getTime() - days * DAY),
+        to: new Date(END.getTime() - stored * DAY),
+        hosts: o.hosts,
+        first,
+      },
+      (n, ms) => log(`${days} d: ${fmt(n)} rows, ${fmt(n / (ms / 1000))} rows/s`),
+    );
+    const rowsPerS = rows / ((performance.now() - t0) / 1000);
+    log(`ticks with ${days} d stored`);
+    stages.push({
+      days,
+      rowsPerS,
+      ticks: await tickTimes(db, END, o.runs),
+      ruleReportMs: await ruleReportMs(db, END),
+    });
+    stored = days;
+  }
+  return stages;
+}
+
+/** Ticks and API requests over the ClickHouse HTTP test double serving the same data directory. */
+async function overTestDouble(dir: string, runs: number, apiRuns: number) {
+  const double = await spawnClickHouseDouble({ dataDir: dir });
+  const db = openDb({ kind: 'server', url: double.url });
+  try {
+    log('ticks and API over the test double');
+    const ticks = await tickTimes(db, END, runs);
+    console.log(
+      `${mdTable(
+        ['tick step (test double, HTTP)', 'ms, all days stored'],
+        Object.entries(ticks).map(([k, v]) => [k, v.toFixed(0)]),
+      )}\n`,
+    );
+    return await apiLatencies(db, END, apiRuns);
+  } finally {
+    await db.close();
+    await double.stop();
+  }
+}
+
+function printIngest(stages: Stage[]): void {
+  const parts = stages.map((s) => `${fmt(s.rowsPerS)} rows/s up to ${s.days} d stored`);
+  console.log(
+    `ingest (INSERT … SELECT, 2 rollup MVs, merges running): ${parts.join(', ')}; load ${load()}\n`,
+  );
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString();
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+
+function printTicks(stages: Stage[]): void {
+  const first = stages[0]!;
+  const last = stages[stages.length - 1]!;
+  // The 7-day lookbacks (exfiltration, lateral-movement, beaconing history) fill up by `mid` days.
+  const mid = stages[stages.length - 2] ?? first;
+  const ratio = (a: number, b: number) => (b + 1) / (a + 1);
+  const head = [
+    'tick step',
+    ...stages.map((s) => `ms, ${s.days} d stored`),
+    `${last.days} d / ${first.days} d`,
+    'bar ≤ 1.5×',
+    `${last.days} d / ${mid.days} d`,
+  ];
+  const row = (name: string, pick: (s: Stage) => number) => {
+    const r = ratio(pick(first), pick(last));
+    const beyondLookbacks = ratio(pick(mid), pick(last)).toFixed(2);
+    return [
+      name,
+      ...stages.map((s) => pick(s).toFixed(0)),
+      r.toFixed(2),
+      r <= 1.5 ? 'ok' : '**over**',
+      beyondLookbacks,
+    ];
+  };
+  const rows = Object.keys(first.ticks).map((k) => row(k, (s) => s.ticks[k] ?? 0));
+  rows.push(row('rule report (rules.windowDays = 30, hourly)', (s) => s.ruleReportMs));
+  console.log(
+    `${mdTable(head, rows)}\n\n(one tick = the loop's new-data query, then each analyzer over the last 3 minutes; medians; ratios with +1 ms)\n`,
+  );
+}
+
+function printSizes(sizes: Awaited<ReturnType<typeof tableSizes>>): void {
+  const flows = sizes.find((s) => s.table === 'flows')?.rows ?? 1;
+  console.log(
+    mdTable(
+      ['table', 'rows', 'bytes on disk', 'bytes per stored flow', 'compression', 'active parts'],
+      sizes.map((s) => [
+        s.table,
+        fmt(s.rows),
+        fmt(s.bytes),
+        (s.bytes / flows).toFixed(2),
+        `${(s.uncompressed / Math.max(1, s.bytes)).toFixed(1)}×`,
+        String(s.parts),
+      ]),
+    ),
+  );
+}
+
+function printApi(
+  emb: Awaited<ReturnType<typeof apiLatencies>>,
+  srv: Awaited<ReturnType<typeof apiLatencies>> | null,
+  rows: number,
+): void {
+  const rowsOut = emb.map((e, i) => {
+    const bar = e.path.includes('now-30d') ? 1500 : 300;
+    const s = srv?.[i];
+    return [
+      e.name,
+      e.path.includes('now-30d') ? '30 d' : '24 h',
+      e.p50.toFixed(0),
+      e.p95.toFixed(0),
+      s ? s.p95.toFixed(0) : '–',
+      `${bar}`,
+      e.p95 <= bar ? 'ok' : '**over**',
+    ];
+  });
+  console.log(
+    `\n${mdTable(['endpoint', 'range', 'p50 ms', 'p95 ms', 'p95 ms (test double)', 'bar (at 100 M)', ''], rowsOut)}\n` +
+      `\n(${fmt(rows)} flows; bars are stated for 100 M)`,
+  );
+}
