@@ -2,12 +2,10 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Counter, Gauge } from 'prom-client';
 import type { ApiDeps } from '../../deps.js';
 import type { ApiApp } from '../../env.js';
-import { ParamBag } from '../../query/params.js';
-import { readRows } from '../../query/run.js';
-import { chTime, isoTime } from '../../query/time.js';
 import { errorResponses, WindowSchema, windowJson, windowParam } from '../common.js';
 import { registerIngestHealthRoutes } from './health.js';
 import { readSourceSeries, SourceSeriesSchema, worstLag } from './source-series.js';
+import { latestRejects, recentPositions, rejectsByReason, rowsBySource } from './status-queries.js';
 
 export const IngestStatusSchema = z.object({
   window: WindowSchema,
@@ -92,41 +90,27 @@ export function registerIngestRoutes(app: ApiApp, deps: ApiDeps, now: () => Date
   app.openapi(statusRoute, async (c) => {
     const t = now();
     const w = windowParam(c.req.valid('query'), t);
-    const p = new ParamBag();
-    const range = `time >= ${p.add('DateTime64(3)', chTime(w.from))} AND time < ${p.add('DateTime64(3)', chTime(w.to))}`;
     const [sources, positions, rejects] = await Promise.all([
-      readRows<Record<string, string | number>>(
-        deps.db,
-        `SELECT source, count() AS n, max(time) AS newest, max(ingested_at) AS ingested FROM flows WHERE ${range} GROUP BY source ORDER BY source`,
-        p.values,
-      ),
-      readRows<Record<string, string>>(
-        deps.db,
-        'SELECT source_kind, source_key, updated_at FROM ingest_positions FINAL ORDER BY updated_at DESC LIMIT 500',
-        {},
-      ),
-      readRows<{ reason: string; n: number }>(
-        deps.db,
-        `SELECT reason, count() AS n FROM rejects WHERE ${range} GROUP BY reason ORDER BY n DESC`,
-        p.values,
-      ),
+      rowsBySource(deps.db, w),
+      recentPositions(deps.db),
+      rejectsByReason(deps.db, w),
     ]);
-    const byReason = Object.fromEntries(rejects.map((r) => [r.reason, Number(r.n)]));
+    const byReason = Object.fromEntries(rejects.map((r) => [r.reason, r.n]));
     const sourceSeries = await readSourceSeries(deps.metrics);
     return c.json(
       {
         window: windowJson(w),
         sources: sources.map((s) => ({
-          source: String(s.source),
-          rows: Number(s.n),
-          newestFlow: isoTime(String(s.newest)),
-          lastIngested: isoTime(String(s.ingested)),
-          lagSeconds: Math.max(0, Math.round((t.getTime() - Date.parse(isoTime(String(s.newest)))) / 1000)),
+          source: s.source,
+          rows: s.n,
+          newestFlow: s.newest,
+          lastIngested: s.ingested,
+          lagSeconds: Math.max(0, Math.round((t.getTime() - Date.parse(s.newest)) / 1000)),
         })),
         positions: positions.map((r) => ({
-          sourceKind: r.source_kind ?? '',
-          sourceKey: r.source_key ?? '',
-          updatedAt: isoTime(String(r.updated_at)),
+          sourceKind: r.source_kind,
+          sourceKey: r.source_key,
+          updatedAt: r.updated_at,
         })),
         rejects: { total: Object.values(byReason).reduce((a, b) => a + b, 0), byReason },
         reportedLagSeconds: worstLag(sourceSeries),
@@ -140,24 +124,17 @@ export function registerIngestRoutes(app: ApiApp, deps: ApiDeps, now: () => Date
   app.openapi(rejectsRoute, async (c) => {
     const q = c.req.valid('query');
     const w = windowParam(q, now());
-    const p = new ParamBag();
-    const reason = q.reason ? ` AND reason = ${p.add('String', q.reason)}` : '';
-    const rows = await readRows<Record<string, string | number>>(
-      deps.db,
-      `SELECT * FROM rejects WHERE time >= ${p.add('DateTime64(3)', chTime(w.from))} AND time < ` +
-        `${p.add('DateTime64(3)', chTime(w.to))}${reason} ORDER BY time DESC LIMIT ${p.add('UInt32', q.limit)}`,
-      p.values,
-    );
+    const rows = await latestRejects(deps.db, w, q.limit, q.reason);
     const out = rows.map((r) => ({
-      time: isoTime(String(r.time)),
-      sourceKind: String(r.source_kind),
-      source: String(r.source),
-      offset: Number(r.offset),
-      recordIndex: Number(r.record_index),
-      tupleIndex: Number(r.tuple_index),
-      reason: String(r.reason),
-      detail: String(r.detail),
-      excerpt: String(r.excerpt),
+      time: r.time,
+      sourceKind: r.source_kind,
+      source: r.source,
+      offset: r.offset,
+      recordIndex: r.record_index,
+      tupleIndex: r.tuple_index,
+      reason: r.reason,
+      detail: r.detail,
+      excerpt: r.excerpt,
     }));
     return c.json({ rows: out }, 200);
   });
