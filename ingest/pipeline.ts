@@ -3,7 +3,8 @@ import { FlowBatchBuilder } from '../core/flow/builder.js';
 import { excerpt } from '../core/flow/reject.js';
 import { type Logger, silentLogger } from '../core/logging.js';
 import type { Metrics } from '../core/metrics.js';
-import type { FlowSink, NormalizeResult, Normalizer, Source, SourceBatch } from './contracts.js';
+import { Coalescer } from './batching/writer.js';
+import type { FlowSink, NormalizeResult, Normalizer, Source, SourceBatch, WriteResult } from './contracts.js';
 
 export interface PipelineOptions {
   source: Source;
@@ -57,9 +58,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   let failure: Error | undefined;
   let failedStep: 'write' | 'source' = 'write';
 
-  const writeAndAck = async (batch: SourceBatch, result: NormalizeResult) => {
-    const written = await sink.write(result.columns, result.rejects, batch.position);
-    await batch.ack();
+  const count = (batch: SourceBatch, result: NormalizeResult, written: WriteResult) => {
     stats.batches++;
     stats.bytes += batch.body.length;
     stats.records += result.records;
@@ -69,12 +68,32 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     stats.duplicateRejects += written.duplicateRejects ?? 0;
     options.onBatch?.(stats, batch);
   };
+  const writeAndAck = async (batch: SourceBatch, result: NormalizeResult) => {
+    const written = await sink.write(result.columns, result.rejects, batch.position);
+    await batch.ack();
+    count(batch, result, written);
+  };
+  // Sinks that can store many ranges in one insert get them coalesced (docs/ingest.md "Batching").
+  const coalescer = sink.batching
+    ? new Coalescer({
+        sink,
+        support: sink.batching,
+        logger,
+        onAcked: (m, written) => count(m.batch, m.result, written),
+      })
+    : undefined;
 
   try {
     for await (const batch of source.batches(signal)) {
       const result = normalizeSafely(options.normalize, batch);
       options.metrics?.recordsTotal.inc({ source: batch.position.kind }, result.records);
       options.metrics?.bytesReadTotal.inc({ source: batch.position.kind }, batch.body.length);
+      if (coalescer) {
+        await coalescer.ready();
+        if (coalescer.failure || signal.aborted) break;
+        coalescer.submit(batch, result);
+        continue;
+      }
       await inflight;
       if (failure || signal.aborted) break;
       inflight = writeAndAck(batch, result).catch((err: unknown) => {
@@ -89,6 +108,12 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       failure = err instanceof Error ? err : new Error(String(err));
       failedStep = 'source';
     }
+  }
+  if (coalescer) {
+    // Exhausted (not aborted, no failure): nothing more comes back, so re-formed batches still
+    // missing members are settled now instead of waiting.
+    await coalescer.drain(!signal.aborted && !failure);
+    if (coalescer.failure && !failure) failure = coalescer.failure;
   }
   if (failure) logger.error({ err: failure.message, ...stats }, `pipeline stopped: ${failedStep} failed`);
   return failure ? { ...stats, error: failure, failedStep } : { ...stats };

@@ -36,6 +36,26 @@ export const ConfigSchema = z
         batchRows: z.number().int().min(1000).default(500_000),
         /** Directory for staged Native files read by chDB's file() (tmpfs when available). */
         stagingDir: z.string().optional(),
+        /**
+         * Coalesced inserts: ranges from many blobs, partitions or files go into one insert
+         * (docs/ingest.md "Batching"). A batch is flushed at `maxRows` rows, at `maxBytes` bytes of
+         * source bodies, or `maxDelayMs` after its first range, whichever comes first; a range of
+         * `maxRows` rows or more is written alone. After a restart, a recorded batch waits up to
+         * `recoveryWaitMs` for its ranges to come back before settling those that did.
+         */
+        coalesce: z
+          .object({
+            enabled: z.boolean().default(true),
+            maxRows: z.number().int().min(1).default(200_000),
+            maxBytes: z
+              .number()
+              .int()
+              .min(1024)
+              .default(64 * 1024 * 1024),
+            maxDelayMs: z.number().int().min(0).default(1000),
+            recoveryWaitMs: z.number().int().min(0).default(30_000),
+          })
+          .prefault({}),
       })
       .prefault({}),
   })

@@ -68,6 +68,24 @@ export const FLOW_INSERT_COLUMNS: readonly string[] = FLOW_MAPPING.map(([c]) => 
 /** SELECT expressions over the staged block, one per {@link FLOW_INSERT_COLUMNS} entry. */
 export const FLOW_SELECT = FLOW_MAPPING.map(([, e]) => e).join(', ');
 
+/** The same SELECT for blocks that carry `source` as a column (coalesced inserts, many sources). */
+export const FLOW_SELECT_SOURCE_COLUMN = FLOW_SELECT.replace('{source:String}', 'source');
+
+/**
+ * The block of a whole member of a coalesced insert: its source label travels as a one-value
+ * `LowCardinality(String)` column (a zero byte per row), so blocks of many sources share one statement.
+ */
+export function memberBlock(cols: FlowColumns, source: string): FlowBlock {
+  const block = flowBlock(cols, 0, cols.length, source);
+  block.columns.push({
+    name: 'source',
+    type: 'LowCardinality(String)',
+    dict: [source],
+    keys: new Uint8Array(block.rows),
+  });
+  return block;
+}
+
 /** Builds the block for rows `[from, to)` of `cols`; `source` is stored on every row. */
 export function flowBlock(cols: FlowColumns, from: number, to: number, source: string): FlowBlock {
   const s = <T extends { subarray(a: number, b: number): T }>(a: T, w = 1): T => a.subarray(from * w, to * w);

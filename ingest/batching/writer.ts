@@ -1,0 +1,251 @@
+import type { Logger } from '../../core/logging.js';
+import type { FlowSink, NormalizeResult, SourceBatch, WriteResult } from '../contracts.js';
+import { batchToken, claim, isFull, isSolo, missing, type RecordedBatch, wouldOverflow } from './plan.js';
+import type { BatchingSupport } from './types.js';
+
+/** A normalized source batch waiting for its insert. */
+export interface Member {
+  batch: SourceBatch;
+  result: NormalizeResult;
+  token: string;
+  rows: number;
+  bytes: number;
+}
+
+export interface CoalescerOptions {
+  sink: FlowSink;
+  support: BatchingSupport;
+  logger: Logger;
+  /** Called for every member once its rows are durable and it was acked, in write order. */
+  onAcked(member: Member, written: WriteResult): void;
+}
+
+interface Recovering {
+  batch: RecordedBatch;
+  have: Map<string, Member>;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * Gathers normalized ranges from many blobs, partitions or files into few inserts (docs/ingest.md
+ * "Batching"). One write runs at a time; members keep arriving into the next buffer meanwhile.
+ * Every multi-member batch is recorded in the ledger before its write; a member that the ledger
+ * knows waits for its recorded batch-mates and is written in that same batch again, so a replay
+ * carries the same deduplication token. Members are acked only after their batch is durable.
+ */
+export class Coalescer {
+  readonly #o: CoalescerOptions;
+  #buffer: Member[] = [];
+  #rows = 0;
+  #bytes = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #chain: Promise<void> = Promise.resolve();
+  #queued = 0;
+  #failure: Error | undefined;
+  readonly #recovering = new Map<string, Recovering>();
+  readonly #memberOf = new Map<string, Recovering>();
+
+  constructor(options: CoalescerOptions) {
+    this.#o = options;
+  }
+
+  get failure(): Error | undefined {
+    return this.#failure;
+  }
+
+  /** Takes one member; flushes when a limit is reached (a flush runs after the write in flight). */
+  submit(batch: SourceBatch, result: NormalizeResult): void {
+    const token = this.#o.support.memberToken(batch.position);
+    const member: Member = { batch, result, token, rows: result.columns.length, bytes: batch.body.length };
+    const recovering = this.#memberOf.get(token);
+    if (recovering) {
+      this.#join(recovering, member);
+      return;
+    }
+    const limits = this.#o.support.limits;
+    if (isSolo(member, limits)) {
+      this.flush();
+      this.#enqueue(() => this.#write(member.token, [member]));
+      return;
+    }
+    if (wouldOverflow({ rows: this.#rows, bytes: this.#bytes }, member, limits)) this.flush();
+    this.#buffer.push(member);
+    this.#rows += member.rows;
+    this.#bytes += member.bytes;
+    if (isFull({ rows: this.#rows, bytes: this.#bytes }, limits)) this.flush();
+    else this.#timer ??= setTimeout(() => this.flush(), limits.maxDelayMs).unref();
+  }
+
+  /** Resolves once at most one write is in flight besides the buffer (backpressure for the pull loop). */
+  async ready(): Promise<void> {
+    while (this.#queued > 1 && !this.#failure) await this.#chain;
+  }
+
+  /** Writes what the buffer holds now. */
+  flush(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (!this.#buffer.length) return;
+    const members = this.#buffer;
+    this.#buffer = [];
+    this.#rows = 0;
+    this.#bytes = 0;
+    this.#enqueue(() => this.#writeFresh(members));
+  }
+
+  /**
+   * Flushes and waits for every write. `final` (the source is exhausted, nothing more will come
+   * back) also settles re-formed batches still missing members; otherwise (abort) they stay unacked.
+   */
+  async drain(final: boolean): Promise<void> {
+    this.flush();
+    await this.#chain;
+    // After the last flush's lookup: only then is every member that came back in its batch.
+    if (final) for (const r of [...this.#recovering.values()]) this.#settle(r);
+    else for (const r of this.#recovering.values()) clearTimeout(r.timer);
+    await this.#chain;
+  }
+
+  #enqueue(job: () => Promise<void>): void {
+    this.#queued++;
+    this.#chain = this.#chain
+      .then(() => (this.#failure ? undefined : job()))
+      .catch((err: unknown) => {
+        this.#failure ??= err instanceof Error ? err : new Error(String(err));
+      })
+      .finally(() => {
+        this.#queued--;
+      });
+  }
+
+  /** A flushed buffer: members the ledger knows rejoin their recorded batch; the rest form a new one. */
+  async #writeFresh(members: Member[]): Promise<void> {
+    const recorded = await this.#o.support.ledger.lookup(members.map((m) => m.token));
+    const claimed = claim(
+      members.map((m) => m.token),
+      recorded,
+    );
+    const fresh: Member[] = [];
+    for (const m of members) {
+      const batch = claimed.get(m.token);
+      if (!batch) fresh.push(m);
+      else this.#join(this.#recoveringFor(batch), m, false);
+    }
+    await this.#writeNew(fresh);
+    for (const r of [...this.#recovering.values()])
+      if (!missing(r.batch, new Set(r.have.keys())).length) {
+        this.#forget(r);
+        await this.#write(r.batch.batchId, ordered(r));
+      }
+  }
+
+  /** Records a new batch's membership, then writes it. */
+  async #writeNew(members: Member[]): Promise<void> {
+    if (!members.length) return;
+    const tokens = members.map((m) => m.token);
+    const id = batchToken(tokens);
+    await this.#o.support.ledger.record(id, tokens);
+    await this.#write(id, members);
+  }
+
+  async #write(id: string, members: Member[]): Promise<void> {
+    const { sink, support } = this.#o;
+    const written =
+      members.length === 1
+        ? [
+            await sink.write(
+              members[0]!.result.columns,
+              members[0]!.result.rejects,
+              members[0]!.batch.position,
+            ),
+          ]
+        : await support.writeBatch(
+            members.map((m) => ({
+              columns: m.result.columns,
+              rejects: m.result.rejects,
+              position: m.batch.position,
+            })),
+            id,
+          );
+    await this.#ack(members, written);
+  }
+
+  /** All acks start in the same tick, so a source that persists acks in the background sees them together. */
+  async #ack(members: Member[], written: WriteResult[]): Promise<void> {
+    await Promise.all(members.map((m) => m.batch.ack()));
+    for (const [i, m] of members.entries()) this.#o.onAcked(m, written[i]!);
+  }
+
+  #recoveringFor(batch: RecordedBatch): Recovering {
+    const known = this.#recovering.get(batch.batchId);
+    if (known) return known;
+    const r: Recovering = { batch, have: new Map(), timer: undefined as unknown as NodeJS.Timeout };
+    r.timer = setTimeout(() => this.#settle(r), this.#o.support.limits.recoveryWaitMs).unref();
+    this.#recovering.set(batch.batchId, r);
+    for (const m of batch.members) this.#memberOf.set(m, r);
+    return r;
+  }
+
+  /** A member of a recorded batch; the batch is written again once every member is back. */
+  #join(r: Recovering, m: Member, enqueue = true): void {
+    r.have.set(m.token, m);
+    if (!enqueue || missing(r.batch, new Set(r.have.keys())).length) return;
+    this.#forget(r);
+    this.#enqueue(() => this.#write(r.batch.batchId, ordered(r)));
+  }
+
+  #forget(r: Recovering): void {
+    clearTimeout(r.timer);
+    this.#recovering.delete(r.batch.batchId);
+    for (const m of r.batch.members) if (this.#memberOf.get(m) === r) this.#memberOf.delete(m);
+  }
+
+  /**
+   * Members that never came back (the blob was rewritten, a partition moved to another consumer):
+   * the batch cannot be re-formed. Each member present is checked against `flows`: stored whole →
+   * acked as duplicates; otherwise written again in a new batch (a member stored only in part, by a
+   * crash in the middle of a multi-partition insert, then gets a second copy of that part).
+   */
+  #settle(r: Recovering): void {
+    this.#forget(r);
+    const present = ordered(r);
+    if (!present.length) return;
+    this.#o.logger.warn(
+      {
+        batch: r.batch.batchId,
+        missing: missing(r.batch, new Set(r.have.keys())).length,
+        present: present.length,
+      },
+      'batch members did not come back; settling the members that did',
+    );
+    this.#enqueue(async () => {
+      const again: Member[] = [];
+      const stored: Member[] = [];
+      for (const m of present) {
+        const rows = await this.#o.support.storedRows(sinkMember(m));
+        (m.rows > 0 && rows >= m.rows ? stored : again).push(m);
+      }
+      await this.#ack(
+        stored,
+        stored.map((m) => ({
+          rows: 0,
+          rejects: 0,
+          duplicates: m.rows,
+          duplicateRejects: m.result.rejects.length,
+        })),
+      );
+      await this.#writeNew(again);
+    });
+  }
+}
+
+function ordered(r: Recovering): Member[] {
+  return r.batch.members.flatMap((t) => {
+    const m = r.have.get(t);
+    return m ? [m] : [];
+  });
+}
+
+function sinkMember(m: Member) {
+  return { columns: m.result.columns, rejects: m.result.rejects, position: m.batch.position };
+}
