@@ -6,7 +6,7 @@ import type { SinkMember } from '../../batching/types.js';
 import type { FlowSink, WriteResult } from '../../contracts.js';
 import type { BlockWriter } from './block-writer.js';
 import { blockScope, countBySource, countRejectsBySource, mergeScopes } from './committed.js';
-import { memberBlock } from './flow-block.js';
+import { membersBlock } from './flow-block.js';
 import { insertRejects, rejectRows } from './rejects.js';
 
 export interface BatchWriteDeps {
@@ -36,10 +36,11 @@ export async function writeMembers(
   const counted = () => deps.attempt('flows', () => countBySource(deps.client, scope), false);
   const before = await counted();
   try {
-    const blocks = members.flatMap((m, i) =>
-      m.columns.length > 0 ? [memberBlock(m.columns, labels[i]!)] : [],
+    const parts = members.flatMap((m, i) =>
+      m.columns.length > 0 ? [{ columns: m.columns, label: labels[i]! }] : [],
     );
-    if (blocks.length) await deps.attempt('flows', () => deps.writer.insertMany(blocks, token), true);
+    const block = parts.length ? membersBlock(parts) : undefined;
+    if (block) await deps.attempt('flows', () => deps.writer.insertMany([block], token), true);
   } catch (err) {
     if (!(err instanceof PermanentError)) throw err;
     // One member's bad rows must not dead-letter the others: each is written on its own, where a
