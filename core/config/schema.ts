@@ -39,7 +39,8 @@ export const ConfigSchema = z
         /**
          * Coalesced inserts: ranges from many blobs, partitions or files go into one insert
          * (docs/ingest.md "Batching"). A batch is flushed at `maxRows` rows, at `maxBytes` bytes of
-         * source bodies, or `maxDelayMs` after its first range, whichever comes first; a range of
+         * source bodies, `maxDelayMs` after its first range, or when no range arrived for `idleMs`
+         * (the source is waiting), whichever comes first; a range of
          * `maxRows` rows or more is written alone. After a restart, a recorded batch waits up to
          * `recoveryWaitMs` for its ranges to come back before settling those that did.
          */
@@ -53,6 +54,7 @@ export const ConfigSchema = z
               .min(1024)
               .default(64 * 1024 * 1024),
             maxDelayMs: z.number().int().min(0).default(1000),
+            idleMs: z.number().int().min(0).default(50),
             recoveryWaitMs: z.number().int().min(0).default(30_000),
           })
           .prefault({}),

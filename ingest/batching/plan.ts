@@ -11,6 +11,11 @@ export interface CoalesceLimits {
   maxBytes: number;
   /** A batch is flushed this long after its first member arrived, however small. */
   maxDelayMs: number;
+  /**
+   * A batch is flushed when no range arrived for this long: the source is waiting (for its next
+   * poll, or for acks, as Event Hubs and Kafka partitions do), so holding the batch only adds delay.
+   */
+  idleMs: number;
   /** How long a re-formed batch waits for members that have not come back after a restart. */
   recoveryWaitMs: number;
 }
@@ -19,6 +24,7 @@ export const DEFAULT_COALESCE: CoalesceLimits = {
   maxRows: 200_000,
   maxBytes: 64 * 1024 * 1024,
   maxDelayMs: 1000,
+  idleMs: 50,
   recoveryWaitMs: 30_000,
 };
 

@@ -39,6 +39,7 @@ export class Coalescer {
   #rows = 0;
   #bytes = 0;
   #timer: NodeJS.Timeout | undefined;
+  #idle: NodeJS.Timeout | undefined;
   #chain: Promise<void> = Promise.resolve();
   #queued = 0;
   #failure: Error | undefined;
@@ -72,8 +73,13 @@ export class Coalescer {
     this.#buffer.push(member);
     this.#rows += member.rows;
     this.#bytes += member.bytes;
-    if (isFull({ rows: this.#rows, bytes: this.#bytes }, limits)) this.flush();
-    else this.#timer ??= setTimeout(() => this.flush(), limits.maxDelayMs).unref();
+    if (isFull({ rows: this.#rows, bytes: this.#bytes }, limits)) {
+      this.flush();
+      return;
+    }
+    this.#timer ??= setTimeout(() => this.flush(), limits.maxDelayMs).unref();
+    if (this.#idle) clearTimeout(this.#idle);
+    this.#idle = setTimeout(() => this.flush(), limits.idleMs).unref();
   }
 
   /** Resolves once at most one write is in flight besides the buffer (backpressure for the pull loop). */
@@ -84,7 +90,9 @@ export class Coalescer {
   /** Writes what the buffer holds now. */
   flush(): void {
     if (this.#timer) clearTimeout(this.#timer);
+    if (this.#idle) clearTimeout(this.#idle);
     this.#timer = undefined;
+    this.#idle = undefined;
     if (!this.#buffer.length) return;
     const members = this.#buffer;
     this.#buffer = [];

@@ -92,7 +92,7 @@ async function run(list: Item[], opts: { writer?: BlockWriter; maxRows?: number 
     db,
     retry: { attempts: 1 },
     ...(opts.writer ? { writer: opts.writer } : {}),
-    coalesce: { maxRows: opts.maxRows ?? 200_000, maxDelayMs: 60_000 },
+    coalesce: { maxRows: opts.maxRows ?? 200_000, maxDelayMs: 60_000, idleMs: 60_000 },
   });
   const result = await runPipeline({
     source: listSource(list, acks),
