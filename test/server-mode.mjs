@@ -7,6 +7,7 @@ export const SERVER_MODE_SUITES = [
   'test/harness/chdb.test.ts',
   'core/clickhouse/migrate.test.ts',
   'test/integration/clickhouse-sink.test.ts',
+  'test/integration/coalesced-ingest.test.ts',
   'test/integration/file-source.test.ts',
   'test/integration/blob-ingest.test.ts',
   'test/integration/blob-source.test.ts',

@@ -198,8 +198,9 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): FlowSink {
   const batching: BatchingSupport = {
     limits,
     ledger: {
-      record: (id, members) => deps.attempt('ingest_batches', () => ledger.record(id, members), false),
-      lookup: (members) => deps.attempt('ingest_batches', () => ledger.lookup(members), false),
+      // Part of writing rows, like the committed counts: failures count under table="flows".
+      record: (id, members) => deps.attempt('flows', () => ledger.record(id, members), false),
+      lookup: (members) => deps.attempt('flows', () => ledger.lookup(members), false),
     },
     memberToken: (p) => positionToken(p, options.tokenNamespace),
     writeBatch: (members, batchId) => writeMembers(deps, members, batchId),
