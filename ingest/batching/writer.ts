@@ -78,8 +78,21 @@ export class Coalescer {
       return;
     }
     this.#timer ??= setTimeout(() => this.flush(), limits.maxDelayMs).unref();
+    this.#armIdle();
+  }
+
+  /**
+   * Flushes when no range arrived for `idleMs` and no write is running. While a write runs the
+   * buffer keeps filling (it could not be written sooner anyway), so a source that is merely slow
+   * between ranges under load does not cut the batch into many tiny inserts.
+   */
+  #armIdle(): void {
     if (this.#idle) clearTimeout(this.#idle);
-    this.#idle = setTimeout(() => this.flush(), limits.idleMs).unref();
+    this.#idle = setTimeout(() => {
+      this.#idle = undefined;
+      if (this.#queued === 0) this.flush();
+      else if (this.#buffer.length) this.#armIdle();
+    }, this.#o.support.limits.idleMs).unref();
   }
 
   /** Resolves once at most one write is in flight besides the buffer (backpressure for the pull loop). */
