@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateNsgV2Blob } from '../../bench/gen-blob.js';
+import { ConfigSchema } from '../../core/config/schema.js';
 import { TransientError } from '../../core/errors.js';
+import { silentLogger } from '../../core/logging.js';
+import { createMetrics } from '../../core/metrics.js';
 import type { Source, SourceBatch } from '../../ingest/contracts.js';
 import { normalize } from '../../ingest/normalizers/index.js';
 import { runPipeline } from '../../ingest/pipeline.js';
@@ -9,6 +12,7 @@ import {
   chdbFileWriter,
   serverInputWriter,
 } from '../../ingest/sinks/clickhouse/block-writer.js';
+import { sinkFromConfig } from '../../ingest/sinks/clickhouse/from-config.js';
 import { createClickHouseSink } from '../../ingest/sinks/clickhouse/sink.js';
 import { StagingArea } from '../../ingest/sinks/clickhouse/staging.js';
 import { count, openTestDb, rows } from '../harness/chdb.js';
@@ -176,5 +180,26 @@ describe('coalesced inserts', () => {
     expect(again.result).toMatchObject({ rows: expectedRows(back), duplicates: 0 });
     expect(await count(db, 'flows')).toBe(expectedRows(back));
     expect(await rollupFlows()).toBe(expectedRows(back));
+  });
+
+  it('is on by default with the documented limits, and `ingest.coalesce.enabled: false` turns it off', async () => {
+    const deps = { db, metrics: createMetrics(), logger: silentLogger() };
+    const signal = new AbortController().signal;
+    const on = sinkFromConfig(ConfigSchema.parse({}), deps, signal);
+    expect(on.batching?.limits).toEqual({
+      maxRows: 200_000,
+      maxBytes: 64 * 1024 * 1024,
+      maxDelayMs: 1000,
+      idleMs: 50,
+      recoveryWaitMs: 30_000,
+    });
+    const off = sinkFromConfig(
+      ConfigSchema.parse({ ingest: { coalesce: { enabled: false } } }),
+      deps,
+      signal,
+    );
+    expect(off.batching).toBeUndefined();
+    await on.close();
+    await off.close();
   });
 });
