@@ -26,6 +26,6 @@ export interface BatchingSupport {
   memberToken(position: SourcePosition): string;
   /** Stores every member in one insert under `batchId`; one result per member, in order. */
   writeBatch(members: readonly SinkMember[], batchId: string): Promise<WriteResult[]>;
-  /** Rows of the member's range already in `flows` (for a batch whose other members never came back). */
-  storedRows(member: SinkMember): Promise<number>;
+  /** Rows and rejects of the member's range already stored (a replayed member of a recorded batch). */
+  stored(member: SinkMember): Promise<{ rows: number; rejects: number }>;
 }

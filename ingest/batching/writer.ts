@@ -1,3 +1,4 @@
+import { FlowBatchBuilder } from '../../core/flow/builder.js';
 import type { Logger } from '../../core/logging.js';
 import type { FlowSink, NormalizeResult, SourceBatch, WriteResult } from '../contracts.js';
 import { batchToken, claim, isFull, isSolo, missing, type RecordedBatch, wouldOverflow } from './plan.js';
@@ -10,6 +11,8 @@ export interface Member {
   token: string;
   rows: number;
   bytes: number;
+  /** Rows and rejects found stored already (a settled member writes only the rest). */
+  already?: { rows: number; rejects: number };
 }
 
 export interface CoalescerOptions {
@@ -44,7 +47,6 @@ export class Coalescer {
   #queued = 0;
   #failure: Error | undefined;
   readonly #recovering = new Map<string, Recovering>();
-  readonly #memberOf = new Map<string, Recovering>();
 
   constructor(options: CoalescerOptions) {
     this.#o = options;
@@ -58,11 +60,6 @@ export class Coalescer {
   submit(batch: SourceBatch, result: NormalizeResult): void {
     const token = this.#o.support.memberToken(batch.position);
     const member: Member = { batch, result, token, rows: result.columns.length, bytes: batch.body.length };
-    const recovering = this.#memberOf.get(token);
-    if (recovering) {
-      this.#join(recovering, member);
-      return;
-    }
     const limits = this.#o.support.limits;
     if (isSolo(member, limits)) {
       this.flush();
@@ -147,11 +144,16 @@ export class Coalescer {
       recorded,
     );
     const fresh: Member[] = [];
+    const stored: Member[] = [];
     for (const m of members) {
       const batch = claimed.get(m.token);
       if (!batch) fresh.push(m);
-      else this.#join(this.#recoveringFor(batch), m, false);
+      // Already stored whole (the common replay: written, ack not persisted): acked at once, as
+      // re-forming would only repeat a token. Otherwise it waits for its batch-mates.
+      else if ((await this.#check(m)).whole) stored.push(m);
+      else this.#join(this.#recoveringFor(batch), m);
     }
+    await this.#ackStored(stored);
     await this.#writeNew(fresh);
     for (const r of [...this.#recovering.values()])
       if (!missing(r.batch, new Set(r.have.keys())).length) {
@@ -194,7 +196,15 @@ export class Coalescer {
   /** All acks start in the same tick, so a source that persists acks in the background sees them together. */
   async #ack(members: Member[], written: WriteResult[]): Promise<void> {
     await Promise.all(members.map((m) => m.batch.ack()));
-    for (const [i, m] of members.entries()) this.#o.onAcked(m, written[i]!);
+    for (const [i, m] of members.entries()) {
+      const w = written[i]!;
+      const already = m.already ?? { rows: 0, rejects: 0 };
+      this.#o.onAcked(m, {
+        ...w,
+        duplicates: (w.duplicates ?? 0) + already.rows,
+        duplicateRejects: (w.duplicateRejects ?? 0) + already.rejects,
+      });
+    }
   }
 
   #recoveringFor(batch: RecordedBatch): Recovering {
@@ -203,22 +213,43 @@ export class Coalescer {
     const r: Recovering = { batch, have: new Map(), timer: undefined as unknown as NodeJS.Timeout };
     r.timer = setTimeout(() => this.#settle(r), this.#o.support.limits.recoveryWaitMs).unref();
     this.#recovering.set(batch.batchId, r);
-    for (const m of batch.members) this.#memberOf.set(m, r);
     return r;
   }
 
-  /** A member of a recorded batch; the batch is written again once every member is back. */
-  #join(r: Recovering, m: Member, enqueue = true): void {
+  /** A member of a recorded batch not stored whole: its batch is written again once every member is back. */
+  #join(r: Recovering, m: Member): void {
     r.have.set(m.token, m);
-    if (!enqueue || missing(r.batch, new Set(r.have.keys())).length) return;
-    this.#forget(r);
-    this.#enqueue(() => this.#write(r.batch.batchId, ordered(r)));
+  }
+
+  /** What of the member is stored already; `whole` when nothing is left to write. */
+  async #check(m: Member): Promise<{ whole: boolean; rest: Member }> {
+    const found = await this.#o.support.stored(sinkMember(m));
+    const rowsDone = found.rows >= m.rows;
+    const rejectsDone = found.rejects >= m.result.rejects.length;
+    if (rowsDone && rejectsDone) return { whole: true, rest: m };
+    // Only the part not stored is written again (a crash between the rows and the rejects insert).
+    const result = {
+      ...m.result,
+      columns: rowsDone ? new FlowBatchBuilder(16).finish() : m.result.columns,
+      rejects: rejectsDone ? [] : m.result.rejects,
+    };
+    const already = { rows: rowsDone ? m.rows : 0, rejects: rejectsDone ? m.result.rejects.length : 0 };
+    return { whole: false, rest: { ...m, result, rows: result.columns.length, already } };
+  }
+
+  async #ackStored(members: Member[]): Promise<void> {
+    const written = members.map((m) => ({
+      rows: 0,
+      rejects: 0,
+      duplicates: m.rows,
+      duplicateRejects: m.result.rejects.length,
+    }));
+    await this.#ack(members, written);
   }
 
   #forget(r: Recovering): void {
     clearTimeout(r.timer);
     this.#recovering.delete(r.batch.batchId);
-    for (const m of r.batch.members) if (this.#memberOf.get(m) === r) this.#memberOf.delete(m);
   }
 
   /**
@@ -243,18 +274,11 @@ export class Coalescer {
       const again: Member[] = [];
       const stored: Member[] = [];
       for (const m of present) {
-        const rows = await this.#o.support.storedRows(sinkMember(m));
-        (m.rows > 0 && rows >= m.rows ? stored : again).push(m);
+        const { whole, rest } = await this.#check(m);
+        if (whole) stored.push(m);
+        else again.push(rest);
       }
-      await this.#ack(
-        stored,
-        stored.map((m) => ({
-          rows: 0,
-          rejects: 0,
-          duplicates: m.rows,
-          duplicateRejects: m.result.rejects.length,
-        })),
-      );
+      await this.#ackStored(stored);
       await this.#writeNew(again);
     });
   }

@@ -204,7 +204,21 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): FlowSink {
     },
     memberToken: (p) => positionToken(p, options.tokenNamespace),
     writeBatch: (members, batchId) => writeMembers(deps, members, batchId),
-    storedRows: (m) => countRows(blockScope(m.columns, 0, m.columns.length, sourceLabel(m.position))),
+    stored: async (m) => ({
+      rows: await countRows(blockScope(m.columns, 0, m.columns.length, sourceLabel(m.position))),
+      rejects: await retry(
+        () =>
+          classified(options.metrics, 'rejects', () =>
+            countRejects(
+              db.client,
+              m.position.kind,
+              m.position.key,
+              m.rejects.map((r) => r.offset),
+            ),
+          ),
+        retryOptions,
+      ),
+    }),
   };
   return { ...sink, batching };
 }
