@@ -36,8 +36,8 @@ describe('coalescing plan', () => {
   });
 
   it('claims members for the newest recorded batch that holds them', () => {
-    const old = { batchId: 'b1', members: ['x', 'y', 'z'], createdMs: 1 };
-    const newer = { batchId: 'b2', members: ['y', 'w'], createdMs: 2 };
+    const old = { batchId: 'b1', members: ['x', 'y', 'z'], createdMs: 1, written: false };
+    const newer = { batchId: 'b2', members: ['y', 'w'], createdMs: 2, written: true };
     const claimed = claim(['y', 'z', 'q'], [old, newer]);
     expect(claimed.get('y')?.batchId).toBe('b2');
     expect(claimed.get('z')?.batchId).toBe('b1');

@@ -72,6 +72,8 @@ export interface RecordedBatch {
   members: readonly string[];
   /** When it was recorded (ms), to pick the newest when a member was recorded twice. */
   createdMs: number;
+  /** Its rows and rejects were durable before any member was acked. */
+  written: boolean;
 }
 
 /**

@@ -14,6 +14,8 @@ export interface SinkMember {
 export interface BatchLedger {
   /** Durable before it resolves. */
   record(batchId: string, members: readonly string[]): Promise<void>;
+  /** Durable before it resolves: the batch's rows and rejects are stored. */
+  markWritten(batchId: string): Promise<void>;
   /** Recorded batches that contain any of `members`. */
   lookup(members: readonly string[]): Promise<RecordedBatch[]>;
 }
@@ -26,6 +28,4 @@ export interface BatchingSupport {
   memberToken(position: SourcePosition): string;
   /** Stores every member in one insert under `batchId`; one result per member, in order. */
   writeBatch(members: readonly SinkMember[], batchId: string): Promise<WriteResult[]>;
-  /** Rows and rejects of the member's range already stored (a replayed member of a recorded batch). */
-  stored(member: SinkMember): Promise<{ rows: number; rejects: number }>;
 }

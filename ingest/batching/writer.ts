@@ -1,4 +1,3 @@
-import { FlowBatchBuilder } from '../../core/flow/builder.js';
 import type { Logger } from '../../core/logging.js';
 import type { FlowSink, NormalizeResult, SourceBatch, WriteResult } from '../contracts.js';
 import { batchToken, claim, isFull, isSolo, missing, type RecordedBatch, wouldOverflow } from './plan.js';
@@ -11,8 +10,6 @@ export interface Member {
   token: string;
   rows: number;
   bytes: number;
-  /** Rows and rejects found stored already (a settled member writes only the rest). */
-  already?: { rows: number; rejects: number };
 }
 
 export interface CoalescerOptions {
@@ -63,7 +60,7 @@ export class Coalescer {
     const limits = this.#o.support.limits;
     if (isSolo(member, limits)) {
       this.flush();
-      this.#enqueue(() => this.#write(member.token, [member]));
+      this.#enqueue(() => this.#write(member.token, [member], false));
       return;
     }
     if (wouldOverflow({ rows: this.#rows, bytes: this.#bytes }, member, limits)) this.flush();
@@ -148,9 +145,10 @@ export class Coalescer {
     for (const m of members) {
       const batch = claimed.get(m.token);
       if (!batch) fresh.push(m);
-      // Already stored whole (the common replay: written, ack not persisted): acked at once, as
-      // re-forming would only repeat a token. Otherwise it waits for its batch-mates.
-      else if ((await this.#check(m)).whole) stored.push(m);
+      // Its batch was stored before any member was acked (the common replay: written, ack not
+      // persisted): acked at once as duplicates. Otherwise no member of it was acked, so all come
+      // back, and it waits for its batch-mates to be written again under the same token.
+      else if (batch.written) stored.push(m);
       else this.#join(this.#recoveringFor(batch), m);
     }
     await this.#ackStored(stored);
@@ -171,7 +169,8 @@ export class Coalescer {
     await this.#write(id, members);
   }
 
-  async #write(id: string, members: Member[]): Promise<void> {
+  /** Writes a batch; a recorded one is marked written (durably) before any member is acked. */
+  async #write(id: string, members: Member[], recorded = true): Promise<void> {
     const { sink, support } = this.#o;
     const written =
       members.length === 1
@@ -190,21 +189,14 @@ export class Coalescer {
             })),
             id,
           );
+    if (recorded) await support.ledger.markWritten(id);
     await this.#ack(members, written);
   }
 
   /** All acks start in the same tick, so a source that persists acks in the background sees them together. */
   async #ack(members: Member[], written: WriteResult[]): Promise<void> {
     await Promise.all(members.map((m) => m.batch.ack()));
-    for (const [i, m] of members.entries()) {
-      const w = written[i]!;
-      const already = m.already ?? { rows: 0, rejects: 0 };
-      this.#o.onAcked(m, {
-        ...w,
-        duplicates: (w.duplicates ?? 0) + already.rows,
-        duplicateRejects: (w.duplicateRejects ?? 0) + already.rejects,
-      });
-    }
+    for (const [i, m] of members.entries()) this.#o.onAcked(m, written[i]!);
   }
 
   #recoveringFor(batch: RecordedBatch): Recovering {
@@ -216,25 +208,9 @@ export class Coalescer {
     return r;
   }
 
-  /** A member of a recorded batch not stored whole: its batch is written again once every member is back. */
+  /** A member of a recorded batch not marked written: the batch is written again once every member is back. */
   #join(r: Recovering, m: Member): void {
     r.have.set(m.token, m);
-  }
-
-  /** What of the member is stored already; `whole` when nothing is left to write. */
-  async #check(m: Member): Promise<{ whole: boolean; rest: Member }> {
-    const found = await this.#o.support.stored(sinkMember(m));
-    const rowsDone = found.rows >= m.rows;
-    const rejectsDone = found.rejects >= m.result.rejects.length;
-    if (rowsDone && rejectsDone) return { whole: true, rest: m };
-    // Only the part not stored is written again (a crash between the rows and the rejects insert).
-    const result = {
-      ...m.result,
-      columns: rowsDone ? new FlowBatchBuilder(16).finish() : m.result.columns,
-      rejects: rejectsDone ? [] : m.result.rejects,
-    };
-    const already = { rows: rowsDone ? m.rows : 0, rejects: rejectsDone ? m.result.rejects.length : 0 };
-    return { whole: false, rest: { ...m, result, rows: result.columns.length, already } };
   }
 
   async #ackStored(members: Member[]): Promise<void> {
@@ -253,10 +229,10 @@ export class Coalescer {
   }
 
   /**
-   * Members that never came back (the blob was rewritten, a partition moved to another consumer):
-   * the batch cannot be re-formed. Each member present is checked against `flows`: stored whole →
-   * acked as duplicates; otherwise written again in a new batch (a member stored only in part, by a
-   * crash in the middle of a multi-partition insert, then gets a second copy of that part).
+   * Members that never came back (the blob was rewritten or deleted, the partition moved to another
+   * consumer): the batch cannot be re-formed. It was not marked written, so no member was acked; the
+   * members present are written in a new batch. Exact unless the crash fell between the insert and
+   * the written mark (then those members get a second copy): losing rows is worse than repeating them.
    */
   #settle(r: Recovering): void {
     this.#forget(r);
@@ -270,17 +246,7 @@ export class Coalescer {
       },
       'batch members did not come back; settling the members that did',
     );
-    this.#enqueue(async () => {
-      const again: Member[] = [];
-      const stored: Member[] = [];
-      for (const m of present) {
-        const { whole, rest } = await this.#check(m);
-        if (whole) stored.push(m);
-        else again.push(rest);
-      }
-      await this.#ackStored(stored);
-      await this.#writeNew(again);
-    });
+    this.#enqueue(() => this.#writeNew(present));
   }
 }
 
@@ -289,8 +255,4 @@ function ordered(r: Recovering): Member[] {
     const m = r.have.get(t);
     return m ? [m] : [];
   });
-}
-
-function sinkMember(m: Member) {
-  return { columns: m.result.columns, rejects: m.result.rejects, position: m.batch.position };
 }

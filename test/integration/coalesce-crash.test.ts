@@ -85,7 +85,7 @@ describe('kill -9 in the middle of a coalesced batch', () => {
       // The rollups are not compared: after a SIGKILL, chDB 3.4.0 deduplicates the replayed insert
       // in `flows` but feeds the rollup views again, with or without batching (docs/ingest.md "Batching").
       expect(await q('SELECT count() AS n FROM rejects')).toBe(expected.rejects);
-      expect(await q('SELECT count() AS n FROM ingest_batches')).toBeGreaterThan(1);
+      expect(await q('SELECT uniqExact(batch_id) AS n FROM ingest_batches')).toBeGreaterThan(1);
     } finally {
       await db.close();
     }

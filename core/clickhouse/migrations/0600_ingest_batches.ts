@@ -17,9 +17,12 @@ export const migration0600: Migration = {
   up: (opts) => [
     ...createTable(opts, {
       name: 'ingest_batches',
+      // Two rows per batch: its members before the write, then `written = 1` (no members) once its
+      // rows and rejects are durable, before any member is acked.
       columns: [
         'batch_id String',
         'members Array(String)',
+        'written UInt8 DEFAULT 0',
         `created_at DateTime64(3, 'UTC') DEFAULT now64(3)`,
       ],
       engine: 'MergeTree',

@@ -201,24 +201,10 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): FlowSink {
       // Part of writing rows, like the committed counts: failures count under table="flows".
       record: (id, members) => deps.attempt('flows', () => ledger.record(id, members), false),
       lookup: (members) => deps.attempt('flows', () => ledger.lookup(members), false),
+      markWritten: (id) => deps.attempt('flows', () => ledger.markWritten(id), false),
     },
     memberToken: (p) => positionToken(p, options.tokenNamespace),
     writeBatch: (members, batchId) => writeMembers(deps, members, batchId),
-    stored: async (m) => ({
-      rows: await countRows(blockScope(m.columns, 0, m.columns.length, sourceLabel(m.position))),
-      rejects: await retry(
-        () =>
-          classified(options.metrics, 'rejects', () =>
-            countRejects(
-              db.client,
-              m.position.kind,
-              m.position.key,
-              m.rejects.map((r) => r.offset),
-            ),
-          ),
-        retryOptions,
-      ),
-    }),
   };
   return { ...sink, batching };
 }
