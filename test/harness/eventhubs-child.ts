@@ -29,9 +29,11 @@ const consumer = startConsumer({
   wrapSink: (sink) => {
     const killAfter = Number(process.env.EH_KILL_AFTER_WRITES ?? 0);
     let writes = 0;
-    const wrote = () => {
-      writes += 1;
-      if (writes === killAfter) process.kill(process.pid, 'SIGKILL');
+    // Counts ranges made durable (a coalesced write holds several), so the kill point means the same with batching.
+    const wrote = (ranges = 1) => {
+      const before = writes;
+      writes += ranges;
+      if (before < killAfter && writes >= killAfter) process.kill(process.pid, 'SIGKILL');
     };
     const batching = sink.batching;
     return {
@@ -48,7 +50,7 @@ const consumer = startConsumer({
               ...batching,
               writeBatch: async (members, id) => {
                 const result = await batching.writeBatch(members, id);
-                wrote();
+                wrote(members.length);
                 return result;
               },
             },
