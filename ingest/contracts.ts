@@ -1,5 +1,6 @@
 import type { FlowColumns } from '../core/flow/batch.js';
 import type { Reject } from '../core/flow/reject.js';
+import type { BatchingSupport } from './batching/types.js';
 
 /**
  * Where a body came from. `key` names the stream (file path, blob name, `topic/partition`,
@@ -69,6 +70,8 @@ export type Normalizer = (body: Buffer, meta: NormalizeMeta) => NormalizeResult;
 export interface FlowSink {
   write(columns: FlowColumns, rejects: Reject[], position: SourcePosition): Promise<WriteResult>;
   close(): Promise<void>;
+  /** Present when the sink can store many ranges in one insert: the pipeline then coalesces (docs/ingest.md "Batching"). */
+  batching?: BatchingSupport;
 }
 
 export interface WriteResult {

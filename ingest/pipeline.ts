@@ -1,7 +1,8 @@
 import { errorMessage } from '../core/errors.js';
 import { type Logger, silentLogger } from '../core/logging.js';
 import type { Metrics } from '../core/metrics.js';
-import type { FlowSink, NormalizeResult, Normalizer, Source, SourceBatch } from './contracts.js';
+import { Coalescer } from './batching/writer.js';
+import type { FlowSink, NormalizeResult, Normalizer, Source, SourceBatch, WriteResult } from './contracts.js';
 import { normalizerFailure } from './normalizers/failure.js';
 import type { ParallelNormalizer } from './normalizers/pool/pool.js';
 
@@ -51,8 +52,10 @@ export function emptyPipelineStats(): PipelineStats {
  * Pull → normalize → write → ack. Normalizing batch N+1 (JS, one core) overlaps writing batch N
  * (the engine's own threads), with at most one write in flight and one normalized batch waiting, so
  * memory stays at about two bodies plus their columns however large the input is. Every batch is
- * acked exactly once, after its write resolved, in source order. Bad input never stops the run (it
- * is rejects); a write that fails for good stops it without acking, so the source replays it.
+ * acked exactly once, after its write resolved, in source order. With a sink that coalesces
+ * (`sink.batching`), normalized ranges go to the {@link Coalescer} instead, which writes many in one
+ * insert and acks them together once durable (docs/ingest.md "Batching"). Bad input never stops the
+ * run (it is rejects); a write that fails for good stops it without acking, so the source replays it.
  */
 export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
   const { source, sink, signal } = options;
@@ -62,28 +65,43 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   let failure: Error | undefined;
   let failedStep: 'write' | 'source' = 'write';
 
+  const count = (batch: SourceBatch, result: NormalizeResult, written: WriteResult) => {
+    addWritten(stats, batch, result, written);
+    options.onBatch?.(stats, batch);
+  };
   const writeAndAck = async (batch: SourceBatch, result: NormalizeResult) => {
     const written = await sink.write(result.columns, result.rejects, batch.position);
     await batch.ack();
-    stats.batches++;
-    stats.bytes += batch.body.length;
-    stats.records += result.records;
-    stats.rows += written.rows;
-    stats.rejects += written.rejects;
-    stats.duplicates += written.duplicates ?? 0;
-    stats.duplicateRejects += written.duplicateRejects ?? 0;
-    options.onBatch?.(stats, batch);
+    count(batch, result, written);
   };
+  // Sinks that can store many ranges in one insert get them coalesced (docs/ingest.md "Batching").
+  const coalescer = sink.batching
+    ? new Coalescer({
+        sink,
+        support: sink.batching,
+        logger,
+        onAcked: (m, written) => count(m.batch, m.result, written),
+      })
+    : undefined;
 
   // Bodies being normalized, oldest first: in-thread one (already done), with workers one per worker.
   const window = Math.max(1, options.parallel?.concurrency ?? 1);
   const normalizing: { batch: SourceBatch; result: Promise<NormalizeResult> }[] = [];
-  /** Takes the oldest body, waits for it and for the previous write, starts its write; false = stop. */
+  /**
+   * Takes the oldest body, waits for it, and hands it to the coalescer or (without one) waits for the
+   * previous write and starts its own; false = stop.
+   */
   const writeOldest = async () => {
     const { batch, result: pending } = normalizing.shift()!;
     const result = await pending;
     options.metrics?.recordsTotal.inc({ source: batch.position.kind }, result.records);
     options.metrics?.bytesReadTotal.inc({ source: batch.position.kind }, batch.body.length);
+    if (coalescer) {
+      await coalescer.ready();
+      if (coalescer.failure || signal.aborted) return false;
+      coalescer.submit(batch, result);
+      return true;
+    }
     await inflight;
     if (failure || signal.aborted) return false;
     inflight = writeAndAck(batch, result).catch((err: unknown) => {
@@ -107,8 +125,24 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       failedStep = 'source';
     }
   }
+  if (coalescer) {
+    // Exhausted (not aborted, no failure): nothing more comes back, so re-formed batches still
+    // missing members are settled now instead of waiting.
+    await coalescer.drain(!signal.aborted && !failure);
+    if (coalescer.failure && !failure) failure = coalescer.failure;
+  }
   if (failure) logger.error({ err: failure.message, ...stats }, `pipeline stopped: ${failedStep} failed`);
   return failure ? { ...stats, error: failure, failedStep } : { ...stats };
+}
+
+function addWritten(stats: PipelineStats, batch: SourceBatch, result: NormalizeResult, written: WriteResult) {
+  stats.batches++;
+  stats.bytes += batch.body.length;
+  stats.records += result.records;
+  stats.rows += written.rows;
+  stats.rejects += written.rejects;
+  stats.duplicates += written.duplicates ?? 0;
+  stats.duplicateRejects += written.duplicateRejects ?? 0;
 }
 
 /** Starts normalizing a batch: in a worker when the pipeline has them, else here and now. */

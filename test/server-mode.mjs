@@ -9,6 +9,7 @@ export const SERVER_MODE_SUITES = [
   'core/clickhouse/query.test.ts',
   'core/clickhouse/ingested-at-index.test.ts',
   'test/integration/clickhouse-sink.test.ts',
+  'test/integration/coalesced-ingest.test.ts',
   'test/integration/file-source.test.ts',
   'test/integration/blob-ingest.test.ts',
   'test/integration/blob-source.test.ts',

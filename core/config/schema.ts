@@ -41,6 +41,28 @@ export const ConfigSchema = z
          * most 4 (docs/ingest.md "Threading").
          */
         workers: z.union([z.literal('auto'), z.number().int().min(0).max(64)]).default('auto'),
+        /**
+         * Coalesced inserts: ranges from many blobs, partitions or files go into one insert
+         * (docs/ingest.md "Batching"). A batch is flushed at `maxRows` rows, at `maxBytes` bytes of
+         * source bodies, `maxDelayMs` after its first range, or when no range arrived for `idleMs`
+         * (the source is waiting), whichever comes first; a range of
+         * `maxRows` rows or more is written alone. After a restart, a recorded batch waits up to
+         * `recoveryWaitMs` for its ranges to come back before settling those that did.
+         */
+        coalesce: z
+          .object({
+            enabled: z.boolean().default(true),
+            maxRows: z.number().int().min(1).default(200_000),
+            maxBytes: z
+              .number()
+              .int()
+              .min(1024)
+              .default(64 * 1024 * 1024),
+            maxDelayMs: z.number().int().min(0).default(1000),
+            idleMs: z.number().int().min(0).default(50),
+            recoveryWaitMs: z.number().int().min(0).default(30_000),
+          })
+          .prefault({}),
       })
       .prefault({}),
   })

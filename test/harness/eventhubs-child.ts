@@ -29,14 +29,33 @@ const consumer = startConsumer({
   wrapSink: (sink) => {
     const killAfter = Number(process.env.EH_KILL_AFTER_WRITES ?? 0);
     let writes = 0;
+    // Counts ranges made durable (a coalesced write holds several), so the kill point means the same with batching.
+    const wrote = (ranges = 1) => {
+      const before = writes;
+      writes += ranges;
+      if (before < killAfter && writes >= killAfter) process.kill(process.pid, 'SIGKILL');
+    };
+    const batching = sink.batching;
     return {
       write: async (columns, rejects, position) => {
         const result = await sink.write(columns, rejects, position);
-        writes += 1;
-        if (writes === killAfter) process.kill(process.pid, 'SIGKILL');
+        wrote();
         return result;
       },
       close: () => sink.close(),
+      // Coalesced inserts (on by default) are writes too: the kill lands after one of them as well.
+      ...(batching
+        ? {
+            batching: {
+              ...batching,
+              writeBatch: async (members, id) => {
+                const result = await batching.writeBatch(members, id);
+                wrote(members.length);
+                return result;
+              },
+            },
+          }
+        : {}),
     };
   },
 });

@@ -6,12 +6,13 @@ import { migration0300 } from './0300_nsg_rules.js';
 import { migration0400 } from './0400_api.js';
 import { migration0401 } from './0401_api_audit.js';
 import { migration0500 } from './0500_enrich.js';
+import { migration0600 } from './0600_ingest_batches.js';
 import type { Migration } from './types.js';
 
 /**
  * Every migration in order. Append only. Number ranges keep parallel work from colliding:
  * 0001–0099 core and ingest, 0100–0199 ingest sources, 0200–0299 analyzers and findings,
- * 0300–0399 rules, 0400–0499 API, 0500–0599 enrichment.
+ * 0300–0399 rules, 0400–0499 API, 0500–0599 enrichment, 0600–0699 ingest batching.
  */
 export const MIGRATIONS: readonly Migration[] = [
   migration0001,
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0400,
   migration0401,
   migration0500,
+  migration0600,
 ];

@@ -1,12 +1,24 @@
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { FLOW_INSERT_COLUMNS, FLOW_SELECT, type FlowBlock } from './flow-block.js';
+import { FLOW_INSERT_COLUMNS, FLOW_SELECT, FLOW_SELECT_SOURCE_COLUMN, type FlowBlock } from './flow-block.js';
 import { encodeNativeBlock, nativeStructure } from './native.js';
 import type { StagingArea } from './staging.js';
 
 /** Inserts one Native block into `flows` with a deduplication token. */
 export interface BlockWriter {
   insert(block: FlowBlock, token: string): Promise<void>;
+  /**
+   * One insert of several {@link memberBlock}s (same columns, `source` as a column) under one token:
+   * the blocks travel back to back in one Native stream and land as one part per partition.
+   */
+  insertMany?(blocks: readonly FlowBlock[], token: string): Promise<void>;
+}
+
+const INSERT_MANY_HEAD = `INSERT INTO flows (${FLOW_INSERT_COLUMNS.join(', ')}) SELECT ${FLOW_SELECT_SOURCE_COLUMN}`;
+const FILE_INSERT_MANY_QUERY = `${INSERT_MANY_HEAD} FROM file({path:String}, 'Native', {structure:String})`;
+
+function encodeBlocks(blocks: readonly FlowBlock[]): Buffer[] {
+  return blocks.flatMap((b) => encodeNativeBlock(b.columns, b.rows));
 }
 
 const INSERT_HEAD = `INSERT INTO flows (${FLOW_INSERT_COLUMNS.join(', ')}) SELECT ${FLOW_SELECT}`;
@@ -35,6 +47,18 @@ export function chdbFileWriter(client: ClickHouseClient, staging: StagingArea): 
         await staging.remove(path);
       }
     },
+    async insertMany(blocks, token) {
+      const path = await staging.write(encodeBlocks(blocks));
+      try {
+        await client.command({
+          query: FILE_INSERT_MANY_QUERY,
+          query_params: { path, structure: nativeStructure(blocks[0]!.columns) },
+          clickhouse_settings: { insert_deduplication_token: token },
+        });
+      } finally {
+        await staging.remove(path);
+      }
+    },
   };
 }
 
@@ -54,12 +78,25 @@ export function serverInputWriter(client: ClickHouseClient): BlockWriter {
         query_params: block.params,
         clickhouse_settings: { insert_deduplication_token: token },
       });
-      result.stream.resume();
-      await new Promise<void>((resolve, reject) => {
-        result.stream.once('end', resolve).once('close', resolve).once('error', reject);
+      await drained(result.stream);
+    },
+    async insertMany(blocks, token) {
+      const structure = nativeStructure(blocks[0]!.columns).replace(/'/g, "\\'");
+      const result = await client.exec({
+        query: `${INSERT_MANY_HEAD} FROM input('${structure}') FORMAT Native`,
+        values: Readable.from(encodeBlocks(blocks)),
+        clickhouse_settings: { insert_deduplication_token: token },
       });
+      await drained(result.stream);
     },
   };
+}
+
+async function drained(stream: NodeJS.ReadableStream & { once: Readable['once'] }): Promise<void> {
+  stream.resume();
+  await new Promise<void>((resolve, reject) => {
+    stream.once('end', resolve).once('close', resolve).once('error', reject);
+  });
 }
 
 /** The statement the server path sends (exported for tests: no server runs in this environment). */

@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { count } from '../../../core/clickhouse/query.js';
+import { z } from 'zod';
+import { chNumber, count, query } from '../../../core/clickhouse/query.js';
 import type { FlowColumns } from '../../../core/flow/batch.js';
 
 /**
@@ -75,3 +76,81 @@ export async function countRejects(
 const REJECTS_QUERY =
   'SELECT count() AS n FROM rejects WHERE source_kind = {kind:String} AND source = {source:String} ' +
   'AND offset >= {from:Int64} AND offset <= {to:Int64}';
+
+/** Where the rows of a coalesced insert land: several source labels, one time and offset envelope. */
+export interface BatchScope {
+  sources: string[];
+  fromMs: number;
+  toMs: number;
+  fromOffset: number;
+  toOffset: number;
+}
+
+/** The envelope of several block scopes (empty scopes are skipped). */
+export function mergeScopes(scopes: readonly BlockScope[]): BatchScope {
+  const out: BatchScope = {
+    sources: [],
+    fromMs: Number.POSITIVE_INFINITY,
+    toMs: Number.NEGATIVE_INFINITY,
+    fromOffset: Number.POSITIVE_INFINITY,
+    toOffset: Number.NEGATIVE_INFINITY,
+  };
+  const sources = new Set<string>();
+  for (const s of scopes) {
+    if (!(s.toMs >= s.fromMs)) continue;
+    sources.add(s.source);
+    out.fromMs = Math.min(out.fromMs, s.fromMs);
+    out.toMs = Math.max(out.toMs, s.toMs);
+    out.fromOffset = Math.min(out.fromOffset, s.fromOffset);
+    out.toOffset = Math.max(out.toOffset, s.toOffset);
+  }
+  out.sources = [...sources];
+  return out;
+}
+
+/**
+ * Rows of `flows` per source label inside a batch's envelope: one query for the whole batch. The
+ * envelope is wider than the members' own rows (other ranges of the same sources may fall inside
+ * it), which does not matter: only the difference before/after the insert is used.
+ */
+export async function countBySource(
+  client: ClickHouseClient,
+  scope: BatchScope,
+): Promise<Map<string, number>> {
+  if (!scope.sources.length) return new Map();
+  return countsOf(client, BY_SOURCE_QUERY, {
+    sources: scope.sources,
+    fromMs: Math.floor(scope.fromMs),
+    toMs: Math.ceil(scope.toMs),
+    fromOffset: scope.fromOffset,
+    toOffset: scope.toOffset,
+  });
+}
+
+const BY_SOURCE_QUERY =
+  'SELECT source AS s, count() AS n FROM flows ' +
+  "WHERE time >= fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC') AND time <= fromUnixTimestamp64Milli({toMs:Int64}, 'UTC') " +
+  'AND source IN {sources:Array(String)} AND record_offset >= {fromOffset:UInt64} AND record_offset <= {toOffset:UInt64} ' +
+  'GROUP BY source';
+
+/** Rejects per source label of one source kind within an offset envelope (one query per batch). */
+export async function countRejectsBySource(
+  client: ClickHouseClient,
+  kind: string,
+  sources: readonly string[],
+  offsets: { from: number; to: number },
+): Promise<Map<string, number>> {
+  if (!sources.length) return new Map();
+  return countsOf(client, REJECTS_BY_SOURCE_QUERY, { kind, sources, from: offsets.from, to: offsets.to });
+}
+
+const REJECTS_BY_SOURCE_QUERY =
+  'SELECT source AS s, count() AS n FROM rejects WHERE source_kind = {kind:String} AND source IN {sources:Array(String)} ' +
+  'AND offset >= {from:Int64} AND offset <= {to:Int64} GROUP BY source';
+
+const CountRow = z.object({ s: z.string(), n: chNumber });
+
+async function countsOf(client: ClickHouseClient, sql: string, params: Record<string, unknown>) {
+  const rows = await query(client, { sql, params, row: CountRow, name: 'committed rows by source' });
+  return new Map(rows.map((r) => [r.s, r.n]));
+}

@@ -1,5 +1,6 @@
 import type { FlowColumns } from '../../../core/flow/batch.js';
 import type { FlowContext } from '../../../core/flow/context.js';
+import { concatColumns } from '../../sources/kafka/concat-columns.js';
 import { keyArray, type NativeColumn } from './native.js';
 
 /**
@@ -67,6 +68,30 @@ export const FLOW_INSERT_COLUMNS: readonly string[] = FLOW_MAPPING.map(([c]) => 
 
 /** SELECT expressions over the staged block, one per {@link FLOW_INSERT_COLUMNS} entry. */
 export const FLOW_SELECT = FLOW_MAPPING.map(([, e]) => e).join(', ');
+
+/** The same SELECT for blocks that carry `source` as a column (coalesced inserts, many sources). */
+export const FLOW_SELECT_SOURCE_COLUMN = FLOW_SELECT.replace('{source:String}', 'source');
+
+/**
+ * One block for all members of a coalesced insert: their columns joined (one copy of the typed
+ * arrays), and each row's source label in a `LowCardinality(String)` column (the labels once, a
+ * key per row). One block rather than one per member: the engine reads a few large blocks much
+ * faster than hundreds of small ones.
+ */
+export function membersBlock(members: readonly { columns: FlowColumns; label: string }[]): FlowBlock {
+  const merged = concatColumns(members.map((m) => m.columns));
+  const block = flowBlock(merged, 0, merged.length, '');
+  const labels = [...new Set(members.map((m) => m.label))];
+  const ids = new Map(labels.map((l, i) => [l, i]));
+  const keys = keyArray(labels.length, merged.length);
+  let row = 0;
+  for (const m of members) {
+    keys.fill(ids.get(m.label)!, row, row + m.columns.length);
+    row += m.columns.length;
+  }
+  block.columns.push({ name: 'source', type: 'LowCardinality(String)', dict: labels, keys });
+  return block;
+}
 
 /** Builds the block for rows `[from, to)` of `cols`; `source` is stored on every row. */
 export function flowBlock(cols: FlowColumns, from: number, to: number, source: string): FlowBlock {

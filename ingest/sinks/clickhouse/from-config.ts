@@ -6,6 +6,15 @@ import type { RetryOptions } from '../../../core/retry.js';
 import type { FlowSink } from '../../contracts.js';
 import { createClickHouseSink } from './sink.js';
 
+function coalesceLimits(c: Config['ingest']['coalesce']) {
+  return {
+    maxRows: c.maxRows,
+    maxBytes: c.maxBytes,
+    maxDelayMs: c.maxDelayMs,
+    recoveryWaitMs: c.recoveryWaitMs,
+  };
+}
+
 /** The sink every ingest path uses, with the configured batch size and staging directory. */
 export function sinkFromConfig(
   config: Config,
@@ -20,6 +29,7 @@ export function sinkFromConfig(
     metrics: deps.metrics,
     logger: deps.logger,
     batchRows: config.ingest.batchRows,
+    coalesce: config.ingest.coalesce.enabled ? coalesceLimits(config.ingest.coalesce) : false,
     ...(config.ingest.stagingDir ? { stagingDir: config.ingest.stagingDir } : {}),
     signal,
     ...(tokenNamespace ? { tokenNamespace } : {}),

@@ -5,7 +5,11 @@ import { excerpt, type Reject } from '../../../core/flow/reject.js';
 import { type Logger, silentLogger } from '../../../core/logging.js';
 import type { Metrics } from '../../../core/metrics.js';
 import { DEFAULT_RETRY, type RetryOptions, retry } from '../../../core/retry.js';
+import { clickHouseLedger } from '../../batching/ledger.js';
+import { type CoalesceLimits, DEFAULT_COALESCE } from '../../batching/plan.js';
+import type { BatchingSupport } from '../../batching/types.js';
 import type { FlowSink, SourcePosition, WriteResult } from '../../contracts.js';
+import { writeMembers } from './batch-write.js';
 import { type BlockWriter, chdbFileWriter, serverInputWriter } from './block-writer.js';
 import { classifyInsertError } from './classify.js';
 import { type BlockScope, blockScope, countInScope, countRejects } from './committed.js';
@@ -34,6 +38,11 @@ export interface ClickHouseSinkOptions {
    * are stored again exactly once more (replays inside that run still deduplicate).
    */
   tokenNamespace?: string;
+  /**
+   * Coalesced inserts of many ranges (config `ingest.coalesce`, docs/ingest.md "Batching"): on by
+   * default; `false` writes every range on its own.
+   */
+  coalesce?: Partial<CoalesceLimits> | false;
 }
 
 /**
@@ -156,7 +165,7 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): FlowSink {
     return stored;
   }
 
-  return {
+  const sink: FlowSink = {
     async write(columns, rejects, position) {
       const result = await writeRows(columns, position);
       const storedRejects = await writeRejects(rejects, position);
@@ -173,6 +182,31 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): FlowSink {
       await staging.close();
     },
   };
+  const insertMany = writer.insertMany?.bind(writer);
+  if (options.coalesce === false || !insertMany) return sink;
+  const limits = { ...DEFAULT_COALESCE, ...options.coalesce };
+  const deps = {
+    client: db.client,
+    writer: { insert: writer.insert.bind(writer), insertMany },
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    attempt: <T>(table: string, fn: () => Promise<T>, isInsert: boolean) =>
+      isInsert ? attempt(table, fn) : retry(() => classified(options.metrics, table, fn), retryOptions),
+    single: sink.write,
+    label: (m: { position: SourcePosition }) => sourceLabel(m.position),
+  };
+  const ledger = clickHouseLedger(db.client);
+  const batching: BatchingSupport = {
+    limits,
+    ledger: {
+      // Part of writing rows, like the committed counts: failures count under table="flows".
+      record: (id, members) => deps.attempt('flows', () => ledger.record(id, members), false),
+      lookup: (members) => deps.attempt('flows', () => ledger.lookup(members), false),
+      markWritten: (id) => deps.attempt('flows', () => ledger.markWritten(id), false),
+    },
+    memberToken: (p) => positionToken(p, options.tokenNamespace),
+    writeBatch: (members, batchId) => writeMembers(deps, members, batchId),
+  };
+  return { ...sink, batching };
 }
 
 /** `flows.source`: where the rows came from, `<kind>:<key>` (record_offset is relative to it). */

@@ -1,0 +1,148 @@
+/**
+ * `npm run bench -- small-blobs [--blobs 10000] [--unbatched 1000] [--live 5000] [--big-mb 50] [--tpm 12]`
+ *
+ * Issue 16 part 1, the shape real estates write: many small hourly blobs, and a live minute.
+ * Everything runs in one process against one chDB, each variant on emptied tables:
+ * 1. **one large blob** (bench/gen-blob.ts, `--big-mb`): the baseline rows/s.
+ * 2. **many small blobs**: `--blobs` NIC hour blobs of ≈ 100 KB (bench/gen-nic-blobs.ts) through
+ *    the file source with coalesced inserts (the default), and `--unbatched` of them with
+ *    `ingest.coalesce.enabled = false` (one insert per blob, as before batching).
+ * 3. **a live minute**: `--live` NIC blobs each get one new block (one minute record); the ranges
+ *    go through the pipeline and sink as the blob source yields them (blob positions, a leading
+ *    comma) and the wall time until every range is acked is the number (bar: < 20 s on 2 cores).
+ *    Listing and downloads from Storage are not in it (see docs/ingest.md "Batching").
+ * Data is generated into a temp dir at bench time and removed afterwards.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Db, openDb } from '../core/clickhouse/client.js';
+import { migrate } from '../core/clickhouse/migrate.js';
+import { DEFAULT_SCHEMA_OPTIONS } from '../core/clickhouse/migrations/types.js';
+import { silentLogger } from '../core/logging.js';
+import type { Source, SourceBatch } from '../ingest/contracts.js';
+import { normalize } from '../ingest/normalizers/index.js';
+import { runPipeline } from '../ingest/pipeline.js';
+import { createClickHouseSink } from '../ingest/sinks/clickhouse/sink.js';
+import { noFilePositions } from '../ingest/sources/file/positions.js';
+import { createFileSource } from '../ingest/sources/file/source.js';
+import { generateNsgV2Blob } from './gen-blob.js';
+import { nicHourBlob, nicMac, nicMinuteRecord } from './gen-nic-blobs.js';
+import { mdTable, parseFlags } from './util.js';
+
+const NO_TTL = { ...DEFAULT_SCHEMA_OPTIONS, rawTtlDays: 0, minuteTtlDays: 0, hourTtlDays: 0 };
+const HOUR_MS = Date.UTC(2026, 0, 5, 10);
+const TABLES = ['flows', 'flows_1m', 'flows_1h', 'rejects', 'ingest_batches', 'ingest_batch_members'];
+
+interface Timed {
+  name: string;
+  blobs: number;
+  rows: number;
+  seconds: number;
+}
+
+export async function run(args: string[]): Promise<void> {
+  const f = parseFlags(args, { blobs: 10_000, unbatched: 1000, live: 5000, 'big-mb': 50, tpm: 12 });
+  const work = mkdtempSync(join(tmpdir(), 'flowlens-bench-small-'));
+  const db = openDb({ kind: 'embedded', path: join(work, 'db') });
+  const load = () => loadavg()[0]!.toFixed(1);
+  try {
+    await migrate(db.client, NO_TTL);
+    process.stderr.write(`generating ${f.blobs} NIC blobs and a ${f['big-mb']} MB blob… (load ${load()})\n`);
+    const big = join(work, 'big', 'PT1H.json');
+    mkdirSync(join(work, 'big'));
+    writeFileSync(big, generateNsgV2Blob({ targetBytes: Number(f['big-mb']) * 1e6, seed: 1 }));
+    const small = join(work, 'small');
+    const unbatchedDir = join(work, 'unbatched');
+    let smallBytes = 0;
+    for (const d of [small, unbatchedDir]) mkdirSync(d);
+    for (let nic = 0; nic < Number(f.blobs); nic++) {
+      const body = nicHourBlob({ nic, hourMs: HOUR_MS, tuplesPerMinute: Number(f.tpm) });
+      smallBytes += body.length;
+      writeFileSync(join(small, `nic-${nic}.json`), body);
+      if (nic < Number(f.unbatched)) writeFileSync(join(unbatchedDir, `nic-${nic}.json`), body);
+    }
+    const results: Timed[] = [];
+    const step = async (name: string, blobs: number, source: () => Source, coalesce: boolean) => {
+      for (const t of TABLES) await db.client.command({ query: `TRUNCATE TABLE ${t}` });
+      process.stderr.write(`${name}… (load ${load()})\n`);
+      results.push({ name, blobs, ...(await timedIngest(db, source(), coalesce)) });
+    };
+    const files = (dir: string) => () =>
+      createFileSource({ paths: [dir], positions: noFilePositions, logger: silentLogger() });
+    await step(`one large blob (${f['big-mb']} MB)`, 1, files(join(work, 'big')), true);
+    await step(`${f.blobs} small blobs, coalesced`, Number(f.blobs), files(small), true);
+    if (Number(f.unbatched) > 0)
+      await step(
+        `${f.unbatched} small blobs, one insert each`,
+        Number(f.unbatched),
+        files(unbatchedDir),
+        false,
+      );
+    await step(
+      `live minute: ${f.live} appended blocks`,
+      Number(f.live),
+      () => liveMinute(Number(f.live), Number(f.tpm)),
+      true,
+    );
+    report(results, smallBytes / Number(f.blobs), load());
+  } finally {
+    await db.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** One new block per NIC blob, as the blob source yields it: `,<record>` at the blob's old end. */
+function liveMinute(nics: number, tpm: number): Source {
+  return {
+    name: 'live-minute',
+    async *batches(signal) {
+      for (let nic = 0; nic < nics && !signal.aborted; nic++) {
+        const body = Buffer.from(
+          `\r\n,${nicMinuteRecord({ nic, hourMs: HOUR_MS, tuplesPerMinute: tpm }, 31)}`,
+        );
+        const start = 12 + 31 * 1500;
+        const key = `acct/c/resourceId=/NSG/y=2026/m=01/d=05/h=10/m=00/macAddress=${nicMac(nic)}/PT1H.json`;
+        yield {
+          body,
+          position: { kind: 'blob', key, start, end: start + body.length },
+          ack: async () => undefined,
+        } satisfies SourceBatch;
+      }
+    },
+    stop: async () => undefined,
+  };
+}
+
+async function timedIngest(db: Db, source: Source, coalesce: boolean) {
+  const sink = createClickHouseSink({ db, ...(coalesce ? {} : { coalesce: false as const }) });
+  const t0 = performance.now();
+  const result = await runPipeline({ source, normalize, sink, signal: new AbortController().signal });
+  const seconds = (performance.now() - t0) / 1000;
+  await source.stop();
+  await sink.close();
+  if (result.error) throw result.error;
+  return { rows: result.rows, seconds };
+}
+
+function report(results: Timed[], avgBytes: number, load: string): void {
+  const base = results[0]!;
+  const baseRate = base.rows / base.seconds;
+  const rows = results.map((r) => [
+    r.name,
+    r.rows.toString(),
+    r.seconds.toFixed(2),
+    Math.round(r.rows / r.seconds).toString(),
+    ((r.seconds * 1000) / r.blobs).toFixed(2),
+    `${(r.rows / r.seconds / baseRate).toFixed(2)}×`,
+  ]);
+  const lines = [
+    `## small blobs (avg ${(avgBytes / 1000).toFixed(0)} KB per NIC blob; load average at the end ${load})`,
+    '',
+    mdTable(['variant', 'rows', 'seconds', 'rows/s', 'ms per blob', 'vs one large blob'], rows),
+    '',
+    'bars: small blobs coalesced ≥ 0.5× one large blob; live minute < 20 s wall on 2 cores',
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

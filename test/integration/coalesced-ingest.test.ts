@@ -1,0 +1,216 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { generateNsgV2Blob } from '../../bench/gen-blob.js';
+import { ConfigSchema } from '../../core/config/schema.js';
+import { TransientError } from '../../core/errors.js';
+import { silentLogger } from '../../core/logging.js';
+import { createMetrics } from '../../core/metrics.js';
+import type { Source, SourceBatch } from '../../ingest/contracts.js';
+import { normalize } from '../../ingest/normalizers/index.js';
+import { runPipeline } from '../../ingest/pipeline.js';
+import {
+  type BlockWriter,
+  chdbFileWriter,
+  serverInputWriter,
+} from '../../ingest/sinks/clickhouse/block-writer.js';
+import { sinkFromConfig } from '../../ingest/sinks/clickhouse/from-config.js';
+import { createClickHouseSink } from '../../ingest/sinks/clickhouse/sink.js';
+import { StagingArea } from '../../ingest/sinks/clickhouse/staging.js';
+import { count, openTestDb, rows } from '../harness/chdb.js';
+
+// Coalesced inserts (docs/ingest.md "Batching") on a real engine: many ranges in one insert, and
+// exactly-once across a crash before or after the insert, a replay in another order, a member
+// that never comes back.
+let db: Awaited<ReturnType<typeof openTestDb>>;
+beforeAll(async () => {
+  db = await openTestDb();
+});
+afterAll(async () => {
+  await db.close();
+});
+beforeEach(async () => {
+  for (const t of ['flows', 'flows_1m', 'flows_1h', 'rejects', 'ingest_batches', 'ingest_batch_members'])
+    await db.client.command({ query: `TRUNCATE TABLE ${t}` });
+});
+
+interface Item {
+  key: string;
+  body: Buffer;
+}
+
+/** Small PT1H.json bodies of different blobs, plus one that is not JSON (its rejects count too). */
+function items(n: number, offset = 0): Item[] {
+  const out = Array.from({ length: n }, (_, i) => ({
+    key: `c/nic-${i + offset}/PT1H.json`,
+    body: generateNsgV2Blob({ targetBytes: 40_000, seed: 100 + i + offset }),
+  }));
+  out.push({ key: `c/nic-bad-${offset}/PT1H.json`, body: Buffer.from('{"records":[{"time": nope') });
+  return out;
+}
+
+const expectedRows = (list: Item[]) =>
+  list.reduce((s, it) => s + normalize(it.body, { source: `blob:${it.key}` }).columns.length, 0);
+
+function listSource(list: Item[], acks: Map<string, number>, failAcks = false): Source {
+  return {
+    name: 'list',
+    async *batches(signal) {
+      for (const it of list) {
+        if (signal.aborted) return;
+        yield {
+          body: it.body,
+          position: { kind: 'blob', key: it.key, start: 0, end: it.body.length },
+          ack: async () => {
+            // A crash after the batch was written and marked, before any ack persisted.
+            if (failAcks) throw new Error('crash before the acks');
+            acks.set(it.key, (acks.get(it.key) ?? 0) + 1);
+          },
+        } satisfies SourceBatch;
+      }
+    },
+    stop: async () => undefined,
+  };
+}
+
+/** The real writer, failing once around the first coalesced insert: before it runs, or after it is durable. */
+function crashingWriter(when: 'before' | 'after'): BlockWriter {
+  const real =
+    db.target.kind === 'embedded'
+      ? chdbFileWriter(db.client, new StagingArea('/tmp'))
+      : serverInputWriter(db.client);
+  let crashed = false;
+  return {
+    insert: (block, token) => real.insert(block, token),
+    async insertMany(blocks, token) {
+      if (!crashed && when === 'before') {
+        crashed = true;
+        throw new TransientError('crash before the insert');
+      }
+      await real.insertMany!(blocks, token);
+      if (!crashed) {
+        crashed = true;
+        throw new TransientError('crash after the insert');
+      }
+    },
+  };
+}
+
+async function run(list: Item[], opts: { writer?: BlockWriter; maxRows?: number; failAcks?: boolean } = {}) {
+  const acks = new Map<string, number>();
+  const sink = createClickHouseSink({
+    db,
+    retry: { attempts: 1 },
+    ...(opts.writer ? { writer: opts.writer } : {}),
+    coalesce: { maxRows: opts.maxRows ?? 200_000, maxDelayMs: 60_000, idleMs: 60_000 },
+  });
+  const result = await runPipeline({
+    source: listSource(list, acks, opts.failAcks),
+    normalize,
+    sink,
+    signal: new AbortController().signal,
+  });
+  await sink.close();
+  return { result, acks };
+}
+
+const batchCount = async () =>
+  Number((await rows<{ n: string }>(db, 'SELECT uniqExact(batch_id) AS n FROM ingest_batches'))[0]?.n ?? 0);
+
+const rollupFlows = async () =>
+  Number((await rows<{ n: string }>(db, 'SELECT sum(flows) AS n FROM flows_1m'))[0]?.n ?? 0);
+
+describe('coalesced inserts', () => {
+  it('stores many blobs in one insert, with exact committed, reject and ack counts', async () => {
+    const list = items(30);
+    const { result, acks } = await run(list);
+    const want = expectedRows(list);
+    expect(result.error).toBeUndefined();
+    expect(result).toMatchObject({ batches: 31, rows: want, duplicates: 0, duplicateRejects: 0 });
+    expect(result.rejects).toBeGreaterThan(0);
+    expect(await count(db, 'flows')).toBe(want);
+    expect(await rollupFlows()).toBe(want);
+    expect(await count(db, 'rejects')).toBe(result.rejects);
+    expect(await batchCount()).toBe(1);
+    expect([...acks.values()]).toEqual(list.map(() => 1));
+  });
+
+  it('a replay in another order re-forms the recorded batch and stores nothing again (crash after the insert)', async () => {
+    const list = items(20);
+    const first = await run(list, { writer: crashingWriter('after') });
+    expect(first.result.error).toBeDefined();
+    expect(first.acks.size).toBe(0);
+    const want = expectedRows(list);
+    expect(await count(db, 'flows')).toBe(want);
+    // Without the recorded membership, these smaller limits and the reversed order would form other batches.
+    const again = await run([...list].reverse(), { maxRows: 3000 });
+    expect(again.result).toMatchObject({ rows: 0, duplicates: want });
+    // The crash came between the rows and the rejects insert: the replay stores the rejects, once.
+    expect(again.result.rejects).toBe(await count(db, 'rejects'));
+    expect(again.result.rejects).toBeGreaterThan(0);
+    expect(await count(db, 'flows')).toBe(want);
+    expect(await rollupFlows()).toBe(want);
+    // Not marked written (the crash came first): every member waited and the same batch was re-formed.
+    expect(await batchCount()).toBe(1);
+    expect(again.acks.size).toBe(list.length);
+  });
+
+  it('a crash before the insert: the replay writes the recorded batch once', async () => {
+    const list = items(20);
+    const first = await run(list, { writer: crashingWriter('before') });
+    expect(first.result.error).toBeDefined();
+    expect(await count(db, 'flows')).toBe(0);
+    const want = expectedRows(list);
+    const again = await run([...list].reverse(), { maxRows: 3000 });
+    expect(again.result).toMatchObject({ rows: want, duplicates: 0 });
+    expect(await count(db, 'flows')).toBe(want);
+    expect(await rollupFlows()).toBe(want);
+    expect(await count(db, 'rejects')).toBe(again.result.rejects);
+  });
+
+  it('members of a batch written before the crash are acked as duplicates at once, whichever come back', async () => {
+    const list = items(12);
+    const first = await run(list, { failAcks: true });
+    expect(first.result.error).toBeDefined();
+    const want = expectedRows(list);
+    expect(await count(db, 'flows')).toBe(want);
+    // Only half of the batch comes back (the other half's acks did persist), with new ranges.
+    const back = list.slice(0, 6);
+    const fresh = items(4, 50);
+    const again = await run([...back, ...fresh]);
+    expect(again.result.error).toBeUndefined();
+    expect(again.result).toMatchObject({ rows: expectedRows(fresh), duplicates: expectedRows(back) });
+    expect(await count(db, 'flows')).toBe(want + expectedRows(fresh));
+    expect(await rollupFlows()).toBe(want + expectedRows(fresh));
+    expect(again.acks.size).toBe(back.length + fresh.length);
+  });
+
+  it('half a batch that was never written comes back: its members are written exactly once', async () => {
+    const list = items(12);
+    await run(list, { writer: crashingWriter('before') });
+    const back = list.slice(0, 6);
+    const again = await run(back);
+    expect(again.result).toMatchObject({ rows: expectedRows(back), duplicates: 0 });
+    expect(await count(db, 'flows')).toBe(expectedRows(back));
+    expect(await rollupFlows()).toBe(expectedRows(back));
+  });
+
+  it('is on by default with the documented limits, and `ingest.coalesce.enabled: false` turns it off', async () => {
+    const deps = { db, metrics: createMetrics(), logger: silentLogger() };
+    const signal = new AbortController().signal;
+    const on = sinkFromConfig(ConfigSchema.parse({}), deps, signal);
+    expect(on.batching?.limits).toEqual({
+      maxRows: 200_000,
+      maxBytes: 64 * 1024 * 1024,
+      maxDelayMs: 1000,
+      idleMs: 50,
+      recoveryWaitMs: 30_000,
+    });
+    const off = sinkFromConfig(
+      ConfigSchema.parse({ ingest: { coalesce: { enabled: false } } }),
+      deps,
+      signal,
+    );
+    expect(off.batching).toBeUndefined();
+    await on.close();
+    await off.close();
+  });
+});
