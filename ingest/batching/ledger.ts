@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
+import { chNumber, query } from '../../core/clickhouse/query.js';
 import type { RecordedBatch } from './plan.js';
 import type { BatchLedger } from './types.js';
 
@@ -9,8 +10,8 @@ const KEYS_PER_QUERY = 2000;
 const RowSchema = z.object({
   batch_id: z.string(),
   member_list: z.array(z.string()),
-  created_ms: z.union([z.number(), z.string()]).transform(Number),
-  written_flag: z.union([z.number(), z.string()]).transform(Number),
+  created_ms: chNumber,
+  written_flag: chNumber,
 });
 
 /**
@@ -42,25 +43,23 @@ export function clickHouseLedger(client: ClickHouseClient): BatchLedger {
     async lookup(members) {
       const out: RecordedBatch[] = [];
       for (let i = 0; i < members.length; i += KEYS_PER_QUERY) {
-        const rs = await client.query({
-          query:
+        const rows = await query(client, {
+          name: 'batches of members',
+          sql:
             'SELECT batch_id, argMax(members, length(members)) AS member_list, max(written) AS written_flag, ' +
             'toUnixTimestamp64Milli(min(created_at)) AS created_ms ' +
             'FROM ingest_batches WHERE batch_id IN (SELECT batch_id FROM ingest_batch_members ' +
             'WHERE member IN {members:Array(String)}) GROUP BY batch_id',
-          query_params: { members: members.slice(i, i + KEYS_PER_QUERY) },
-          format: 'JSONEachRow',
+          params: { members: members.slice(i, i + KEYS_PER_QUERY) },
+          row: RowSchema,
         });
-        for (const row of await rs.json<unknown>()) {
-          const parsed = RowSchema.safeParse(row);
-          if (parsed.success)
-            out.push({
-              batchId: parsed.data.batch_id,
-              members: parsed.data.member_list,
-              createdMs: parsed.data.created_ms,
-              written: parsed.data.written_flag > 0,
-            });
-        }
+        for (const row of rows)
+          out.push({
+            batchId: row.batch_id,
+            members: row.member_list,
+            createdMs: row.created_ms,
+            written: row.written_flag > 0,
+          });
       }
       return out;
     },
