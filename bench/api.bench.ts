@@ -1,14 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApi } from '../api/app.js';
 import { openDb } from '../core/clickhouse/client.js';
 import { migrate } from '../core/clickhouse/migrate.js';
 import { DEFAULT_SCHEMA_OPTIONS } from '../core/clickhouse/migrations/types.js';
-import { parseConfig } from '../core/config/load.js';
-import { silentLogger } from '../core/logging.js';
-import { createMetrics } from '../core/metrics.js';
 import { generateFlows } from '../test/harness/api-seed.js';
+import { benchApi } from './bench-api.js';
 import { prepareEnrichment } from './ingest-enrich.js';
 import { mdTable, median, parseFlags } from './util.js';
 
@@ -49,13 +46,7 @@ export async function run(args: string[]): Promise<void> {
         `(${Math.round(counts.flows / loadS).toLocaleString()} rows/s incl. 2 rollup MVs); ` +
         `flows_1m ${counts.m.toLocaleString()} rows, flows_1h ${counts.h.toLocaleString()} rows\n`,
     );
-    const app = createApi({
-      db,
-      config: parseConfig({ api: { rateLimitPerMinute: 1_000_000 } }),
-      logger: silentLogger(),
-      metrics: createMetrics(),
-      now: () => end,
-    });
+    const app = benchApi(db, end);
     const baseline = await time(opts.runs, async () => {
       const rs = await db.client.query({
         query: 'SELECT count(), sum(bytes_sent) FROM flows',

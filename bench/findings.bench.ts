@@ -1,14 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApi } from '../api/app.js';
 import { openDb } from '../core/clickhouse/client.js';
 import { migrate } from '../core/clickhouse/migrate.js';
 import { DEFAULT_SCHEMA_OPTIONS } from '../core/clickhouse/migrations/types.js';
-import { parseConfig } from '../core/config/load.js';
-import { silentLogger } from '../core/logging.js';
-import { createMetrics } from '../core/metrics.js';
 import { generateFindings } from '../test/harness/many-findings.js';
+import { benchApi } from './bench-api.js';
 import { mdTable, median, parseFlags } from './util.js';
 
 /**
@@ -31,13 +28,7 @@ export async function run(args: string[]): Promise<void> {
     console.log(
       `seeded ${opts.count.toLocaleString()} findings in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
     );
-    const app = createApi({
-      db,
-      config: parseConfig({ api: { rateLimitPerMinute: 1_000_000 } }),
-      logger: silentLogger(),
-      metrics: createMetrics(),
-      now: () => end,
-    });
+    const app = benchApi(db, end);
     const baseline = await time(opts.runs, async () => {
       await (
         await db.client.query({ query: 'SELECT count() FROM findings FINAL', format: 'JSONEachRow' })

@@ -5,13 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { newDataRange } from '../analyze/loop.js';
 import { ruleReportExtra, rulesWindow } from '../analyze/rules/analyzer.js';
 import { detectWindow } from '../analyze/runner.js';
-import { createApi } from '../api/app.js';
 import type { Db } from '../core/clickhouse/client.js';
 import { isoTime } from '../core/clickhouse/time.js';
 import { parseConfig } from '../core/config/load.js';
-import { silentLogger } from '../core/logging.js';
-import { createMetrics } from '../core/metrics.js';
 import { ENDPOINTS, p95, time } from './api.bench.js';
+import { benchApi } from './bench-api.js';
 import { median } from './util.js';
 
 /** Measurements of the scale bench, each over a database the caller filled (scale.bench.ts). */
@@ -100,13 +98,7 @@ export async function apiLatencies(
   end: Date,
   runs: number,
 ): Promise<{ name: string; path: string; p50: number; p95: number }[]> {
-  const app = createApi({
-    db,
-    config: parseConfig({ api: { rateLimitPerMinute: 1_000_000 } }),
-    logger: silentLogger(),
-    metrics: createMetrics(),
-    now: () => end,
-  });
+  const app = benchApi(db, end);
   const out: { name: string; path: string; p50: number; p95: number }[] = [];
   for (const [name, path] of ENDPOINTS) {
     const ms = await time(runs, async () => {
