@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
 import { query } from '../../../core/clickhouse/query.js';
+import { chTime } from '../../../core/clickhouse/time.js';
 import type { BlobCursor } from './cursor.js';
 
 /**
@@ -42,7 +43,11 @@ const PositionRow = z.object({ source_key: z.string(), position: z.string() });
 export class CursorStore {
   #lastMs = 0;
 
-  constructor(private readonly client: ClickHouseClient) {}
+  /** `now`: the wall clock stamping `updated_at` (ms), which orders cursor versions across processes. */
+  constructor(
+    private readonly client: ClickHouseClient,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async loadCursors(keys: readonly string[]): Promise<Map<string, BlobCursor>> {
     const raw = await this.load(BLOB_KIND, keys);
@@ -122,8 +127,8 @@ export class CursorStore {
 
   /** Strictly increasing per process, so two saves in one millisecond still order. */
   #tick(): string {
-    this.#lastMs = Math.max(Date.now(), this.#lastMs + 1);
-    return new Date(this.#lastMs).toISOString().replace('T', ' ').replace('Z', '');
+    this.#lastMs = Math.max(this.now(), this.#lastMs + 1);
+    return chTime(this.#lastMs);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
 import { query } from '../../../core/clickhouse/query.js';
+import { chTime } from '../../../core/clickhouse/time.js';
 import type { FileEntry } from './walk.js';
 
 /** Remembers files ingested completely, so a re-run skips them without reading a byte. */
@@ -26,7 +27,10 @@ const FLUSH_EVERY = 200;
  * rows, thanks to the insert deduplication tokens). All recorded files are loaded with one query on
  * first use. Losing buffered marks (a crash) only costs a re-read: the rows deduplicate.
  */
-export function clickHouseFilePositions(client: ClickHouseClient): FilePositions {
+export function clickHouseFilePositions(
+  client: ClickHouseClient,
+  now: () => number = Date.now,
+): FilePositions {
   let known: Promise<Map<string, FilePosition>> | undefined;
   let pending: FileEntry[] = [];
   const flush = async () => {
@@ -34,7 +38,7 @@ export function clickHouseFilePositions(client: ClickHouseClient): FilePositions
       source_kind: 'file',
       source_key: file.path,
       position: JSON.stringify({ size: file.size, mtimeMs: file.mtimeMs, done: true } satisfies FilePosition),
-      updated_at: new Date().toISOString().replace('T', ' ').replace('Z', ''),
+      updated_at: chTime(now()),
     }));
     pending = [];
     if (rows.length) await client.insert({ table: 'ingest_positions', values: rows, format: 'JSONEachRow' });
