@@ -1,9 +1,13 @@
 /**
- * `npm run bench -- small-blobs [--blobs 10000] [--unbatched 1000] [--live 5000] [--big-mb 50] [--tpm 12]`
+ * `npm run bench -- small-blobs [--blobs 10000] [--unbatched 1000] [--live 5000] [--big-mb 50] [--tpm 12]
+ *   [--workers auto]`
  *
  * Issue 16 part 1, the shape real estates write: many small hourly blobs, and a live minute.
  * Everything runs in one process against one chDB, each variant on emptied tables:
- * 1. **one large blob** (bench/gen-blob.ts, `--big-mb`): the baseline rows/s.
+ * 1. **one large blob** (bench/gen-blob.ts, NSG v2, `--big-mb`): the baseline rows/s of the bar; and
+ *    **one large NIC blob** (the small blobs' own VNet format and generator, ≈ `--big-mb`), which
+ *    separates what the format costs per row (VNet tuples are about twice as long) from what each
+ *    blob costs.
  * 2. **many small blobs**: `--blobs` NIC hour blobs of ≈ 100 KB (bench/gen-nic-blobs.ts) through
  *    the file source with coalesced inserts (the default), and `--unbatched` of them with
  *    `ingest.coalesce.enabled = false` (one insert per blob, as before batching).
@@ -11,7 +15,9 @@
  *    go through the pipeline and sink as the blob source yields them (blob positions, a leading
  *    comma) and the wall time until every range is acked is the number (bar: < 20 s on 2 cores).
  *    Listing and downloads from Storage are not in it (see docs/ingest.md "Batching").
- * Data is generated into a temp dir at bench time and removed afterwards.
+ * Every variant normalizes with `--workers` normalizer threads (`auto`: as `flowlens run` on this
+ * machine, ingest/normalizers/pool/from-config.ts). Data is generated into a temp dir at bench time
+ * and removed afterwards.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -22,12 +28,15 @@ import { DEFAULT_SCHEMA_OPTIONS } from '../core/clickhouse/migrations/types.js';
 import { silentLogger } from '../core/logging.js';
 import type { Source, SourceBatch } from '../ingest/contracts.js';
 import { normalize } from '../ingest/normalizers/index.js';
+import { workerCount } from '../ingest/normalizers/pool/from-config.js';
+import { NormalizerPool, type ParallelNormalizer } from '../ingest/normalizers/pool/pool.js';
 import { runPipeline } from '../ingest/pipeline.js';
 import { createClickHouseSink } from '../ingest/sinks/clickhouse/sink.js';
 import { noFilePositions } from '../ingest/sources/file/positions.js';
 import { createFileSource } from '../ingest/sources/file/source.js';
 import { generateNsgV2Blob } from './gen-blob.js';
 import { nicHourBlob, nicMac, nicMinuteRecord } from './gen-nic-blobs.js';
+import { warmUp } from './ingest-child.js';
 import { mdTable, parseFlags } from './util.js';
 
 const NO_TTL = { ...DEFAULT_SCHEMA_OPTIONS, rawTtlDays: 0, minuteTtlDays: 0, hourTtlDays: 0 };
@@ -42,7 +51,18 @@ interface Timed {
 }
 
 export async function run(args: string[]): Promise<void> {
-  const f = parseFlags(args, { blobs: 10_000, unbatched: 1000, live: 5000, 'big-mb': 50, tpm: 12 });
+  const f = parseFlags(args, {
+    blobs: 10_000,
+    unbatched: 1000,
+    live: 5000,
+    'big-mb': 50,
+    tpm: 12,
+    workers: 'auto',
+  });
+  const workers = f.workers === 'auto' ? workerCount('auto') : Number(f.workers);
+  const pool = workers > 0 ? new NormalizerPool({ workers }) : undefined;
+  await warmUp(pool);
+  const parallel = pool?.variant('plain');
   const work = mkdtempSync(join(tmpdir(), 'flowlens-bench-small-'));
   const db = openDb({ kind: 'embedded', path: join(work, 'db') });
   const load = () => loadavg()[0]!.toFixed(1);
@@ -52,6 +72,13 @@ export async function run(args: string[]): Promise<void> {
     const big = join(work, 'big', 'PT1H.json');
     mkdirSync(join(work, 'big'));
     writeFileSync(big, generateNsgV2Blob({ targetBytes: Number(f['big-mb']) * 1e6, seed: 1 }));
+    // One NIC blob as large as the NSG one: same records as the small blobs, many tuples a minute.
+    const bigNicTpm = Math.max(1, Math.round((Number(f['big-mb']) * 1e6) / (60 * 140)));
+    mkdirSync(join(work, 'big-nic'));
+    writeFileSync(
+      join(work, 'big-nic', 'PT1H.json'),
+      nicHourBlob({ nic: 0, hourMs: HOUR_MS, tuplesPerMinute: bigNicTpm }),
+    );
     const small = join(work, 'small');
     const unbatchedDir = join(work, 'unbatched');
     let smallBytes = 0;
@@ -66,11 +93,12 @@ export async function run(args: string[]): Promise<void> {
     const step = async (name: string, blobs: number, source: () => Source, coalesce: boolean) => {
       for (const t of TABLES) await db.client.command({ query: `TRUNCATE TABLE ${t}` });
       process.stderr.write(`${name}… (load ${load()})\n`);
-      results.push({ name, blobs, ...(await timedIngest(db, source(), coalesce)) });
+      results.push({ name, blobs, ...(await timedIngest(db, source(), coalesce, parallel)) });
     };
     const files = (dir: string) => () =>
       createFileSource({ paths: [dir], positions: noFilePositions, logger: silentLogger() });
-    await step(`one large blob (${f['big-mb']} MB)`, 1, files(join(work, 'big')), true);
+    await step(`one large blob (${f['big-mb']} MB, NSG v2)`, 1, files(join(work, 'big')), true);
+    await step(`one large NIC blob (VNet, as the small ones)`, 1, files(join(work, 'big-nic')), true);
     await step(`${f.blobs} small blobs, coalesced`, Number(f.blobs), files(small), true);
     if (Number(f.unbatched) > 0)
       await step(
@@ -85,8 +113,9 @@ export async function run(args: string[]): Promise<void> {
       () => liveMinute(Number(f.live), Number(f.tpm)),
       true,
     );
-    report(results, smallBytes / Number(f.blobs), load());
+    report(results, smallBytes / Number(f.blobs), `${load()}; ${workers} normalizer worker(s)`);
   } finally {
+    await pool?.close();
     await db.close();
     rmSync(work, { recursive: true, force: true });
   }
@@ -114,16 +143,24 @@ function liveMinute(nics: number, tpm: number): Source {
   };
 }
 
-async function timedIngest(db: Db, source: Source, coalesce: boolean) {
+async function timedIngest(db: Db, source: Source, coalesce: boolean, parallel?: ParallelNormalizer) {
   const sink = createClickHouseSink({ db, ...(coalesce ? {} : { coalesce: false as const }) });
   const t0 = performance.now();
-  const result = await runPipeline({ source, normalize, sink, signal: new AbortController().signal });
+  const result = await runPipeline({
+    source,
+    normalize,
+    ...(parallel ? { parallel } : {}),
+    sink,
+    signal: new AbortController().signal,
+  });
   const seconds = (performance.now() - t0) / 1000;
   await source.stop();
   await sink.close();
   if (result.error) throw result.error;
   return { rows: result.rows, seconds };
 }
+
+const rate = (r: Timed | undefined) => (r ? r.rows / r.seconds : Number.NaN);
 
 function report(results: Timed[], avgBytes: number, load: string): void {
   const base = results[0]!;
@@ -139,9 +176,10 @@ function report(results: Timed[], avgBytes: number, load: string): void {
   const lines = [
     `## small blobs (avg ${(avgBytes / 1000).toFixed(0)} KB per NIC blob; load average at the end ${load})`,
     '',
-    mdTable(['variant', 'rows', 'seconds', 'rows/s', 'ms per blob', 'vs one large blob'], rows),
+    mdTable(['variant', 'rows', 'seconds', 'rows/s', 'ms per blob', 'vs one large NSG blob'], rows),
     '',
     'bars: small blobs coalesced ≥ 0.5× one large blob; live minute < 20 s wall on 2 cores',
+    `same format: small blobs coalesced ${(rate(results[2]) / rate(results[1])).toFixed(2)}× one large NIC blob`,
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
