@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FindingDetail } from '../../api/routes/findings/routes.js';
 import type { FlowPage } from '../../api/routes/flows/routes.js';
+import type { IncidentDetail } from '../../api/routes/incidents/routes.js';
 import type { TopResponse } from '../../api/routes/traffic/routes.js';
 import { startApi } from '../../api/server.js';
 import { rulesProvider } from '../../cli/rules-provider.js';
@@ -38,6 +39,7 @@ const PEERS = {
 } as const;
 const PEER_IPS = Object.values(PEERS);
 const LIST = 'firehol_level1';
+const INCIDENT = 'inc-enrich-everywhere';
 // Pinned: the API resolves `now-24h` with it and every flow is dated relative to it.
 const NOW = systemClock();
 const clock = () => NOW;
@@ -90,7 +92,8 @@ function findings(): Finding[] {
     firstSeen: new Date(NOW.getTime() - 40 * 60_000).toISOString(),
     lastSeen: new Date(NOW.getTime() - 10 * 60_000).toISOString(),
     subject: { ip: '10.0.2.10', remoteIp },
-    evidence: { flows: 2, bytes: 2_000_000, distinctPeers: 1, sampleFlows: [] },
+    // All three are parts of one incident, so its card lists the three remote actors.
+    evidence: { flows: 2, bytes: 2_000_000, distinctPeers: 1, sampleFlows: [], incident: { id: INCIDENT } },
     status: 'open',
   }));
 }
@@ -222,6 +225,9 @@ describe('every remote IP carries country, ASN, AS name, service tag and threat 
       const d = await json<FindingDetail>(`/api/findings/${encodeURIComponent(`egress:10.0.2.10:${ip}`)}`);
       expect(d.peer).toEqual(who.get(ip));
     }
+    const incident = await json<IncidentDetail>(`/api/incidents/${INCIDENT}`);
+    expect(incident.peers).toEqual(incident.incident.remotes.map((ip) => who.get(ip)));
+    expect([...incident.incident.remotes].sort()).toEqual([...PEER_IPS].sort());
   });
 
   it('the flow explorer names each peer', async () => {
@@ -264,6 +270,16 @@ describe('every remote IP carries country, ASN, AS name, service tag and threat 
       const peers = await flowPeers();
       expect(peers.get(ip)).toBe(expectedText(ip));
     }
+    expect(errors).toEqual([]);
+  });
+
+  it('the incident card names each remote actor', async () => {
+    await open(`/findings?incident=${INCIDENT}&status=all`);
+    await page.waitForSelector('.detail.incident');
+    const facts = await page.locator('.detail.incident dt').allTextContents();
+    const values = await page.locator('.detail.incident dd').allTextContents();
+    const remote = values[facts.indexOf('remote')]!.split('; ');
+    expect(remote.sort()).toEqual([...PEER_IPS].sort().map((ip) => `${ip} · ${expectedText(ip)}`));
     expect(errors).toEqual([]);
   });
 
