@@ -122,8 +122,8 @@ describe('enrichment in the dashboards (Chromium, real ASN/country data slices)'
       .last()
       .textContent();
     expect(sources?.split(', ').length).toBeGreaterThan(0);
-    expect(sources).toContain(`${cloudflare.ip} (AU, Cloudflare, Inc.)`);
-    expect(sources).toContain(`${arteria.ip} (JP, ARTERIA Networks Corporation)`);
+    expect(sources).toContain(`${cloudflare.ip} (AU · AS13335 Cloudflare, Inc.)`);
+    expect(sources).toContain(`${arteria.ip} (JP · AS2519 ARTERIA Networks Corporation)`);
   });
 
   it('the geography page maps the countries, lists countries and networks, and drills down', async () => {

@@ -1,9 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { lookupAddress } from '../../../core/enrich/lookup.js';
 import { SEVERITIES } from '../../../core/finding.js';
 import type { ApiDeps } from '../../deps.js';
 import type { ApiApp } from '../../env.js';
 import { ApiError } from '../../errors.js';
 import { csvQuery, errorResponses } from '../common.js';
+import { FindingDetailSchema } from '../findings/routes.js';
 import { INCIDENT_STATUSES, incidentParts, listIncidents } from './queries.js';
 
 export const IncidentSummarySchema = z.object({
@@ -37,6 +39,8 @@ export const IncidentPartSchema = z.object({
 export const IncidentDetailSchema = z.object({
   incident: IncidentSummarySchema,
   parts: z.array(IncidentPartSchema),
+  /** Who each remote actor is (enrichment dictionaries), in the order of `incident.remotes`. */
+  peers: z.array(FindingDetailSchema.shape.peer.unwrap()),
 });
 export type IncidentDetail = z.infer<typeof IncidentDetailSchema>;
 
@@ -86,6 +90,7 @@ export function registerIncidentRoutes(app: ApiApp, deps: ApiDeps): void {
     const [incident] = (await listIncidents(deps.db, { id, status: [], severity: [], limit: 1, offset: 0 }))
       .items;
     if (!incident) throw new ApiError(404, 'not_found', 'no such incident');
-    return c.json({ incident, parts: await incidentParts(deps.db, id) }, 200);
+    const peers = incident.remotes.length ? await lookupAddress(deps.db.client, incident.remotes) : [];
+    return c.json({ incident, parts: await incidentParts(deps.db, id), peers }, 200);
   });
 }

@@ -28,7 +28,11 @@ export const DIMENSIONS = {
     select: [
       ip('remote_ip'),
       ['remote_country', enrichSql.country()],
+      ['remote_asn', enrichSql.asn()],
       ['remote_as_name', enrichSql.asName()],
+      ['service_tag', enrichSql.serviceTag()],
+      // Keys are scalars: the lists a peer is on, comma-separated ('' when on none).
+      ['threat_lists', `arrayStringConcat(${enrichSql.threatLists()}, ', ')`],
     ],
   },
   src_ip: { columns: ['src_ip'], select: [ip('src_ip')] },

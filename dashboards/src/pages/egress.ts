@@ -2,7 +2,7 @@ import { api } from '../api.js';
 import { navigate, range } from '../state.js';
 import { grid, slot } from '../ui/async.js';
 import { barChart, seriesChart } from '../ui/charts.js';
-import { card, time } from '../ui/dom.js';
+import { card, h, human, time } from '../ui/dom.js';
 import { table } from '../ui/table.js';
 import { severityBadge } from './findings.js';
 
@@ -26,12 +26,28 @@ export function egress(): HTMLElement {
   );
   const dests = slot(
     () => api.top(r, { dimension: 'remote_ip', metric: 'bytes', filter: EGRESS, limit: 15 }),
-    (d) =>
-      barChart(
-        d.rows.map((x) => ({ label: peerLabel(x.key), value: x.value, denied: x.denied })),
-        'B',
-        (i) => navigate('/flows', { filter: `${EGRESS} AND dst_ip = ${d.rows[i]!.key.remote_ip}` }),
-      ),
+    (d) => {
+      const open = (ip: string | number | undefined) =>
+        navigate('/flows', { filter: `${EGRESS} AND dst_ip = ${ip}` });
+      // The chart's axis truncates long labels, so who each destination is goes in a table under it.
+      return h(
+        'div',
+        {},
+        barChart(
+          d.rows.map((x) => ({ label: String(x.key.remote_ip), value: x.value, denied: x.denied })),
+          'B',
+          (i) => open(d.rows[i]!.key.remote_ip),
+        ),
+        table(
+          d.rows,
+          [
+            { title: 'destination', value: (x) => peerLabel(x.key) },
+            { title: 'bytes', value: (x) => human(x.value, 'B'), align: 'right' },
+          ],
+          (x) => open(x.key.remote_ip),
+        ),
+      );
+    },
   );
   const findings = slot(
     () => api.findings({ category: 'exfiltration', limit: 20 }),
@@ -55,8 +71,19 @@ export function egress(): HTMLElement {
   );
 }
 
-/** `1.2.3.4 (US, Example AS)` when the enrichment knows the address. */
+/**
+ * `1.2.3.4 (US · AS64500 Example AS · Storage.WestEurope · listed: firehol)` with what the enrichment
+ * knows about the address (the `remote_ip` top-N key carries it; docs/enrichment.md).
+ */
 export function peerLabel(key: Record<string, string | number>): string {
-  const who = [key.remote_country, key.remote_as_name].filter(Boolean).join(', ');
+  const asn = Number(key.remote_asn ?? 0);
+  const who = [
+    key.remote_country,
+    asn ? `AS${asn} ${key.remote_as_name ?? ''}`.trim() : key.remote_as_name,
+    key.service_tag,
+    key.threat_lists ? `listed: ${key.threat_lists}` : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
   return who ? `${key.remote_ip} (${who})` : String(key.remote_ip);
 }

@@ -3,6 +3,7 @@ import { flowsLink, get, update } from '../state.js';
 import { grid, slot } from '../ui/async.js';
 import { toggle } from '../ui/controls.js';
 import { card, h, human, message, time } from '../ui/dom.js';
+import { peerFacts } from '../ui/labels.js';
 import { table } from '../ui/table.js';
 import { flowTable } from './flows.js';
 import { incidentCard, incidentIdOf, incidentsCard } from './incidents.js';
@@ -171,16 +172,4 @@ function detail(d: FindingDetail): HTMLElement {
       { title: 'why', value: (e) => e.reason },
     ]),
   );
-}
-
-/** Who the finding's remote address is: country, AS, service tag, threat lists (docs/enrichment.md). */
-function peerFacts(p: NonNullable<FindingDetail['peer']>): string {
-  const parts = [
-    p.ip,
-    p.country,
-    p.asn ? `AS${p.asn} ${p.asName}` : '',
-    p.serviceTag,
-    p.threatLists.length ? `listed: ${p.threatLists.join(', ')}` : '',
-  ];
-  return parts.filter(Boolean).join(' · ');
 }

@@ -2,6 +2,7 @@ import { api, type IncidentDetail } from '../api.js';
 import { update } from '../state.js';
 import { slot } from '../ui/async.js';
 import { card, h, time } from '../ui/dom.js';
+import { peerFacts } from '../ui/labels.js';
 import { table } from '../ui/table.js';
 
 /** Incident statuses are the findings' (an incident is as active as its most active part). */
@@ -59,7 +60,8 @@ function incidentDetail(d: IncidentDetail): HTMLElement {
     ['first seen', time(i.firstSeen)],
     ['last seen', time(i.lastSeen)],
     ['hosts', i.hosts.join(', ')],
-    ['remote', i.remotes.join(', ') || '—'],
+    // One line per remote actor, each named by the enrichment (country, AS, service tag, lists).
+    ['remote', d.peers.map(peerFacts).join('; ') || '—'],
   ];
   return h(
     'div',

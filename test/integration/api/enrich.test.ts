@@ -103,7 +103,10 @@ describe('enrichment in the API', () => {
     expect(byPeer.rows[0]?.key).toEqual({
       remote_ip: '93.184.216.34',
       remote_country: 'US',
+      remote_asn: 15133,
       remote_as_name: 'Edgecast, Inc.',
+      service_tag: '',
+      threat_lists: '',
     });
     const byList = await json<TopResponse>(`/api/traffic/top?${W}&dimension=threat_list&metric=flows`);
     expect(byList.rows.map((r) => [r.key.threat_list, r.value])).toEqual([['firehol', 4]]);
