@@ -23,8 +23,18 @@ export interface CoalescerOptions {
 interface Recovering {
   batch: RecordedBatch;
   have: Map<string, Member>;
+  /** Settles the members present once `recoveryWaitMs` has passed. */
   timer: NodeJS.Timeout;
+  /** Re-reads the ledger meanwhile: the batch may be written by the consumer that still holds it. */
+  recheck: NodeJS.Timeout;
 }
+
+/**
+ * How often a waiting batch re-reads the ledger. A partition handed to another consumer (Event Hubs
+ * load balancing, a Kafka rebalance) brings back members of a batch its old owner is still writing:
+ * once that write is marked, the members here are duplicates, acked at once, not written again.
+ */
+const RECHECK_MS = 500;
 
 /**
  * Gathers normalized ranges from many blobs, partitions or files into few inserts (docs/ingest.md
@@ -202,8 +212,12 @@ export class Coalescer {
   #recoveringFor(batch: RecordedBatch): Recovering {
     const known = this.#recovering.get(batch.batchId);
     if (known) return known;
-    const r: Recovering = { batch, have: new Map(), timer: undefined as unknown as NodeJS.Timeout };
-    r.timer = setTimeout(() => this.#settle(r), this.#o.support.limits.recoveryWaitMs).unref();
+    const r: Recovering = {
+      batch,
+      have: new Map(),
+      timer: setTimeout(() => this.#settle(r), this.#o.support.limits.recoveryWaitMs).unref(),
+      recheck: setInterval(() => this.#enqueue(() => this.#recheck(r)), RECHECK_MS).unref(),
+    };
     this.#recovering.set(batch.batchId, r);
     return r;
   }
@@ -225,7 +239,21 @@ export class Coalescer {
 
   #forget(r: Recovering): void {
     clearTimeout(r.timer);
+    clearInterval(r.recheck);
     this.#recovering.delete(r.batch.batchId);
+  }
+
+  /** True when the ledger now says the batch was written (by whoever held its members then). */
+  async #writtenNow(r: Recovering): Promise<boolean> {
+    const found = await this.#o.support.ledger.lookup(r.batch.members);
+    return found.some((b) => b.batchId === r.batch.batchId && b.written);
+  }
+
+  /** A waiting batch that got written elsewhere meanwhile: its members here are duplicates. */
+  async #recheck(r: Recovering): Promise<void> {
+    if (this.#recovering.get(r.batch.batchId) !== r || !(await this.#writtenNow(r))) return;
+    this.#forget(r);
+    await this.#ackStored(ordered(r));
   }
 
   /**
@@ -238,15 +266,18 @@ export class Coalescer {
     this.#forget(r);
     const present = ordered(r);
     if (!present.length) return;
-    this.#o.logger.warn(
-      {
-        batch: r.batch.batchId,
-        missing: missing(r.batch, new Set(r.have.keys())).length,
-        present: present.length,
-      },
-      'batch members did not come back; settling the members that did',
-    );
-    this.#enqueue(() => this.#writeNew(present));
+    this.#enqueue(async () => {
+      if (await this.#writtenNow(r)) return this.#ackStored(present);
+      this.#o.logger.warn(
+        {
+          batch: r.batch.batchId,
+          missing: missing(r.batch, new Set(r.have.keys())).length,
+          present: present.length,
+        },
+        'batch members did not come back; settling the members that did',
+      );
+      await this.#writeNew(present);
+    });
   }
 }
 

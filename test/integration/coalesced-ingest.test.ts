@@ -112,6 +112,13 @@ async function run(list: Item[], opts: { writer?: BlockWriter; maxRows?: number;
   return { result, acks };
 }
 
+async function until(ok: () => Promise<boolean> | boolean, ms = 20_000): Promise<void> {
+  for (const end = Date.now() + ms; !(await ok()); ) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 const batchCount = async () =>
   Number((await rows<{ n: string }>(db, 'SELECT uniqExact(batch_id) AS n FROM ingest_batches'))[0]?.n ?? 0);
 
@@ -191,6 +198,58 @@ describe('coalesced inserts', () => {
     expect(again.result).toMatchObject({ rows: expectedRows(back), duplicates: 0 });
     expect(await count(db, 'flows')).toBe(expectedRows(back));
     expect(await rollupFlows()).toBe(expectedRows(back));
+  });
+
+  it('a partition handed over mid-write: members of a batch its old holder is still writing are acked as duplicates once it is marked', async () => {
+    const list = items(12);
+    // The old holder records the batch and blocks inside its insert until released.
+    let release!: () => void;
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
+    const real = crashingWriter('after');
+    const blocking: BlockWriter = {
+      insert: (block, token) => real.insert(block, token),
+      async insertMany(blocks, token) {
+        await released;
+        const direct =
+          db.target.kind === 'embedded'
+            ? chdbFileWriter(db.client, new StagingArea('/tmp'))
+            : serverInputWriter(db.client);
+        await direct.insertMany!(blocks, token);
+      },
+    };
+    const old = run(list, { writer: blocking });
+    await until(async () => (await batchCount()) === 1);
+    // The new holder gets half of it back and keeps streaming (its source does not end).
+    const back = list.slice(0, 6);
+    const acks = new Map<string, number>();
+    const stop = new AbortController();
+    const sink = createClickHouseSink({
+      db,
+      retry: { attempts: 1 },
+      coalesce: { maxRows: 200_000, maxDelayMs: 100, idleMs: 50, recoveryWaitMs: 60_000 },
+    });
+    const streaming: Source = {
+      name: 'handed-over',
+      async *batches(signal) {
+        yield* listSource(back, acks).batches(signal);
+        await new Promise((r) => signal.addEventListener('abort', r, { once: true }));
+      },
+      stop: async () => undefined,
+    };
+    const newer = runPipeline({ source: streaming, normalize, sink, signal: stop.signal });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(acks.size).toBe(0); // waiting for its batch-mates or the old holder's mark
+    release();
+    await old;
+    await until(async () => acks.size === back.length);
+    stop.abort();
+    const result = await newer;
+    await sink.close();
+    expect(result).toMatchObject({ rows: 0, duplicates: expectedRows(back) });
+    expect(await count(db, 'flows')).toBe(expectedRows(list));
+    expect(await batchCount()).toBe(1);
   });
 
   it('is on by default with the documented limits, and `ingest.coalesce.enabled: false` turns it off', async () => {
