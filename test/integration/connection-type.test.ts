@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowPage } from '../../api/routes/flows/routes.js';
+import type { TopResponse } from '../../api/routes/traffic/routes.js';
 import { NetworkInventorySchema } from '../../core/config/sections/enrich.js';
 import { peeringRows } from '../../core/enrich/connection-type.js';
 import { ensureNetworks } from '../../core/enrich/flow-type.js';
@@ -92,6 +93,15 @@ describe('connection type', { timeout: 120_000 }, () => {
     const vpn = await flowsBy('connection_type = VpnGateway');
     expect(vpn.map((x) => x.dst_ip)).toEqual(['172.16.8.1', '192.168.100.7']);
     expect((await flowsBy('connection_type = VNetPeering')).map((x) => x.dst_ip)).toEqual(['10.1.0.5']);
+    const res = await api.get(`/api/traffic/top?${W}&dimension=connection_type&metric=flows`);
+    expect(res.status, await res.clone().text()).toBe(200);
+    const top = (await res.json()) as TopResponse;
+    expect(top.rows.map((x) => [x.key.connection_type, x.value])).toEqual([
+      ['', 4],
+      ['VpnGateway', 2],
+      ['ExpressRoute', 1],
+      ['VNetPeering', 1],
+    ]);
   });
 
   it('a peering that changes reloads the inventory; unknown VNet names are reported, not loaded', async () => {
