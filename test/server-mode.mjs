@@ -23,6 +23,7 @@ export const SERVER_MODE_SUITES = [
   'test/e2e/detect-alert.test.ts',
   'test/integration/api/auth.test.ts',
   'test/integration/api/flows-findings.test.ts',
+  'test/integration/connection-type.test.ts',
   'test/integration/findings-paging.test.ts',
   'test/integration/api/grafana.test.ts',
   'test/integration/api/grafana-ingest.test.ts',

@@ -1,3 +1,4 @@
+import { CONNECTION_TYPES, connectionTypeSql } from '../../core/enrich/connection-type.js';
 import { FLOW_TYPES, flowTypeSql } from '../../core/enrich/flow-type.js';
 import { enrichSql } from '../../core/enrich/tables.js';
 
@@ -82,6 +83,13 @@ export const FIELDS: readonly FieldSpec[] = [
   f('flow_type', 'string', false, `Traffic Analytics flow type: ${FLOW_TYPES.join(', ')}`, {
     column: flowTypeSql(),
   }),
+  f(
+    'connection_type',
+    'string',
+    false,
+    `Traffic Analytics connection type: ${CONNECTION_TYPES.join(', ')}; empty for other flows`,
+    { column: connectionTypeSql() },
+  ),
   f('threat_list', 'string', false, 'Threat-intel lists the peer address is on', {
     column: enrichSql.threatLists(),
     array: true,

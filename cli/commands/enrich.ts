@@ -27,11 +27,11 @@ function registerUpdate(enrich: Command): void {
   enrich
     .command('update')
     .description(
-      'load ASN/country CSV files (ip-location-db layout: start,end,…) from a file or directory, air-gapped',
+      'load ASN/country CSV files (ip-location-db layout: start,end,…) or MaxMind .mmdb files from a file or directory, air-gapped',
     )
     .requiredOption(
       '--from <path>',
-      'a CSV file or a directory of them (names containing "asn" or "country")',
+      'a CSV or .mmdb file or a directory of them (CSV names containing "asn" or "country"; MMDB kind read from its records)',
     )
     .option('--data-version <v>', 'version to record (default: the file name and its date)')
     .action(async (opts: { from: string; dataVersion?: string }, cmd: Command) => {
@@ -164,9 +164,13 @@ function groupFiles(from: string): Map<RangeDataset, string[]> {
   for (const f of files) {
     const ds = datasetForFile(f);
     if (ds) groups.set(ds, [...(groups.get(ds) ?? []), f]);
+    else if (f.toLowerCase().endsWith('.mmdb'))
+      process.stderr.write(`flowlens enrich: ${f}: skipped, not an ASN or country MaxMind DB\n`);
   }
   if (groups.size === 0)
-    throw new ConfigError([`${from}: no CSV file named like *asn*.csv or *country*.csv`]);
+    throw new ConfigError([
+      `${from}: no CSV file named like *asn*.csv or *country*.csv and no ASN or country .mmdb file`,
+    ]);
   return groups;
 }
 

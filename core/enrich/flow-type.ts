@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { EnrichConfig } from '../config/sections/enrich.js';
 import { normalizeCidr } from './cidr.js';
+import { loadPeerings, peeringRows } from './connection-type.js';
 import { datasetStatus, recordDataset, type TrieRow, TrieWriter } from './store.js';
 import { enrichSql, NETWORKS } from './tables.js';
 
@@ -10,7 +11,7 @@ import { enrichSql, NETWORKS } from './tables.js';
  * `enrich.networks`, looked up through the `enrich_network_dict` trie:
  * - MaliciousFlow: the peer is on a threat-intel list (checked first, as in Traffic Analytics);
  * - IntraVNet: both ends in the same VNet; InterVNet: both in VNets, different ones;
- * - S2S: the peer is in an on-premises prefix behind a site-to-site VPN / ExpressRoute gateway;
+ * - S2S: the peer is in an on-premises prefix behind a site-to-site VPN or ExpressRoute gateway;
  * - P2S: the peer is in a point-to-site client pool;
  * - AzurePublic: the peer is public and has a service tag; ExternalPublic: public, no tag;
  * - UnknownPrivate: the peer is private and in none of the above, the local end in a known VNet;
@@ -40,7 +41,7 @@ export function flowTypeSql(): string {
   return (
     `multiIf(notEmpty(${enrichSql.threatLists()}), 'MaliciousFlow', ` +
     `${rk} = 'vnet' AND ${lk} = 'vnet' AND ${net('remote_ip')} = ${net('local_ip')}, 'IntraVNet', ` +
-    `${rk} = 'vnet' AND ${lk} = 'vnet', 'InterVNet', ${rk} = 's2s', 'S2S', ${rk} = 'p2s', 'P2S', ` +
+    `${rk} = 'vnet' AND ${lk} = 'vnet', 'InterVNet', ${rk} IN ('s2s', 'er'), 'S2S', ${rk} = 'p2s', 'P2S', ` +
     `remote_is_public AND ${enrichSql.serviceTag()} != '', 'AzurePublic', remote_is_public, 'ExternalPublic', ` +
     `${lk} IN ('vnet', 'assumed'), 'UnknownPrivate', 'Unknown')`
   );
@@ -56,6 +57,7 @@ export function networkRows(networks: EnrichConfig['networks']): { rows: TrieRow
     else rows.set(n.cidr, [n.cidr, k, name]);
   };
   for (const p of networks.siteToSite) add(p, 's2s', 'on-premises');
+  for (const p of networks.expressRoute) add(p, 'er', 'on-premises');
   for (const p of networks.pointToSite) add(p, 'p2s', 'point-to-site');
   for (const v of networks.vnets) for (const p of v.prefixes) add(p, 'vnet', v.name);
   if (rows.size === 0) rows.set('::/0', ['::/0', 'assumed', '']);
@@ -69,12 +71,17 @@ export async function ensureNetworks(
   now: () => Date,
 ): Promise<{ loaded: boolean; problems: string[] }> {
   const { rows, problems } = networkRows(networks);
-  const version = createHash('sha256').update(JSON.stringify(rows)).digest('hex').slice(0, 16);
+  const peerings = peeringRows(networks);
+  problems.push(...peerings.problems);
+  // Peerings join the version only when there are some: inventories without them keep their hash.
+  const versioned = peerings.rows.length ? [rows, peerings.rows] : rows;
+  const version = createHash('sha256').update(JSON.stringify(versioned)).digest('hex').slice(0, 16);
   const current = (await datasetStatus(client)).find((d) => d.name === NETWORKS.name);
   if (current?.version === version) return { loaded: false, problems };
   const writer = await TrieWriter.open(client, NETWORKS);
   for (const r of rows) writer.push(r);
   await writer.close();
+  await loadPeerings(client, peerings.rows);
   await recordDataset(
     client,
     { name: NETWORKS.name, version, source: 'config', dataDate: now(), rows: rows.length },

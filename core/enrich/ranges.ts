@@ -10,11 +10,12 @@ import {
   dateFromVersion,
   type RangeDataset,
 } from './datasets.js';
+import { convertMmdb, mmdbDataset } from './mmdb.js';
 import { type DatasetInfo, datasetStatus, recordDataset, TrieWriter } from './store.js';
 
 /**
  * The ASN and country datasets: the copies installed with flowlens (npm packages, loaded at first
- * start and whenever the installed package version changes) and newer CSV files an operator brings
+ * start and whenever the installed package version changes) and newer CSV or MMDB files an operator brings
  * (`flowlens enrich update --from`), which then stay until the next update.
  */
 
@@ -43,7 +44,7 @@ export interface LoadResult extends ConvertStats {
   files: string[];
 }
 
-/** Loads CSV range files as one dataset (replacing it) and records its version. */
+/** Loads CSV range files and MMDB files as one dataset (replacing it) and records its version. */
 export async function loadRangeFiles(
   client: ClickHouseClient,
   dataset: RangeDataset,
@@ -53,6 +54,10 @@ export async function loadRangeFiles(
   const writer = await TrieWriter.open(client, dataset.spec);
   const stats: ConvertStats = { lines: 0, rows: 0, rejected: 0 };
   for (const file of files) {
+    if (isMmdb(file)) {
+      await pushMmdb(writer, dataset, file, stats);
+      continue;
+    }
     const lines = readFileSync(file, 'utf8').split('\n');
     // Slices with a yield between them: a load inside `run` must not stall ingest or the API.
     for (let i = 0; i < lines.length; i += SLICE_LINES) {
@@ -71,6 +76,22 @@ export async function loadRangeFiles(
   await recordDataset(client, info, meta.now);
   return { ...stats, name: dataset.spec.name, version: meta.version, files };
 }
+
+async function pushMmdb(
+  writer: TrieWriter,
+  dataset: RangeDataset,
+  file: string,
+  stats: ConvertStats,
+): Promise<void> {
+  let n = 0;
+  for (const row of convertMmdb(dataset, readFileSync(file), stats)) {
+    writer.push(row);
+    if (++n % SLICE_LINES === 0) await writer.drain();
+  }
+  await writer.drain();
+}
+
+const isMmdb = (file: string) => file.toLowerCase().endsWith('.mmdb');
 
 export interface InstalledPackage {
   dir: string;
@@ -121,8 +142,18 @@ export async function ensurePackagedDatasets(
   return loaded;
 }
 
-/** Which dataset a CSV file holds, from its name (`asn-ipv4.csv`, `…-country-ipv6.csv`). */
+/**
+ * Which dataset a file holds: a CSV from its name (`asn-ipv4.csv`, `…-country-ipv6.csv`), an MMDB
+ * from the shape of its records (ASN or country, whatever the file is called).
+ */
 export function datasetForFile(file: string): RangeDataset | null {
+  if (isMmdb(file)) {
+    try {
+      return mmdbDataset(readFileSync(file));
+    } catch {
+      return null; // not a MaxMind DB (mmdb-lib found no metadata); the caller reports it
+    }
+  }
   const name = basename(file).toLowerCase();
   if (!name.endsWith('.csv')) return null;
   if (name.includes('country')) return COUNTRY_CSV;

@@ -4,6 +4,8 @@ import { startApi } from '../../api/server.js';
 import { rulesProvider } from '../../cli/rules-provider.js';
 import { systemClock } from '../../core/clock.js';
 import { parseConfig } from '../../core/config/load.js';
+import { NetworkInventorySchema } from '../../core/config/sections/enrich.js';
+import { ensureNetworks } from '../../core/enrich/flow-type.js';
 import { silentLogger } from '../../core/logging.js';
 import { createMetrics } from '../../core/metrics.js';
 import { type SeedFlow, seedFlows } from '../harness/api-seed.js';
@@ -48,6 +50,17 @@ function peerFlows(now: Date): SeedFlow[] {
       direction: 'inbound',
       action: 'deny',
     },
+    // On-premises behind ExpressRoute (the inventory below): a private peer with a connection type.
+    {
+      time: at(10),
+      nsg: 'nsg-app',
+      rule: 'UserRule_AllowOnPrem',
+      src_ip: '10.0.2.10',
+      dst_ip: '10.200.0.7',
+      dst_port: 1433,
+      direction: 'outbound',
+      action: 'allow',
+    },
   ];
 }
 
@@ -56,6 +69,8 @@ beforeAll(async () => {
   db = await openTestDb();
   await loadEnrichSlices(db.client, now);
   await seedFlows(db, peerFlows(now));
+  const inventory = { vnets: [{ name: 'app', prefixes: ['10.0.0.0/16'] }], expressRoute: ['10.200.0.0/16'] };
+  await ensureNetworks(db.client, NetworkInventorySchema.parse(inventory), () => now);
   const controller = new AbortController();
   const config = parseConfig({});
   const ctx = { db, config, logger: silentLogger(), metrics: createMetrics(), now: systemClock };
@@ -111,6 +126,17 @@ describe('enrichment in the dashboards (Chromium, real ASN/country data slices)'
     expect(rows).toContain(`${google.ip}:443 | US · AS15169 Google LLC`);
     expect(rows).toContain(`10.0.1.4:3389 | AU · AS13335 Cloudflare, Inc.`);
     expect(rows.find((r) => r.startsWith('10.0.1.5:22'))).toBe('10.0.1.5:22 | ');
+    expect(errors).toEqual([]);
+  });
+
+  it('the flow explorer shows the connection type of a peer behind a gateway', async () => {
+    await open(`/flows?filter=${encodeURIComponent('connection_type = ExpressRoute')}`);
+    const rows = await page
+      .locator('tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((r) => `${r.children[2]?.textContent} | ${r.lastElementChild?.textContent}`),
+      );
+    expect(rows).toEqual(['10.200.0.7:1433 | via ExpressRoute']);
     expect(errors).toEqual([]);
   });
 

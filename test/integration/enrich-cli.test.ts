@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../core/config/load.js';
 import { REPO_ROOT, runCli } from '../harness/cli.js';
+import { writeMmdb } from '../harness/mmdb-writer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flowlens-enrich-cli-'));
 const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'enrich');
@@ -87,6 +88,47 @@ describe('flowlens enrich', { timeout: 300_000 }, () => {
     ]);
     const text = (await runCli([...db, 'stats'])).stdout;
     expect(text).toMatch(/enrichment datasets\n {2}asn +2\.3\.2026061719 +\d+ prefixes +\d+ days old/);
+  });
+
+  it('update --from loads MaxMind .mmdb ASN and country databases that lookup answers from', async () => {
+    const from = join(dir, 'mmdb');
+    mkdirSync(from);
+    const google = { autonomous_system_number: 15169, autonomous_system_organization: 'Google LLC' };
+    const asn = [
+      { cidr: '8.8.8.0/24', record: google },
+      { cidr: '2001:4860::/32', record: google },
+    ];
+    const country = [
+      { cidr: '81.2.69.0/24', record: { country: { iso_code: 'GB' } } },
+      { cidr: '2001:4860::/32', record: { country: { iso_code: 'US' } } },
+    ];
+    // File names say nothing: the kind comes from the records.
+    writeFileSync(join(from, 'a.mmdb'), writeMmdb(asn, { databaseType: 'GeoLite2-ASN', aliasIpv4: true }));
+    writeFileSync(join(from, 'b.mmdb'), writeMmdb(country, { databaseType: 'GeoLite2-Country' }));
+    writeFileSync(join(from, 'c.mmdb'), 'not a database');
+    const db = ['--db', join(dir, 'mmdb-db')];
+    const update = await runCli([...db, 'enrich', 'update', '--from', from]);
+    expect(update.code).toBe(0);
+    expect(update.stdout).toBe(
+      'asn: 2 prefixes from 2 ranges (0 rejected), version a.mmdb\n' +
+        'country: 2 prefixes from 2 ranges (0 rejected), version b.mmdb\n',
+    );
+    expect(update.stderr).toContain('c.mmdb: skipped, not an ASN or country MaxMind DB');
+    const lookup = await runCli([
+      ...db,
+      'enrich',
+      'lookup',
+      '--json',
+      '8.8.8.8',
+      '2001:4860:4860::8888',
+      '81.2.69.160',
+    ]);
+    const base = { serviceTag: '', threatLists: [] };
+    expect(JSON.parse(lookup.stdout)).toEqual([
+      { ip: '8.8.8.8', country: '', asn: 15169, asName: 'Google LLC', ...base },
+      { ip: '2001:4860:4860::8888', country: 'US', asn: 15169, asName: 'Google LLC', ...base },
+      { ip: '81.2.69.160', country: 'GB', asn: 0, asName: '', ...base },
+    ]);
   });
 
   it('rejects bad arguments with a message', async () => {

@@ -1,3 +1,4 @@
+import { connectionTypeSql } from '../../../core/enrich/connection-type.js';
 import { flowTypeSql } from '../../../core/enrich/flow-type.js';
 import { enrichSql } from '../../../core/enrich/tables.js';
 import { ipTextSql } from '../../query/source.js';
@@ -36,6 +37,7 @@ export const FLOW_COLUMNS: readonly [string, string][] = [
   ['service_tag', enrichSql.serviceTag()],
   ['threat_lists', enrichSql.threatLists()],
   ['flow_type', flowTypeSql()],
+  ['connection_type', connectionTypeSql()],
 ];
 
 /** `expr AS name, …` with output aliases prefixed, so they never shadow table columns in WHERE. */

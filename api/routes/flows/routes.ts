@@ -48,6 +48,9 @@ export const FlowRowSchema = z.object({
   service_tag: z.string().describe('Most specific Azure service tag of the peer; empty when none'),
   threat_lists: z.array(z.string()).describe('Threat-intel lists the peer address is on'),
   flow_type: z.string().describe('Traffic Analytics flow type (docs/enrichment.md)'),
+  connection_type: z
+    .string()
+    .describe('Traffic Analytics connection type: VNetPeering, VpnGateway, ExpressRoute; empty otherwise'),
 });
 
 export const FlowPageSchema = z.object({

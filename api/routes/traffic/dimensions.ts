@@ -1,3 +1,4 @@
+import { connectionTypeSql } from '../../../core/enrich/connection-type.js';
 import { flowTypeSql } from '../../../core/enrich/flow-type.js';
 import { enrichSql } from '../../../core/enrich/tables.js';
 import { ipTextSql } from '../../query/source.js';
@@ -66,6 +67,11 @@ export const DIMENSIONS = {
     columns: ['remote_ip', 'local_ip', 'remote_is_public'],
     select: [['flow_type', flowTypeSql()]],
     groupBy: ['k_flow_type'],
+  },
+  connection_type: {
+    columns: ['remote_ip', 'local_ip'],
+    select: [['connection_type', connectionTypeSql()]],
+    groupBy: ['k_connection_type'],
   },
   threat_list: enriched('threat_list', `arrayJoin(${enrichSql.threatLists()})`),
   conversation: {

@@ -46,7 +46,7 @@ export const migration0500: Migration = {
 };
 
 /** Single node: as every table. Cluster: a replicated table shared by all nodes, queried locally. */
-function enrichTable(opts: SchemaOptions, spec: TableSpec): string[] {
+export function enrichTable(opts: SchemaOptions, spec: TableSpec): string[] {
   if (!opts.cluster) return createTable(opts, spec);
   const open = spec.engine.indexOf('(');
   const family = open < 0 ? spec.engine : spec.engine.slice(0, open);

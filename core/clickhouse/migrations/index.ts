@@ -6,6 +6,7 @@ import { migration0300 } from './0300_nsg_rules.js';
 import { migration0400 } from './0400_api.js';
 import { migration0401 } from './0401_api_audit.js';
 import { migration0500 } from './0500_enrich.js';
+import { migration0510 } from './0510_enrich_peerings.js';
 import { migration0600 } from './0600_ingest_batches.js';
 import type { Migration } from './types.js';
 
@@ -23,5 +24,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0400,
   migration0401,
   migration0500,
+  migration0510,
   migration0600,
 ];

@@ -24,10 +24,12 @@ export const NetworkInventorySchema = z
     vnets: z
       .array(z.object({ name: z.string().min(1), prefixes: z.array(z.string()).min(1) }).strict())
       .default([]),
-    /** Pairs of VNet names that are peered. */
+    /** Pairs of VNet names that are peered (connection type VNetPeering). */
     peerings: z.array(z.tuple([z.string(), z.string()])).default([]),
-    /** On-premises prefixes reached through a site-to-site VPN or ExpressRoute gateway. */
+    /** On-premises prefixes reached through a site-to-site VPN gateway (flow type S2S, connection type VpnGateway). */
     siteToSite: z.array(z.string()).default([]),
+    /** On-premises prefixes reached through an ExpressRoute gateway (flow type S2S, connection type ExpressRoute). */
+    expressRoute: z.array(z.string()).default([]),
     /** Point-to-site VPN client address pools. */
     pointToSite: z.array(z.string()).default([]),
   })

@@ -27,12 +27,16 @@ export function flowTable(rows: Flow[]): HTMLElement {
   ]);
 }
 
-/** Who the remote address is: country, AS, service tag, threat lists (enrichment, docs/enrichment.md). */
+/**
+ * Who the remote address is: country, AS, service tag, connection type (VNetPeering, VpnGateway,
+ * ExpressRoute; empty without a network inventory), threat lists (enrichment, docs/enrichment.md).
+ */
 export function peerText(f: Flow): HTMLElement | string {
   const parts = [
     f.remote_country,
     f.remote_asn ? `AS${f.remote_asn} ${f.remote_as_name}` : '',
     f.service_tag,
+    f.connection_type ? `via ${f.connection_type}` : '',
   ].filter(Boolean);
   const text = parts.join(' · ');
   if (!f.threat_lists.length) return text;
