@@ -27,6 +27,8 @@ interface Recovering {
   timer: NodeJS.Timeout;
   /** Re-reads the ledger meanwhile: the batch may be written by the consumer that still holds it. */
   recheck: NodeJS.Timeout;
+  /** A re-read is queued or running: a slow database must not stack one per tick in the write chain. */
+  checking: boolean;
 }
 
 /**
@@ -216,7 +218,12 @@ export class Coalescer {
       batch,
       have: new Map(),
       timer: setTimeout(() => this.#settle(r), this.#o.support.limits.recoveryWaitMs).unref(),
-      recheck: setInterval(() => this.#enqueue(() => this.#recheck(r)), RECHECK_MS).unref(),
+      recheck: setInterval(() => {
+        if (r.checking) return;
+        r.checking = true;
+        this.#enqueue(() => this.#recheck(r).finally(() => (r.checking = false)));
+      }, RECHECK_MS).unref(),
+      checking: false,
     };
     this.#recovering.set(batch.batchId, r);
     return r;
