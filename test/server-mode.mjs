@@ -8,6 +8,7 @@ export const SERVER_MODE_SUITES = [
   'core/clickhouse/migrate.test.ts',
   'core/clickhouse/query.test.ts',
   'core/clickhouse/ingested-at-index.test.ts',
+  'core/clickhouse/flow-log-hours.test.ts',
   'test/integration/clickhouse-sink.test.ts',
   'test/integration/coalesced-ingest.test.ts',
   'test/integration/file-source.test.ts',

@@ -1,7 +1,12 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
 import { onCluster, storageName } from './ddl.js';
-import { ARRIVAL_COLUMN, modifyTtl, retentionDays } from './migrations/0002_retention_from_arrival.js';
+import {
+  ARRIVAL_COLUMN,
+  type ARRIVAL_TTL,
+  modifyTtl,
+  retentionDays,
+} from './migrations/0002_retention_from_arrival.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { DEFAULT_SCHEMA_OPTIONS, type Migration, type SchemaOptions } from './migrations/types.js';
 import { query } from './query.js';
@@ -60,7 +65,7 @@ export async function appliedVersions(client: ClickHouseClient): Promise<string[
  * cluster mode). A TTL that does not count from arrival (migration 0002) is replaced too.
  */
 export async function applyRetention(client: ClickHouseClient, opts: SchemaOptions): Promise<string[]> {
-  const targets = retentionDays(opts);
+  const targets = retainedTables(opts);
   const current = await currentTtls(
     client,
     targets.map(([table]) => storageName(opts, table)),
@@ -78,6 +83,11 @@ export async function applyRetention(client: ClickHouseClient, opts: SchemaOptio
     altered.push(name);
   }
   return altered;
+}
+
+/** Every table with a retention: migration 0002's three, and the health rollup (0720) kept as hourly rollups. */
+function retainedTables(opts: SchemaOptions): [keyof typeof ARRIVAL_TTL, number][] {
+  return [...retentionDays(opts), ['flow_log_hours', opts.hourTtlDays]];
 }
 
 interface TableTtl {

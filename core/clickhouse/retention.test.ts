@@ -51,6 +51,8 @@ describe('retention counts from arrival (real chDB, default retention)', () => {
     expect(await count(db, 'flows')).toBe(1);
     expect(await sumFlows(db, 'flows_1m')).toBe(1);
     expect(await sumFlows(db, 'flows_1h')).toBe(1);
+    const [h] = await rows<{ n: number }>(db, 'SELECT sum(rows) AS n FROM flow_log_hours');
+    expect(Number(h!.n)).toBe(1);
     const [m] = await rows<{ lag: number }>(
       db,
       "SELECT dateDiff('day', min(stored_on), today()) AS lag FROM flows_1m",
@@ -63,6 +65,8 @@ describe('retention counts from arrival (real chDB, default retention)', () => {
     await mergeAll(db);
     const kept = await rows<{ t: string }>(db, 'SELECT toString(time) AS t FROM flows');
     expect(kept.map((r) => r.t)).toEqual(['2017-03-01 10:00:00.000']);
+    const health = await rows<{ h: string }>(db, 'SELECT toString(hour) AS h FROM flow_log_hours');
+    expect(health.map((r) => r.h)).toEqual(['2017-03-01 10:00:00']);
   });
 
   it('retention is reconciled without touching the arrival rule, and nothing changes when it is the same', async () => {
@@ -75,6 +79,11 @@ describe('retention counts from arrival (real chDB, default retention)', () => {
     expect(t!.e).toMatch(
       /TTL greatest\(time, toDateTime\(stored_on, 'UTC'\) \+ toIntervalDay\(1\)\) \+ toIntervalDay\(7\)/,
     );
+    // The ingest-health rollup (migration 0720) follows the hourly retention.
+    expect(await applyRetention(db.client, { ...DEFAULTS, minuteTtlDays: 7, hourTtlDays: 400 })).toEqual([
+      'flows_1h',
+      'flow_log_hours',
+    ]);
   });
 });
 
@@ -121,7 +130,8 @@ describe('migration 0002 on a database created before it', () => {
       '1970-01-01',
       (await rows<{ d: string }>(db, 'SELECT toString(today()) AS d'))[0]!.d,
     ]);
-    expect(await applyRetention(db.client, legacy)).toEqual([]);
+    // Only the ingest-health rollup (0720, left from this suite's schema without retention) changes.
+    expect(await applyRetention(db.client, legacy)).toEqual(['flow_log_hours']);
   });
 });
 

@@ -67,11 +67,16 @@ export type FlowLogRow = z.infer<typeof FlowLogRow>;
 const GROUP_COLUMNS = 'format, nsg, target_resource';
 const ANY_COLUMNS =
   'any(flow_log) AS flow_log, any(subscription_id) AS subscription_id, any(resource_group) AS resource_group';
+/** Rollup rows (migration 0720) of the hours `[from, to)` overlaps. */
+const HOURS = "hour >= toStartOfHour({from:DateTime64(3, 'UTC')}) AND hour < {to:DateTime64(3, 'UTC')}";
 
 /**
  * One row per flow log with data in `w` (the rules window), with the last hour's rows and bytes.
- * The inner query groups by a few raw LowCardinality columns and the outer one derives the key from
- * those few groups: computing the key string on every row cost about 7× a plain `GROUP BY nsg`.
+ * The window is read from the hourly `flow_log_hours` rollup, so a page load costs what the number
+ * of blob-hours costs, not the stored rows; only the last hour's counts come from raw `flows`
+ * (an hour back from now is not an hour boundary). Coverage counts the hours of the window's
+ * first, partial hour too. The outer query derives the key from the few inner groups: computing
+ * the key string on every row cost about 7× a plain `GROUP BY nsg`.
  */
 export function readFlowLogs(db: Db, w: Span, hourAgo: Date): Promise<FlowLogRow[]> {
   return select(
@@ -80,15 +85,15 @@ export function readFlowLogs(db: Db, w: Span, hourAgo: Date): Promise<FlowLogRow
     `SELECT ${FLOW_LOG_KEY} AS log_key, any(${FLOW_LOG_LABEL}) AS label, any(format) AS fmt, ` +
       'any(subscription_id) AS sub_id, any(resource_group) AS rg, ' +
       'toString(max(t_max)) AS newest_flow, toString(max(a_max)) AS newest_arrival, ' +
-      'uniqExactMerge(hours) AS covered_hours, sum(n_hour) AS rows_hour, sum(b_hour) AS bytes_hour, ' +
+      'length(groupUniqArrayArray(hours)) AS covered_hours, sum(n_hour) AS rows_hour, sum(b_hour) AS bytes_hour, ' +
       "arraySort(arrayDistinct(arrayMap(s -> splitByChar(':', s)[1], groupUniqArrayArray(srcs)))) AS kinds, " +
       'length(groupUniqArrayArray(srcs)) AS sources ' +
-      `FROM (SELECT ${GROUP_COLUMNS}, ${ANY_COLUMNS}, max(time) AS t_max, max(ingested_at) AS a_max, ` +
-      'uniqExactState(toStartOfHour(time)) AS hours, ' +
-      "countIf(time >= {hour:DateTime64(3, 'UTC')}) AS n_hour, " +
-      "sumIf(bytes_sent + bytes_received, time >= {hour:DateTime64(3, 'UTC')}) AS b_hour, " +
-      `groupUniqArray(source) AS srcs FROM flows WHERE ${WINDOW} GROUP BY ${GROUP_COLUMNS}) ` +
-      'GROUP BY log_key ORDER BY log_key',
+      `FROM (SELECT ${GROUP_COLUMNS}, ${ANY_COLUMNS}, max(newest_flow) AS t_max, max(newest_arrival) AS a_max, ` +
+      `groupUniqArray(hour) AS hours, groupUniqArray(source) AS srcs FROM flow_log_hours WHERE ${HOURS} ` +
+      `GROUP BY ${GROUP_COLUMNS}) AS r LEFT JOIN (SELECT ${GROUP_COLUMNS}, count() AS n_hour, ` +
+      'sum(bytes_sent + bytes_received) AS b_hour FROM flows ' +
+      `WHERE time >= {hour:DateTime64(3, 'UTC')} AND time < {to:DateTime64(3, 'UTC')} GROUP BY ${GROUP_COLUMNS}) AS h ` +
+      `USING (${GROUP_COLUMNS}) GROUP BY log_key ORDER BY log_key`,
     { ...spanParams(w), hour: chTime(hourAgo) },
   );
 }
@@ -121,7 +126,7 @@ export function readRejects(db: Db, w: Span): Promise<z.infer<typeof RejectRow>[
     `SELECT if(s.log_key != '', s.log_key, ${BLOB_NSG}) AS log_key, reason, count() AS n FROM ` +
       `(SELECT reason, concat(source_kind, ':', source) AS src FROM rejects WHERE ${WINDOW}) AS r ` +
       `LEFT JOIN (SELECT source AS src, if(uniqExact(${FLOW_LOG_KEY}) = 1, any(${FLOW_LOG_KEY}), '') AS log_key ` +
-      `FROM flows WHERE ${WINDOW} AND source IN (SELECT concat(source_kind, ':', source) FROM rejects WHERE ${WINDOW}) ` +
+      `FROM flow_log_hours WHERE ${HOURS} AND source IN (SELECT concat(source_kind, ':', source) FROM rejects WHERE ${WINDOW}) ` +
       'GROUP BY source) AS s USING src GROUP BY log_key, reason ORDER BY log_key, n DESC, reason',
     spanParams(w),
   );
@@ -137,23 +142,28 @@ const SourceRow = z.object({
 });
 type SourceRow = z.infer<typeof SourceRow>;
 
-/** A flow log's blobs, files or partitions in `w`, newest arrival first, one page. */
+/** A flow log's blobs, files or partitions in the hours `w` overlaps (hourly rollup), newest arrival first, one page. */
 export async function readSources(
   db: Db,
   key: string,
   w: Span,
   page: { limit: number; offset: number },
 ): Promise<{ total: number; rows: SourceRow[] }> {
-  const where = `${WINDOW} AND ${FLOW_LOG_KEY} = {key:String}`;
+  const where = `${HOURS} AND ${FLOW_LOG_KEY} = {key:String}`;
   const params = { ...spanParams(w), key, limit: page.limit, offset: page.offset };
   const [total, rows] = await Promise.all([
-    select(db, z.object({ n: num }), `SELECT uniqExact(source) AS n FROM flows WHERE ${where}`, params),
+    select(
+      db,
+      z.object({ n: num }),
+      `SELECT uniqExact(source) AS n FROM flow_log_hours WHERE ${where}`,
+      params,
+    ),
     select(
       db,
       SourceRow,
-      'SELECT source, count() AS rows, sum(bytes_sent + bytes_received) AS bytes, toString(min(time)) AS first_flow, ' +
-        'toString(max(time)) AS newest_flow, toString(max(ingested_at)) AS newest_arrival ' +
-        `FROM flows WHERE ${where} GROUP BY source ORDER BY newest_arrival DESC, source ` +
+      'SELECT source, sum(rows) AS rows, sum(bytes) AS bytes, toString(min(first_flow)) AS first_flow, ' +
+        'toString(max(newest_flow)) AS newest_flow, toString(max(newest_arrival)) AS newest_arrival ' +
+        `FROM flow_log_hours WHERE ${where} GROUP BY source ORDER BY newest_arrival DESC, source ` +
         'LIMIT {limit:UInt32} OFFSET {offset:UInt32}',
       params,
     ),

@@ -41,6 +41,8 @@ export const ARRIVAL_TTL = {
   flows: 'greatest(toDateTime(time), toDateTime(ingested_at))',
   flows_1m: "greatest(time, toDateTime(stored_on, 'UTC') + INTERVAL 1 DAY)",
   flows_1h: "greatest(time, toDateTime(stored_on, 'UTC') + INTERVAL 1 DAY)",
+  // Created later (migration 0720) with the same arrival rule; listed here so retention reconciles it.
+  flow_log_hours: "greatest(hour, toDateTime(stored_on, 'UTC') + INTERVAL 1 DAY)",
 } as const;
 
 /** The column each TTL reads for arrival; a TTL without it is the old flow-time rule. */
@@ -48,6 +50,7 @@ export const ARRIVAL_COLUMN: Record<keyof typeof ARRIVAL_TTL, string> = {
   flows: 'ingested_at',
   flows_1m: 'stored_on',
   flows_1h: 'stored_on',
+  flow_log_hours: 'stored_on',
 };
 
 /** Retention days per table from the schema options. */
