@@ -1,0 +1,114 @@
+import type {
+  LocalNetworkGateway,
+  VirtualNetwork,
+  VirtualNetworkGateway,
+  VirtualNetworkGatewayConnectionListEntity,
+} from '@azure/arm-network';
+import type { z } from 'zod';
+import type { NetworkInventorySchema } from '../config/sections/enrich.js';
+
+/** The network inventory in the shape of `enrich.networks` (config and imports are merged as one). */
+export type NetworkInventory = z.infer<typeof NetworkInventorySchema>;
+
+/** What `rules sync` reads from ARM for flow and connection types (core/enrich/arm-pull.ts). */
+export interface ArmNetworkResources {
+  vnets: VirtualNetwork[];
+  gateways: VirtualNetworkGateway[];
+  /** Connections of the VPN gateways (`virtualNetworkGateways.listConnections`). */
+  connections: VirtualNetworkGatewayConnectionListEntity[];
+  /** Local network gateways that a connection names (`localNetworkGateways.get`). */
+  localGateways: LocalNetworkGateway[];
+}
+
+/**
+ * Maps ARM resources to the inventory (Traffic Analytics' sources for FlowType/ConnectionType):
+ * - VNets: their address spaces, named by the VNet name (the ARM id when two VNets share a name);
+ * - peerings in state `Connected` (Initiated/Disconnected carry no traffic): the pair, and the
+ *   remote VNet's address space when the remote VNet is not in the listing (another subscription);
+ * - VPN gateways: the P2S client address pools (`vpnClientConfiguration.vpnClientAddressPool`);
+ * - IPsec connections: the on-premises prefixes of their local network gateway (S2S, VpnGateway).
+ * ExpressRoute prefixes are learned over BGP and are not on any listed resource: they stay in config.
+ */
+export function inventoryFromArm(r: ArmNetworkResources): {
+  inventory: NetworkInventory;
+  problems: string[];
+} {
+  const problems: string[] = [];
+  const nameOf = vnetNamer([
+    ...r.vnets.map((v) => v.id ?? ''),
+    ...r.vnets.flatMap((v) => (v.virtualNetworkPeerings ?? []).map((p) => p.remoteVirtualNetwork?.id ?? '')),
+  ]);
+  const prefixes = new Map<string, Set<string>>();
+  const addVnet = (name: string, list: readonly string[] | undefined) => {
+    const set = prefixes.get(name) ?? new Set<string>();
+    for (const p of list ?? []) set.add(p);
+    prefixes.set(name, set);
+  };
+  for (const v of r.vnets) if (v.id) addVnet(nameOf(v.id), v.addressSpace?.addressPrefixes);
+  const peerings: [string, string][] = [];
+  for (const v of r.vnets) {
+    for (const p of v.virtualNetworkPeerings ?? []) {
+      const remote = p.remoteVirtualNetwork?.id;
+      if (!v.id || !remote || p.peeringState !== 'Connected') continue;
+      const name = nameOf(remote);
+      if (!r.vnets.some((x) => sameId(x.id, remote)))
+        addVnet(
+          name,
+          p.remoteVirtualNetworkAddressSpace?.addressPrefixes ?? p.remoteAddressSpace?.addressPrefixes,
+        );
+      peerings.push([nameOf(v.id), name]);
+    }
+  }
+  const vnets = [...prefixes].flatMap(([name, set]) => {
+    if (set.size) return [{ name, prefixes: [...set] }];
+    problems.push(`virtual network ${name}: no address space, skipped`);
+    return [];
+  });
+  const known = new Set(vnets.map((v) => v.name));
+  return {
+    inventory: {
+      vnets,
+      peerings: peerings.filter(([a, b]) => known.has(a) && known.has(b)),
+      siteToSite: siteToSite(r, problems),
+      expressRoute: [],
+      pointToSite: r.gateways
+        .filter((g) => g.gatewayType === 'Vpn')
+        .flatMap((g) => g.vpnClientConfiguration?.vpnClientAddressPool?.addressPrefixes ?? []),
+    },
+    problems,
+  };
+}
+
+/** On-premises prefixes of the local network gateways that an IPsec (site-to-site) connection uses. */
+function siteToSite(r: ArmNetworkResources, problems: string[]): string[] {
+  const out = new Set<string>();
+  for (const c of r.connections) {
+    if (c.connectionType !== 'IPsec' || !c.localNetworkGateway2?.id) continue;
+    const local = r.localGateways.find((l) => sameId(l.id, c.localNetworkGateway2?.id));
+    if (!local) problems.push(`connection ${c.name ?? c.id}: local network gateway not read, skipped`);
+    for (const p of local?.localNetworkAddressSpace?.addressPrefixes ?? []) out.add(p);
+  }
+  return [...out];
+}
+
+/** VNet id → name: the resource name, or the whole (lower-cased) id when the name is ambiguous. */
+function vnetNamer(ids: string[]): (id: string) => string {
+  const byName = new Map<string, Set<string>>();
+  for (const id of ids.filter(Boolean)) {
+    const name = lastSegment(id);
+    byName.set(name.toLowerCase(), (byName.get(name.toLowerCase()) ?? new Set()).add(id.toLowerCase()));
+  }
+  return (id) => {
+    const name = lastSegment(id);
+    return (byName.get(name.toLowerCase())?.size ?? 0) > 1 ? id.toLowerCase() : name;
+  };
+}
+
+/** ARM ids are case-insensitive (resource groups especially come back in either case). */
+export function sameId(a: string | undefined, b: string | undefined): boolean {
+  return !!a && !!b && a.toLowerCase() === b.toLowerCase();
+}
+
+function lastSegment(id: string): string {
+  return id.split('/').filter(Boolean).at(-1) ?? id;
+}

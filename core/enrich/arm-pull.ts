@@ -1,0 +1,109 @@
+import type { NetworkManagementClient, VirtualNetworkGateway } from '@azure/arm-network';
+import { type ArmNetworkResources, sameId } from './arm-inventory.js';
+
+/** The parts of `NetworkManagementClient` the inventory pull uses (the real client in production and tests). */
+export type ArmNetworkClient = Pick<
+  NetworkManagementClient,
+  'virtualNetworks' | 'virtualNetworkGateways' | 'localNetworkGateways'
+>;
+
+/** A resource type that could not be read: what, the HTTP status and ARM's error, and the action it needs. */
+export interface PullFailure {
+  resource: string;
+  status: number;
+  message: string;
+}
+
+/**
+ * Reads VNets (subscription-wide, paged through nextLink by the SDK), then per resource group that
+ * holds a VNet or a gateway the VNets point at (gateways have no subscription-wide list): the
+ * virtual network gateways, the connections of each, and the local network gateway each connection
+ * names. An ARM error answer (403 for a missing permission, 404…) on one resource type is recorded
+ * and the other types are still read; anything else (no credentials, no network) is thrown.
+ */
+export async function pullArmNetworks(
+  client: ArmNetworkClient,
+): Promise<{ resources: ArmNetworkResources; failures: PullFailure[] }> {
+  const failures: PullFailure[] = [];
+  const guard = guardWith(failures);
+  const vnets = (await guard('virtualNetworks', () => collect(client.virtualNetworks.listAll()))) ?? [];
+  const groups = new Set<string>();
+  for (const v of vnets) addGroup(groups, v.id);
+  for (const v of vnets)
+    for (const s of v.subnets ?? [])
+      for (const c of s.ipConfigurations ?? []) addGroup(groups, gatewayOf(c.id));
+  const gateways: VirtualNetworkGateway[] = [];
+  for (const rg of groups) {
+    const list = await guard('virtualNetworkGateways', () => collect(client.virtualNetworkGateways.list(rg)));
+    for (const g of list ?? []) if (!gateways.some((x) => sameId(x.id, g.id))) gateways.push(g);
+  }
+  const connections = [];
+  for (const g of gateways.filter((x) => x.gatewayType === 'Vpn' && x.id && x.name)) {
+    const list = await guard('connections', () =>
+      collect(client.virtualNetworkGateways.listConnections(groupOf(g.id!)!, g.name!)),
+    );
+    connections.push(...(list ?? []));
+  }
+  const localGateways = [];
+  const localIds = new Set(connections.map((c) => c.localNetworkGateway2?.id?.toLowerCase() ?? ''));
+  for (const id of [...localIds].filter(Boolean)) {
+    const rg = groupOf(id);
+    const name = id.split('/').at(-1);
+    if (!rg || !name) continue;
+    const local = await guard('localNetworkGateways', () => client.localNetworkGateways.get(rg, name));
+    if (local) localGateways.push(local);
+  }
+  return { resources: { vnets, gateways, connections, localGateways }, failures };
+}
+
+/** Runs one read; an ARM error answer becomes a failure (once per resource type), the rest throws. */
+function guardWith(failures: PullFailure[]) {
+  return async <T>(resource: string, read: () => Promise<T>): Promise<T | undefined> => {
+    if (failures.some((f) => f.resource === resource)) return undefined;
+    try {
+      return await read();
+    } catch (err) {
+      const status = (err as { statusCode?: unknown }).statusCode;
+      if (typeof status !== 'number') throw err;
+      const code = (err as { code?: unknown }).code;
+      const text = (err as Error).message.split('\n')[0]!.slice(0, 300);
+      failures.push({ resource, status, message: `${typeof code === 'string' ? `${code}: ` : ''}${text}` });
+      return undefined;
+    }
+  };
+}
+
+/** The line `rules sync` prints for a failure: says which permission is missing on a 403. */
+export function describeFailure(f: PullFailure): string {
+  const action = READ_ACTIONS[f.resource] ?? 'read';
+  const hint = f.status === 403 ? ` (needs ${action}, e.g. the Reader role on the subscription)` : '';
+  return `${f.resource}: not imported, HTTP ${f.status}${hint}: ${f.message}`;
+}
+
+const READ_ACTIONS: Record<string, string> = {
+  virtualNetworks: 'Microsoft.Network/virtualNetworks/read',
+  virtualNetworkGateways: 'Microsoft.Network/virtualNetworkGateways/read',
+  connections: 'Microsoft.Network/connections/read',
+  localNetworkGateways: 'Microsoft.Network/localNetworkGateways/read',
+};
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+/** `/subscriptions/s/resourceGroups/RG/…` → RG. */
+function groupOf(id: string | undefined): string | undefined {
+  return id?.match(/\/resourceGroups\/([^/]+)\//i)?.[1];
+}
+
+function addGroup(groups: Set<string>, id: string | undefined): void {
+  const rg = groupOf(id);
+  if (rg && ![...groups].some((g) => g.toLowerCase() === rg.toLowerCase())) groups.add(rg);
+}
+
+/** A GatewaySubnet's ipConfiguration id `…/virtualNetworkGateways/GW/ipConfigurations/x` → the gateway id. */
+function gatewayOf(id: string | undefined): string | undefined {
+  return id?.match(/^(.*\/virtualNetworkGateways\/[^/]+)\//i)?.[1];
+}
