@@ -1,4 +1,5 @@
 import type {
+  GatewayRoute,
   LocalNetworkGateway,
   VirtualNetwork,
   VirtualNetworkGateway,
@@ -18,6 +19,8 @@ export interface ArmNetworkResources {
   connections: VirtualNetworkGatewayConnectionListEntity[];
   /** Local network gateways that a connection names (`localNetworkGateways.get`). */
   localGateways: LocalNetworkGateway[];
+  /** Routes each ExpressRoute gateway learned (`virtualNetworkGateways.getLearnedRoutes`). */
+  learnedRoutes: { gatewayId: string; routes: GatewayRoute[] }[];
 }
 
 /**
@@ -27,7 +30,9 @@ export interface ArmNetworkResources {
  *   remote VNet's address space when the remote VNet is not in the listing (another subscription);
  * - VPN gateways: the P2S client address pools (`vpnClientConfiguration.vpnClientAddressPool`);
  * - IPsec connections: the on-premises prefixes of their local network gateway (S2S, VpnGateway).
- * ExpressRoute prefixes are learned over BGP and are not on any listed resource: they stay in config.
+ * - ExpressRoute gateways: the routes learned from outside Azure (origin `EBgp`): on-premises prefixes
+ *   behind ExpressRoute (S2S, ExpressRoute). A listed VNet's own prefix, learned back, stays a VNet:
+ *   within one inventory VNet rows are written last (core/enrich/flow-type.ts).
  */
 export function inventoryFromArm(r: ArmNetworkResources): {
   inventory: NetworkInventory;
@@ -70,7 +75,13 @@ export function inventoryFromArm(r: ArmNetworkResources): {
       vnets,
       peerings: peerings.filter(([a, b]) => known.has(a) && known.has(b)),
       siteToSite: siteToSite(r, problems),
-      expressRoute: [],
+      expressRoute: [
+        ...new Set(
+          r.learnedRoutes.flatMap((g) =>
+            g.routes.filter((x) => x.origin === 'EBgp' && x.network).map((x) => x.network!),
+          ),
+        ),
+      ],
       pointToSite: r.gateways
         .filter((g) => g.gatewayType === 'Vpn')
         .flatMap((g) => g.vpnClientConfiguration?.vpnClientAddressPool?.addressPrefixes ?? []),

@@ -18,7 +18,8 @@ export interface PullFailure {
  * Reads VNets (subscription-wide, paged through nextLink by the SDK), then per resource group that
  * holds a VNet or a gateway the VNets point at (gateways have no subscription-wide list): the
  * virtual network gateways, the connections of each, and the local network gateway each connection
- * names. An ARM error answer (403 for a missing permission, 404…) on one resource type is recorded
+ * names; for ExpressRoute gateways, the routes they learned over BGP (a long-running POST that the SDK
+ * polls). An ARM error answer (403 for a missing permission, 404…) on one resource type is recorded
  * and the other types are still read; anything else (no credentials, no network) is thrown.
  */
 export async function pullArmNetworks(
@@ -44,6 +45,13 @@ export async function pullArmNetworks(
     );
     connections.push(...(list ?? []));
   }
+  const learnedRoutes: ArmNetworkResources['learnedRoutes'] = [];
+  for (const g of gateways.filter((x) => x.gatewayType === 'ExpressRoute' && x.id && x.name)) {
+    const answer = await guard('learnedRoutes', () =>
+      client.virtualNetworkGateways.beginGetLearnedRoutesAndWait(groupOf(g.id!)!, g.name!),
+    );
+    if (answer) learnedRoutes.push({ gatewayId: g.id!, routes: answer.value ?? [] });
+  }
   const localGateways = [];
   const localIds = new Set(connections.map((c) => c.localNetworkGateway2?.id?.toLowerCase() ?? ''));
   for (const id of [...localIds].filter(Boolean)) {
@@ -53,7 +61,7 @@ export async function pullArmNetworks(
     const local = await guard('localNetworkGateways', () => client.localNetworkGateways.get(rg, name));
     if (local) localGateways.push(local);
   }
-  return { resources: { vnets, gateways, connections, localGateways }, failures };
+  return { resources: { vnets, gateways, connections, localGateways, learnedRoutes }, failures };
 }
 
 /** Runs one read; an ARM error answer becomes a failure (once per resource type), the rest throws. */
@@ -76,7 +84,8 @@ function guardWith(failures: PullFailure[]) {
 /** The line `rules sync` prints for a failure: says which permission is missing on a 403. */
 export function describeFailure(f: PullFailure): string {
   const action = READ_ACTIONS[f.resource] ?? 'read';
-  const hint = f.status === 403 ? ` (needs ${action}, e.g. the Reader role on the subscription)` : '';
+  const role = f.resource === 'learnedRoutes' ? 'Network Contributor' : 'Reader';
+  const hint = f.status === 403 ? ` (needs ${action}, e.g. the ${role} role on the subscription)` : '';
   return `${f.resource}: not imported, HTTP ${f.status}${hint}: ${f.message}`;
 }
 
@@ -85,6 +94,8 @@ const READ_ACTIONS: Record<string, string> = {
   virtualNetworkGateways: 'Microsoft.Network/virtualNetworkGateways/read',
   connections: 'Microsoft.Network/connections/read',
   localNetworkGateways: 'Microsoft.Network/localNetworkGateways/read',
+  // An action, not a read: the Reader role lacks it (Network Contributor or a custom role has it).
+  learnedRoutes: 'Microsoft.Network/virtualNetworkGateways/getLearnedRoutes/action',
 };
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {

@@ -11,6 +11,8 @@ import type { ArmResource } from './arm-server.js';
  *   peering's remote address space);
  * - `vpngw`: a VPN gateway with P2S pool 192.168.100.0/24 and an IPsec connection to the local network
  *   gateway `onprem-dc` 172.16.0.0/12 in rg-onprem (read by id);
+ * - `ergw`: an ExpressRoute gateway in the same GatewaySubnet that learned 10.200.0.0/16 from on-premises
+ *   (EBgp) and hub's own 10.0.0.0/16 (Network);
  * - `lab-site` 10.250.0.0/16: a local network gateway with no connection (not S2S).
  */
 export const SUB = '11111111-2222-3333-4444-555555555555';
@@ -26,6 +28,7 @@ export const IDS = {
   isolated: net(SUB, 'rg-app', 'virtualNetworks', 'isolated'),
   partner: net(OTHER_SUB, 'rg-partner', 'virtualNetworks', 'partner'),
   vpngw: net(SUB, 'rg-gw', 'virtualNetworkGateways', 'vpngw'),
+  ergw: net(SUB, 'rg-gw', 'virtualNetworkGateways', 'ergw'),
   onprem: net(SUB, 'rg-onprem', 'localNetworkGateways', 'onprem-dc'),
   lab: net(SUB, 'rg-gw', 'localNetworkGateways', 'lab-site'),
 };
@@ -63,7 +66,10 @@ export function armEstate(): ArmResource[] {
     name: 'GatewaySubnet',
     properties: {
       addressPrefix: '10.0.255.0/27',
-      ipConfigurations: [{ id: `${IDS.vpngw}/ipConfigurations/default` }],
+      ipConfigurations: [
+        { id: `${IDS.vpngw}/ipConfigurations/default` },
+        { id: `${IDS.ergw}/ipConfigurations/default` },
+      ],
     },
   };
   return [
@@ -90,6 +96,19 @@ export function armEstate(): ArmResource[] {
         ipConfigurations: [{ name: 'default', properties: { subnet: { id: gatewaySubnet.id } } }],
         vpnClientConfiguration: { vpnClientAddressPool: { addressPrefixes: ['192.168.100.0/24'] } },
       },
+    },
+    {
+      id: IDS.ergw,
+      name: 'ergw',
+      type: 'Microsoft.Network/virtualNetworkGateways',
+      properties: {
+        gatewayType: 'ExpressRoute',
+        ipConfigurations: [{ name: 'default', properties: { subnet: { id: gatewaySubnet.id } } }],
+      },
+      learnedRoutes: [
+        { network: '10.200.0.0/16', origin: 'EBgp', sourcePeer: '10.0.255.4', asPath: '12076-65020' },
+        { network: '10.0.0.0/16', origin: 'Network', sourcePeer: '10.0.255.4' },
+      ],
     },
     {
       id: net(SUB, 'rg-gw', 'connections', 'to-dc'),

@@ -33,6 +33,8 @@ export interface ArmResource {
   name?: string | undefined;
   type?: string;
   properties: Record<string, unknown>;
+  /** ExpressRoute gateways: what `getLearnedRoutes` answers (`GatewayRoute` wire objects); not served as a field. */
+  learnedRoutes?: unknown[];
 }
 
 const TOKEN = 'arm-double-token';
@@ -56,8 +58,8 @@ export async function startArmDouble(opts: {
     (req: IncomingMessage, res: ServerResponse) => {
       requests.push(req.url ?? '');
       authorizations.add(req.headers.authorization ?? '');
-      const [status, body] = answer(req, opts);
-      send(res, status, body);
+      const [status, body, headers] = answer(req, opts);
+      send(res, status, body, headers);
     },
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -77,7 +79,10 @@ export async function startArmDouble(opts: {
 
 type Options = Parameters<typeof startArmDouble>[0];
 
-function answer(req: IncomingMessage, opts: Options): [number, unknown] {
+/** Status, body and extra headers for one request. */
+type Answer = [number, unknown, Record<string, string>?];
+
+function answer(req: IncomingMessage, opts: Options): Answer {
   const url = new URL(req.url ?? '/', 'https://arm.test');
   const path = decodeURIComponent(url.pathname).replace(/\/$/, '');
   const type = resourceTypeOf(path);
@@ -91,8 +96,10 @@ function answer(req: IncomingMessage, opts: Options): [number, unknown] {
         },
       },
     ];
+  const learned = learnedRoutes(req, path, opts.resources);
+  if (learned) return learned;
   const exact = opts.resources.find((r) => r.id.toLowerCase() === path.toLowerCase());
-  if (exact) return [200, exact];
+  if (exact) return [200, { ...exact, learnedRoutes: undefined }];
   const list = listFor(path, opts.resources);
   if (!list) return [404, { error: { code: 'ResourceNotFound', message: `${path} not found` } }];
   const size = opts.pageSize ?? 100;
@@ -103,6 +110,27 @@ function answer(req: IncomingMessage, opts: Options): [number, unknown] {
   const nextLink =
     skip + size < list.length ? `https://${req.headers.host}${next.pathname}${next.search}` : undefined;
   return [200, { value: page, ...(nextLink ? { nextLink } : {}) }];
+}
+
+/**
+ * `POST …/virtualNetworkGateways/{gw}/getLearnedRoutes` answers as ARM's long-running operations do:
+ * 202 with a Location to poll, which then answers 200 with the routes (the SDK's poller follows it).
+ */
+function learnedRoutes(req: IncomingMessage, path: string, resources: ArmResource[]): Answer | undefined {
+  const post = path.match(/^(.*\/virtualNetworkGateways\/[^/]+)\/getLearnedRoutes$/i);
+  if (post && req.method === 'POST') {
+    const gw = resources.find((r) => r.id.toLowerCase() === post[1]!.toLowerCase());
+    if (!gw) return [404, { error: { code: 'ResourceNotFound', message: `${post[1]} not found` } }];
+    const op = `/subscriptions/${gw.id.split('/')[2]}/providers/Microsoft.Network/locations/westeurope/operationResults/learned-${gw.name}`;
+    return [
+      202,
+      {},
+      { location: `https://${req.headers.host}${op}?api-version=2024-05-01`, 'retry-after': '0' },
+    ];
+  }
+  const poll = path.match(/\/operationResults\/learned-([^/]+)$/);
+  const gw = poll && resources.find((r) => r.name === poll[1] && r.learnedRoutes);
+  return gw ? [200, { value: gw.learnedRoutes }] : undefined;
 }
 
 /** `…/providers/Microsoft.Network/<type>[/<name>[/connections]]` → `<type>` (connections are their own type). */
@@ -129,7 +157,12 @@ function listFor(path: string, resources: ArmResource[]): ArmResource[] | undefi
   return resources.filter((r) => r.id.toLowerCase().startsWith(prefix) && r.id.toLowerCase().includes(kind));
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(JSON.stringify(body));
 }

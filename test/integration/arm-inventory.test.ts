@@ -38,6 +38,7 @@ const PEERS = [
   '172.16.8.1', // on-premises behind the IPsec connection
   '192.168.100.7', // P2S client pool
   '10.250.0.1', // local network gateway without a connection
+  '10.200.0.7', // on-premises behind ExpressRoute (a learned route)
 ];
 const flows: SeedFlow[] = PEERS.map((peer, i) => ({
   time: `2026-03-01 11:${String(10 + i).padStart(2, '0')}:00.000`,
@@ -87,6 +88,11 @@ describe('network inventory from ARM', { timeout: 120_000 }, () => {
       ),
     ).toBe(true);
     expect([...arm.authorizations]).toEqual(['Bearer arm-double-token']);
+    // ExpressRoute learned routes: a long-running POST (202 + Location) that the SDK's poller follows.
+    expect(arm.requests.filter((r) => /getLearnedRoutes|operationResults/.test(r))).toEqual([
+      expect.stringContaining('/virtualNetworkGateways/ergw/getLearnedRoutes?'),
+      expect.stringContaining('/operationResults/learned-ergw?'),
+    ]);
     const { inventory, problems } = inventoryFromArm(pulled.resources);
     expect(problems).toEqual([]);
     expect(inventory).toEqual({
@@ -103,7 +109,7 @@ describe('network inventory from ARM', { timeout: 120_000 }, () => {
         ['spoke-a', 'hub'],
       ],
       siteToSite: ['172.16.0.0/12'],
-      expressRoute: [],
+      expressRoute: ['10.200.0.0/16'],
       pointToSite: ['192.168.100.0/24'],
     });
   });
@@ -130,6 +136,7 @@ describe('network inventory from ARM', { timeout: 120_000 }, () => {
       ['172.16.8.1', 'S2S', 'VpnGateway'],
       ['192.168.100.7', 'P2S', 'VpnGateway'],
       ['10.250.0.1', 'UnknownPrivate', ''],
+      ['10.200.0.7', 'S2S', 'ExpressRoute'],
     ]);
   });
 
