@@ -6,7 +6,7 @@ import { pullNsgs } from '../../analyze/rules/inventory/sdk.js';
 import { writeSnapshots } from '../../analyze/rules/inventory/store.js';
 import type { NsgDefinition } from '../../analyze/rules/model/types.js';
 import { describeFailure } from '../../core/enrich/arm-pull.js';
-import { syncArmNetworks } from '../../core/enrich/arm-sync.js';
+import { armSyncReport, syncArmNetworks } from '../../core/enrich/arm-sync.js';
 import { armNetworkClient } from '../../core/enrich/azure.js';
 import { ConfigError } from '../../core/errors.js';
 import { type GlobalOptions, openApp, resolveConfig } from '../context.js';
@@ -52,11 +52,16 @@ export function register(program: Command): void {
     .action(async (opts: { subscription: string; validFrom?: string; networks: boolean }, cmd: Command) => {
       const pulled = await pullNsgs(azureNsgLister(opts.subscription)).catch((err: unknown) => {
         if (!armAnswer(err)) throw classifyAzureError(err);
-        fail(describeFailure({ resource: 'networkSecurityGroups', ...armAnswer(err)! }));
+        // A refused NSG read (403…) fails the command (exit 1) but the network inventory is still read.
+        process.stderr.write(
+          `flowlens rules: ${describeFailure({ resource: 'networkSecurityGroups', ...armAnswer(err)! })}\n`,
+        );
+        process.exitCode = 1;
         return { nsgs: [], problems: [] };
       });
       if (pulled.nsgs.length || !opts.networks)
         await store(cmd, pulled.nsgs, pulled.problems, opts.validFrom, `azure:${opts.subscription}`);
+      else process.stderr.write('flowlens rules: no NSGs imported\n');
       if (opts.networks) await syncNetworks(cmd, opts.subscription);
     });
 }
@@ -72,23 +77,13 @@ async function syncNetworks(cmd: Command, subscription: string): Promise<void> {
     }).catch((err: unknown) => {
       throw classifyAzureError(err);
     });
-    for (const f of r.failures) fail(describeFailure(f));
-    for (const p of r.problems) process.stderr.write(`flowlens rules: ${p}\n`);
-    const inv = r.inventory;
-    process.stdout.write(
-      inv
-        ? `network inventory: ${inv.vnets.length} VNets, ${inv.peerings.length} peerings, ${inv.siteToSite.length} on-premises prefixes (S2S), ${inv.pointToSite.length} P2S pools\n`
-        : 'network inventory: not imported (the previous import stays in use)\n',
-    );
+    const report = armSyncReport(r);
+    for (const line of report.stderr) process.stderr.write(`flowlens rules: ${line}\n`);
+    if (report.failed) process.exitCode = 1;
+    process.stdout.write(`${report.stdout}\n`);
   } finally {
     await app.db.close();
   }
-}
-
-/** A resource type Azure refused (403…) fails the command (exit 1) without stopping the other types. */
-function fail(line: string): void {
-  process.stderr.write(`flowlens rules: ${line}\n`);
-  process.exitCode = 1;
 }
 
 function armAnswer(err: unknown): { status: number; message: string } | undefined {

@@ -39,29 +39,49 @@ export function inventoryFromArm(r: ArmNetworkResources): {
   problems: string[];
 } {
   const problems: string[] = [];
+  const { vnets, peerings } = vnetsAndPeerings(r.vnets, problems);
+  const learned = r.learnedRoutes.flatMap((g) => g.routes.filter((x) => x.origin === 'EBgp' && x.network));
+  return {
+    inventory: {
+      vnets,
+      peerings,
+      siteToSite: siteToSite(r, problems),
+      expressRoute: [...new Set(learned.map((x) => x.network!))],
+      pointToSite: r.gateways
+        .filter((g) => g.gatewayType === 'Vpn')
+        .flatMap((g) => g.vpnClientConfiguration?.vpnClientAddressPool?.addressPrefixes ?? []),
+    },
+    problems,
+  };
+}
+
+/** Listed VNets, remote VNets known only through a peering, and the Connected peered pairs. */
+function vnetsAndPeerings(
+  list: VirtualNetwork[],
+  problems: string[],
+): Pick<NetworkInventory, 'vnets' | 'peerings'> {
   const nameOf = vnetNamer([
-    ...r.vnets.map((v) => v.id ?? ''),
-    ...r.vnets.flatMap((v) => (v.virtualNetworkPeerings ?? []).map((p) => p.remoteVirtualNetwork?.id ?? '')),
+    ...list.map((v) => v.id ?? ''),
+    ...list.flatMap((v) => (v.virtualNetworkPeerings ?? []).map((p) => p.remoteVirtualNetwork?.id ?? '')),
   ]);
   const prefixes = new Map<string, Set<string>>();
-  const addVnet = (name: string, list: readonly string[] | undefined) => {
+  const addVnet = (name: string, more: readonly string[] | undefined) => {
     const set = prefixes.get(name) ?? new Set<string>();
-    for (const p of list ?? []) set.add(p);
+    for (const p of more ?? []) set.add(p);
     prefixes.set(name, set);
   };
-  for (const v of r.vnets) if (v.id) addVnet(nameOf(v.id), v.addressSpace?.addressPrefixes);
+  for (const v of list) if (v.id) addVnet(nameOf(v.id), v.addressSpace?.addressPrefixes);
   const peerings: [string, string][] = [];
-  for (const v of r.vnets) {
+  for (const v of list) {
     for (const p of v.virtualNetworkPeerings ?? []) {
       const remote = p.remoteVirtualNetwork?.id;
       if (!v.id || !remote || p.peeringState !== 'Connected') continue;
-      const name = nameOf(remote);
-      if (!r.vnets.some((x) => sameId(x.id, remote)))
+      if (!list.some((x) => sameId(x.id, remote)))
         addVnet(
-          name,
+          nameOf(remote),
           p.remoteVirtualNetworkAddressSpace?.addressPrefixes ?? p.remoteAddressSpace?.addressPrefixes,
         );
-      peerings.push([nameOf(v.id), name]);
+      peerings.push([nameOf(v.id), nameOf(remote)]);
     }
   }
   const vnets = [...prefixes].flatMap(([name, set]) => {
@@ -70,24 +90,7 @@ export function inventoryFromArm(r: ArmNetworkResources): {
     return [];
   });
   const known = new Set(vnets.map((v) => v.name));
-  return {
-    inventory: {
-      vnets,
-      peerings: peerings.filter(([a, b]) => known.has(a) && known.has(b)),
-      siteToSite: siteToSite(r, problems),
-      expressRoute: [
-        ...new Set(
-          r.learnedRoutes.flatMap((g) =>
-            g.routes.filter((x) => x.origin === 'EBgp' && x.network).map((x) => x.network!),
-          ),
-        ),
-      ],
-      pointToSite: r.gateways
-        .filter((g) => g.gatewayType === 'Vpn')
-        .flatMap((g) => g.vpnClientConfiguration?.vpnClientAddressPool?.addressPrefixes ?? []),
-    },
-    problems,
-  };
+  return { vnets, peerings: peerings.filter(([a, b]) => known.has(a) && known.has(b)) };
 }
 
 /** On-premises prefixes of the local network gateways that an IPsec (site-to-site) connection uses. */

@@ -38,30 +38,46 @@ export async function pullArmNetworks(
     const list = await guard('virtualNetworkGateways', () => collect(client.virtualNetworkGateways.list(rg)));
     for (const g of list ?? []) if (!gateways.some((x) => sameId(x.id, g.id))) gateways.push(g);
   }
+  const behind = await pullBehindGateways(client, gateways, guard);
+  return { resources: { vnets, gateways, ...behind }, failures };
+}
+
+type Guard = ReturnType<typeof guardWith>;
+
+/** VPN gateways' connections and their local network gateways; ExpressRoute gateways' learned routes. */
+async function pullBehindGateways(
+  client: ArmNetworkClient,
+  gateways: VirtualNetworkGateway[],
+  guard: Guard,
+): Promise<Pick<ArmNetworkResources, 'connections' | 'localGateways' | 'learnedRoutes'>> {
+  const named = (type: string) =>
+    gateways.flatMap((g) => (g.gatewayType === type && g.id && g.name ? [{ rg: groupOf(g.id)!, g }] : []));
   const connections = [];
-  for (const g of gateways.filter((x) => x.gatewayType === 'Vpn' && x.id && x.name)) {
+  for (const { rg, g } of named('Vpn')) {
     const list = await guard('connections', () =>
-      collect(client.virtualNetworkGateways.listConnections(groupOf(g.id!)!, g.name!)),
+      collect(client.virtualNetworkGateways.listConnections(rg, g.name!)),
     );
     connections.push(...(list ?? []));
   }
   const learnedRoutes: ArmNetworkResources['learnedRoutes'] = [];
-  for (const g of gateways.filter((x) => x.gatewayType === 'ExpressRoute' && x.id && x.name)) {
+  for (const { rg, g } of named('ExpressRoute')) {
     const answer = await guard('learnedRoutes', () =>
-      client.virtualNetworkGateways.beginGetLearnedRoutesAndWait(groupOf(g.id!)!, g.name!),
+      client.virtualNetworkGateways.beginGetLearnedRoutesAndWait(rg, g.name!),
     );
     if (answer) learnedRoutes.push({ gatewayId: g.id!, routes: answer.value ?? [] });
   }
   const localGateways = [];
-  const localIds = new Set(connections.map((c) => c.localNetworkGateway2?.id?.toLowerCase() ?? ''));
-  for (const id of [...localIds].filter(Boolean)) {
+  const localIds = new Set(connections.map((c) => c.localNetworkGateway2?.id ?? '').filter(Boolean));
+  for (const id of localIds) {
     const rg = groupOf(id);
     const name = id.split('/').at(-1);
-    if (!rg || !name) continue;
-    const local = await guard('localNetworkGateways', () => client.localNetworkGateways.get(rg, name));
+    const local =
+      rg && name
+        ? await guard('localNetworkGateways', () => client.localNetworkGateways.get(rg, name))
+        : undefined;
     if (local) localGateways.push(local);
   }
-  return { resources: { vnets, gateways, connections, localGateways, learnedRoutes }, failures };
+  return { connections, localGateways, learnedRoutes };
 }
 
 /** Runs one read; an ARM error answer becomes a failure (once per resource type), the rest throws. */
@@ -90,6 +106,7 @@ export function describeFailure(f: PullFailure): string {
 }
 
 const READ_ACTIONS: Record<string, string> = {
+  networkSecurityGroups: 'Microsoft.Network/networkSecurityGroups/read',
   virtualNetworks: 'Microsoft.Network/virtualNetworks/read',
   virtualNetworkGateways: 'Microsoft.Network/virtualNetworkGateways/read',
   connections: 'Microsoft.Network/connections/read',

@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { EnrichConfig } from '../config/sections/enrich.js';
 import { inventoryFromArm, type NetworkInventory } from './arm-inventory.js';
-import { type ArmNetworkClient, type PullFailure, pullArmNetworks } from './arm-pull.js';
+import { type ArmNetworkClient, describeFailure, type PullFailure, pullArmNetworks } from './arm-pull.js';
 import { ensureNetworks } from './flow-type.js';
 import { saveNetworkImport } from './network-imports.js';
 
@@ -33,5 +33,23 @@ export async function syncArmNetworks(
     inventory: mapped.inventory,
     failures: pulled.failures,
     problems: [...mapped.problems, ...loaded.problems],
+  };
+}
+
+/**
+ * What `rules sync` prints for the network part: a summary on stdout, failures and problems on
+ * stderr; `failed` (exit 1) when Azure refused or failed a resource type, even though the rest was stored.
+ */
+export function armSyncReport(r: ArmSyncResult): { stdout: string; stderr: string[]; failed: boolean } {
+  const inv = r.inventory;
+  const stdout = inv
+    ? `network inventory: ${inv.vnets.length} VNets, ${inv.peerings.length} peerings, ` +
+      `${inv.siteToSite.length} S2S and ${inv.expressRoute.length} ExpressRoute on-premises prefixes, ` +
+      `${inv.pointToSite.length} P2S pools`
+    : 'network inventory: not imported (the previous import stays in use)';
+  return {
+    stdout,
+    stderr: [...r.failures.map(describeFailure), ...r.problems],
+    failed: r.failures.length > 0,
   };
 }

@@ -4,7 +4,7 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { NetworkManagementClient } from '@azure/arm-network';
-import type { AccessToken, TokenCredential } from '@azure/core-auth';
+import type { AccessToken, TokenCredential } from '@azure/identity';
 import { createServerCert, createTestCa } from './tls.js';
 
 /**

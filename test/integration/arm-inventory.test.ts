@@ -3,7 +3,7 @@ import type { FlowPage } from '../../api/routes/flows/routes.js';
 import { NetworkInventorySchema } from '../../core/config/sections/enrich.js';
 import { inventoryFromArm } from '../../core/enrich/arm-inventory.js';
 import { describeFailure, pullArmNetworks } from '../../core/enrich/arm-pull.js';
-import { syncArmNetworks } from '../../core/enrich/arm-sync.js';
+import { armSyncReport, syncArmNetworks } from '../../core/enrich/arm-sync.js';
 import { ensureNetworks } from '../../core/enrich/flow-type.js';
 import { type TestApi, testApi } from '../harness/api.js';
 import { type SeedFlow, seedFlows } from '../harness/api-seed.js';
@@ -167,6 +167,13 @@ describe('network inventory from ARM', { timeout: 120_000 }, () => {
       /^virtualNetworkGateways: not imported, HTTP 403 \(needs Microsoft\.Network\/virtualNetworkGateways\/read, e\.g\. the Reader role on the subscription\): AuthorizationFailed: /,
     );
     expect(r.inventory?.vnets).toHaveLength(5);
+    // What `rules sync` prints: the refused type with its permission, the rest stored, exit 1.
+    expect(armSyncReport(r)).toEqual({
+      stdout:
+        'network inventory: 5 VNets, 3 peerings, 0 S2S and 0 ExpressRoute on-premises prefixes, 0 P2S pools',
+      stderr: [describeFailure(r.failures[0]!)],
+      failed: true,
+    });
     const got = new Map((await types()).map(([ip, t, c]) => [ip, `${t}/${c}`]));
     expect(got.get('10.1.0.5')).toBe('InterVNet/VNetPeering');
     expect(got.get('172.16.8.1')).toBe('UnknownPrivate/');
@@ -183,6 +190,9 @@ describe('network inventory from ARM', { timeout: 120_000 }, () => {
       now: clock,
     });
     expect(r.inventory).toBeUndefined();
+    expect(armSyncReport(r).stdout).toBe(
+      'network inventory: not imported (the previous import stays in use)',
+    );
     expect(r.failures.map((f) => f.resource)).toEqual(['virtualNetworks']);
     expect(arm.requests).toHaveLength(1);
     const got = new Map((await types()).map(([ip, t, c]) => [ip, `${t}/${c}`]));
