@@ -5,7 +5,7 @@ import { parseNsgText } from '../../analyze/rules/inventory/parse.js';
 import { pullNsgs } from '../../analyze/rules/inventory/sdk.js';
 import { writeSnapshots } from '../../analyze/rules/inventory/store.js';
 import type { NsgDefinition } from '../../analyze/rules/model/types.js';
-import { describeFailure } from '../../core/enrich/arm-pull.js';
+import { armStatus, describeFailure } from '../../core/enrich/arm-pull.js';
 import { armSyncReport, syncArmNetworks } from '../../core/enrich/arm-sync.js';
 import { armNetworkClient } from '../../core/enrich/azure.js';
 import { ConfigError } from '../../core/errors.js';
@@ -87,8 +87,8 @@ async function syncNetworks(cmd: Command, subscription: string): Promise<void> {
 }
 
 function armAnswer(err: unknown): { status: number; message: string } | undefined {
-  const status = (err as { statusCode?: unknown } | null)?.statusCode;
-  if (typeof status !== 'number') return undefined;
+  const status = armStatus(err);
+  if (status === undefined) return undefined;
   return { status, message: (err as Error).message.split('\n')[0]!.slice(0, 300) };
 }
 

@@ -87,14 +87,23 @@ function guardWith(failures: PullFailure[]) {
     try {
       return await read();
     } catch (err) {
-      const status = (err as { statusCode?: unknown }).statusCode;
-      if (typeof status !== 'number') throw err;
+      const status = armStatus(err);
+      if (status === undefined) throw err;
       const code = (err as { code?: unknown }).code;
       const text = (err as Error).message.split('\n')[0]!.slice(0, 300);
       failures.push({ resource, status, message: `${typeof code === 'string' ? `${code}: ` : ''}${text}` });
       return undefined;
     }
   };
+}
+
+/**
+ * The HTTP status of an ARM error answer (`RestError`), else undefined. Credential errors are not ARM
+ * answers even when they carry a status (identity's AuthenticationError has one): they stop the sync.
+ */
+export function armStatus(err: unknown): number | undefined {
+  const e = err as { name?: unknown; statusCode?: unknown } | null;
+  return e?.name === 'RestError' && typeof e.statusCode === 'number' ? e.statusCode : undefined;
 }
 
 /** The line `rules sync` prints for a failure: says which permission is missing on a 403. */

@@ -48,6 +48,8 @@ export async function startArmDouble(opts: {
   resources: ArmResource[];
   pageSize?: number;
   forbidden?: string[];
+  /** Instead of the static token (e.g. one that fails the way a wrong client secret does). */
+  credential?: TokenCredential;
 }): Promise<ArmDouble> {
   const ca = createTestCa(opts.dir, 'arm-ca');
   const cert = createServerCert(opts.dir, 'arm', ca);
@@ -64,7 +66,7 @@ export async function startArmDouble(opts: {
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const client = new NetworkManagementClient(staticCredential, opts.subscription, {
+  const client = new NetworkManagementClient(opts.credential ?? staticCredential, opts.subscription, {
     endpoint: `https://127.0.0.1:${port}`,
     credentialScopes: ['https://management.azure.com/.default'],
     tlsOptions: { ca: readFileSync(join(opts.dir, 'arm-ca.pem'), 'utf8') },

@@ -51,7 +51,9 @@ const flows: SeedFlow[] = PEERS.map((peer, i) => ({
   action: 'allow',
 }));
 
-async function armDouble(opts: { pageSize?: number; forbidden?: string[] } = {}): Promise<ArmDouble> {
+async function armDouble(
+  opts: Omit<Parameters<typeof startArmDouble>[0], 'dir' | 'subscription' | 'resources'> = {},
+): Promise<ArmDouble> {
   const d = await startArmDouble({ dir: db.dir, subscription: SUB, resources: armEstate(), ...opts });
   doubles.push(d);
   return d;
@@ -197,5 +199,29 @@ describe('network inventory from ARM', { timeout: 120_000 }, () => {
     expect(arm.requests).toHaveLength(1);
     const got = new Map((await types()).map(([ip, t, c]) => [ip, `${t}/${c}`]));
     expect(got.get('172.16.8.1')).toBe('S2S/VpnGateway');
+  });
+
+  it('a sign-in failure stops the sync (it is not a refused resource type) and stores nothing', async () => {
+    const credential = {
+      getToken: async () => {
+        throw Object.assign(new Error('AADSTS7000215: Invalid client secret provided.'), {
+          name: 'AuthenticationError',
+          statusCode: 401,
+        });
+      },
+    };
+    const arm = await armDouble({ credential });
+    const before = await types();
+    const err = await syncArmNetworks(db.client, arm.client, {
+      subscription: SUB,
+      networks: NO_CONFIG,
+      now: clock,
+    }).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    expect(err?.name).toBe('AuthenticationError');
+    expect(arm.requests).toEqual([]);
+    expect(await types()).toEqual(before);
   });
 });
