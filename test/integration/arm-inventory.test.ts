@@ -5,6 +5,7 @@ import { inventoryFromArm } from '../../core/enrich/arm-inventory.js';
 import { describeFailure, pullArmNetworks } from '../../core/enrich/arm-pull.js';
 import { armSyncReport, syncArmNetworks } from '../../core/enrich/arm-sync.js';
 import { ensureNetworks } from '../../core/enrich/flow-type.js';
+import { datasetStatus } from '../../core/enrich/store.js';
 import { type TestApi, testApi } from '../harness/api.js';
 import { type SeedFlow, seedFlows } from '../harness/api-seed.js';
 import { armEstate, SUB } from '../harness/arm-estate.js';
@@ -140,6 +141,8 @@ describe('network inventory from ARM', { timeout: 120_000 }, () => {
       ['10.250.0.1', 'UnknownPrivate', ''],
       ['10.200.0.7', 'S2S', 'ExpressRoute'],
     ]);
+    const status = (await datasetStatus(db.client)).find((d) => d.name === 'networks');
+    expect(status?.source).toBe(`config+arm:${SUB}`);
   });
 
   it('config and import merge; on the same prefix config wins', async () => {
