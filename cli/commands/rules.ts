@@ -5,12 +5,17 @@ import { parseNsgText } from '../../analyze/rules/inventory/parse.js';
 import { pullNsgs } from '../../analyze/rules/inventory/sdk.js';
 import { writeSnapshots } from '../../analyze/rules/inventory/store.js';
 import type { NsgDefinition } from '../../analyze/rules/model/types.js';
+import { armStatus, describeFailure } from '../../core/enrich/arm-pull.js';
+import { armSyncReport, syncArmNetworks } from '../../core/enrich/arm-sync.js';
+import { armNetworkClient } from '../../core/enrich/azure.js';
 import { ConfigError } from '../../core/errors.js';
 import { type GlobalOptions, openApp, resolveConfig } from '../context.js';
 
 /**
  * `flowlens rules import <file>...` (az / ARM JSON) and `flowlens rules sync --subscription ID`
- * (Azure API): store a versioned snapshot of NSG rules.
+ * (Azure API): store a versioned snapshot of NSG rules; `sync` also imports the network inventory
+ * that flow and connection types are classified by (it lives beside the NSGs in ARM and needs the
+ * same login, so one command reads both).
  */
 export function register(program: Command): void {
   const rules = program.command('rules').description('NSG rule inventory');
@@ -38,15 +43,53 @@ export function register(program: Command): void {
     });
   rules
     .command('sync')
-    .description('pull every NSG of a subscription from Azure (DefaultAzureCredential)')
+    .description(
+      'pull every NSG of a subscription from Azure (DefaultAzureCredential), and the VNets, peerings, gateways and on-premises prefixes for flow types',
+    )
     .requiredOption('--subscription <id>', 'subscription id')
     .option('--valid-from <time>', 'when these definitions took effect (default: now)')
-    .action(async (opts: { subscription: string; validFrom?: string }, cmd: Command) => {
+    .option('--no-networks', 'NSGs only: skip the network inventory (flow and connection types)')
+    .action(async (opts: { subscription: string; validFrom?: string; networks: boolean }, cmd: Command) => {
       const pulled = await pullNsgs(azureNsgLister(opts.subscription)).catch((err: unknown) => {
-        throw classifyAzureError(err);
+        if (!armAnswer(err)) throw classifyAzureError(err);
+        // A refused NSG read (403…) fails the command (exit 1) but the network inventory is still read.
+        process.stderr.write(
+          `flowlens rules: ${describeFailure({ resource: 'networkSecurityGroups', ...armAnswer(err)! })}\n`,
+        );
+        process.exitCode = 1;
+        return { nsgs: [], problems: [] };
       });
-      await store(cmd, pulled.nsgs, pulled.problems, opts.validFrom, `azure:${opts.subscription}`);
+      if (pulled.nsgs.length || !opts.networks)
+        await store(cmd, pulled.nsgs, pulled.problems, opts.validFrom, `azure:${opts.subscription}`);
+      else process.stderr.write('flowlens rules: no NSGs imported\n');
+      if (opts.networks) await syncNetworks(cmd, opts.subscription);
     });
+}
+
+/** The network inventory part of `rules sync` (core/enrich/arm-sync.ts; docs/enrichment.md "Flow types"). */
+async function syncNetworks(cmd: Command, subscription: string): Promise<void> {
+  const app = await openApp(resolveConfig(cmd.optsWithGlobals<GlobalOptions>()));
+  try {
+    const r = await syncArmNetworks(app.db.client, armNetworkClient(subscription), {
+      subscription,
+      networks: app.config.enrich.networks,
+      now: app.now,
+    }).catch((err: unknown) => {
+      throw classifyAzureError(err);
+    });
+    const report = armSyncReport(r);
+    for (const line of report.stderr) process.stderr.write(`flowlens rules: ${line}\n`);
+    if (report.failed) process.exitCode = 1;
+    process.stdout.write(`${report.stdout}\n`);
+  } finally {
+    await app.db.close();
+  }
+}
+
+function armAnswer(err: unknown): { status: number; message: string } | undefined {
+  const status = armStatus(err);
+  if (status === undefined) return undefined;
+  return { status, message: (err as Error).message.split('\n')[0]!.slice(0, 300) };
 }
 
 async function store(

@@ -12,3 +12,8 @@ export async function fetchServiceTags(subscriptionId: string, location: string)
   const answer = await client.serviceTags.list(location);
   return ServiceTagsFileSchema.parse(answer);
 }
+
+/** The ARM network client `rules sync` reads the VNet/gateway inventory with (DefaultAzureCredential). */
+export function armNetworkClient(subscriptionId: string): NetworkManagementClient {
+  return new NetworkManagementClient(new DefaultAzureCredential(), subscriptionId);
+}

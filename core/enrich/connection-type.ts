@@ -29,8 +29,8 @@ export function connectionTypeSql(): string {
   );
 }
 
-/** Both orders of each configured pair; a name that is no configured VNet is a problem, not a row. */
-export function peeringRows(networks: EnrichConfig['networks']): {
+/** Both orders of each pair; a name that is no known VNet (configured or imported) is a problem, not a row. */
+export function peeringRows(networks: Pick<EnrichConfig['networks'], 'vnets' | 'peerings'>): {
   rows: { a: string; b: string }[];
   problems: string[];
 } {

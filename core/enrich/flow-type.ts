@@ -3,6 +3,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { EnrichConfig } from '../config/sections/enrich.js';
 import { normalizeCidr } from './cidr.js';
 import { loadPeerings, peeringRows } from './connection-type.js';
+import { type NetworkImport, readNetworkImports } from './network-imports.js';
 import { datasetStatus, recordDataset, type TrieRow, TrieWriter } from './store.js';
 import { enrichSql, NETWORKS } from './tables.js';
 
@@ -47,31 +48,49 @@ export function flowTypeSql(): string {
   );
 }
 
-/** Trie rows `[prefix, kind, network]` from the inventory; one catch-all row when it is empty. */
-export function networkRows(networks: EnrichConfig['networks']): { rows: TrieRow[]; problems: string[] } {
+/**
+ * Trie rows `[prefix, kind, network]` from the inventories, lowest precedence first: imports, then
+ * config (a prefix listed by both takes the config's kind and VNet; different prefixes all stay and
+ * the longest match decides). One catch-all row when every inventory is empty.
+ */
+export function networkRows(
+  networks: EnrichConfig['networks'],
+  imported: readonly NetworkImport[] = [],
+): { rows: TrieRow[]; problems: string[] } {
   const rows = new Map<string, TrieRow>();
   const problems: string[] = [];
-  const add = (prefix: string, k: string, name: string) => {
-    const n = normalizeCidr(prefix);
-    if (!n) problems.push(`enrich.networks: not a prefix: ${prefix}`);
-    else rows.set(n.cidr, [n.cidr, k, name]);
-  };
-  for (const p of networks.siteToSite) add(p, 's2s', 'on-premises');
-  for (const p of networks.expressRoute) add(p, 'er', 'on-premises');
-  for (const p of networks.pointToSite) add(p, 'p2s', 'point-to-site');
-  for (const v of networks.vnets) for (const p of v.prefixes) add(p, 'vnet', v.name);
+  for (const { source, inventory } of [...imported, { source: 'enrich.networks', inventory: networks }]) {
+    const add = (prefix: string, k: string, name: string) => {
+      const n = normalizeCidr(prefix);
+      if (!n) problems.push(`${source}: not a prefix: ${prefix}`);
+      else rows.set(n.cidr, [n.cidr, k, name]);
+    };
+    for (const p of inventory.siteToSite) add(p, 's2s', 'on-premises');
+    for (const p of inventory.expressRoute) add(p, 'er', 'on-premises');
+    for (const p of inventory.pointToSite) add(p, 'p2s', 'point-to-site');
+    for (const v of inventory.vnets) for (const p of v.prefixes) add(p, 'vnet', v.name);
+  }
   if (rows.size === 0) rows.set('::/0', ['::/0', 'assumed', '']);
   return { rows: [...rows.values()], problems };
 }
 
-/** Loads the inventory when it changed since the last load (a hash of the rows is the version). */
+/**
+ * Loads config plus the imported inventories (`rules sync`) when they changed since the last load
+ * (a hash of the rows is the version).
+ */
 export async function ensureNetworks(
   client: ClickHouseClient,
   networks: EnrichConfig['networks'],
   now: () => Date,
 ): Promise<{ loaded: boolean; problems: string[] }> {
-  const { rows, problems } = networkRows(networks);
-  const peerings = peeringRows(networks);
+  const imported = await readNetworkImports(client);
+  const { rows, problems } = networkRows(networks, imported.imports);
+  problems.unshift(...imported.problems);
+  const all = [...imported.imports.map((i) => i.inventory), networks];
+  const peerings = peeringRows({
+    vnets: all.flatMap((n) => n.vnets),
+    peerings: all.flatMap((n) => n.peerings),
+  });
   problems.push(...peerings.problems);
   // Peerings join the version only when there are some: inventories without them keep their hash.
   const versioned = peerings.rows.length ? [rows, peerings.rows] : rows;
@@ -82,9 +101,10 @@ export async function ensureNetworks(
   for (const r of rows) writer.push(r);
   await writer.close();
   await loadPeerings(client, peerings.rows);
+  const source = ['config', ...imported.imports.map((i) => i.source)].join('+');
   await recordDataset(
     client,
-    { name: NETWORKS.name, version, source: 'config', dataDate: now(), rows: rows.length },
+    { name: NETWORKS.name, version, source, dataDate: now(), rows: rows.length },
     now(),
   );
   return { loaded: true, problems };

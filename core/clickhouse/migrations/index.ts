@@ -7,6 +7,7 @@ import { migration0400 } from './0400_api.js';
 import { migration0401 } from './0401_api_audit.js';
 import { migration0500 } from './0500_enrich.js';
 import { migration0510 } from './0510_enrich_peerings.js';
+import { migration0520 } from './0520_enrich_network_imports.js';
 import { migration0600 } from './0600_ingest_batches.js';
 import { migration0720 } from './0720_flow_log_hours.js';
 import type { Migration } from './types.js';
@@ -27,6 +28,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0401,
   migration0500,
   migration0510,
+  migration0520,
   migration0600,
   migration0720,
 ];
