@@ -176,11 +176,7 @@ export class NormalizerPool {
   private fallBackInThread(reason: string, task: Task | undefined): void {
     this.logger.error({ err: reason }, 'normalizer worker could not start; normalizing in-thread');
     const slots = this.slots.splice(0);
-    const waiting = [
-      ...(task ? [task] : []),
-      ...slots.flatMap((s) => s.tasks),
-      ...this.queue.splice(0),
-    ];
+    const waiting = [...(task ? [task] : []), ...slots.flatMap((s) => s.tasks), ...this.queue.splice(0)];
     for (const s of slots) void s.worker.terminate();
     this.fallback ??= import(this.variantsModule).then(
       (m: { NORMALIZER_VARIANTS: Record<string, Normalizer> }) => m.NORMALIZER_VARIANTS,
