@@ -64,3 +64,23 @@ export function nicHourBlob(o: NicOptions): Buffer {
   const records = Array.from({ length: 60 }, (_, m) => nicMinuteRecord(o, m));
   return Buffer.from(`{"records":[\r\n${records.join('\r\n,')}\r\n]}`, 'utf8');
 }
+
+/**
+ * The hour records of NICs `0, 1, …` in one blob, as many NICs as fit in ≈ `bytes`: the same
+ * records as the small blobs, so a large blob of it differs from them only in how many blobs
+ * carry the rows (the small-blobs bench's like-for-like baseline).
+ */
+export function nicHoursBlob(bytes: number, o: Omit<NicOptions, 'nic'>): { body: Buffer; nics: number } {
+  const records: string[] = [];
+  let size = 0;
+  let nics = 0;
+  while (size < bytes) {
+    for (let m = 0; m < 60; m++) {
+      const record = nicMinuteRecord({ ...o, nic: nics }, m);
+      records.push(record);
+      size += record.length + 3;
+    }
+    nics++;
+  }
+  return { body: Buffer.from(`{"records":[\r\n${records.join('\r\n,')}\r\n]}`, 'utf8'), nics };
+}

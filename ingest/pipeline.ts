@@ -43,6 +43,16 @@ export interface PipelineResult extends PipelineStats {
   failedStep?: 'write' | 'source';
 }
 
+/**
+ * With workers, small bodies (hourly NIC blobs of ~100 KB, live blocks) may fill a window this many
+ * times deeper, up to this many bytes in flight: one body per worker made each a ping-pong between
+ * threads (a worker idled while the pipeline read the next file and handed on the last result), and
+ * under load every hand-off waits for a core. Large chunks (MBs) never pass the byte bound, so their
+ * memory stays as before.
+ */
+export const SMALL_WINDOW_DEPTH = 8;
+export const SMALL_WINDOW_BYTES = 4 * 1024 * 1024;
+
 /** Counters of a run that has not written anything yet. */
 export function emptyPipelineStats(): PipelineStats {
   return { batches: 0, bytes: 0, records: 0, rows: 0, rejects: 0, duplicates: 0, duplicateRejects: 0 };
@@ -84,15 +94,23 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       })
     : undefined;
 
-  // Bodies being normalized, oldest first: in-thread one (already done), with workers one per worker.
+  // Bodies being normalized, oldest first: in-thread one (already done), with workers one per worker,
+  // and more while they are small (see SMALL_WINDOW_BYTES).
   const window = Math.max(1, options.parallel?.concurrency ?? 1);
   const normalizing: { batch: SourceBatch; result: Promise<NormalizeResult> }[] = [];
+  let normalizingBytes = 0;
+  const windowFull = () =>
+    normalizing.length >= window &&
+    (!options.parallel ||
+      normalizing.length >= window * SMALL_WINDOW_DEPTH ||
+      normalizingBytes >= SMALL_WINDOW_BYTES);
   /**
    * Takes the oldest body, waits for it, and hands it to the coalescer or (without one) waits for the
    * previous write and starts its own; false = stop.
    */
   const writeOldest = async () => {
     const { batch, result: pending } = normalizing.shift()!;
+    normalizingBytes -= batch.body.length;
     const result = await pending;
     options.metrics?.recordsTotal.inc({ source: batch.position.kind }, result.records);
     options.metrics?.bytesReadTotal.inc({ source: batch.position.kind }, batch.body.length);
@@ -113,7 +131,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   try {
     for await (const batch of source.batches(signal)) {
       normalizing.push({ batch, result: normalizeStep(options, batch) });
-      if (normalizing.length >= window && !(await writeOldest())) break;
+      normalizingBytes += batch.body.length;
+      if (windowFull() && !(await writeOldest())) break;
     }
     while (normalizing.length > 0 && (await writeOldest()));
     await inflight;

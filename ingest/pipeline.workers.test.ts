@@ -5,7 +5,7 @@ import type { Reject } from '../core/flow/reject.js';
 import type { FlowSink, Source, SourceBatch, SourcePosition } from './contracts.js';
 import { normalize } from './normalizers/index.js';
 import { NormalizerPool } from './normalizers/pool/pool.js';
-import { runPipeline } from './pipeline.js';
+import { runPipeline, SMALL_WINDOW_BYTES, SMALL_WINDOW_DEPTH } from './pipeline.js';
 
 const FAILING = new URL('../test/harness/failing-normalizers.ts', import.meta.url).href;
 const pools: NormalizerPool[] = [];
@@ -75,9 +75,9 @@ function recordingSink() {
   return { sink, writes };
 }
 
-async function run(workers: number) {
+async function run(workers: number, list = bodies()) {
   const log: string[] = [];
-  const { source, state } = loggingSource(bodies(), log);
+  const { source, state } = loggingSource(list, log);
   const { sink, writes } = recordingSink();
   let parallel: ReturnType<NormalizerPool['variant']> | undefined;
   if (workers > 0) {
@@ -118,11 +118,24 @@ describe('runPipeline with normalizer worker threads', () => {
     expect(threaded.result.rows).toBeGreaterThan(10_000);
   });
 
-  it('keeps at most workers + 2 bodies pulled and not yet acked (memory stays bounded)', async () => {
-    const threaded = await run(2);
+  it('keeps at most workers + 2 large bodies pulled and not yet acked (memory stays bounded)', async () => {
+    // Each body alone passes the small-body byte bound: whitespace after a real blob.
+    const pad = Buffer.alloc(SMALL_WINDOW_BYTES + 1, 0x20);
+    const large = () => bodies().map((b) => Buffer.concat([b, pad]));
+    const threaded = await run(2, large());
     expect(threaded.maxUnacked).toBeGreaterThanOrEqual(3); // bodies really were normalized ahead
     expect(threaded.maxUnacked).toBeLessThanOrEqual(2 + 2);
-    const inThread = await run(0);
+    const inThread = await run(0, large());
+    expect(inThread.maxUnacked).toBeLessThanOrEqual(1 + 2);
+  });
+
+  it('pulls small bodies further ahead, up to SMALL_WINDOW_DEPTH per worker', async () => {
+    const many = Array.from({ length: 40 }, () => bodies()[1]!);
+    const threaded = await run(2, many);
+    expect(threaded.result.rows).toBe((await run(0, many)).result.rows);
+    expect(threaded.maxUnacked).toBeGreaterThan(2 + 2);
+    expect(threaded.maxUnacked).toBeLessThanOrEqual(2 * SMALL_WINDOW_DEPTH + 2);
+    const inThread = await run(0, many);
     expect(inThread.maxUnacked).toBeLessThanOrEqual(1 + 2);
   });
 });

@@ -6,6 +6,7 @@
  * a shape); a `__proto__` key is defined as an own property, so it never changes a prototype.
  * @see https://www.rfc-editor.org/rfc/rfc8259
  */
+import { AsciiCache } from './ascii-cache.js';
 
 /** Where a `flowTuples` array sits: under `flowRecords`/`flowGroups` (VNet) or anywhere else (NSG). */
 export const FAMILY_NSG = 0;
@@ -48,16 +49,14 @@ const ESCAPES: Record<number, string> = {
   116: '\t',
 };
 
-const KEY_SLOTS_MASK = 255;
-
-function sameBytes(text: string, buf: Uint8Array, at: number): boolean {
-  for (let k = 0; k < text.length; k++) if (text.charCodeAt(k) !== buf[at + k]) return false;
-  return true;
-}
+const KEY_CACHE_MAX = 48;
+/** Longer values (rare: long ARM ids) are decoded each time. */
+const VALUE_CACHE_MAX = 200;
 
 export class JsonReader {
   pos = 0;
-  private readonly keys: (string | undefined)[] = new Array(KEY_SLOTS_MASK + 1);
+  private readonly keys = new AsciiCache(256);
+  private readonly values = new AsciiCache(256);
 
   constructor(
     readonly buf: Buffer,
@@ -87,7 +86,7 @@ export class JsonReader {
     const c = this.buf[this.pos]!;
     if (c === 0x7b) return this.object(depth + 1, family);
     if (c === 0x5b) return this.array(depth + 1, family);
-    if (c === 0x22) return this.string();
+    if (c === 0x22) return this.valueString();
     if (c === 0x74) return this.literal('true', true);
     if (c === 0x66) return this.literal('false', false);
     if (c === 0x6e) return this.literal('null', null);
@@ -151,30 +150,36 @@ export class JsonReader {
   }
 
   /**
-   * An object key: short ASCII keys repeat in every record, so they come from a small cache (verified
-   * byte by byte) instead of a fresh `Buffer#toString` each time.
+   * An object key: short ASCII keys repeat in every record, so they come from a small cache
+   * instead of a fresh `Buffer#toString` each time.
    */
   private key(): string {
+    return this.cached(this.keys, KEY_CACHE_MAX);
+  }
+
+  /**
+   * A string value. Records of one blob repeat most of theirs (ARM ids, MACs, rules, category), so
+   * they come from a cache too: small records (≈ 12 tuples) spent much of their time decoding them.
+   */
+  private valueString(): string {
+    return this.cached(this.values, VALUE_CACHE_MAX);
+  }
+
+  /** A string at `pos` through `cache` when it is ASCII, unescaped and at most `max` bytes. */
+  private cached(cache: AsciiCache, max: number): string {
     const buf = this.buf;
     const start = this.pos + 1;
+    const limit = Math.min(this.end, start + max + 1);
     let p = start;
     let hash = 0;
-    for (; p < this.end; p++) {
+    for (; p < limit; p++) {
       const c = buf[p]!;
       if (c === 0x22 || c === 0x5c || c >= 0x80) break;
       hash = (hash * 31 + c) | 0;
     }
-    const len = p - start;
-    if (buf[p] !== 0x22 || len > 48) return this.string();
-    const slot = (hash ^ len) & KEY_SLOTS_MASK;
-    const cached = this.keys[slot];
-    if (cached !== undefined && cached.length === len && sameBytes(cached, buf, start)) {
-      this.pos = p + 1;
-      return cached;
-    }
-    const key = this.string();
-    this.keys[slot] = key;
-    return key;
+    if (buf[p] !== 0x22 || p - start > max) return this.string();
+    this.pos = p + 1;
+    return cache.get(buf, start, p, hash);
   }
 
   /** A string at `pos` (on its opening quote). Raw control characters are tolerated. */

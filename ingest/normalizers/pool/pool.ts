@@ -36,14 +36,22 @@ interface Slot {
   worker: Worker;
   /** The worker loaded its normalizers; until then a death means it cannot start at all. */
   ready: boolean;
-  task?: Task | undefined;
+  /** Posted to the worker, in its order: the first is being normalized, the rest wait in its port. */
+  tasks: Task[];
 }
 
 /**
- * Worker threads that normalize bodies (`ingest/normalizers/pool/worker.ts`). Each worker takes one
- * body at a time; more calls wait in a queue. Results come back with their column buffers
- * transferred, not copied. A normalizer that throws gives the same reject as in-thread; a worker
- * that dies mid-body turns that body into one reject and is replaced. If a worker cannot even start
+ * Bodies posted to one worker at once: the next one waits in the worker's own port, so the worker
+ * goes on as soon as it replies instead of waiting for this thread to read the reply and post again.
+ */
+const WORKER_DEPTH = 2;
+
+/**
+ * Worker threads that normalize bodies (`ingest/normalizers/pool/worker.ts`). Each worker normalizes
+ * one body at a time with up to {@link WORKER_DEPTH} − 1 more posted behind it; more calls wait in a
+ * queue. Results come back with their column buffers transferred, not copied. A normalizer that
+ * throws gives the same reject as in-thread; a worker that dies mid-body turns that body into one
+ * reject (the bodies posted behind it go to another) and is replaced. If a worker cannot even start
  * (a broken install), the pool logs it once and normalizes in-thread from then on: slower, never
  * wrong, and the run goes on.
  */
@@ -93,27 +101,34 @@ export class NormalizerPool {
     for (const task of this.queue.splice(0))
       task.resolve(failed(task.body, task.meta, 'normalizer pool closed'));
     const slots = this.slots.splice(0);
-    for (const slot of slots)
-      slot.task?.resolve(failed(slot.task.body, slot.task.meta, 'normalizer pool closed'));
+    for (const task of slots.flatMap((s) => s.tasks))
+      task.resolve(failed(task.body, task.meta, 'normalizer pool closed'));
     await Promise.all(slots.map((s) => s.worker.terminate()));
   }
 
   private dispatch(): void {
-    for (const slot of this.slots) {
-      if (slot.task) continue;
-      const task = this.queue.shift();
-      if (!task) return;
-      slot.task = task;
-      slot.worker.ref();
-      const body = new Uint8Array(task.body); // a private copy: the source's Buffer may share a slab
-      const message: TaskMessage = { id: task.id, variant: task.variant, body, meta: task.meta };
-      slot.worker.postMessage(message, [body.buffer]);
+    // Fill every worker's first place before any second one, so work spreads across workers.
+    for (let depth = 1; depth <= WORKER_DEPTH; depth++) {
+      for (const slot of this.slots) {
+        if (slot.tasks.length >= depth) continue;
+        const task = this.queue.shift();
+        if (!task) return;
+        this.post(slot, task);
+      }
     }
+  }
+
+  private post(slot: Slot, task: Task): void {
+    slot.tasks.push(task);
+    slot.worker.ref();
+    const body = new Uint8Array(task.body); // a private copy: the source's Buffer may share a slab
+    const message: TaskMessage = { id: task.id, variant: task.variant, body, meta: task.meta };
+    slot.worker.postMessage(message, [body.buffer]);
   }
 
   private spawn(): Slot {
     const worker = spawnNormalizerWorker({ variantsModule: this.variantsModule });
-    const slot: Slot = { worker, ready: false };
+    const slot: Slot = { worker, ready: false, tasks: [] };
     worker.unref();
     worker.on('message', (reply: ReplyMessage) => this.onReply(slot, reply));
     worker.on('error', (err) => this.onDeath(slot, errorMessage(err)));
@@ -127,10 +142,10 @@ export class NormalizerPool {
       slot.ready = true;
       return;
     }
-    const task = slot.task;
+    const task = slot.tasks[0];
     if (!task || task.id !== reply.id) return;
-    slot.task = undefined;
-    slot.worker.unref();
+    slot.tasks.shift();
+    if (slot.tasks.length === 0) slot.worker.unref();
     task.resolve(reply.type === 'done' ? reply.result : failed(task.body, task.meta, reply.message));
     this.dispatch();
   }
@@ -139,8 +154,9 @@ export class NormalizerPool {
   private onDeath(slot: Slot, reason: string): void {
     const index = this.slots.indexOf(slot);
     if (index < 0 || this.closed) return; // already handled ('error' is followed by 'exit')
-    const task = slot.task;
-    slot.task = undefined;
+    // The first task was being normalized; the others never started and go back to the queue.
+    const [task, ...unstarted] = slot.tasks.splice(0);
+    this.queue.unshift(...unstarted);
     void slot.worker.terminate();
     if (!slot.ready) {
       this.fallBackInThread(reason, task);
@@ -160,11 +176,7 @@ export class NormalizerPool {
   private fallBackInThread(reason: string, task: Task | undefined): void {
     this.logger.error({ err: reason }, 'normalizer worker could not start; normalizing in-thread');
     const slots = this.slots.splice(0);
-    const waiting = [
-      ...(task ? [task] : []),
-      ...slots.flatMap((s) => (s.task ? [s.task] : [])),
-      ...this.queue.splice(0),
-    ];
+    const waiting = [...(task ? [task] : []), ...slots.flatMap((s) => s.tasks), ...this.queue.splice(0)];
     for (const s of slots) void s.worker.terminate();
     this.fallback ??= import(this.variantsModule).then(
       (m: { NORMALIZER_VARIANTS: Record<string, Normalizer> }) => m.NORMALIZER_VARIANTS,
