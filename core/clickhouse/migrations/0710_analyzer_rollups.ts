@@ -71,7 +71,10 @@ const ROLLUPS: Rollup[] = [
   },
   {
     name: 'flows_span_1h',
-    columns: [`time DateTime('UTC') CODEC(DoubleDelta, LZ4)`, `first_seen SimpleAggregateFunction(min, ${T})`],
+    columns: [
+      `time DateTime('UTC') CODEC(DoubleDelta, LZ4)`,
+      `first_seen SimpleAggregateFunction(min, ${T})`,
+    ],
     orderBy: 'time',
     select: (from) =>
       `SELECT toStartOfHour(t) AS time, min(t) AS first_seen FROM (SELECT time AS t FROM ${from}) GROUP BY time`,
