@@ -103,3 +103,21 @@ describe('exfiltration reads its look-back from hourly rollups (migration 0710)'
     expect(await detect()).toEqual(before);
   });
 });
+
+describe('migration 0710 DDL', () => {
+  it('keeps rollups from arrival for the longer retention; cluster mode rolls up through Distributed tables', () => {
+    const single = migration0710
+      .up({ ...DEFAULT_SCHEMA_OPTIONS, rawTtlDays: 30, hourTtlDays: 400 })
+      .join('\n');
+    expect(single).toContain(
+      "TTL greatest(time, toDateTime(stored_on, 'UTC') + INTERVAL 1 DAY) + INTERVAL 400 DAY DELETE",
+    );
+    expect(migration0710.up({ ...DEFAULT_SCHEMA_OPTIONS, rawTtlDays: 0 }).join('\n')).not.toContain('TTL');
+    const cluster = migration0710.up({ ...DEFAULT_SCHEMA_OPTIONS, cluster: 'prod' }).join('\n');
+    expect(cluster).toContain('TRUNCATE TABLE IF EXISTS flows_egress_1h_local ON CLUSTER prod');
+    expect(cluster).toMatch(/INSERT INTO flows_egress_1h SELECT .* FROM flows WHERE/);
+    expect(cluster).toMatch(
+      /CREATE MATERIALIZED VIEW IF NOT EXISTS flows_egress_1h_mv ON CLUSTER prod TO flows_egress_1h_local\nAS SELECT .* FROM flows_local WHERE/,
+    );
+  });
+});

@@ -18,7 +18,8 @@ import type { Migration, SchemaOptions } from './types.js';
  * replayed range adds nothing here either. Rows already stored are rolled up once by this migration
  * (one read of `flows` at upgrade) before the views are attached; rows another process writes during
  * those seconds are missing from the history (stop ingest processes for the upgrade).
- * Retention: the hour rollups' days (`database.retention.hourDays`) at creation.
+ * Retention: from arrival, the longer of raw and hour-rollup retention, set when the migration runs
+ * (`applyRetention` does not reconcile these tables when the configuration changes later).
  */
 export const migration0710: Migration = {
   version: '0710',
@@ -26,77 +27,117 @@ export const migration0710: Migration = {
   up: (opts) => ROLLUPS.flatMap((r) => rollup(opts, r)),
 };
 
-/** The views select from a subquery naming the flow time `t`: `time` is the hour they output. */
+/**
+ * One rollup: the dimensions it keeps (`time` is the hour), the aggregates and the rows it takes.
+ * Every rollup also keys on `stored_on`, the arrival day, as `flows_1h` does (migration 0002): a
+ * backfill of old logs is kept for the retention from its arrival, exactly as its raw rows are.
+ */
 interface Rollup {
   name: string;
-  columns: string[];
+  /** Dimension columns after `time`, with their types. */
+  dims: [string, string][];
+  /** Aggregate columns: name, stored type, expression over the flow rows (`t` is the flow time). */
+  aggs: [string, string, string][];
+  /** Flow columns the aggregates read besides the time. */
+  reads: string[];
+  where: string;
+  /** Sorting key before `stored_on`. */
   orderBy: string;
-  /** The view's query over `flows` (`from`: its storage name). */
-  select: (from: string) => string;
 }
 
 const T = `DateTime64(3, 'UTC')`;
+const IP: [string, string][] = [
+  ['local_ip', 'IPv6'],
+  ['remote_ip', 'IPv6 CODEC(ZSTD(1))'],
+];
 const ROLLUPS: Rollup[] = [
   {
     name: 'flows_egress_1h',
-    columns: [
-      `time DateTime('UTC') CODEC(DoubleDelta, LZ4)`,
-      'local_ip IPv6',
-      'remote_ip IPv6 CODEC(ZSTD(1))',
-      'bytes SimpleAggregateFunction(sum, UInt64)',
-      'flows SimpleAggregateFunction(sum, UInt64)',
-      `first_seen SimpleAggregateFunction(min, ${T})`,
-      `last_seen SimpleAggregateFunction(max, ${T})`,
+    dims: IP,
+    aggs: [
+      ['bytes', 'sum, UInt64', 'sum(bytes_sent)'],
+      ['flows', 'sum, UInt64', 'count()'],
+      ['first_seen', `min, ${T}`, 'min(t)'],
+      ['last_seen', `max, ${T}`, 'max(t)'],
     ],
-    orderBy: '(local_ip, time, remote_ip)',
-    select: (from) =>
-      'SELECT toStartOfHour(t) AS time, local_ip, remote_ip, sum(bytes_sent) AS bytes, count() AS flows, ' +
-      'min(t) AS first_seen, max(t) AS last_seen ' +
-      `FROM (SELECT time AS t, local_ip, remote_ip, bytes_sent FROM ${from} ` +
-      "WHERE remote_is_public AND direction = 'outbound' AND action = 'allow' AND bytes_sent > 0) " +
-      'GROUP BY time, local_ip, remote_ip',
+    reads: ['bytes_sent'],
+    where: "remote_is_public AND direction = 'outbound' AND action = 'allow' AND bytes_sent > 0",
+    orderBy: 'local_ip, time, remote_ip',
   },
   {
     name: 'flows_contact_1h',
-    columns: [
-      `time DateTime('UTC') CODEC(DoubleDelta, LZ4)`,
-      'remote_ip IPv6 CODEC(ZSTD(1))',
-      `first_seen SimpleAggregateFunction(min, ${T})`,
-    ],
-    orderBy: '(time, remote_ip)',
-    select: (from) =>
-      'SELECT toStartOfHour(t) AS time, remote_ip, min(t) AS first_seen ' +
-      `FROM (SELECT time AS t, remote_ip FROM ${from} WHERE remote_is_public AND direction = 'outbound') ` +
-      'GROUP BY time, remote_ip',
+    dims: [IP[1]!],
+    aggs: [['first_seen', `min, ${T}`, 'min(t)']],
+    reads: [],
+    where: "remote_is_public AND direction = 'outbound'",
+    orderBy: 'time, remote_ip',
   },
   {
     name: 'flows_span_1h',
-    columns: [
-      `time DateTime('UTC') CODEC(DoubleDelta, LZ4)`,
-      `first_seen SimpleAggregateFunction(min, ${T})`,
-    ],
+    dims: [],
+    aggs: [['first_seen', `min, ${T}`, 'min(t)']],
+    reads: [],
+    where: '1',
     orderBy: 'time',
-    select: (from) =>
-      `SELECT toStartOfHour(t) AS time, min(t) AS first_seen FROM (SELECT time AS t FROM ${from}) GROUP BY time`,
   },
 ];
 
+/** The view's query; a subquery names the flow time `t`, because `time` is the hour it outputs. */
+function viewSelect(r: Rollup, from: string): string {
+  const dims = r.dims.map(([name]) => name);
+  const inner = [
+    'time AS t',
+    'ingested_at',
+    ...dims,
+    ...(r.name === 'flows_egress_1h' ? ['bytes_sent'] : []),
+  ];
+  const keys = ['time', ...dims, 'stored_on'].join(', ');
+  return (
+    `SELECT toStartOfHour(t) AS time, ${dims.map((d) => `${d}, `).join('')}toDate(ingested_at) AS stored_on, ` +
+    `${r.aggs.map(([name, , expr]) => `${expr} AS ${name}`).join(', ')} ` +
+    `FROM (SELECT ${inner.join(', ')} FROM ${from} WHERE ${r.where}) GROUP BY ${keys}`
+  );
+}
+
+function columns(r: Rollup): string[] {
+  return [
+    `time DateTime('UTC') CODEC(DoubleDelta, LZ4)`,
+    ...r.dims.map(([name, type]) => `${name} ${type}`),
+    'stored_on Date',
+    ...r.aggs.map(([name, type]) => `${name} SimpleAggregateFunction(${type})`),
+  ];
+}
+
+/**
+ * Kept at least as long as the raw rows (so a look-back over stored flows always finds its
+ * rollup) and as the hour rollups; 0 (forever) when either is kept forever. Counted from arrival.
+ */
+function retention(opts: SchemaOptions): { ttl?: string } {
+  const days = opts.rawTtlDays > 0 && opts.hourTtlDays > 0 ? Math.max(opts.rawTtlDays, opts.hourTtlDays) : 0;
+  const ttl = ttlDays("greatest(time, toDateTime(stored_on, 'UTC') + INTERVAL 1 DAY)", days);
+  return ttl ? { ttl } : {};
+}
+
 function rollup(opts: SchemaOptions, r: Rollup): string[] {
-  const ttl = ttlDays('time', opts.hourTtlDays);
   return [
     ...createTable(opts, {
       name: r.name,
-      columns: r.columns,
+      columns: columns(r),
       engine: 'AggregatingMergeTree',
       partitionBy: 'toYYYYMM(time)',
-      orderBy: r.orderBy,
-      ...(ttl ? { ttl } : {}),
+      orderBy: `(${r.orderBy}, stored_on)`,
+      ...retention(opts),
       settings: ['ttl_only_drop_parts = 1', 'non_replicated_deduplication_window = 10000'],
     }),
     // Idempotent backfill (a migration that failed half-way runs again): empty, then roll up what is
     // stored. Cluster mode goes through the Distributed tables: one node's statement covers every shard.
     `TRUNCATE TABLE IF EXISTS ${storageName(opts, r.name)}${onCluster(opts)}`,
-    `INSERT INTO ${r.name} ${r.select('flows')}`,
-    createMaterializedView(opts, { name: `${r.name}_mv`, from: 'flows', to: r.name, select: r.select }),
+    `INSERT INTO ${r.name} ${viewSelect(r, 'flows')}`,
+    createMaterializedView(opts, {
+      name: `${r.name}_mv`,
+      from: 'flows',
+      to: r.name,
+      select: (from) => viewSelect(r, from),
+    }),
   ];
 }
