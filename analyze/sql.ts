@@ -15,14 +15,20 @@ export function ipText(column: string): string {
   return `replaceRegexpOne(IPv6NumToString(${column}), '^::ffff:([0-9.]+)$', '\\\\1')`;
 }
 
+const SAMPLE_TYPE =
+  'Tuple(time String, srcIp String, dstIp String, srcPort UInt16, dstPort UInt16, protocol UInt8, ' +
+  'direction String, action String, state String, packetsSent UInt64, bytesSent UInt64, packetsReceived UInt64, ' +
+  'bytesReceived UInt64, nsg String, rule String, mac String, format String)';
+
 /** Every tuple field of a flow, as a named tuple (JSON object in JSONEachRow output). */
 export const SAMPLE_TUPLE =
   `CAST(tuple(formatDateTime(time, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC'), ${ipText('src_ip')}, ${ipText('dst_ip')}, ` +
   'src_port, dst_port, protocol, toString(direction), toString(action), toString(state), ' +
   'packets_sent, bytes_sent, packets_received, bytes_received, toString(nsg), toString(rule), toString(mac), toString(format)), ' +
-  `'Tuple(time String, srcIp String, dstIp String, srcPort UInt16, dstPort UInt16, protocol UInt8, ` +
-  'direction String, action String, state String, packetsSent UInt64, bytesSent UInt64, packetsReceived UInt64, ' +
-  `bytesReceived UInt64, nsg String, rule String, mac String, format String)')`;
+  `'${SAMPLE_TYPE}')`;
+
+/** An empty sample list of the same type (rows read from a rollup, which keeps no flows). */
+export const NO_SAMPLES = `CAST([], 'Array(${SAMPLE_TYPE})')`;
 
 /** `groupArray(n)(…)` of sample tuples, latest first is not guaranteed; enough to show an analyst. */
 export function samples(n: number): string {

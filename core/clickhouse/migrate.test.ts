@@ -77,8 +77,15 @@ describe('retention on real chDB', () => {
 
   it('removes a TTL for "keep forever" (0), and leaves a table without TTL alone', async () => {
     const forever = { ...DEFAULT_SCHEMA_OPTIONS, rawTtlDays: 0, minuteTtlDays: 90, hourTtlDays: 730 };
-    expect(await applyRetention(db.client, forever)).toEqual(['flows']);
+    // The exfiltration look-back rollups keep the longer of raw and hourly retention: forever too.
+    expect(await applyRetention(db.client, forever)).toEqual([
+      'flows',
+      'flows_egress_1h',
+      'flows_contact_1h',
+      'flows_span_1h',
+    ]);
     expect(await engine('flows')).not.toContain(' TTL ');
+    expect(await engine('flows_egress_1h')).not.toContain(' TTL ');
     expect(await applyRetention(db.client, forever)).toEqual([]);
   });
 

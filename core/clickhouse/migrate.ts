@@ -85,9 +85,21 @@ export async function applyRetention(client: ClickHouseClient, opts: SchemaOptio
   return altered;
 }
 
-/** Every table with a retention: migration 0002's three, and the health rollup (0720) kept as hourly rollups. */
+/**
+ * Every table with a retention: migration 0002's three; the exfiltration look-back rollups (0710),
+ * kept as long as the longer of raw and hourly retention (forever when either is); the ingest
+ * health rollup (0720), kept as the hourly rollups.
+ */
 function retainedTables(opts: SchemaOptions): [keyof typeof ARRIVAL_TTL, number][] {
-  return [...retentionDays(opts), ['flow_log_hours', opts.hourTtlDays]];
+  const lookBack =
+    opts.rawTtlDays > 0 && opts.hourTtlDays > 0 ? Math.max(opts.rawTtlDays, opts.hourTtlDays) : 0;
+  return [
+    ...retentionDays(opts),
+    ['flows_egress_1h', lookBack],
+    ['flows_contact_1h', lookBack],
+    ['flows_span_1h', lookBack],
+    ['flow_log_hours', opts.hourTtlDays],
+  ];
 }
 
 interface TableTtl {

@@ -82,8 +82,17 @@ describe('retention counts from arrival (real chDB, default retention)', () => {
     // The ingest-health rollup (migration 0720) follows the hourly retention.
     expect(await applyRetention(db.client, { ...DEFAULTS, minuteTtlDays: 7, hourTtlDays: 400 })).toEqual([
       'flows_1h',
+      'flows_egress_1h',
+      'flows_contact_1h',
+      'flows_span_1h',
       'flow_log_hours',
     ]);
+    // The exfiltration look-back rollups (0710) keep the longer of raw and hourly retention.
+    const [egress] = await rows<{ e: string }>(
+      db,
+      "SELECT engine_full AS e FROM system.tables WHERE name = 'flows_egress_1h'",
+    );
+    expect(egress!.e).toMatch(/\+ toIntervalDay\(400\)/);
   });
 });
 
@@ -130,8 +139,13 @@ describe('migration 0002 on a database created before it', () => {
       '1970-01-01',
       (await rows<{ d: string }>(db, 'SELECT toString(today()) AS d'))[0]!.d,
     ]);
-    // Only the ingest-health rollup (0720, left from this suite's schema without retention) changes.
-    expect(await applyRetention(db.client, legacy)).toEqual(['flow_log_hours']);
+    // Only the read rollups (0710, 0720, left from this suite's schema without retention) change.
+    expect(await applyRetention(db.client, legacy)).toEqual([
+      'flows_egress_1h',
+      'flows_contact_1h',
+      'flows_span_1h',
+      'flow_log_hours',
+    ]);
   });
 });
 

@@ -9,6 +9,7 @@ import { migration0500 } from './0500_enrich.js';
 import { migration0510 } from './0510_enrich_peerings.js';
 import { migration0520 } from './0520_enrich_network_imports.js';
 import { migration0600 } from './0600_ingest_batches.js';
+import { migration0710 } from './0710_analyzer_rollups.js';
 import { migration0720 } from './0720_flow_log_hours.js';
 import type { Migration } from './types.js';
 
@@ -30,5 +31,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0510,
   migration0520,
   migration0600,
+  migration0710,
   migration0720,
 ];
