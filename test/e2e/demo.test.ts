@@ -2,6 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_BACKFILL_HOURS, demoTour, renderTour, tourLink } from '../../cli/demo-tour.js';
+import { SCANNER_IP } from '../../simulator/incidents.js';
 import { launchChromium, screenshotPath } from '../harness/browser.js';
 import { REPO_ROOT } from '../harness/cli.js';
 import { failedCheck } from '../harness/demo-tour.js';
@@ -113,7 +114,7 @@ describe('flowlens demo (what npm start runs)', () => {
       const pageErrors: string[] = [];
       page.on('pageerror', (e) => pageErrors.push(e.message));
       await page.goto(tourLink(url, tour, '/findings'));
-      await page.waitForSelector('text=198.51.100.77', { timeout: 60_000 });
+      await page.waitForSelector(`text=${SCANNER_IP}`, { timeout: 60_000 });
       await page.screenshot({ path: screenshotPath('demo-findings'), fullPage: true });
       await page.goto(tourLink(url, tour, '/'));
       await page.waitForSelector('main .card');
