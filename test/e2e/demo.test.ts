@@ -5,6 +5,7 @@ import { DEMO_BACKFILL_HOURS, demoTour, renderTour, tourLink } from '../../cli/d
 import { SCANNER_IP } from '../../simulator/incidents.js';
 import { launchChromium, screenshotPath } from '../harness/browser.js';
 import { REPO_ROOT } from '../harness/cli.js';
+import { waitFor } from '../harness/demo-process.js';
 import { failedCheck } from '../harness/demo-tour.js';
 
 /** Every descendant pid of `pid` (ps is in procps on Debian, present on CI machines). */
@@ -28,16 +29,6 @@ function alive(pid: number): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 1_000));
   }
 }
 
