@@ -99,11 +99,13 @@ async function settle(): Promise<void> {
 
 /** Flow tables on the page: the remote end of each row and its peer column. */
 async function flowPeers(where: string): Promise<number> {
+  // Flow rows are the ones with a direction column (the findings page also lists findings).
   const rows = await page.locator('tbody tr').evaluateAll((trs) =>
-    trs.map((r) => {
-      const inbound = r.children[4]?.textContent === 'inbound';
-      const end = r.children[inbound ? 1 : 2]?.textContent ?? '';
-      return [end.replace(/:\d+$/, ''), r.lastElementChild?.textContent ?? ''] as const;
+    trs.flatMap((r) => {
+      const direction = r.children[4]?.textContent;
+      if (direction !== 'inbound' && direction !== 'outbound') return [];
+      const end = r.children[direction === 'inbound' ? 1 : 2]?.textContent ?? '';
+      return [[end.replace(/:\d+$/, ''), r.lastElementChild?.textContent ?? ''] as const];
     }),
   );
   for (const [ip, shown] of rows) seen.push({ where, ip, shown, want: () => whoText(ip) });
@@ -122,6 +124,20 @@ function whoText(ip: string): string {
   ]
     .filter(Boolean)
     .join(' · ');
+}
+
+/** The rule report's `peers` entry for `ip`, from the lookup. */
+function reportPeer(ip: string): string {
+  const e = who.get(ip);
+  return JSON.stringify(
+    e && {
+      country: e.country,
+      asn: e.asn,
+      asName: e.asName,
+      serviceTag: e.serviceTag,
+      threatLists: e.threatLists,
+    },
+  );
 }
 
 describe('flowlens demo: every remote IP the pages show is named (Chromium)', () => {
@@ -258,6 +274,12 @@ describe('flowlens demo: every remote IP the pages show is named (Chromium)', ()
           want: () => JSON.stringify(who.get(ip)),
         });
     }
+    // The rule report's evidence flows (JSON; Markdown and HTML print the same peers).
+    const report = await json<{ peers?: Record<string, unknown> }>(`/api/rules/report?${RANGE}&format=json`);
+    const peers = Object.entries(report.peers ?? {});
+    expect(peers.length).toBeGreaterThan(0);
+    for (const [ip, p] of peers)
+      seen.push({ where: 'GET /api/rules/report', ip, shown: JSON.stringify(p), want: () => reportPeer(ip) });
     expect(errors).toEqual([]);
   });
 
@@ -286,6 +308,11 @@ describe('flowlens demo: every remote IP the pages show is named (Chromium)', ()
         return ok ? null : `${s.where} ${s.ip}: shows "${s.shown}", lookup says "${want}"`;
       })
       .filter(Boolean);
+    const tagged = ips.filter((ip) => who.get(ip)?.serviceTag).length;
+    const listed = ips.filter((ip) => who.get(ip)?.threatLists.length).length;
+    process.stdout.write(
+      `demo enrichment: ${seen.length} peer texts of ${ips.length} addresses checked; ${tagged} with a service tag, ${listed} listed\n`,
+    );
     expect(wrong).toEqual([]);
     expect(seen.length).toBeGreaterThan(50);
   }, 600_000);
