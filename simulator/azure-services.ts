@@ -16,7 +16,7 @@ import { dailyFactor, type TrafficGenerator } from './traffic.js';
 export const STORAGE_ACCOUNT_IP = '52.239.140.36';
 
 /** app-1 and app-2 upload blobs (reports, logs) to the storage account: 100 kB–5 MB, a few an hour. */
-export const storageUploads: TrafficGenerator = (m, rng) => {
+const storageUploads: TrafficGenerator = (m, rng) => {
   const out: Connection[] = [];
   for (const name of ['app-1', 'app-2']) {
     if (!rng.chance(0.08 * dailyFactor(m))) continue;
