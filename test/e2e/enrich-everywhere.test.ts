@@ -14,6 +14,7 @@ import { C2_IP, SCANNER_IP } from '../../simulator/incidents.js';
 import { launchChromium, screenshotPath } from '../harness/browser.js';
 import { runCli } from '../harness/cli.js';
 import { type DemoProcess, startDemo, waitFor } from '../harness/demo-process.js';
+import { peerText, rowPeer } from '../harness/peer-text.js';
 
 /**
  * The bar of issue 13 on `flowlens demo` itself (what `npm start` runs, with the packaged ASN and
@@ -115,15 +116,7 @@ async function flowPeers(where: string): Promise<number> {
 /** What the enrichment says about `ip`, in the UI's order: country · ASN name · tag · lists. */
 function whoText(ip: string): string {
   const e = who.get(ip);
-  if (!e) return `(${ip} not looked up)`;
-  return [
-    e.country,
-    e.asn ? `AS${e.asn} ${e.asName}` : '',
-    e.serviceTag,
-    e.threatLists.length ? `listed: ${e.threatLists.join(', ')}` : '',
-  ]
-    .filter(Boolean)
-    .join(' · ');
+  return e ? peerText(e) : `(${ip} not looked up)`;
 }
 
 /** The rule report's `peers` entry for `ip`, from the lookup. */
@@ -233,23 +226,14 @@ describe('flowlens demo: every remote IP the pages show is named (Chromium)', ()
     expect(flows.rows.length).toBeGreaterThan(10);
     for (const r of flows.rows) {
       const ip = r.direction === 'inbound' ? r.src_ip : r.dst_ip;
-      const text = [r.remote_country, r.remote_asn ? `AS${r.remote_asn} ${r.remote_as_name}` : '']
-        .concat(r.service_tag, r.threat_lists.length ? `listed: ${r.threat_lists.join(', ')}` : '')
-        .filter(Boolean)
-        .join(' · ');
-      seen.push({ where: 'GET /api/flows', ip, shown: text, want: () => whoText(ip) });
+      seen.push({ where: 'GET /api/flows', ip, shown: peerText(rowPeer(r)), want: () => whoText(ip) });
     }
-    for (const r of top.rows) {
-      const k = r.key;
-      const ip = String(k.remote_ip);
-      const text = [k.remote_country, k.remote_asn ? `AS${k.remote_asn} ${k.remote_as_name}` : '']
-        .concat(String(k.service_tag ?? ''), k.threat_lists ? `listed: ${k.threat_lists}` : '')
-        .filter(Boolean)
-        .join(' · ');
+    for (const { key } of top.rows) {
+      const ip = String(key.remote_ip);
       seen.push({
         where: 'GET /api/traffic/top',
         ip,
-        shown: text,
+        shown: peerText(rowPeer(key)),
         want: () => whoText(ip),
       });
     }
