@@ -34,7 +34,8 @@ const WEB_2 = host('web-2').ip;
 const APP_1 = host('app-1').ip;
 const APP_2 = host('app-2').ip;
 
-export const SCANNER_IP = '198.51.100.77';
+/** In a hosting network known for mass scanning (so it has an AS, a country and a place on block lists). */
+export const SCANNER_IP = '89.248.165.74';
 export const BRUTE_FORCE_IP = '45.155.205.233';
 export const C2_IP = '91.92.109.23';
 export const EXFIL_IP = '185.220.101.45';

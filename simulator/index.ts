@@ -1,3 +1,4 @@
+export { DEMO_AZURE_TRAFFIC, DEMO_SERVICE_TAGS, DEMO_THREAT_LIST } from './azure-services.js';
 export { type Expectation, groundTruth, INCIDENTS, type Incident } from './incidents.js';
 export { LiveFeed, type LiveFeedOptions, type LiveFeedStatus } from './live.js';
 export { nsgDefinitions } from './nsg-definitions.js';

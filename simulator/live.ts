@@ -2,6 +2,7 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { sleep } from '../core/retry.js';
 import { CONTAINERS } from './records.js';
 import { type SimulatedRecord, Simulation } from './simulation.js';
+import type { TrafficGenerator } from './traffic.js';
 import { AzureLikeBlobWriter, ensureContainers } from './writers/azure-blob.js';
 
 const MINUTE = 60_000;
@@ -18,6 +19,8 @@ export interface LiveFeedOptions {
   /** Minutes after the live start when the planted incidents begin. */
   incidentDelayMinutes: number;
   now?: () => number;
+  /** Passed to the simulation (SimulationOptions.extraTraffic). */
+  extraTraffic?: readonly TrafficGenerator[];
 }
 
 export interface LiveFeedStatus {
@@ -52,6 +55,7 @@ export class LiveFeed {
       startMs: this.historyStartMs,
       seed: options.seed ?? 7,
       incidentsAtMs: this.liveStartMs + options.incidentDelayMinutes * MINUTE,
+      ...(options.extraTraffic ? { extraTraffic: options.extraTraffic } : {}),
     });
     this.service = BlobServiceClient.fromConnectionString(options.connectionString);
     this.writer = new AzureLikeBlobWriter((name) => this.service.getContainerClient(name));

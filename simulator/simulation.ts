@@ -3,7 +3,7 @@ import { INCIDENTS, type Incident } from './incidents.js';
 import { createRng, type Rng } from './random.js';
 import { blobName, CONTAINERS, renderRecord } from './records.js';
 import { HOSTS, nsgSpec } from './topology.js';
-import { BENIGN_TRAFFIC } from './traffic.js';
+import { BENIGN_TRAFFIC, type TrafficGenerator } from './traffic.js';
 
 /** One record destined for one blob: what Azure appends to a PT1H.json once a minute. */
 export interface SimulatedRecord {
@@ -21,6 +21,8 @@ export interface SimulationOptions {
   incidentsAtMs?: number;
   /** Restrict to some incidents (by id); default all. */
   incidentIds?: string[];
+  /** More benign traffic (the demo's Azure-service calls), drawn from a stream of its own. */
+  extraTraffic?: readonly TrafficGenerator[];
 }
 
 const MINUTE = 60_000;
@@ -35,6 +37,8 @@ const EMIT_DELAY_MS = 6_000;
 export class Simulation {
   private minuteMs: number;
   private readonly rng: Rng;
+  /** Separate from `rng`, so extra traffic leaves the estate's own draws as they were. */
+  private readonly extraRng: Rng;
   private readonly pending = new Map<number, TupleEvent[]>();
   private readonly incidents: Incident[];
   tuplesEmitted = 0;
@@ -42,6 +46,7 @@ export class Simulation {
   constructor(private readonly options: SimulationOptions) {
     this.minuteMs = Math.floor(options.startMs / MINUTE) * MINUTE;
     this.rng = createRng(options.seed ?? 1);
+    this.extraRng = createRng((options.seed ?? 1) + 0x5eed);
     this.incidents = INCIDENTS.filter((i) => !options.incidentIds || options.incidentIds.includes(i.id));
   }
 
@@ -63,6 +68,7 @@ export class Simulation {
   private connectionsStarting(m: number): Connection[] {
     const out: Connection[] = [];
     for (const generate of BENIGN_TRAFFIC) out.push(...generate(m, this.rng));
+    for (const generate of this.options.extraTraffic ?? []) out.push(...generate(m, this.extraRng));
     const at = this.options.incidentsAtMs;
     if (at === undefined) return out;
     for (const incident of this.incidents) {

@@ -56,6 +56,9 @@ const rule = (
   ...r,
 });
 
+/** The company's VPN egress /24 (an ISP business range: it has an AS and a country like any real one). */
+export const CORP_EGRESS_NET = '80.10.43';
+
 export const NSGS: readonly NsgSpec[] = [
   {
     name: 'web-nsg',
@@ -167,7 +170,7 @@ export const NSGS: readonly NsgSpec[] = [
         direction: 'Inbound',
         access: 'Allow',
         protocol: 'Tcp',
-        sourceAddressPrefixes: ['203.0.113.0/24'],
+        sourceAddressPrefixes: [`${CORP_EGRESS_NET}.0/24`],
         destinationPortRanges: ['22'],
         description: 'Corporate VPN egress range',
       }),

@@ -1,6 +1,6 @@
 import type { Connection } from './connection.js';
 import type { Rng } from './random.js';
-import { AZURE_PLATFORM_IP, BACKUP_PRIVATE_ENDPOINT, HOSTS, host } from './topology.js';
+import { AZURE_PLATFORM_IP, BACKUP_PRIVATE_ENDPOINT, CORP_EGRESS_NET, HOSTS, host } from './topology.js';
 
 /**
  * Benign traffic of a working 3-tier application, one minute at a time. Rates follow a daily
@@ -18,9 +18,48 @@ export function dailyFactor(ms: number): number {
   return 0.625 - 0.375 * Math.cos(((hour - 3) / 24) * 2 * Math.PI);
 }
 
+/**
+ * Client networks: /16s that lie wholly inside announced, registered space (every address has an
+ * AS and a country in the packaged ip-location-db data), mostly eyeball ISPs, some of them Azure's
+ * (AzureCloud.westeurope in the demo's service-tag slice), so every peer the demo shows is named.
+ */
+const CLIENT_NETS = [
+  '31.60',
+  '31.213',
+  '62.43',
+  '62.127',
+  '77.136',
+  '81.62',
+  '81.134',
+  '84.60',
+  '84.132',
+  '86.133',
+  '86.202',
+  '88.44',
+  '88.127',
+  '90.49',
+  '90.133',
+  '90.207',
+  '92.208',
+  '94.115',
+  '109.44',
+  '109.125',
+  '176.144',
+  '176.206',
+  '188.195',
+  '212.71',
+  '217.51',
+  '20.61',
+  '20.71',
+  '51.124',
+  '51.144',
+];
+const FIRST_DRAWS = [20, 31, 51, 62, 77, 81, 84, 86, 88, 90, 92, 94, 109, 146, 176, 188, 212, 217];
+
 export function publicClientIp(rng: Rng): string {
-  const firsts = [20, 31, 51, 62, 77, 81, 84, 86, 88, 90, 92, 94, 109, 146, 176, 188, 212, 217];
-  return `${rng.pick(firsts)}.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}`;
+  // Four draws as before, so every other stream of a seeded simulation stays where it was.
+  const net = CLIENT_NETS[(rng.pick(FIRST_DRAWS) * 256 + rng.int(0, 255)) % CLIENT_NETS.length];
+  return `${net}.${rng.int(0, 255)}.${rng.int(1, 254)}`;
 }
 
 const ephemeral = (rng: Rng) => rng.int(32768, 60999);
@@ -116,7 +155,7 @@ const corpSsh: TrafficGenerator = (m, rng) => {
     {
       startMs: at(m, rng),
       durationMs: rng.int(60_000, 40 * MINUTE),
-      src: `203.0.113.${rng.int(10, 20)}`,
+      src: `${CORP_EGRESS_NET}.${rng.int(10, 20)}`,
       dst: host('jump-1').ip,
       srcPort: ephemeral(rng),
       dstPort: 22,

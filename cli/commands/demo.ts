@@ -6,8 +6,15 @@ import { parseNsgDocument } from '../../analyze/rules/inventory/parse.js';
 import { writeSnapshots } from '../../analyze/rules/inventory/store.js';
 import { type AzuriteHandle, startAzurite } from '../../core/azurite.js';
 import type { Config } from '../../core/config/schema.js';
+import { loadIntelList, loadServiceTags } from '../../core/enrich/load.js';
 import { ConfigError, errorMessage } from '../../core/errors.js';
-import { LiveFeed, nsgDefinitions } from '../../simulator/index.js';
+import {
+  DEMO_AZURE_TRAFFIC,
+  DEMO_SERVICE_TAGS,
+  DEMO_THREAT_LIST,
+  LiveFeed,
+  nsgDefinitions,
+} from '../../simulator/index.js';
 import { type AppContext, type GlobalOptions, openApp, resolveConfig } from '../context.js';
 import { DEMO_BACKFILL_HOURS, demoTour, renderTour } from '../demo-tour.js';
 import { onShutdownSignal } from '../signals.js';
@@ -70,6 +77,7 @@ async function runDemo(opts: DemoOptions, globals: GlobalOptions, clock: () => n
       catchUpTickMs: 2_000,
       incidentDelayMinutes: 1,
       now: clock,
+      extraTraffic: DEMO_AZURE_TRAFFIC,
     });
     const config = demoConfig(resolveConfig(globals), feed.historyStartMs, backfillHours);
     const opened = await openApp(config, { loadPackagedData: true });
@@ -77,6 +85,7 @@ async function runDemo(opts: DemoOptions, globals: GlobalOptions, clock: () => n
     const release = onShutdownSignal(controller, ctx.logger);
     try {
       await importDemoRules(ctx, feed.historyStartMs);
+      await loadDemoEnrichment(ctx);
       const started = clock();
       await feed.writeHistory(controller.signal);
       ctx.logger.info({ ms: clock() - started, tuples: feed.status.tuples }, 'demo history written');
@@ -167,4 +176,15 @@ async function importDemoRules(ctx: AppContext, historyStartMs: number): Promise
   if (problems.length) throw new Error(`demo NSG definitions: ${problems.join('; ')}`);
   const validFrom = new Date(historyStartMs - 3_600_000).toISOString();
   await writeSnapshots(ctx.db, nsgs, { validFrom, importedAt: validFrom, origin: 'demo' });
+}
+
+/**
+ * The demo's service-tag slice and threat-intel list (simulator/azure-services.ts), so its pages
+ * show a service tag and a listed address the way an estate with `enrich service-tags import` and
+ * a configured feed does. Loaded at every start: they replace what a previous run loaded.
+ */
+async function loadDemoEnrichment(ctx: AppContext): Promise<void> {
+  const meta = { source: 'demo', now: ctx.now() };
+  await loadServiceTags(ctx.db.client, DEMO_SERVICE_TAGS, meta);
+  await loadIntelList(ctx.db.client, DEMO_THREAT_LIST, meta);
 }

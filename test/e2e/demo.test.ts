@@ -2,8 +2,10 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_BACKFILL_HOURS, demoTour, renderTour, tourLink } from '../../cli/demo-tour.js';
+import { SCANNER_IP } from '../../simulator/incidents.js';
 import { launchChromium, screenshotPath } from '../harness/browser.js';
 import { REPO_ROOT } from '../harness/cli.js';
+import { waitFor } from '../harness/demo-process.js';
 import { failedCheck } from '../harness/demo-tour.js';
 
 /** Every descendant pid of `pid` (ps is in procps on Debian, present on CI machines). */
@@ -27,16 +29,6 @@ function alive(pid: number): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 1_000));
   }
 }
 
@@ -113,7 +105,7 @@ describe('flowlens demo (what npm start runs)', () => {
       const pageErrors: string[] = [];
       page.on('pageerror', (e) => pageErrors.push(e.message));
       await page.goto(tourLink(url, tour, '/findings'));
-      await page.waitForSelector('text=198.51.100.77', { timeout: 60_000 });
+      await page.waitForSelector(`text=${SCANNER_IP}`, { timeout: 60_000 });
       await page.screenshot({ path: screenshotPath('demo-findings'), fullPage: true });
       await page.goto(tourLink(url, tour, '/'));
       await page.waitForSelector('main .card');

@@ -10,12 +10,18 @@ beforeAll(async () => {
 });
 afterAll(() => db.close());
 
+const named = (p: { country: string; asn: number; asName: string }) => ({
+  country: p.country,
+  asn: p.asn,
+  asName: p.asName,
+});
+
 describe('rule report evidence peers', () => {
   it('names the country and AS of the addresses the real data knows, and leaves the others out', async () => {
     const { google, cloudflare } = SLICE_PEERS;
     expect(await lookupPeers(db, [google.ip, cloudflare.ip, '203.0.113.9'])).toEqual({
-      [google.ip]: { country: google.country, asn: google.asn, asName: google.asName },
-      [cloudflare.ip]: { country: cloudflare.country, asn: cloudflare.asn, asName: cloudflare.asName },
+      [google.ip]: { ...named(google), serviceTag: '', threatLists: [] },
+      [cloudflare.ip]: { ...named(cloudflare), serviceTag: '', threatLists: [] },
     });
     expect(await lookupPeers(db, [])).toEqual({});
   });

@@ -13,14 +13,21 @@ export function listedPublicIps(report: RuleReport): string[] {
 }
 
 /**
- * Who the listed internet addresses are (country, AS), through the enrichment dictionaries the
- * queries use (docs/enrichment.md); addresses the data does not know are left out.
+ * Who the listed internet addresses are (country, AS, service tag, threat lists), through the
+ * enrichment dictionaries the queries use (docs/enrichment.md); addresses the data does not know are left out.
  */
 export async function lookupPeers(db: Db, ips: string[]): Promise<Record<string, PeerInfo>> {
   if (!ips.length) return {};
   const found = await lookupAddress(db.client, ips);
   const out: Record<string, PeerInfo> = {};
   for (const e of found)
-    if (e.country || e.asn) out[e.ip] = { country: e.country, asn: Number(e.asn), asName: e.asName };
+    if (e.country || e.asn || e.serviceTag || e.threatLists.length)
+      out[e.ip] = {
+        country: e.country,
+        asn: Number(e.asn),
+        asName: e.asName,
+        serviceTag: e.serviceTag,
+        threatLists: e.threatLists,
+      };
   return out;
 }

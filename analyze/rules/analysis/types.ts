@@ -109,7 +109,7 @@ export interface RuleReport {
   recommendations: Recommendation[];
   /** Caveats: unresolved service tags/ASGs, flow groups that matched no known rule. */
   notes: string[];
-  /** Country and AS of the internet addresses in the evidence flows, by address (enrichment). */
+  /** Country, AS, service tag and threat lists of the internet addresses in the evidence flows, by address (enrichment). */
   peers?: Record<string, PeerInfo>;
 }
 
@@ -117,4 +117,8 @@ export interface PeerInfo {
   country: string;
   asn: number;
   asName: string;
+  /** Most specific Azure service tag, '' when none applies. */
+  serviceTag?: string;
+  /** Threat-intel lists naming the address. */
+  threatLists?: string[];
 }

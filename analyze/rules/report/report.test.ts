@@ -151,6 +151,17 @@ describe('evidence peers', () => {
       '<td>8.8.8.8:53000 (US, AS15169 Google LLC)</td><td>10.0.1.4:8443</td>',
     );
   });
+
+  it('and the service tag and threat lists where they apply', () => {
+    const peer = { country: 'NL', asn: 8075, asName: 'Microsoft Corporation' };
+    const tagged: RuleReport = {
+      ...withPeers,
+      peers: { '8.8.8.8': { ...peer, serviceTag: 'Storage.WestEurope', threatLists: ['drop', 'feodo'] } },
+    };
+    expect(renderReport(tagged, 'md')).toContain(
+      '| 8.8.8.8:53000 (NL, AS8075 Microsoft Corporation, Storage.WestEurope, listed: drop feodo) |',
+    );
+  });
 });
 
 describe('rule findings', () => {

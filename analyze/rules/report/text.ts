@@ -45,9 +45,14 @@ export function countBy<T>(items: readonly T[], key: (t: T) => string): [string,
   return [...m.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
 
-/** `8.8.8.8:53 (US, AS15169 Google LLC)` when the enrichment knows the address. */
+/** `8.8.8.8:53 (US, AS15169 Google LLC)` (then service tag and `listed: …`) when the enrichment knows the address. */
 export function endpointText(ip: string, port: number, peers: Record<string, PeerInfo> | undefined): string {
   const p = peers?.[ip];
-  const who = p ? [p.country, p.asn ? `AS${p.asn} ${p.asName}`.trim() : ''].filter(Boolean).join(', ') : '';
+  const lists = p?.threatLists?.length ? `listed: ${p.threatLists.join(' ')}` : '';
+  const who = p
+    ? [p.country, p.asn ? `AS${p.asn} ${p.asName}`.trim() : '', p.serviceTag, lists]
+        .filter(Boolean)
+        .join(', ')
+    : '';
   return `${ip}:${port}${who ? ` (${who})` : ''}`;
 }
