@@ -16,6 +16,11 @@ export interface FieldSpec {
   column: string;
   /** True when `flows_1m` / `flows_1h` carry the column, so filters on it can read rollups. */
   rollup: boolean;
+  /**
+   * True when `flows_remote_1h` answers it although the other rollups do not: the peer address,
+   * the addresses derived from it with the direction, and what is looked up from them.
+   */
+  remoteRollup?: boolean;
   /** Allowed values for `enum` fields. */
   values?: readonly string[];
   /** The column is an Array(String): `=` means "contains", `IN` "contains any" (compile.ts). */
@@ -54,10 +59,12 @@ export const FIELDS: readonly FieldSpec[] = [
   f('mac', 'string', false, 'NIC MAC address'),
   f('encryption', 'string', false, 'VNet flow encryption state'),
   f('source', 'string', false, 'Ingest source (blob, file, …) the row came from'),
-  f('src_ip', 'ip', false, 'Source address (IPv4 or IPv6)'),
-  f('dst_ip', 'ip', false, 'Destination address'),
+  f('src_ip', 'ip', false, 'Source address (IPv4 or IPv6)', { remoteRollup: true }),
+  f('dst_ip', 'ip', false, 'Destination address', { remoteRollup: true }),
   f('local_ip', 'ip', true, 'The Azure-side address (destination for inbound, source for outbound)'),
-  f('remote_ip', 'ip', false, 'The peer address (source for inbound, destination for outbound)'),
+  f('remote_ip', 'ip', false, 'The peer address (source for inbound, destination for outbound)', {
+    remoteRollup: true,
+  }),
   f('src_port', 'port', false, 'Source port'),
   f('dst_port', 'port', true, 'Destination port'),
   f('protocol', 'protocol', true, 'IP protocol: number or tcp/udp/icmp'),
@@ -72,26 +79,34 @@ export const FIELDS: readonly FieldSpec[] = [
   // Enrichment, looked up at query time from the IP-trie dictionaries (docs/enrichment.md).
   f('remote_country', 'string', false, 'Country of the peer address (ISO 3166-1 alpha-2)', {
     column: enrichSql.country(),
+    remoteRollup: true,
   }),
-  f('remote_asn', 'uint', false, 'Autonomous system number of the peer address', { column: enrichSql.asn() }),
+  f('remote_asn', 'uint', false, 'Autonomous system number of the peer address', {
+    column: enrichSql.asn(),
+    remoteRollup: true,
+  }),
   f('remote_as_name', 'string', false, 'Autonomous system name of the peer address', {
     column: enrichSql.asName(),
+    remoteRollup: true,
   }),
   f('service_tag', 'string', false, 'Most specific Azure service tag of the peer, e.g. Storage.WestEurope', {
     column: enrichSql.serviceTag(),
+    remoteRollup: true,
   }),
   f('flow_type', 'string', false, `Traffic Analytics flow type: ${FLOW_TYPES.join(', ')}`, {
     column: flowTypeSql(),
+    remoteRollup: true,
   }),
   f(
     'connection_type',
     'string',
     false,
     `Traffic Analytics connection type: ${CONNECTION_TYPES.join(', ')}; empty for other flows`,
-    { column: connectionTypeSql() },
+    { column: connectionTypeSql(), remoteRollup: true },
   ),
   f('threat_list', 'string', false, 'Threat-intel lists the peer address is on', {
     column: enrichSql.threatLists(),
+    remoteRollup: true,
     array: true,
   }),
 ];

@@ -2,6 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
 import { onCluster, storageName } from './ddl.js';
 import { ARRIVAL_COLUMN, modifyTtl, retentionDays } from './migrations/0002_retention_from_arrival.js';
+import { REMOTE_ARRIVAL_TTL, REMOTE_ROLLUP } from './migrations/0700_flows_remote.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { DEFAULT_SCHEMA_OPTIONS, type Migration, type SchemaOptions } from './migrations/types.js';
 import { query } from './query.js';
@@ -60,24 +61,43 @@ export async function appliedVersions(client: ClickHouseClient): Promise<string[
  * cluster mode). A TTL that does not count from arrival (migration 0002) is replaced too.
  */
 export async function applyRetention(client: ClickHouseClient, opts: SchemaOptions): Promise<string[]> {
-  const targets = retentionDays(opts);
+  const targets = retentionTargets(opts);
   const current = await currentTtls(
     client,
     targets.map(([table]) => storageName(opts, table)),
   );
   const altered: string[] = [];
-  for (const [table, days] of targets) {
+  for (const [table, days, modify] of targets) {
     const name = storageName(opts, table);
     const want = days > 0 ? Math.floor(days) : 0;
-    const ttl = current.get(name) ?? { days: 0, fromArrival: false };
-    if (ttl.days === want && (want === 0 || ttl.fromArrival)) continue;
+    const ttl = current.get(name);
+    // A table a partial migration list did not create has no retention to keep.
+    if (!ttl || (ttl.days === want && (want === 0 || ttl.fromArrival))) continue;
     // MODIFY TTL would rewrite parts; materialize lazily (parts drop whole with ttl_only_drop_parts).
     await client.command({
-      query: want > 0 ? modifyTtl(opts, table, want) : `ALTER TABLE ${name}${onCluster(opts)} REMOVE TTL`,
+      query: want > 0 ? modify(want) : `ALTER TABLE ${name}${onCluster(opts)} REMOVE TTL`,
     });
     altered.push(name);
   }
   return altered;
+}
+
+/** Each retained table, its days, and its `MODIFY TTL` statement for a number of days. */
+function retentionTargets(opts: SchemaOptions): [string, number, (days: number) => string][] {
+  const remote = storageName(opts, REMOTE_ROLLUP);
+  return [
+    ...retentionDays(opts).map(
+      ([table, days]): [string, number, (d: number) => string] => [table, days, (d) => modifyTtl(opts, table, d)],
+    ),
+    // The remote-address rollup follows raw retention (migration 0700).
+    [
+      REMOTE_ROLLUP,
+      opts.rawTtlDays,
+      (d) =>
+        `ALTER TABLE ${remote}${onCluster(opts)} MODIFY TTL ${REMOTE_ARRIVAL_TTL} + INTERVAL ${d} DAY DELETE ` +
+        'SETTINGS materialize_ttl_after_modify = 0',
+    ],
+  ];
 }
 
 interface TableTtl {
@@ -94,10 +114,11 @@ async function currentTtls(client: ClickHouseClient, tables: string[]): Promise<
   });
   const out = new Map<string, TableTtl>();
   for (const row of rows) {
-    const table = row.name.replace(/_local$/, '') as keyof typeof ARRIVAL_COLUMN;
+    const table = row.name.replace(/_local$/, '');
+    const column = table === REMOTE_ROLLUP ? 'stored_on' : ARRIVAL_COLUMN[table as keyof typeof ARRIVAL_COLUMN];
     out.set(row.name, {
       days: ttlDaysOf(row.engine_full),
-      fromArrival: ttlExpression(row.engine_full).includes(ARRIVAL_COLUMN[table]),
+      fromArrival: ttlExpression(row.engine_full).includes(column),
     });
   }
   return out;

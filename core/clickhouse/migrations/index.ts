@@ -8,12 +8,14 @@ import { migration0401 } from './0401_api_audit.js';
 import { migration0500 } from './0500_enrich.js';
 import { migration0510 } from './0510_enrich_peerings.js';
 import { migration0600 } from './0600_ingest_batches.js';
+import { migration0700 } from './0700_flows_remote.js';
 import type { Migration } from './types.js';
 
 /**
  * Every migration in order. Append only. Number ranges keep parallel work from colliding:
  * 0001–0099 core and ingest, 0100–0199 ingest sources, 0200–0299 analyzers and findings,
- * 0300–0399 rules, 0400–0499 API, 0500–0599 enrichment, 0600–0699 ingest batching.
+ * 0300–0399 rules, 0400–0499 API, 0500–0599 enrichment, 0600–0699 ingest batching,
+ * 0700–0799 API query rollups.
  */
 export const MIGRATIONS: readonly Migration[] = [
   migration0001,
@@ -26,4 +28,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0500,
   migration0510,
   migration0600,
+  migration0700,
 ];

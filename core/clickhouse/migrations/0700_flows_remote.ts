@@ -1,0 +1,107 @@
+import { createMaterializedView, createTable, storageName, ttlDays } from '../ddl.js';
+import type { Migration, SchemaOptions } from './types.js';
+
+/**
+ * `flows_remote_1h`: hourly sums keyed by the peer address. `flows_1m`/`flows_1h` have no remote
+ * address, so every top-N by peer (egress destinations, exposure sources, conversations) and by what
+ * is looked up from it (country, AS, service tag, threat list, flow type) scanned raw `flows`. This
+ * rollup answers them, and the dictionary lookups run on its far fewer rows (api/query/source.ts).
+ *
+ * - Key: every `flows_1h` dimension plus `remote_ip`, so any query a minute/hour rollup answers plus
+ *   the peer fits here. `nsg`, `rule_name`, `rule_kind` and `format` follow from the local address,
+ *   port and direction in practice, so they add columns, not rows. `src_ip`/`dst_ip` are derived
+ *   from direction (as `flows.local_ip`/`remote_ip` are), so they are not stored.
+ * - Fed from `flows` (not chained from `flows_1m`, which has no remote address); `stored_on` as in
+ *   migration 0002, so its TTL counts from arrival.
+ * - Retention follows raw `flows` (`retention.rawDays`), not the hour rollup: it holds remote
+ *   addresses (kept no longer than the raw rows they summarize), its size is of the order of raw
+ *   rows when peers rarely repeat within an hour, and the API uses it only over ranges raw rows
+ *   also cover, so both give the same answer. Reconciled at start with the others (migrate.ts).
+ * - Partitions per day as `flows`, so expired days drop whole (`ttl_only_drop_parts`).
+ * - Backfill: rows already in `flows` are summed in once, up to the second the view was created
+ *   (`system.tables.metadata_modification_time`); later rows reach the rollup through the view. An
+ *   insert that straddles that second may be counted twice or not at all in the rollup (not in
+ *   `flows`); upgrade while ingest is stopped to rule it out (docs/data-model.md).
+ * @see https://clickhouse.com/docs/engines/table-engines/mergetree-family/summingmergetree
+ */
+export const migration0700: Migration = {
+  version: '0700',
+  name: 'flows_remote_1h: hourly rollup keyed by remote address',
+  up: (opts) => [
+    ...createTable(opts, {
+      name: REMOTE_ROLLUP,
+      columns: REMOTE_COLUMNS,
+      engine: 'SummingMergeTree((flows, packets_sent, bytes_sent, packets_received, bytes_received))',
+      partitionBy: 'toYYYYMMDD(time)',
+      orderBy: REMOTE_KEY,
+      ...optionalTtl(ttlDays(REMOTE_ARRIVAL_TTL, opts.rawTtlDays)),
+      settings: ['ttl_only_drop_parts = 1', 'non_replicated_deduplication_window = 10000'],
+      shardBy: 'cityHash64(remote_ip)',
+    }),
+    createMaterializedView(opts, {
+      name: `${REMOTE_ROLLUP}_mv`,
+      from: 'flows',
+      to: REMOTE_ROLLUP,
+      select: (from) => remoteView(from),
+    }),
+    backfill(opts),
+  ],
+};
+
+export const REMOTE_ROLLUP = 'flows_remote_1h';
+
+/** Arrival-based TTL expression (without the days), as `flows_1h`'s (migration 0002). */
+export const REMOTE_ARRIVAL_TTL = "greatest(time, toDateTime(stored_on, 'UTC') + INTERVAL 1 DAY)";
+
+/** The dimensions besides time and arrival day; `flows_remote_1h` sums the counters over them. */
+export const REMOTE_DIMS =
+  'direction, action, remote_is_public, remote_ip, local_ip, protocol, dst_port, nsg, rule_name, rule_kind, format';
+
+const REMOTE_KEY = `(time, ${REMOTE_DIMS}, stored_on)`;
+
+const REMOTE_COLUMNS = [
+  `time DateTime('UTC') CODEC(DoubleDelta, LZ4)`,
+  `direction Enum8('inbound' = 1, 'outbound' = 2)`,
+  `action Enum8('allow' = 1, 'deny' = 2)`,
+  'remote_is_public Bool',
+  'remote_ip IPv6 CODEC(ZSTD(1))',
+  'local_ip IPv6 CODEC(ZSTD(1))',
+  'protocol UInt8',
+  'dst_port UInt16',
+  'nsg LowCardinality(String)',
+  'rule_name LowCardinality(String)',
+  'rule_kind LowCardinality(String)',
+  'format LowCardinality(String)',
+  'stored_on Date',
+  'flows UInt64 CODEC(T64, LZ4)',
+  'packets_sent UInt64 CODEC(T64, LZ4)',
+  'bytes_sent UInt64 CODEC(T64, LZ4)',
+  'packets_received UInt64 CODEC(T64, LZ4)',
+  'bytes_received UInt64 CODEC(T64, LZ4)',
+];
+
+function remoteView(from: string, where = ''): string {
+  return (
+    `SELECT toStartOfHour(time) AS time, ${REMOTE_DIMS}, toDate(ingested_at) AS stored_on, count() AS flows, ` +
+    'sum(packets_sent) AS packets_sent, sum(bytes_sent) AS bytes_sent, ' +
+    'sum(packets_received) AS packets_received, sum(bytes_received) AS bytes_received ' +
+    `FROM ${from}${where} GROUP BY time, ${REMOTE_DIMS}, stored_on`
+  );
+}
+
+/**
+ * Sums the rows stored before the view existed. Cluster mode: through the Distributed tables (an
+ * INSERT cannot run ON CLUSTER), so one node's migration fills every shard.
+ */
+function backfill(opts: SchemaOptions): string {
+  const mv = `${REMOTE_ROLLUP}_mv`;
+  const created =
+    `(SELECT toDateTime64(metadata_modification_time, 3, 'UTC') FROM system.tables ` +
+    `WHERE database = currentDatabase() AND name = '${mv}')`;
+  const target = opts.cluster ? REMOTE_ROLLUP : storageName(opts, REMOTE_ROLLUP);
+  return `INSERT INTO ${target} ${remoteView('flows', ` WHERE ingested_at < ${created}`)}`;
+}
+
+function optionalTtl(ttl: string | undefined): { ttl?: string } {
+  return ttl ? { ttl } : {};
+}
