@@ -86,9 +86,11 @@ export async function applyRetention(client: ClickHouseClient, opts: SchemaOptio
 function retentionTargets(opts: SchemaOptions): [string, number, (days: number) => string][] {
   const remote = storageName(opts, REMOTE_ROLLUP);
   return [
-    ...retentionDays(opts).map(
-      ([table, days]): [string, number, (d: number) => string] => [table, days, (d) => modifyTtl(opts, table, d)],
-    ),
+    ...retentionDays(opts).map(([table, days]): [string, number, (d: number) => string] => [
+      table,
+      days,
+      (d) => modifyTtl(opts, table, d),
+    ]),
     // The remote-address rollup follows raw retention (migration 0700).
     [
       REMOTE_ROLLUP,
@@ -115,7 +117,8 @@ async function currentTtls(client: ClickHouseClient, tables: string[]): Promise<
   const out = new Map<string, TableTtl>();
   for (const row of rows) {
     const table = row.name.replace(/_local$/, '');
-    const column = table === REMOTE_ROLLUP ? 'stored_on' : ARRIVAL_COLUMN[table as keyof typeof ARRIVAL_COLUMN];
+    const column =
+      table === REMOTE_ROLLUP ? 'stored_on' : ARRIVAL_COLUMN[table as keyof typeof ARRIVAL_COLUMN];
     out.set(row.name, {
       days: ttlDaysOf(row.engine_full),
       fromArrival: ttlExpression(row.engine_full).includes(column),

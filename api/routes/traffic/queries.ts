@@ -5,7 +5,14 @@ import { type FilterNode, fieldsOf } from '../../filter/ast.js';
 import { compileFilter } from '../../filter/compile.js';
 import { ParamBag } from '../../query/params.js';
 import { readRows } from '../../query/run.js';
-import { chooseTable, fromSql, ipTextSql, type Metric, metricSql, type TableChoice } from '../../query/source.js';
+import {
+  chooseTable,
+  fromSql,
+  ipTextSql,
+  type Metric,
+  metricSql,
+  type TableChoice,
+} from '../../query/source.js';
 import { chTime, pickStep, type TimeWindow } from '../../query/time.js';
 import {
   DIMENSIONS,

@@ -54,7 +54,9 @@ describe('traffic', () => {
       `/api/traffic/top?${W}&dimension=remote_ip&metric=flows&filter=${encodeURIComponent('src_port > 0 AND direction = inbound AND remote_is_public = true')}`,
     );
     expect(bySrcPort.source.table).toBe('flows');
-    expect(bySrcPort.rows.map((x) => [x.key.remote_ip, x.value])).toEqual(r.rows.map((x) => [x.key.remote_ip, x.value]));
+    expect(bySrcPort.rows.map((x) => [x.key.remote_ip, x.value])).toEqual(
+      r.rows.map((x) => [x.key.remote_ip, x.value]),
+    );
     const conv = await json<TopResponse>(`/api/traffic/top?${W}&dimension=conversation&limit=1`);
     expect(conv.source.table).toBe('flows_remote_1h');
     expect(conv.rows[0]?.key).toEqual({
