@@ -18,10 +18,12 @@ import type { Migration, SchemaOptions } from './types.js';
  *   rows when peers rarely repeat within an hour, and the API uses it only over ranges raw rows
  *   also cover, so both give the same answer. Reconciled at start with the others (migrate.ts).
  * - Partitions per day as `flows`, so expired days drop whole (`ttl_only_drop_parts`).
- * - Backfill: rows already in `flows` are summed in once, up to the second the view was created
- *   (`system.tables.metadata_modification_time`); later rows reach the rollup through the view. An
- *   insert that straddles that second may be counted twice or not at all in the rollup (not in
- *   `flows`); upgrade while ingest is stopped to rule it out (docs/data-model.md).
+ * - Backfill: right after the view exists, the rows already in `flows` (stored before the backfill
+ *   statement started) are summed in once; later rows reach the rollup through the view. A row
+ *   inserted in the milliseconds between creating the view and starting the backfill is counted
+ *   twice in the rollup (never in `flows`); upgrade with ingest stopped to rule it out
+ *   (docs/data-model.md). chDB reports no creation time for the view
+ *   (`system.tables.metadata_modification_time` is 1970), so that cannot be the cutoff.
  * @see https://clickhouse.com/docs/engines/table-engines/mergetree-family/summingmergetree
  */
 export const migration0700: Migration = {
@@ -94,12 +96,9 @@ function remoteView(from: string, where = ''): string {
  * INSERT cannot run ON CLUSTER), so one node's migration fills every shard.
  */
 function backfill(opts: SchemaOptions): string {
-  const mv = `${REMOTE_ROLLUP}_mv`;
-  const created =
-    `(SELECT toDateTime64(metadata_modification_time, 3, 'UTC') FROM system.tables ` +
-    `WHERE database = currentDatabase() AND name = '${mv}')`;
   const target = opts.cluster ? REMOTE_ROLLUP : storageName(opts, REMOTE_ROLLUP);
-  return `INSERT INTO ${target} ${remoteView('flows', ` WHERE ingested_at < ${created}`)}`;
+  // now64() is taken once, when the statement starts: rows the view already saw are newer.
+  return `INSERT INTO ${target} ${remoteView('flows', ' WHERE ingested_at < now64(3)')}`;
 }
 
 function optionalTtl(ttl: string | undefined): { ttl?: string } {
