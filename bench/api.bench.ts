@@ -218,14 +218,17 @@ async function insertCost(db: Db, rows: number): Promise<string> {
 }
 
 const EGRESS = 'direction = outbound AND remote_is_public = true';
+const EXPOSED =
+  'direction = inbound AND remote_is_public = true AND dst_port IN (22, 3389) AND action = allow';
 /** Peer-side top-N requests, answered from raw `flows` and from the chosen table in one run. */
 const PEER_QUERIES: [string, DimensionName, string][] = [
   ['egress top remote', 'remote_ip', EGRESS],
+  ['exposure sources', 'remote_ip', EXPOSED],
   ['top countries', 'remote_country', ''],
+  ['top countries, inbound denied', 'remote_country', 'direction = inbound AND action = deny'],
   ['top AS', 'remote_asn', ''],
   ['top service tags', 'service_tag', ''],
-  ['flow types', 'flow_type', ''],
-  ['exposure conversations', 'conversation', 'direction = inbound AND remote_is_public = true'],
+  ['threat lists', 'threat_list', ''],
 ];
 
 async function rawVsRollup(db: Db, end: Date, runs: number): Promise<string> {
@@ -242,7 +245,7 @@ async function rawVsRollup(db: Db, end: Date, runs: number): Promise<string> {
         metric: 'bytes' as const,
         dimension,
       };
-      const limit = dimension === 'conversation' ? 1000 : 15;
+      const limit = 15;
       const raw = await time(runs, async () => {
         await topN(db, { ...input, limit }, () => ({ table: 'flows', resolution: 1 }));
       });

@@ -16,10 +16,7 @@ export interface FieldSpec {
   column: string;
   /** True when `flows_1m` / `flows_1h` carry the column, so filters on it can read rollups. */
   rollup: boolean;
-  /**
-   * True when `flows_remote_1h` answers it although the other rollups do not: the peer address,
-   * the addresses derived from it with the direction, and what is looked up from them.
-   */
+  /** True when `flows_remote_1h` carries the column or looks it up from the peer address it carries. */
   remoteRollup?: boolean;
   /** Allowed values for `enum` fields. */
   values?: readonly string[];
@@ -59,19 +56,22 @@ export const FIELDS: readonly FieldSpec[] = [
   f('mac', 'string', false, 'NIC MAC address'),
   f('encryption', 'string', false, 'VNet flow encryption state'),
   f('source', 'string', false, 'Ingest source (blob, file, …) the row came from'),
-  f('src_ip', 'ip', false, 'Source address (IPv4 or IPv6)', { remoteRollup: true }),
-  f('dst_ip', 'ip', false, 'Destination address', { remoteRollup: true }),
+  f('src_ip', 'ip', false, 'Source address (IPv4 or IPv6)'),
+  f('dst_ip', 'ip', false, 'Destination address'),
   f('local_ip', 'ip', true, 'The Azure-side address (destination for inbound, source for outbound)'),
   f('remote_ip', 'ip', false, 'The peer address (source for inbound, destination for outbound)', {
     remoteRollup: true,
   }),
   f('src_port', 'port', false, 'Source port'),
-  f('dst_port', 'port', true, 'Destination port'),
-  f('protocol', 'protocol', true, 'IP protocol: number or tcp/udp/icmp'),
-  f('direction', 'enum', true, 'inbound or outbound', { values: ['inbound', 'outbound'] }),
-  f('action', 'enum', true, 'allow or deny', { values: ['allow', 'deny'] }),
+  f('dst_port', 'port', true, 'Destination port', { remoteRollup: true }),
+  f('protocol', 'protocol', true, 'IP protocol: number or tcp/udp/icmp', { remoteRollup: true }),
+  f('direction', 'enum', true, 'inbound or outbound', {
+    values: ['inbound', 'outbound'],
+    remoteRollup: true,
+  }),
+  f('action', 'enum', true, 'allow or deny', { values: ['allow', 'deny'], remoteRollup: true }),
   f('state', 'enum', false, 'Flow state', { values: ['none', 'begin', 'continue', 'end', 'deny'] }),
-  f('remote_is_public', 'bool', true, 'True when the peer is an internet address'),
+  f('remote_is_public', 'bool', true, 'True when the peer is an internet address', { remoteRollup: true }),
   f('bytes_sent', 'uint', false, 'Bytes source → destination'),
   f('bytes_received', 'uint', false, 'Bytes destination → source'),
   f('packets_sent', 'uint', false, 'Packets source → destination'),
@@ -95,14 +95,13 @@ export const FIELDS: readonly FieldSpec[] = [
   }),
   f('flow_type', 'string', false, `Traffic Analytics flow type: ${FLOW_TYPES.join(', ')}`, {
     column: flowTypeSql(),
-    remoteRollup: true,
   }),
   f(
     'connection_type',
     'string',
     false,
     `Traffic Analytics connection type: ${CONNECTION_TYPES.join(', ')}; empty for other flows`,
-    { column: connectionTypeSql(), remoteRollup: true },
+    { column: connectionTypeSql() },
   ),
   f('threat_list', 'string', false, 'Threat-intel lists the peer address is on', {
     column: enrichSql.threatLists(),

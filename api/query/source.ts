@@ -8,9 +8,9 @@ export type FlowTable = 'flows' | 'flows_1m' | 'flows_1h' | 'flows_remote_1h';
 /** Columns the rollup tables carry (besides time and the counters). */
 export const ROLLUP_COLUMNS: ReadonlySet<string> = new Set(FIELDS.filter((f) => f.rollup).map((f) => f.name));
 
-/** Columns `flows_remote_1h` answers: the rollup columns, the addresses, and peer lookups. */
+/** Columns `flows_remote_1h` answers: its own and what is looked up from the peer address. */
 export const REMOTE_ROLLUP_COLUMNS: ReadonlySet<string> = new Set(
-  FIELDS.filter((f) => f.rollup || f.remoteRollup).map((f) => f.name),
+  FIELDS.filter((f) => f.remoteRollup).map((f) => f.name),
 );
 
 /** Minute rollups answer ranges up to this long; longer ranges read hourly rollups. */
@@ -24,8 +24,9 @@ export interface TableChoice {
 
 /**
  * The smallest table that can answer (Akvorado's rule): rollups when every column the query
- * filters or groups on is a rollup column; `flows_remote_1h` when the peer address (or a lookup
- * from it) is among them and the window holds a whole hour; the raw `flows` table otherwise.
+ * filters or groups on is a rollup column; `flows_remote_1h` when every column is one of its own
+ * (the peer address, a lookup from it, direction, action, public, protocol, port) and the window
+ * holds a whole hour; the raw `flows` table otherwise.
  * @see https://clickhouse.com/docs/engines/table-engines/mergetree-family/summingmergetree
  */
 export function chooseTable(
@@ -63,8 +64,6 @@ function wholeHours(w: TimeWindow): { from: number; to: number } {
   };
 }
 
-/** Columns of the `flows_remote_1h` source, as `flows` names them. */
-const REMOTE_SOURCE_COLUMNS = `${REMOTE_DIMS}, src_ip, dst_ip`;
 const COUNTERS = 'packets_sent, bytes_sent, packets_received, bytes_received';
 
 /**
@@ -78,13 +77,10 @@ export function fromSql(table: FlowTable, window: TimeWindow, params: ParamBag):
   const h = wholeHours(window);
   const at = (ms: number) => params.add('DateTime64(3)', chTime(new Date(ms)));
   const [from, h0, h1, to] = [window.from.getTime(), h.from, h.to, window.to.getTime()].map(at);
-  const derived =
-    `if(direction = 'inbound', remote_ip, local_ip) AS src_ip, ` +
-    `if(direction = 'inbound', local_ip, remote_ip) AS dst_ip`;
   return (
-    `(SELECT toDateTime64(time, 3, 'UTC') AS time, ${REMOTE_DIMS}, ${derived}, flows, ${COUNTERS} ` +
+    `(SELECT toDateTime64(time, 3, 'UTC') AS time, ${REMOTE_DIMS}, flows, ${COUNTERS} ` +
     `FROM ${REMOTE_ROLLUP} WHERE ${REMOTE_ROLLUP}.time >= ${h0} AND ${REMOTE_ROLLUP}.time < ${h1} ` +
-    `UNION ALL SELECT time, ${REMOTE_SOURCE_COLUMNS}, toUInt64(1) AS flows, ${COUNTERS} FROM flows ` +
+    `UNION ALL SELECT time, ${REMOTE_DIMS}, toUInt64(1) AS flows, ${COUNTERS} FROM flows ` +
     `WHERE (time >= ${from} AND time < ${h0}) OR (time >= ${h1} AND time < ${to})) AS ${REMOTE_ROLLUP}`
   );
 }

@@ -62,11 +62,11 @@ describe('migration 0700 (flows_remote_1h) on a database that already holds flow
     await seedFlows(db, [flow('2026-03-01 11:30:00.000', '2001:db8::9', 3)], 10);
     expect((await migrate(db.client, opts, MIGRATIONS)).applied).toEqual([]);
     expect(await totals(db)).toEqual({ rows: 3, flows: 4, bytes: 160 });
-    const [peer] = await rows<{ ip: string; local: string; port: number }>(
+    const [peer] = await rows<{ ip: string; dir: string; port: number }>(
       db,
-      "SELECT IPv6NumToString(remote_ip) AS ip, IPv6NumToString(local_ip) AS local, dst_port AS port FROM flows_remote_1h WHERE time = '2026-03-01 11:00:00' AND bytes_sent = 3",
+      "SELECT IPv6NumToString(remote_ip) AS ip, toString(direction) AS dir, dst_port AS port FROM flows_remote_1h WHERE time = '2026-03-01 11:00:00' AND bytes_sent = 3",
     );
-    expect(peer).toEqual({ ip: '2001:db8::9', local: '::ffff:10.0.0.4', port: 443 });
+    expect(peer).toEqual({ ip: '2001:db8::9', dir: 'inbound', port: 443 });
   });
 });
 

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { Db } from '../../../core/clickhouse/client.js';
 import { chNumber } from '../../../core/clickhouse/query.js';
-import { type FilterNode, fieldsOf } from '../../filter/ast.js';
+import type { FilterNode } from '../../filter/ast.js';
 import { compileFilter } from '../../filter/compile.js';
 import { ParamBag } from '../../query/params.js';
 import { readRows } from '../../query/run.js';
-import { chooseTable, fromSql, type Metric, metricSql, type TableChoice } from '../../query/source.js';
+import { type Metric, metricSql } from '../../query/source.js';
 import { chTime, type TimeWindow } from '../../query/time.js';
 
 const CellRow = z.object({ src: z.string(), dst: z.string(), m_allowed: chNumber, m_denied: chNumber });
@@ -28,8 +28,7 @@ function subnetSql(column: string, prefix: 8 | 16 | 24): string {
 
 /**
  * Traffic between subnets (segmentation): one cell per source subnet → destination subnet pair,
- * allowed and denied separately, largest pairs first. Reads `flows_remote_1h` over whole hours
- * (it carries both addresses), raw flows otherwise.
+ * allowed and denied separately, largest pairs first. Reads raw flows (rollups drop addresses).
  */
 export async function subnetMatrix(
   db: Db,
@@ -40,18 +39,15 @@ export async function subnetMatrix(
     prefix: 8 | 16 | 24;
     limit: number;
   },
-  choose: (w: TimeWindow, columns: string[]) => TableChoice = chooseTable,
 ): Promise<MatrixCell[]> {
-  const { table } = choose(input.window, [...fieldsOf(input.filter), 'src_ip', 'dst_ip']);
   const params = new ParamBag();
-  const source = fromSql(table, input.window, params);
   const from = params.add('DateTime64(3)', chTime(input.window.from));
   const to = params.add('DateTime64(3)', chTime(input.window.to));
   const query =
     `SELECT ${subnetSql('src_ip', input.prefix)} AS src, ${subnetSql('dst_ip', input.prefix)} AS dst, ` +
-    `${metricSql(input.metric, table, `action = 'allow'`)} AS m_allowed, ` +
-    `${metricSql(input.metric, table, `action = 'deny'`)} AS m_denied ` +
-    `FROM ${source} WHERE time >= ${from} AND time < ${to} AND ${compileFilter(input.filter, params)} ` +
+    `${metricSql(input.metric, 'flows', `action = 'allow'`)} AS m_allowed, ` +
+    `${metricSql(input.metric, 'flows', `action = 'deny'`)} AS m_denied ` +
+    `FROM flows WHERE time >= ${from} AND time < ${to} AND ${compileFilter(input.filter, params)} ` +
     `GROUP BY src, dst ORDER BY m_allowed + m_denied DESC LIMIT ${params.add('UInt32', input.limit)}`;
   const rows = await readRows(db, query, params.values, CellRow);
   return rows.map((r) => ({ src: r.src, dst: r.dst, allowed: r.m_allowed, denied: r.m_denied }));

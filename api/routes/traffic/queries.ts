@@ -79,12 +79,14 @@ export async function topN(
     [metricSql('packets', t), 'm_packets'],
   ];
   const filtered = `FROM ${fromSql(t, input.window, params)} WHERE ${where(input, params)}`;
-  // Looked-up keys: sum per distinct peer first, so each lookup runs once per address, not per row.
-  const from = dim.groupBy
+  // Keys looked up from the peer alone: sum per distinct peer first, so each lookup runs once per
+  // address, not per row (flow types also read the local address: pairs barely repeat, no gain).
+  const perPeer = dim.groupBy !== undefined && dim.columns.length === 1;
+  const from = perPeer
     ? `FROM (SELECT ${dim.columns.join(', ')}, ${metrics.map(([sql, a]) => `${sql} AS ${a}`).join(', ')} ` +
       `${filtered} GROUP BY ${dim.columns.join(', ')})`
     : filtered;
-  const select = dim.groupBy
+  const select = perPeer
     ? metrics.map(([, a]) => `sum(${a}) AS ${a}`)
     : metrics.map(([sql, a]) => `${sql} AS ${a}`);
   const query =

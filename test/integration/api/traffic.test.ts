@@ -41,7 +41,7 @@ describe('traffic', () => {
     expect(r.rows[0]?.key.dst_port).toBe(22);
   });
 
-  it('reads the remote-address rollup for peers over whole hours, raw flows for other columns', async () => {
+  it('reads the remote-address rollup for peers over whole hours, raw flows for local addresses and ports', async () => {
     const r = await json<TopResponse>(
       `/api/traffic/top?${W}&dimension=remote_ip&metric=flows&filter=${encodeURIComponent('remote_is_public = true AND direction = inbound')}`,
     );
@@ -58,7 +58,7 @@ describe('traffic', () => {
       r.rows.map((x) => [x.key.remote_ip, x.value]),
     );
     const conv = await json<TopResponse>(`/api/traffic/top?${W}&dimension=conversation&limit=1`);
-    expect(conv.source.table).toBe('flows_remote_1h');
+    expect(conv.source.table).toBe('flows');
     expect(conv.rows[0]?.key).toEqual({
       src_ip: '10.0.2.10',
       dst_ip: '93.184.216.34',
