@@ -44,7 +44,7 @@ export function chooseTable(
 
 /**
  * `flows_remote_1h` when it carries every column and the window holds a whole hour; for a time
- * series also only when its buckets are hours anyway (a 24 h chart keeps its 5-minute points).
+ * series also only when its buckets are hours anyway (a 24 h chart keeps its finer points).
  */
 function remoteOrRaw(window: TimeWindow, cols: string[], series: boolean): TableChoice {
   const raw: TableChoice = { table: 'flows', resolution: 1 };

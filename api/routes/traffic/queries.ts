@@ -71,26 +71,9 @@ export async function topN(
   const params = new ParamBag();
   const t = source.table;
   const keys = dim.select.map(([alias, expr]) => `${expr} AS k_${alias}`).join(', ');
-  const metrics = [
-    [metricSql(input.metric, t), 'm_value'],
-    [metricSql(input.metric, t, `action = 'deny'`), 'm_denied'],
-    [metricSql('flows', t), 'm_flows'],
-    [metricSql('bytes', t), 'm_bytes'],
-    [metricSql('packets', t), 'm_packets'],
-  ];
-  const filtered = `FROM ${fromSql(t, input.window, params)} WHERE ${where(input, params)}`;
-  // Keys looked up from the peer alone: sum per distinct peer first, so each lookup runs once per
-  // address, not per row (flow types also read the local address: pairs barely repeat, no gain).
-  const perPeer = dim.groupBy !== undefined && dim.columns.length === 1;
-  const from = perPeer
-    ? `FROM (SELECT ${dim.columns.join(', ')}, ${metrics.map(([sql, a]) => `${sql} AS ${a}`).join(', ')} ` +
-      `${filtered} GROUP BY ${dim.columns.join(', ')})`
-    : filtered;
-  const select = perPeer
-    ? metrics.map(([, a]) => `sum(${a}) AS ${a}`)
-    : metrics.map(([sql, a]) => `${sql} AS ${a}`);
+  const { select, from } = topSource(dim, input, t, params);
   const query =
-    `SELECT ${keys}, ${select.join(', ')} ${from} ` +
+    `SELECT ${keys}, ${select} ${from} ` +
     // Group on the stored columns and format only the winners (text per row is the slow part).
     `GROUP BY ${groupBy.join(', ')} ` +
     `ORDER BY m_value DESC, ${groupBy.join(', ')} LIMIT ${params.add('UInt32', input.limit)}`;
@@ -105,6 +88,34 @@ export async function topN(
       bytes: r.m_bytes,
       packets: r.m_packets,
     })),
+  };
+}
+
+/**
+ * The metric columns and FROM clause of a top-N. Keys looked up from the peer alone sum per
+ * distinct peer first, so each lookup runs once per address, not per row (flow types also read the
+ * local address: those pairs barely repeat, so there is nothing to gain).
+ */
+function topSource(
+  dim: Dimension,
+  input: TrafficInput,
+  t: TableChoice['table'],
+  params: ParamBag,
+): { select: string; from: string } {
+  const metrics = [
+    [metricSql(input.metric, t), 'm_value'],
+    [metricSql(input.metric, t, `action = 'deny'`), 'm_denied'],
+    [metricSql('flows', t), 'm_flows'],
+    [metricSql('bytes', t), 'm_bytes'],
+    [metricSql('packets', t), 'm_packets'],
+  ];
+  const direct = metrics.map(([sql, a]) => `${sql} AS ${a}`).join(', ');
+  const filtered = `FROM ${fromSql(t, input.window, params)} WHERE ${where(input, params)}`;
+  if (dim.groupBy === undefined || dim.columns.length !== 1) return { select: direct, from: filtered };
+  const cols = dim.columns.join(', ');
+  return {
+    select: metrics.map(([, a]) => `sum(${a}) AS ${a}`).join(', '),
+    from: `FROM (SELECT ${cols}, ${direct} ${filtered} GROUP BY ${cols})`,
   };
 }
 
