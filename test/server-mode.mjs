@@ -6,6 +6,7 @@
 export const SERVER_MODE_SUITES = [
   'test/harness/chdb.test.ts',
   'core/clickhouse/migrate.test.ts',
+  'core/clickhouse/flows-remote.test.ts',
   'core/clickhouse/query.test.ts',
   'core/clickhouse/ingested-at-index.test.ts',
   'core/clickhouse/flow-log-hours.test.ts',
@@ -33,6 +34,7 @@ export const SERVER_MODE_SUITES = [
   'test/integration/api/server.test.ts',
   'test/integration/api/system.test.ts',
   'test/integration/api/traffic.test.ts',
+  'test/integration/api/remote-rollup.test.ts',
   'test/integration/rules-inventory.test.ts',
   'test/e2e/rules-report.test.ts',
 ];

@@ -16,6 +16,8 @@ export interface FieldSpec {
   column: string;
   /** True when `flows_1m` / `flows_1h` carry the column, so filters on it can read rollups. */
   rollup: boolean;
+  /** True when `flows_remote_1h` carries the column or looks it up from the peer address it carries. */
+  remoteRollup?: boolean;
   /** Allowed values for `enum` fields. */
   values?: readonly string[];
   /** The column is an Array(String): `=` means "contains", `IN` "contains any" (compile.ts). */
@@ -57,14 +59,19 @@ export const FIELDS: readonly FieldSpec[] = [
   f('src_ip', 'ip', false, 'Source address (IPv4 or IPv6)'),
   f('dst_ip', 'ip', false, 'Destination address'),
   f('local_ip', 'ip', true, 'The Azure-side address (destination for inbound, source for outbound)'),
-  f('remote_ip', 'ip', false, 'The peer address (source for inbound, destination for outbound)'),
+  f('remote_ip', 'ip', false, 'The peer address (source for inbound, destination for outbound)', {
+    remoteRollup: true,
+  }),
   f('src_port', 'port', false, 'Source port'),
-  f('dst_port', 'port', true, 'Destination port'),
-  f('protocol', 'protocol', true, 'IP protocol: number or tcp/udp/icmp'),
-  f('direction', 'enum', true, 'inbound or outbound', { values: ['inbound', 'outbound'] }),
-  f('action', 'enum', true, 'allow or deny', { values: ['allow', 'deny'] }),
+  f('dst_port', 'port', true, 'Destination port', { remoteRollup: true }),
+  f('protocol', 'protocol', true, 'IP protocol: number or tcp/udp/icmp', { remoteRollup: true }),
+  f('direction', 'enum', true, 'inbound or outbound', {
+    values: ['inbound', 'outbound'],
+    remoteRollup: true,
+  }),
+  f('action', 'enum', true, 'allow or deny', { values: ['allow', 'deny'], remoteRollup: true }),
   f('state', 'enum', false, 'Flow state', { values: ['none', 'begin', 'continue', 'end', 'deny'] }),
-  f('remote_is_public', 'bool', true, 'True when the peer is an internet address'),
+  f('remote_is_public', 'bool', true, 'True when the peer is an internet address', { remoteRollup: true }),
   f('bytes_sent', 'uint', false, 'Bytes source → destination'),
   f('bytes_received', 'uint', false, 'Bytes destination → source'),
   f('packets_sent', 'uint', false, 'Packets source → destination'),
@@ -72,13 +79,19 @@ export const FIELDS: readonly FieldSpec[] = [
   // Enrichment, looked up at query time from the IP-trie dictionaries (docs/enrichment.md).
   f('remote_country', 'string', false, 'Country of the peer address (ISO 3166-1 alpha-2)', {
     column: enrichSql.country(),
+    remoteRollup: true,
   }),
-  f('remote_asn', 'uint', false, 'Autonomous system number of the peer address', { column: enrichSql.asn() }),
+  f('remote_asn', 'uint', false, 'Autonomous system number of the peer address', {
+    column: enrichSql.asn(),
+    remoteRollup: true,
+  }),
   f('remote_as_name', 'string', false, 'Autonomous system name of the peer address', {
     column: enrichSql.asName(),
+    remoteRollup: true,
   }),
   f('service_tag', 'string', false, 'Most specific Azure service tag of the peer, e.g. Storage.WestEurope', {
     column: enrichSql.serviceTag(),
+    remoteRollup: true,
   }),
   f('flow_type', 'string', false, `Traffic Analytics flow type: ${FLOW_TYPES.join(', ')}`, {
     column: flowTypeSql(),
@@ -92,6 +105,7 @@ export const FIELDS: readonly FieldSpec[] = [
   ),
   f('threat_list', 'string', false, 'Threat-intel lists the peer address is on', {
     column: enrichSql.threatLists(),
+    remoteRollup: true,
     array: true,
   }),
 ];

@@ -1,10 +1,17 @@
+import { REMOTE_DIMS, REMOTE_ROLLUP } from '../../core/clickhouse/migrations/0700_flows_remote.js';
 import { FIELDS } from '../filter/fields.js';
-import type { TimeWindow } from './time.js';
+import type { ParamBag } from './params.js';
+import { chTime, pickStep, type TimeWindow } from './time.js';
 
-export type FlowTable = 'flows' | 'flows_1m' | 'flows_1h';
+export type FlowTable = 'flows' | 'flows_1m' | 'flows_1h' | 'flows_remote_1h';
 
 /** Columns the rollup tables carry (besides time and the counters). */
 export const ROLLUP_COLUMNS: ReadonlySet<string> = new Set(FIELDS.filter((f) => f.rollup).map((f) => f.name));
+
+/** Columns `flows_remote_1h` answers: its own and what is looked up from the peer address. */
+export const REMOTE_ROLLUP_COLUMNS: ReadonlySet<string> = new Set(
+  FIELDS.filter((f) => f.remoteRollup).map((f) => f.name),
+);
 
 /** Minute rollups answer ranges up to this long; longer ranges read hourly rollups. */
 export const MINUTE_ROLLUP_MAX_SPAN_MS = 2 * 86400e3;
@@ -17,15 +24,65 @@ export interface TableChoice {
 
 /**
  * The smallest table that can answer (Akvorado's rule): rollups when every column the query
- * filters or groups on is a rollup column, the raw `flows` table otherwise.
+ * filters or groups on is a rollup column; `flows_remote_1h` when every column is one of its own
+ * (the peer address, a lookup from it, direction, action, public, protocol, port) and the window
+ * holds a whole hour; the raw `flows` table otherwise.
  * @see https://clickhouse.com/docs/engines/table-engines/mergetree-family/summingmergetree
  */
-export function chooseTable(window: TimeWindow, columns: Iterable<string>): TableChoice {
-  for (const c of columns) if (!ROLLUP_COLUMNS.has(c)) return { table: 'flows', resolution: 1 };
+export function chooseTable(
+  window: TimeWindow,
+  columns: Iterable<string>,
+  opts: { series?: boolean } = {},
+): TableChoice {
+  const cols = [...columns];
+  if (!cols.every((c) => ROLLUP_COLUMNS.has(c))) return remoteOrRaw(window, cols, opts.series ?? false);
   const span = window.to.getTime() - window.from.getTime();
   return span <= MINUTE_ROLLUP_MAX_SPAN_MS
     ? { table: 'flows_1m', resolution: 60 }
     : { table: 'flows_1h', resolution: 3600 };
+}
+
+/**
+ * `flows_remote_1h` when it carries every column and the window holds a whole hour; for a time
+ * series also only when its buckets are hours anyway (a 24 h chart keeps its finer points).
+ */
+function remoteOrRaw(window: TimeWindow, cols: string[], series: boolean): TableChoice {
+  const raw: TableChoice = { table: 'flows', resolution: 1 };
+  if (!cols.every((c) => REMOTE_ROLLUP_COLUMNS.has(c))) return raw;
+  if (wholeHours(window).from >= wholeHours(window).to) return raw;
+  if (series && pickStep(window, 1) < 3600) return raw;
+  return { table: REMOTE_ROLLUP, resolution: 3600 };
+}
+
+const HOUR_MS = 3600e3;
+
+/** The whole hours inside a window: from its first hour boundary to its last. */
+function wholeHours(w: TimeWindow): { from: number; to: number } {
+  return {
+    from: Math.ceil(w.from.getTime() / HOUR_MS) * HOUR_MS,
+    to: Math.floor(w.to.getTime() / HOUR_MS) * HOUR_MS,
+  };
+}
+
+const COUNTERS = 'packets_sent, bytes_sent, packets_received, bytes_received';
+
+/**
+ * The FROM clause for a choice. `flows_remote_1h` becomes the exact answer for any window: its
+ * whole hours from the rollup, the partial hours at either end from raw `flows` (at most two
+ * hours of raw rows), one row shape with `flows` counted. The caller's own `time` bounds still
+ * apply on top. Other choices are their table name.
+ */
+export function fromSql(table: FlowTable, window: TimeWindow, params: ParamBag): string {
+  if (table !== REMOTE_ROLLUP) return table;
+  const h = wholeHours(window);
+  const at = (ms: number) => params.add('DateTime64(3)', chTime(new Date(ms)));
+  const [from, h0, h1, to] = [window.from.getTime(), h.from, h.to, window.to.getTime()].map(at);
+  return (
+    `(SELECT toDateTime64(time, 3, 'UTC') AS time, ${REMOTE_DIMS}, flows, ${COUNTERS} ` +
+    `FROM ${REMOTE_ROLLUP} WHERE ${REMOTE_ROLLUP}.time >= ${h0} AND ${REMOTE_ROLLUP}.time < ${h1} ` +
+    `UNION ALL SELECT time, ${REMOTE_DIMS}, toUInt64(1) AS flows, ${COUNTERS} FROM flows ` +
+    `WHERE (time >= ${from} AND time < ${h0}) OR (time >= ${h1} AND time < ${to})) AS ${REMOTE_ROLLUP}`
+  );
 }
 
 export type Metric = 'bytes' | 'flows' | 'packets';

@@ -70,21 +70,26 @@ describe('retention on real chDB', () => {
   it('alters only the tables whose TTL differs, and nothing when retention is unchanged', async () => {
     const same = { ...DEFAULT_SCHEMA_OPTIONS, rawTtlDays: 30, minuteTtlDays: 90, hourTtlDays: 730 };
     expect(await applyRetention(db.client, same)).toEqual([]);
-    expect(await applyRetention(db.client, { ...same, rawTtlDays: 7 })).toEqual(['flows']);
+    // The remote-address rollup follows raw retention (migration 0700).
+    expect(await applyRetention(db.client, { ...same, rawTtlDays: 7 })).toEqual(['flows', 'flows_remote_1h']);
     expect(ttlDaysOf(await engine('flows'))).toBe(7);
+    expect(ttlDaysOf(await engine('flows_remote_1h'))).toBe(7);
     expect(await applyRetention(db.client, { ...same, rawTtlDays: 7 })).toEqual([]);
   });
 
   it('removes a TTL for "keep forever" (0), and leaves a table without TTL alone', async () => {
     const forever = { ...DEFAULT_SCHEMA_OPTIONS, rawTtlDays: 0, minuteTtlDays: 90, hourTtlDays: 730 };
-    // The exfiltration look-back rollups keep the longer of raw and hourly retention: forever too.
+    // The peer rollup follows raw retention; the exfiltration look-back rollups keep the longer of
+    // raw and hourly retention: forever too.
     expect(await applyRetention(db.client, forever)).toEqual([
       'flows',
+      'flows_remote_1h',
       'flows_egress_1h',
       'flows_contact_1h',
       'flows_span_1h',
     ]);
     expect(await engine('flows')).not.toContain(' TTL ');
+    expect(await engine('flows_remote_1h')).not.toContain(' TTL ');
     expect(await engine('flows_egress_1h')).not.toContain(' TTL ');
     expect(await applyRetention(db.client, forever)).toEqual([]);
   });

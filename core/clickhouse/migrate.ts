@@ -74,8 +74,9 @@ export async function applyRetention(client: ClickHouseClient, opts: SchemaOptio
   for (const [table, days] of targets) {
     const name = storageName(opts, table);
     const want = days > 0 ? Math.floor(days) : 0;
-    const ttl = current.get(name) ?? { days: 0, fromArrival: false };
-    if (ttl.days === want && (want === 0 || ttl.fromArrival)) continue;
+    const ttl = current.get(name);
+    // A table a partial migration list did not create has no retention to keep.
+    if (!ttl || (ttl.days === want && (want === 0 || ttl.fromArrival))) continue;
     // MODIFY TTL would rewrite parts; materialize lazily (parts drop whole with ttl_only_drop_parts).
     await client.command({
       query: want > 0 ? modifyTtl(opts, table, want) : `ALTER TABLE ${name}${onCluster(opts)} REMOVE TTL`,
@@ -86,7 +87,8 @@ export async function applyRetention(client: ClickHouseClient, opts: SchemaOptio
 }
 
 /**
- * Every table with a retention: migration 0002's three; the exfiltration look-back rollups (0710),
+ * Every table with a retention: migration 0002's three; the peer rollup (0700), kept as the raw rows
+ * it summarizes; the exfiltration look-back rollups (0710),
  * kept as long as the longer of raw and hourly retention (forever when either is); the ingest
  * health rollup (0720), kept as the hourly rollups.
  */
@@ -95,6 +97,7 @@ function retainedTables(opts: SchemaOptions): [keyof typeof ARRIVAL_TTL, number]
     opts.rawTtlDays > 0 && opts.hourTtlDays > 0 ? Math.max(opts.rawTtlDays, opts.hourTtlDays) : 0;
   return [
     ...retentionDays(opts),
+    ['flows_remote_1h', opts.rawTtlDays],
     ['flows_egress_1h', lookBack],
     ['flows_contact_1h', lookBack],
     ['flows_span_1h', lookBack],
@@ -116,10 +119,10 @@ async function currentTtls(client: ClickHouseClient, tables: string[]): Promise<
   });
   const out = new Map<string, TableTtl>();
   for (const row of rows) {
-    const table = row.name.replace(/_local$/, '') as keyof typeof ARRIVAL_COLUMN;
+    const column = ARRIVAL_COLUMN[row.name.replace(/_local$/, '') as keyof typeof ARRIVAL_COLUMN];
     out.set(row.name, {
       days: ttlDaysOf(row.engine_full),
-      fromArrival: ttlExpression(row.engine_full).includes(ARRIVAL_COLUMN[table]),
+      fromArrival: ttlExpression(row.engine_full).includes(column),
     });
   }
   return out;

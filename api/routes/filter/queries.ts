@@ -4,7 +4,7 @@ import type { ApiDeps } from '../../deps.js';
 import type { FieldSpec } from '../../filter/fields.js';
 import { ParamBag } from '../../query/params.js';
 import { readRows } from '../../query/run.js';
-import { chooseTable, ipTextSql } from '../../query/source.js';
+import { chooseTable, fromSql, ipTextSql } from '../../query/source.js';
 import { chTime } from '../../query/time.js';
 
 /** Most frequent values of a whitelisted column in the window, starting with `prefix`. */
@@ -22,7 +22,7 @@ export async function topValues(
   const count = table === 'flows' ? 'count()' : 'sum(flows)';
   const rows = await readRows(
     deps.db,
-    `SELECT ${expr} AS v, ${count} AS n FROM ${table} WHERE time >= ${p.add('DateTime64(3)', chTime(w.from))} ` +
+    `SELECT ${expr} AS v, ${count} AS n FROM ${fromSql(table, w, p)} WHERE time >= ${p.add('DateTime64(3)', chTime(w.from))} ` +
       `AND time < ${p.add('DateTime64(3)', chTime(w.to))} AND startsWith(v, ${p.add('String', prefix)}) ` +
       'GROUP BY v ORDER BY n DESC LIMIT 20',
     p.values,

@@ -5,7 +5,14 @@ import { type FilterNode, fieldsOf } from '../../filter/ast.js';
 import { compileFilter } from '../../filter/compile.js';
 import { ParamBag } from '../../query/params.js';
 import { readRows } from '../../query/run.js';
-import { chooseTable, ipTextSql, type Metric, metricSql, type TableChoice } from '../../query/source.js';
+import {
+  chooseTable,
+  fromSql,
+  ipTextSql,
+  type Metric,
+  metricSql,
+  type TableChoice,
+} from '../../query/source.js';
 import { chTime, pickStep, type TimeWindow } from '../../query/time.js';
 import {
   DIMENSIONS,
@@ -56,18 +63,17 @@ type PointRow = z.infer<typeof PointRow>;
 export async function topN(
   db: Db,
   input: TrafficInput & { dimension: DimensionName; limit: number },
+  choose: (w: TimeWindow, columns: string[]) => TableChoice = chooseTable,
 ): Promise<{ source: TableChoice; rows: TopRow[] }> {
   const dim: Dimension = DIMENSIONS[input.dimension];
   const groupBy = dim.groupBy ?? dim.columns;
-  const source = chooseTable(input.window, [...fieldsOf(input.filter), ...dim.columns]);
+  const source = choose(input.window, [...fieldsOf(input.filter), ...dim.columns]);
   const params = new ParamBag();
   const t = source.table;
   const keys = dim.select.map(([alias, expr]) => `${expr} AS k_${alias}`).join(', ');
+  const { select, from } = topSource(dim, input, t, params);
   const query =
-    `SELECT ${keys}, ${metricSql(input.metric, t)} AS m_value, ` +
-    `${metricSql(input.metric, t, `action = 'deny'`)} AS m_denied, ${metricSql('flows', t)} AS m_flows, ` +
-    `${metricSql('bytes', t)} AS m_bytes, ${metricSql('packets', t)} AS m_packets ` +
-    `FROM ${t} WHERE ${where(input, params)} ` +
+    `SELECT ${keys}, ${select} ${from} ` +
     // Group on the stored columns and format only the winners (text per row is the slow part).
     `GROUP BY ${groupBy.join(', ')} ` +
     `ORDER BY m_value DESC, ${groupBy.join(', ')} LIMIT ${params.add('UInt32', input.limit)}`;
@@ -85,6 +91,34 @@ export async function topN(
   };
 }
 
+/**
+ * The metric columns and FROM clause of a top-N. Keys looked up from the peer alone sum per
+ * distinct peer first, so each lookup runs once per address, not per row (flow types also read the
+ * local address: those pairs barely repeat, so there is nothing to gain).
+ */
+function topSource(
+  dim: Dimension,
+  input: TrafficInput,
+  t: TableChoice['table'],
+  params: ParamBag,
+): { select: string; from: string } {
+  const metrics = [
+    [metricSql(input.metric, t), 'm_value'],
+    [metricSql(input.metric, t, `action = 'deny'`), 'm_denied'],
+    [metricSql('flows', t), 'm_flows'],
+    [metricSql('bytes', t), 'm_bytes'],
+    [metricSql('packets', t), 'm_packets'],
+  ];
+  const direct = metrics.map(([sql, a]) => `${sql} AS ${a}`).join(', ');
+  const filtered = `FROM ${fromSql(t, input.window, params)} WHERE ${where(input, params)}`;
+  if (dim.groupBy === undefined || dim.columns.length !== 1) return { select: direct, from: filtered };
+  const cols = dim.columns.join(', ');
+  return {
+    select: metrics.map(([, a]) => `sum(${a}) AS ${a}`).join(', '),
+    from: `FROM (SELECT ${cols}, ${direct} ${filtered} GROUP BY ${cols})`,
+  };
+}
+
 export interface Series {
   key: Record<string, string | number>;
   total: number;
@@ -95,23 +129,25 @@ export interface Series {
 export async function timeSeries(
   db: Db,
   input: TrafficInput & { split: SplitName },
+  choose: (w: TimeWindow, columns: string[], o: { series: true }) => TableChoice = chooseTable,
 ): Promise<{ source: TableChoice; step: number; series: Series[] }> {
   const cols: string[] = SPLITS[input.split];
-  const source = chooseTable(input.window, [...fieldsOf(input.filter), ...cols]);
+  const source = choose(input.window, [...fieldsOf(input.filter), ...cols], { series: true });
   const step = pickStep(input.window, source.resolution);
   const params = new ParamBag();
   const t = source.table;
   const splitSel = cols.map((c) => `${c === 'local_ip' ? ipTextSql(c) : c} AS s_${c}`);
   const filterSql = where(input, params);
+  const table = fromSql(t, input.window, params);
   const bounded = cols.length && !['action', 'direction'].includes(cols[0]!);
   const topClause = bounded
-    ? ` AND (${cols.join(', ')}) IN (SELECT ${cols.join(', ')} FROM ${t} WHERE ${filterSql} ` +
+    ? ` AND (${cols.join(', ')}) IN (SELECT ${cols.join(', ')} FROM ${table} WHERE ${filterSql} ` +
       `GROUP BY ${cols.join(', ')} ORDER BY ${metricSql(input.metric, t)} DESC LIMIT ${TOP_SERIES})`
     : '';
   const query =
     `SELECT toStartOfInterval(time, INTERVAL ${params.add('UInt32', step)} SECOND) AS t, ` +
     `${[...splitSel, `${metricSql(input.metric, t)} AS m_v`].join(', ')} ` +
-    `FROM ${t} WHERE ${filterSql}${topClause} ` +
+    `FROM ${table} WHERE ${filterSql}${topClause} ` +
     `GROUP BY ${['t', ...cols].join(', ')} ORDER BY t`;
   const rows = await readRows(db, query, params.values, PointRow);
   return { source, step, series: zeroFill(groupSeries(rows, cols), input.window, step) };

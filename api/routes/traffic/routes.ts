@@ -15,7 +15,10 @@ import { subnetMatrix } from './matrix.js';
 import { timeSeries, topN } from './queries.js';
 
 const KeySchema = z.record(z.string(), z.union([z.string(), z.number()]));
-const SourceSchema = z.object({ table: z.enum(['flows', 'flows_1m', 'flows_1h']), resolution: z.number() });
+const SourceSchema = z.object({
+  table: z.enum(['flows', 'flows_1m', 'flows_1h', 'flows_remote_1h']),
+  resolution: z.number(),
+});
 
 export const SeriesResponseSchema = z.object({
   window: WindowSchema,

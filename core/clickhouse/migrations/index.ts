@@ -9,6 +9,7 @@ import { migration0500 } from './0500_enrich.js';
 import { migration0510 } from './0510_enrich_peerings.js';
 import { migration0520 } from './0520_enrich_network_imports.js';
 import { migration0600 } from './0600_ingest_batches.js';
+import { migration0700 } from './0700_flows_remote.js';
 import { migration0710 } from './0710_analyzer_rollups.js';
 import { migration0720 } from './0720_flow_log_hours.js';
 import type { Migration } from './types.js';
@@ -17,7 +18,7 @@ import type { Migration } from './types.js';
  * Every migration in order. Append only. Number ranges keep parallel work from colliding:
  * 0001–0099 core and ingest, 0100–0199 ingest sources, 0200–0299 analyzers and findings,
  * 0300–0399 rules, 0400–0499 API, 0500–0599 enrichment, 0600–0699 ingest batching,
- * 0700–0799 rollups for reads (API, analyzers, ingest health).
+ * 0700–0799 rollups for reads (API peer queries, analyzers, ingest health).
  */
 export const MIGRATIONS: readonly Migration[] = [
   migration0001,
@@ -31,6 +32,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0510,
   migration0520,
   migration0600,
+  migration0700,
   migration0710,
   migration0720,
 ];

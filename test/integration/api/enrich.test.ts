@@ -87,7 +87,7 @@ describe('enrichment in the API', () => {
 
   it('traffic top-N by country, ASN and threat list', async () => {
     const byCountry = await json<TopResponse>(`/api/traffic/top?${W}&dimension=remote_country&metric=flows`);
-    expect(byCountry.source.table).toBe('flows');
+    expect(byCountry.source.table).toBe('flows_remote_1h');
     expect(byCountry.rows.map((r) => r.key.remote_country)).toEqual(expect.arrayContaining(['NL', 'US']));
     const byAsn = await json<TopResponse>(`/api/traffic/top?${W}&dimension=remote_asn&metric=bytes&limit=1`);
     expect(byAsn.rows[0]?.key).toEqual({ remote_asn: 15133, remote_as_name: 'Edgecast, Inc.' });

@@ -41,16 +41,24 @@ describe('traffic', () => {
     expect(r.rows[0]?.key.dst_port).toBe(22);
   });
 
-  it('falls back to raw flows when the filter or grouping needs addresses', async () => {
+  it('reads the remote-address rollup for peers over whole hours, raw flows for local addresses and ports', async () => {
     const r = await json<TopResponse>(
       `/api/traffic/top?${W}&dimension=remote_ip&metric=flows&filter=${encodeURIComponent('remote_is_public = true AND direction = inbound')}`,
     );
-    expect(r.source.table).toBe('flows');
+    expect(r.source.table).toBe('flows_remote_1h');
     expect(r.rows.map((x) => [x.key.remote_ip, x.value])).toEqual([
       ['203.0.113.9', 6],
       ['198.51.100.7', 4],
     ]);
+    const bySrcPort = await json<TopResponse>(
+      `/api/traffic/top?${W}&dimension=remote_ip&metric=flows&filter=${encodeURIComponent('src_port > 0 AND direction = inbound AND remote_is_public = true')}`,
+    );
+    expect(bySrcPort.source.table).toBe('flows');
+    expect(bySrcPort.rows.map((x) => [x.key.remote_ip, x.value])).toEqual(
+      r.rows.map((x) => [x.key.remote_ip, x.value]),
+    );
     const conv = await json<TopResponse>(`/api/traffic/top?${W}&dimension=conversation&limit=1`);
+    expect(conv.source.table).toBe('flows');
     expect(conv.rows[0]?.key).toEqual({
       src_ip: '10.0.2.10',
       dst_ip: '93.184.216.34',
