@@ -74,6 +74,15 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   let inflight: Promise<void> | undefined;
   let failure: Error | undefined;
   let failedStep: 'write' | 'source' = 'write';
+  // A failed write stops the pull at once. Waiting for the next batch to notice is not enough: a
+  // source whose ranges all wait for acks (an Event Hubs partition, a Kafka partition at its
+  // in-flight budget, blobs with a range in flight) yields nothing more, so the run would hang and
+  // its supervisor never restart it (issue 16: the 2-minute outage with coalescing on).
+  const pull = new AbortController();
+  const failed = (err: unknown) => {
+    failure ??= err instanceof Error ? err : new Error(String(err));
+    pull.abort();
+  };
 
   const count = (batch: SourceBatch, result: NormalizeResult, written: WriteResult) => {
     addWritten(stats, batch, result, written);
@@ -91,6 +100,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         support: sink.batching,
         logger,
         onAcked: (m, written) => count(m.batch, m.result, written),
+        onFailure: failed,
       })
     : undefined;
 
@@ -122,14 +132,12 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     }
     await inflight;
     if (failure || signal.aborted) return false;
-    inflight = writeAndAck(batch, result).catch((err: unknown) => {
-      failure = err instanceof Error ? err : new Error(String(err));
-    });
+    inflight = writeAndAck(batch, result).catch(failed);
     return true;
   };
 
   try {
-    for await (const batch of source.batches(signal)) {
+    for await (const batch of source.batches(AbortSignal.any([signal, pull.signal]))) {
       normalizing.push({ batch, result: normalizeStep(options, batch) });
       normalizingBytes += batch.body.length;
       if (windowFull() && !(await writeOldest())) break;
@@ -147,7 +155,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   if (coalescer) {
     // Exhausted (not aborted, no failure): nothing more comes back, so re-formed batches still
     // missing members are settled now instead of waiting.
-    await coalescer.drain(!signal.aborted && !failure);
+    await coalescer.drain(!signal.aborted && !failure && !coalescer.failure);
     if (coalescer.failure && !failure) failure = coalescer.failure;
   }
   if (failure) logger.error({ err: failure.message, ...stats }, `pipeline stopped: ${failedStep} failed`);

@@ -51,9 +51,9 @@ export const ConfigSchema = z
          */
         coalesce: z
           .object({
-            // Opt-in for now: a 2-minute outage under `flowlens run` with Kafka, Event Hubs and blob
-            // sources did not recover with it on (docs/ingest.md "Batching", "Status").
-            enabled: z.boolean().default(false),
+            // On by default: exact across kill -9 and a 2-minute outage with blob, Kafka and Event
+            // Hubs sources (docs/ingest.md "Batching"); `false` writes every range on its own.
+            enabled: z.boolean().default(true),
             maxRows: z.number().int().min(1).default(200_000),
             maxBytes: z
               .number()

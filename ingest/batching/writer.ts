@@ -18,6 +18,11 @@ export interface CoalescerOptions {
   logger: Logger;
   /** Called for every member once its rows are durable and it was acked, in write order. */
   onAcked(member: Member, written: WriteResult): void;
+  /**
+   * Called once, when a write fails for good: nothing more is written or acked, so the caller
+   * must stop pulling now (a source waiting for acks would otherwise never hand out another range).
+   */
+  onFailure?(err: Error): void;
 }
 
 interface Recovering {
@@ -129,8 +134,16 @@ export class Coalescer {
     await this.#chain;
     // After the last flush's lookup: only then is every member that came back in its batch.
     if (final) for (const r of [...this.#recovering.values()]) this.#settle(r);
-    else for (const r of this.#recovering.values()) clearTimeout(r.timer);
+    else this.#stopTimers();
     await this.#chain;
+  }
+
+  /** Waiting batches stay unacked (their members come back to the next run); their timers end. */
+  #stopTimers(): void {
+    for (const r of this.#recovering.values()) {
+      clearTimeout(r.timer);
+      clearInterval(r.recheck);
+    }
   }
 
   #enqueue(job: () => Promise<void>): void {
@@ -138,7 +151,10 @@ export class Coalescer {
     this.#chain = this.#chain
       .then(() => (this.#failure ? undefined : job()))
       .catch((err: unknown) => {
-        this.#failure ??= err instanceof Error ? err : new Error(String(err));
+        if (this.#failure) return;
+        this.#failure = err instanceof Error ? err : new Error(String(err));
+        this.#stopTimers();
+        this.#o.onFailure?.(this.#failure);
       })
       .finally(() => {
         this.#queued--;

@@ -7,12 +7,14 @@ import { type AzuriteHandle, startAzurite } from '../../core/azurite.js';
 import { openDb } from '../../core/clickhouse/client.js';
 import { AzureBlobWriter, type FlowLogStream } from '../harness/azure-blob-writer.js';
 import { waitFor } from '../harness/batch-collector.js';
+import { coalesceInTests, configCoalesce, rollupTotals } from '../harness/crash-checks.js';
 import { type FlowlensProcess, logsWith, startFlowlens } from '../harness/flowlens-process.js';
 
 /**
  * Crash safety of `flowlens run` with a blob source: the real CLI in a child process is SIGKILLed
  * at random points while Azure-like appends keep arriving; after a final restart the `flows` row
- * count equals the tuples written, exactly. chDB allows one process per data directory, so the
+ * count equals the tuples written, exactly, and the rollups count each row once. Coalesced inserts
+ * are on unless FLOWLENS_TEST_COALESCE=0 (test/harness/crash-checks.ts). chDB allows one process per data directory, so the
  * test opens the database only after the last child has exited.
  */
 const STREAMS: FlowLogStream[] = [
@@ -55,7 +57,7 @@ function startRun(configFile: string): FlowlensProcess {
 
 const polls = (c: FlowlensProcess) => logsWith(c, 'blob poll planned');
 
-describe('flowlens run with a blob source survives SIGKILL', () => {
+describe(`flowlens run with a blob source survives SIGKILL (coalescing ${coalesceInTests() ? 'on' : 'off'})`, () => {
   it(`row count equals tuples written after ${KILLS} kills and a final restart`, {
     timeout: 600_000,
   }, async () => {
@@ -73,6 +75,7 @@ describe('flowlens run with a blob source survives SIGKILL', () => {
             leases: { enabled: false },
           },
         ],
+        ingest: { coalesce: configCoalesce() },
       }),
     );
     const writer = new AzureBlobWriter(BlobServiceClient.fromConnectionString(az.connectionString));
@@ -111,6 +114,8 @@ describe('flowlens run with a blob source survives SIGKILL', () => {
       const [row] = await rs.json<{ n: number }>();
       expect(writer.totalTuples).toBeGreaterThan(100);
       expect(Number(row?.n)).toBe(writer.totalTuples);
+      const total = writer.totalTuples;
+      expect(await rollupTotals(db)).toEqual({ flows: total, minute: total, hour: total });
     } finally {
       await db.close();
     }

@@ -9,6 +9,7 @@ import { type Db, openDb } from '../../core/clickhouse/client.js';
 import { rows } from '../harness/chdb.js';
 import { REPO_ROOT } from '../harness/cli.js';
 import { type ClickHouseDouble, spawnClickHouseDouble } from '../harness/clickhouse-server/process.js';
+import { coalesceInTests, configCoalesce } from '../harness/crash-checks.js';
 import { type EventHubsTestDouble, startEventHubsTestDouble } from '../harness/eventhubs-server/server.js';
 import { client, freePorts, type KafkaBroker, startKafka } from '../harness/kafka.js';
 import {
@@ -29,6 +30,8 @@ import { waitFor } from '../integration/kafka-helpers.js';
  * server (the HTTP test double) that goes down for 2 minutes, then turns slow (2 s per insert),
  * then answers inserts with bursts of 252 TOO_MANY_PARTS — while data keeps arriving on all three.
  * Each phase ends with every row stored exactly once. The 2-minute phase is the only long one.
+ * Coalesced inserts are on unless FLOWLENS_TEST_COALESCE=0 (with them on, a failed write once hung
+ * the run here: sources waiting for acks yielded nothing, so the pipeline never saw the failure).
  */
 const OUTAGE_MS = 120_000;
 /** Documented in docs/operations.md ("During a database outage"): peak RSS of this run. */
@@ -121,7 +124,10 @@ function spawnRun(): ChildProcess {
     },
   ];
   const retention = { rawDays: 0, minuteDays: 0, hourDays: 0 }; // the Kafka fixtures are years old
-  writeFileSync(configFile, JSON.stringify({ database: { retention }, sources }));
+  writeFileSync(
+    configFile,
+    JSON.stringify({ database: { retention }, sources, ingest: { coalesce: configCoalesce() } }),
+  );
   const args = ['run', '--roles', 'ingest', '--status-port', String(statusPort), '--config', configFile];
   const child = spawn(
     process.execPath,
@@ -176,7 +182,7 @@ async function readAckState(): Promise<AckState> {
   };
 }
 
-describe('flowlens run with blob, Kafka and Event Hubs sources under back-pressure (server mode)', () => {
+describe(`flowlens run with blob, Kafka and Event Hubs sources under back-pressure (server mode, coalescing ${coalesceInTests() ? 'on' : 'off'})`, () => {
   it('acks nothing through a 2-minute outage, is not ready, stays within its memory bound, then stores every row once', {
     timeout: 900_000,
   }, async () => {

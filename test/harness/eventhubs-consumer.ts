@@ -9,6 +9,7 @@ import {
 } from '../../ingest/sources/event-hubs/config.js';
 import { createEventHubsSource, type EventHubsSource } from '../../ingest/sources/event-hubs/source.js';
 import { withKafkaFrames } from '../../ingest/sources/kafka/frame-normalizer.js';
+import { sinkCoalesce } from './crash-checks.js';
 
 /**
  * One Event Hubs consumer the way `flowlens run` composes it: the real source (SDK consumer,
@@ -49,7 +50,7 @@ export function startConsumer(setup: ConsumerSetup): ConsumerHandle {
       checkpointConnectionString: setup.storageConnectionString,
     },
   });
-  const real = createClickHouseSink({ db: setup.db });
+  const real = createClickHouseSink({ db: setup.db, ...sinkCoalesce() });
   const sink = setup.wrapSink ? setup.wrapSink(real) : real;
   const controller = new AbortController();
   const done = runPipeline({

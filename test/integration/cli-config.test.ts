@@ -30,8 +30,13 @@ describe('flowlens config', () => {
       env: { FLOWLENS_DATABASE_PASSWORD: 'hunter2', FLOWLENS_DATABASE_RETENTION__RAW_DAYS: '7' },
     });
     expect(r.code).toBe(0);
-    const cfg = JSON.parse(r.stdout) as { database: { password: string; retention: { rawDays: number } } };
+    const cfg = JSON.parse(r.stdout) as {
+      database: { password: string; retention: { rawDays: number } };
+      ingest: { coalesce: { enabled: boolean } };
+    };
     expect(cfg.database.password).toBe('***');
+    // Coalesced inserts are on unless turned off (docs/ingest.md "Batching").
+    expect(cfg.ingest.coalesce.enabled).toBe(true);
     expect(cfg.database.retention.rawDays).toBe(7);
     expect(r.stdout).not.toContain('hunter2');
   });

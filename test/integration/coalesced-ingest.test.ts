@@ -252,12 +252,10 @@ describe('coalesced inserts', () => {
     expect(await batchCount()).toBe(1);
   });
 
-  it('is off by default in the config (opt-in), and `ingest.coalesce.enabled: true` turns it on with the documented limits', async () => {
+  it('is on by default with the documented limits, and `ingest.coalesce.enabled: false` turns it off', async () => {
     const deps = { db, metrics: createMetrics(), logger: silentLogger() };
     const signal = new AbortController().signal;
-    const off = sinkFromConfig(ConfigSchema.parse({}), deps, signal);
-    expect(off.batching).toBeUndefined();
-    const on = sinkFromConfig(ConfigSchema.parse({ ingest: { coalesce: { enabled: true } } }), deps, signal);
+    const on = sinkFromConfig(ConfigSchema.parse({}), deps, signal);
     expect(on.batching?.limits).toEqual({
       maxRows: 200_000,
       maxBytes: 64 * 1024 * 1024,
@@ -265,6 +263,12 @@ describe('coalesced inserts', () => {
       idleMs: 50,
       recoveryWaitMs: 30_000,
     });
+    const off = sinkFromConfig(
+      ConfigSchema.parse({ ingest: { coalesce: { enabled: false } } }),
+      deps,
+      signal,
+    );
+    expect(off.batching).toBeUndefined();
     await on.close();
     await off.close();
   });

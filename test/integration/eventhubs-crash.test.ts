@@ -8,12 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AzuriteHandle, startAzurite } from '../../core/azurite.js';
 import { openDb } from '../../core/clickhouse/client.js';
 import { REPO_ROOT } from '../harness/cli.js';
+import { coalesceInTests, rollupTotals } from '../harness/crash-checks.js';
 import { connectorBody, waitUntil } from '../harness/eventhubs-messages.js';
 import { type EventHubsTestDouble, startEventHubsTestDouble } from '../harness/eventhubs-server/server.js';
 
 // SIGKILL a real consumer process (SDK + BlobCheckpointStore on Azurite + chDB) at arbitrary points
 // while events flow from the real producer into the Event Hubs test double (not an emulator); after
-// every restart the rows must still be exactly the tuples published: no loss, no duplicates.
+// every restart the rows must still be exactly the tuples published: no loss, no duplicates, and the
+// rollups count each once. Coalesced inserts are on unless FLOWLENS_TEST_COALESCE=0.
 const RECORDS = 10;
 const PARTITIONS = ['0', '1', '2', '3'];
 let azurite: AzuriteHandle;
@@ -110,7 +112,7 @@ async function checkpointsAtEnd(): Promise<boolean> {
   return PARTITIONS.every((p) => seen.get(p) === double.partitionProperties(p, 'crash').lastSequenceNumber);
 }
 
-describe('Event Hubs source under SIGKILL', () => {
+describe(`Event Hubs source under SIGKILL (coalescing ${coalesceInTests() ? 'on' : 'off'})`, () => {
   it('keeps rows exact across repeated kills and restarts', async () => {
     const publishing = publishAll(200);
     const killPoints: number[] = [];
@@ -163,6 +165,8 @@ describe('Event Hubs source under SIGKILL', () => {
         unique: published * RECORDS,
         kills: 8,
       });
+      const total = published * RECORDS;
+      expect(await rollupTotals(db)).toEqual({ flows: total, minute: total, hour: total });
       // At least two of the kills hit the worst point (after a durable write, before its checkpoint).
       expect(killPoints.filter((k) => k === -1).length).toBeGreaterThanOrEqual(2);
     } finally {

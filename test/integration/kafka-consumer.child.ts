@@ -9,6 +9,7 @@ import { runPipeline } from '../../ingest/pipeline.js';
 import { createClickHouseSink } from '../../ingest/sinks/clickhouse/sink.js';
 import { KafkaSourceConfigSchema } from '../../ingest/sources/kafka/config.js';
 import { createKafkaSource, withKafkaFrames } from '../../ingest/sources/kafka/index.js';
+import { sinkCoalesce } from '../harness/crash-checks.js';
 
 const [dir, brokers, topic, group] = process.argv.slice(2) as [string, string, string, string];
 // Installed before anything slow: the test may send SIGTERM as soon as it reads the ready line,
@@ -27,7 +28,7 @@ const cfg = KafkaSourceConfigSchema.parse({
   sessionTimeoutMs: 6000, // a killed consumer's partitions move on after 6 s (the broker's minimum)
 });
 const source = createKafkaSource(cfg, { secrets: {} });
-const sink = createClickHouseSink({ db });
+const sink = createClickHouseSink({ db, ...sinkCoalesce() });
 const result = await runPipeline({
   source,
   sink,

@@ -4,14 +4,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../core/clickhouse/client.js';
 import { count } from '../harness/chdb.js';
+import { coalesceInTests, rollupTotals } from '../harness/crash-checks.js';
 import { client, type KafkaBroker, startKafka } from '../harness/kafka.js';
 import { fixtureMessages, groupCaughtUp, produceRounds, spawnConsumer, waitFor } from './kafka-helpers.js';
 
 // Exactly-once rows from an at-least-once consumer: a real broker, a real consumer process
 // (Kafka source → normalizer → ClickHouse sink into chDB) killed with SIGKILL at random moments
 // while messages flow, restarted each time on the same database. The flows table must end with
-// exactly as many rows as the published messages hold tuples.
-describe('Kafka source survives SIGKILL (real broker, real chDB)', () => {
+// exactly as many rows as the published messages hold tuples, and the rollups must count each once.
+// Coalesced inserts are on unless FLOWLENS_TEST_COALESCE=0 (test/harness/crash-checks.ts).
+describe(`Kafka source survives SIGKILL (real broker, real chDB, coalescing ${coalesceInTests() ? 'on' : 'off'})`, () => {
   let broker: KafkaBroker;
   let dir: string;
   beforeAll(async () => {
@@ -64,6 +66,7 @@ describe('Kafka source survives SIGKILL (real broker, real chDB)', () => {
     try {
       expect(await count(db, 'flows')).toBe(expected);
       expect(await count(db, 'rejects')).toBe(0);
+      expect(await rollupTotals(db)).toEqual({ flows: expected, minute: expected, hour: expected });
     } finally {
       await db.close();
     }

@@ -14,6 +14,20 @@ export interface BlockWriter {
   insertMany?(blocks: readonly FlowBlock[], token: string): Promise<void>;
 }
 
+/**
+ * Every `flows` insert carries its token and asks the views to deduplicate too: a replay that
+ * `flows` drops must not be counted again in the rollups (`flows_1m`, `flows_1h` and any view a
+ * later migration adds). The session sets the same (core/clickhouse/client.ts); stated here so the
+ * sink does not depend on it. Views also need ids stable across restarts: core/clickhouse/migrate.ts.
+ * @see https://clickhouse.com/docs/operations/settings/settings#deduplicate_blocks_in_dependent_materialized_views
+ */
+export function insertSettings(token: string) {
+  return {
+    insert_deduplication_token: token,
+    deduplicate_blocks_in_dependent_materialized_views: 1,
+  } as const;
+}
+
 const INSERT_MANY_HEAD = `INSERT INTO flows (${FLOW_INSERT_COLUMNS.join(', ')}) SELECT ${FLOW_SELECT_SOURCE_COLUMN}`;
 const FILE_INSERT_MANY_QUERY = `${INSERT_MANY_HEAD} FROM file({path:String}, 'Native', {structure:String})`;
 
@@ -41,7 +55,7 @@ export function chdbFileWriter(client: ClickHouseClient, staging: StagingArea): 
         await client.command({
           query: FILE_INSERT_QUERY,
           query_params: { ...block.params, path, structure: nativeStructure(block.columns) },
-          clickhouse_settings: { insert_deduplication_token: token },
+          clickhouse_settings: insertSettings(token),
         });
       } finally {
         await staging.remove(path);
@@ -53,7 +67,7 @@ export function chdbFileWriter(client: ClickHouseClient, staging: StagingArea): 
         await client.command({
           query: FILE_INSERT_MANY_QUERY,
           query_params: { path, structure: nativeStructure(blocks[0]!.columns) },
-          clickhouse_settings: { insert_deduplication_token: token },
+          clickhouse_settings: insertSettings(token),
         });
       } finally {
         await staging.remove(path);
@@ -76,7 +90,7 @@ export function serverInputWriter(client: ClickHouseClient): BlockWriter {
         query: serverInsertQuery(block),
         values: Readable.from(encodeNativeBlock(block.columns, block.rows)),
         query_params: block.params,
-        clickhouse_settings: { insert_deduplication_token: token },
+        clickhouse_settings: insertSettings(token),
       });
       await drained(result.stream);
     },
@@ -85,7 +99,7 @@ export function serverInputWriter(client: ClickHouseClient): BlockWriter {
       const result = await client.exec({
         query: `${INSERT_MANY_HEAD} FROM input('${structure}') FORMAT Native`,
         values: Readable.from(encodeBlocks(blocks)),
-        clickhouse_settings: { insert_deduplication_token: token },
+        clickhouse_settings: insertSettings(token),
       });
       await drained(result.stream);
     },
