@@ -72,6 +72,8 @@ interface Stage {
   rowsPerS: number;
   cpuSPerM: number;
   settleS: number;
+  /** 1-minute load average when the ticks were measured. */
+  load: number;
   ticks: Record<string, number>;
   ruleReportMs: number;
 }
@@ -113,6 +115,7 @@ async function fillInStages(
       rowsPerS,
       cpuSPerM: (cpu.user + cpu.system) / 1e6 / (rows / 1e6),
       settleS,
+      load: loadavg()[0]!,
       ticks: await tickTimes(db, END, o.runs),
       ruleReportMs: await ruleReportMs(db, END),
     });
@@ -175,7 +178,7 @@ function printTicks(stages: Stage[]): void {
   const ratio = (a: number, b: number) => (b + 1) / (a + 1);
   const head = [
     'tick step',
-    ...stages.map((s) => `ms, ${s.days} d stored`),
+    ...stages.map((s) => `ms, ${s.days} d stored (load ${s.load.toFixed(0)})`),
     `${last.days} d / ${first.days} d`,
     'bar ≤ 1.5×',
     `${last.days} d / ${mid.days} d`,
@@ -194,7 +197,7 @@ function printTicks(stages: Stage[]): void {
   const rows = Object.keys(first.ticks).map((k) => row(k, (s) => s.ticks[k] ?? 0));
   rows.push(row('rule report (rules.windowDays = 30, hourly)', (s) => s.ruleReportMs));
   console.log(
-    `${mdTable(head, rows)}\n\n(one tick = the loop's new-data query, then each analyzer over the last 3 minutes; medians; ratios with +1 ms)\n`,
+    `${mdTable(head, rows)}\n\n(one tick = the loop's new-data query, then each analyzer over the last 3 minutes; medians; ratios with +1 ms;\n"whole tick, CPU ms" is this process's CPU over a tick, chDB included: other jobs' load inflates it far less than wall ms)\n`,
   );
 }
 
