@@ -22,7 +22,8 @@ import { mdTable, parseFlags } from './util.js';
  *
  * The default (10 M rows) takes about 20 CPU-s to generate; the issue's bars are stated for 100 M:
  * `npm run bench -- scale --rows 100000000 --apiRuns 5 --server 0 --analyze 0` (about 200 CPU-s to
- * generate, ~3 min on 2 idle cores, 16 GB under /tmp while it runs; everything is deleted at the end).
+ * generate, ~3 min on 2 idle cores, 30 min at load 20; ~5 GB under the temp directory while it
+ * runs, deleted at the end). docs/operations.md "Capacity guide" has the numbers it gave.
  */
 export async function run(args: string[]): Promise<void> {
   const o = parseFlags(args, {
