@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, rows, type TestDb } from '../test/harness/chdb.js';
-import { generateFlows } from './scale-data.js';
+import { daySlices, generateFlows, settleMerges } from './scale-data.js';
 
 /** The scale bench's SQL generator: the rows, time range and shape it promises. */
 let db: TestDb;
@@ -44,5 +44,35 @@ describe('generateFlows', () => {
     expect(Number(r!.https)).toBeGreaterThan(0.2);
     const [m] = await rows<{ n: number }>(db, 'SELECT sum(flows) AS n FROM flows_1m');
     expect(Number(m!.n)).toBe(9000);
+  });
+
+  it('leaves the session as it was (deduplication on again after the seed)', async () => {
+    const [r] = await rows<{ d: boolean; o: boolean }>(
+      db,
+      "SELECT getSetting('insert_deduplicate') AS d, getSetting('optimize_on_insert') AS o",
+    );
+    expect(r).toEqual({ d: true, o: true });
+    expect(await settleMerges(db, 100, 60_000)).toBeGreaterThan(0);
+  });
+});
+
+describe('daySlices', () => {
+  const day = 86_400_000;
+  const at = (startMs: number, stepMs: number, n: number) => Math.trunc(startMs + n * stepMs);
+
+  it('cuts at every UTC day and at the row limit, covering every row once', () => {
+    // 1000 rows over 2.5 days starting at 06:00, a step that is not a whole number of ms.
+    const startMs = Date.parse('2026-03-01T06:00:00Z');
+    const stepMs = (2.5 * day) / 1000;
+    const slices = daySlices({ startMs, stepMs, at: 0, end: 1000, max: 300 });
+    expect(slices.reduce((n, s) => n + s.count, 0)).toBe(1000);
+    for (const [i, s] of slices.entries()) {
+      expect(s.at).toBe(i === 0 ? 0 : slices[i - 1]!.at + slices[i - 1]!.count);
+      expect(s.count).toBeLessThanOrEqual(300);
+      const firstDay = Math.floor(at(startMs, stepMs, s.at) / day);
+      expect(Math.floor(at(startMs, stepMs, s.at + s.count - 1) / day)).toBe(firstDay);
+    }
+    // Three days touched, so at least three slices; the limit adds more.
+    expect(slices.length).toBeGreaterThanOrEqual(4);
   });
 });
