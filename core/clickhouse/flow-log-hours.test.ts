@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rowsBySource } from '../../api/routes/ingest/status-queries.js';
 import { openTestDb, rows, type TestDb } from '../../test/harness/chdb.js';
 import { migrate } from './migrate.js';
 import { migration0720 } from './migrations/0720_flow_log_hours.js';
@@ -83,5 +84,26 @@ describe('flow_log_hours (migration 0720)', () => {
     expect(await rows(db, 'SELECT toString(count()) AS n FROM flow_log_hours')).toEqual([{ n: '4' }]);
     expect(await rows(db, ROLLUP)).toEqual(await rows(db, RAW));
     expect(await rows(db, 'SELECT toString(sum(rows)) AS n FROM flow_log_hours')).toEqual([{ n: '6' }]);
+  });
+
+  it('answers /api/ingest/status exactly for windows cut anywhere (whole hours rolled up, ends raw)', async () => {
+    const raw = async (from: string, to: string) =>
+      (
+        await rows<{ source: string; n: string; newest: string }>(
+          db,
+          'SELECT source, toString(count()) AS n, toString(max(time)) AS newest FROM flows ' +
+            `WHERE time >= '${from}' AND time < '${to}' GROUP BY source ORDER BY source`,
+        )
+      ).map((r) => ({ source: r.source, n: Number(r.n), newest: `${r.newest.replace(' ', 'T')}Z` }));
+    const windows: [string, string][] = [
+      ['2019-02-03 10:00:00.000', '2019-02-04 01:00:00.000'], // whole hours only
+      ['2019-02-03 10:30:00.000', '2019-02-03 11:45:00.000'], // partial ends
+      ['2019-02-03 10:10:00.000', '2019-02-03 10:50:00.000'], // inside one hour
+      ['2019-02-03 11:00:00.000', '2019-02-03 11:30:00.001'], // an aligned start
+    ];
+    for (const [from, to] of windows) {
+      const got = await rowsBySource(db, { from: new Date(`${from}Z`), to: new Date(`${to}Z`) });
+      expect(got.map((r) => ({ source: r.source, n: r.n, newest: r.newest }))).toEqual(await raw(from, to));
+    }
   });
 });
