@@ -85,6 +85,7 @@ describe('retention counts from arrival (real chDB, default retention)', () => {
       'flows_egress_1h',
       'flows_contact_1h',
       'flows_span_1h',
+      'flows_internal_1h',
       'flow_log_hours',
     ]);
     // The exfiltration look-back rollups (0710) keep the longer of raw and hourly retention.
@@ -144,6 +145,7 @@ describe('migration 0002 on a database created before it', () => {
       'flows_egress_1h',
       'flows_contact_1h',
       'flows_span_1h',
+      'flows_internal_1h',
       'flow_log_hours',
     ]);
   });

@@ -11,6 +11,7 @@ import { migration0520 } from './0520_enrich_network_imports.js';
 import { migration0600 } from './0600_ingest_batches.js';
 import { migration0710 } from './0710_analyzer_rollups.js';
 import { migration0720 } from './0720_flow_log_hours.js';
+import { migration0730 } from './0730_internal_pairs_rollup.js';
 import type { Migration } from './types.js';
 
 /**
@@ -33,4 +34,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0600,
   migration0710,
   migration0720,
+  migration0730,
 ];
