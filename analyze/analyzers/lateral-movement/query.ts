@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AnalysisWindow, AnalyzerQuery } from '../../analyzer.js';
-import { dt, ipText, SamplesSchema, samples, TimeText, windowParams } from '../../sql.js';
+import { dt, IN_WINDOW, ipText, SamplesSchema, samples, TimeText, windowParams } from '../../sql.js';
 import type { LateralMovementConfig } from './config.js';
 
 export const LateralRowSchema = z.object({
@@ -30,19 +30,19 @@ export type LateralRow = z.infer<typeof LateralRowSchema>;
  * range. The responder must have accepted it (an allowed inbound row, or bytes back): a sweep's
  * probes that the target's NSG dropped are the sweep's evidence, not movement. Both NICs may log one connection; bytes come from the responder's (inbound) rows when it
  * has any, so a session is not counted twice.
+ *
+ * Incremental (issue 17): the look-back's whole hours come from the hourly rollup of migration 0730
+ * (`flows_internal_1h`: known pairs, admin peers, served ports) and `flows_span_1h` (where the data
+ * starts); raw `flows` is read only for the window and the partial hours at both ends of the
+ * look-back (`[baseFrom, firstHour)` and `[lastHour, from)`), so the answer is exactly that of the
+ * raw range while a tick's cost follows its window, not the stored days.
  */
 export function lateralMovementQuery(
   config: LateralMovementConfig,
   window: AnalysisWindow,
 ): AnalyzerQuery<LateralRow> {
-  const range = `time >= {baseFrom:DateTime64(3, 'UTC')} AND time < {to:DateTime64(3, 'UTC')}`;
-  const mgmt = `action = 'allow' AND NOT remote_is_public AND dst_port IN {ports:Array(UInt16)}`;
-  const served = (ports: string, minSources: string, publicPeers: boolean) =>
-    `SELECT local_ip FROM flows WHERE ${range} AND direction = 'inbound' AND action = 'allow'
-      AND ${publicPeers ? '' : 'NOT '}remote_is_public AND dst_port IN ${ports}
-      GROUP BY local_ip HAVING uniqExact(remote_ip) >= ${minSources}`;
   const sql = `
-WITH (SELECT min(time) FROM flows WHERE ${range}) AS dataStart
+WITH ${dataStart()} AS dataStart
 SELECT ${ipText('src_ip')} AS ip, ${ipText('dst_ip')} AS remote, dst_port AS port, protocol,
   count() AS flows,
   if(countIf(direction = 'inbound') > 0, sumIf(bytes_sent + bytes_received, direction = 'inbound'),
@@ -55,28 +55,61 @@ SELECT ${ipText('src_ip')} AS ip, ${ipText('dst_ip')} AS remote, dst_port AS por
   min(time) AS firstSeen, max(time) AS lastSeen, dataStart, ${samples(config.sampleFlows)} AS samples
 FROM flows
 LEFT JOIN (
-  SELECT src_ip AS a_src, dst_port AS a_port, uniqExact(dst_ip) AS peers FROM flows
-  WHERE time >= {baseFrom:DateTime64(3, 'UTC')} AND time < {from:DateTime64(3, 'UTC')} AND ${mgmt}
+  SELECT src_ip AS a_src, dst_port AS a_port, uniqExact(dst_ip) AS peers FROM (${knownPairs()})
   GROUP BY src_ip, dst_port
 ) AS a ON flows.src_ip = a.a_src AND flows.dst_port = a.a_port
-WHERE time >= {from:DateTime64(3, 'UTC')} AND time < {to:DateTime64(3, 'UTC')} AND ${mgmt}
-  AND (src_ip, dst_ip, dst_port) NOT IN (
-    SELECT src_ip, dst_ip, dst_port FROM flows
-    WHERE time >= {baseFrom:DateTime64(3, 'UTC')} AND time < {from:DateTime64(3, 'UTC')} AND ${mgmt})
+WHERE ${IN_WINDOW} AND ${MGMT}
+  AND (src_ip, dst_ip, dst_port) NOT IN (SELECT src_ip, dst_ip, dst_port FROM (${knownPairs()}))
 GROUP BY src_ip, dst_ip, dst_port, protocol
 HAVING countIf(direction = 'inbound') > 0 OR sum(bytes_received) > 0
 ORDER BY ip, remote, port`;
-  const baseFrom = new Date(window.from.getTime() - config.lookbackHours * 3_600_000);
+  return { sql, params: lateralParams(config, window), row: LateralRowSchema };
+}
+
+const H = 3_600_000;
+
+function lateralParams(config: LateralMovementConfig, window: AnalysisWindow): Record<string, unknown> {
+  const baseFrom = window.from.getTime() - config.lookbackHours * H;
   return {
-    sql,
-    params: {
-      ...windowParams(window),
-      baseFrom: dt(baseFrom),
-      ports: config.ports,
-      dataPorts: config.dataPorts,
-      webSources: config.webSources,
-      dcSources: config.dcSources,
-    },
-    row: LateralRowSchema,
+    ...windowParams(window),
+    baseFrom: dt(new Date(baseFrom)),
+    // The look-back's whole hours: [firstHour, lastHour) ⊆ [baseFrom, from).
+    firstHour: dt(new Date(Math.ceil(baseFrom / H) * H)),
+    lastHour: dt(new Date(Math.max(Math.ceil(baseFrom / H), Math.floor(window.from.getTime() / H)) * H)),
+    ports: config.ports,
+    dataPorts: config.dataPorts,
+    webSources: config.webSources,
+    dcSources: config.dcSources,
   };
+}
+
+const TS = (name: string) => `{${name}:DateTime64(3, 'UTC')}`;
+const MGMT = `action = 'allow' AND NOT remote_is_public AND dst_port IN {ports:Array(UInt16)}`;
+/** Rollup hours of the look-back (both bounds are whole hours). */
+const HOURS = `time >= ${TS('firstHour')} AND time < ${TS('lastHour')}`;
+/** Raw rows of the look-back's partial hours, and of everything from its last whole hour to `end`. */
+const EDGES = (end: string) =>
+  `((time >= ${TS('baseFrom')} AND time < ${TS('firstHour')}) OR (time >= ${TS('lastHour')} AND time < ${TS(end)}))`;
+
+/** (source, destination, port) of the allowed internal management flows in the look-back. */
+function knownPairs(): string {
+  return `SELECT src_ip, dst_ip, dst_port FROM flows WHERE ${EDGES('from')} AND ${MGMT}
+    UNION ALL SELECT src_ip, dst_ip, dst_port FROM flows_internal_1h WHERE ${HOURS} AND ${MGMT}`;
+}
+
+/** Hosts that answered ≥ `minSources` distinct (public or private) clients on `ports` over the range. */
+function served(ports: string, minSources: string, publicPeers: boolean): string {
+  const where = `direction = 'inbound' AND action = 'allow' AND ${publicPeers ? '' : 'NOT '}remote_is_public AND dst_port IN ${ports}`;
+  // Inbound rows: the local host is the destination, the client the source (migration 0001).
+  return `SELECT local_ip FROM (
+      SELECT dst_ip AS local_ip, src_ip AS remote_ip FROM flows WHERE ${EDGES('to')} AND ${where}
+      UNION ALL SELECT dst_ip AS local_ip, src_ip AS remote_ip FROM flows_internal_1h WHERE ${HOURS} AND ${where})
+    GROUP BY local_ip HAVING uniqExact(remote_ip) >= ${minSources}`;
+}
+
+/** Earliest flow of the look-back and window: raw edges, then the span rollup's whole hours. */
+function dataStart(): string {
+  return `(SELECT min(t) FROM (
+    SELECT min(time) AS t FROM flows WHERE ${EDGES('to')} HAVING count() > 0
+    UNION ALL SELECT min(first_seen) AS t FROM flows_span_1h WHERE ${HOURS} HAVING count() > 0))`;
 }
