@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AnalysisWindow, AnalyzerQuery } from '../../analyzer.js';
+import { hourSplit, ROLLUP_HOURS, rawEdges } from '../../lookback.js';
 import { dt, IN_WINDOW, ipText, SamplesSchema, samples, TimeText, windowParams } from '../../sql.js';
 import type { LateralMovementConfig } from './config.js';
 
@@ -66,16 +67,12 @@ ORDER BY ip, remote, port`;
   return { sql, params: lateralParams(config, window), row: LateralRowSchema };
 }
 
-const H = 3_600_000;
-
 function lateralParams(config: LateralMovementConfig, window: AnalysisWindow): Record<string, unknown> {
-  const baseFrom = window.from.getTime() - config.lookbackHours * H;
+  const baseFrom = new Date(window.from.getTime() - config.lookbackHours * 3_600_000);
   return {
     ...windowParams(window),
-    baseFrom: dt(new Date(baseFrom)),
-    // The look-back's whole hours: [firstHour, lastHour) ⊆ [baseFrom, from).
-    firstHour: dt(new Date(Math.ceil(baseFrom / H) * H)),
-    lastHour: dt(new Date(Math.max(Math.ceil(baseFrom / H), Math.floor(window.from.getTime() / H)) * H)),
+    baseFrom: dt(baseFrom),
+    ...hourSplit(baseFrom, window.from),
     ports: config.ports,
     dataPorts: config.dataPorts,
     webSources: config.webSources,
@@ -83,13 +80,9 @@ function lateralParams(config: LateralMovementConfig, window: AnalysisWindow): R
   };
 }
 
-const TS = (name: string) => `{${name}:DateTime64(3, 'UTC')}`;
 const MGMT = `action = 'allow' AND NOT remote_is_public AND dst_port IN {ports:Array(UInt16)}`;
-/** Rollup hours of the look-back (both bounds are whole hours). */
-const HOURS = `time >= ${TS('firstHour')} AND time < ${TS('lastHour')}`;
-/** Raw rows of the look-back's partial hours, and of everything from its last whole hour to `end`. */
-const EDGES = (end: string) =>
-  `((time >= ${TS('baseFrom')} AND time < ${TS('firstHour')}) OR (time >= ${TS('lastHour')} AND time < ${TS(end)}))`;
+const HOURS = ROLLUP_HOURS;
+const EDGES = (end: string) => rawEdges('baseFrom', end);
 
 /** (source, destination, port) of the allowed internal management flows in the look-back. */
 function knownPairs(): string {
