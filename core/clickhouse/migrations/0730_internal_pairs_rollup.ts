@@ -63,7 +63,7 @@ const COLUMNS = [
 ];
 
 /** The view's query; the subquery names the flow time `t`, because `time` is the hour it outputs. */
-export function internalPairsSelect(from: string): string {
+function internalPairsSelect(from: string): string {
   return (
     'SELECT toStartOfHour(t) AS time, dst_port, src_ip, dst_ip, direction, action, remote_is_public, ' +
     'toDate(ingested_at) AS stored_on, count() AS flows, sum(bytes_sent + bytes_received) AS bytes, ' +
