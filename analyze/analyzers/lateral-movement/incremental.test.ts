@@ -82,11 +82,27 @@ const CASES: [string, string, number][] = [
   ['2026-01-03T00:00:00Z', '2026-01-03T12:00:00Z', 48],
 ];
 
-/** The query as tick runs it, and the same SQL with no whole rollup hours (every row from raw `flows`). */
+/** The query's look-back without its filters to the window's candidates (`… IN (SELECT … FROM cand)`). */
+function unfiltered(sql: string): string {
+  const out = sql
+    .replace(/\([a-z_, ]+\) IN \(SELECT [a-z_, ]+ FROM cand\)/g, '1')
+    .replace(/dst_ip IN \(SELECT \w+ FROM cand\)/g, '1');
+  expect(out).not.toMatch(/FROM cand\)/);
+  return out;
+}
+
+/**
+ * The query as a tick runs it, and the raw reference: the same SQL with no whole rollup hours (every
+ * row from raw `flows`) and the whole look-back, not only the candidates' — the query before issue 17.
+ */
 async function incrementalAndRaw(from: string, to: string, lookbackHours: number) {
   const config = LateralMovementConfigSchema.parse({ lookbackHours, minHistoryHours: 0 });
   const q = lateralMovementQuery(config, windowOf(from, to));
-  const raw = { ...q, params: { ...q.params, firstHour: q.params.baseFrom, lastHour: q.params.baseFrom } };
+  const raw = {
+    ...q,
+    sql: unfiltered(q.sql),
+    params: { ...q.params, firstHour: q.params.baseFrom, lastHour: q.params.baseFrom },
+  };
   return { incremental: await executeQuery(db.client, q), raw: await executeQuery(db.client, raw) };
 }
 

@@ -43,24 +43,24 @@ export function lateralMovementQuery(
   window: AnalysisWindow,
 ): AnalyzerQuery<LateralRow> {
   const sql = `
-WITH ${dataStart()} AS dataStart
+WITH ${dataStart()} AS dataStart, ${CAND}
 SELECT ${ipText('src_ip')} AS ip, ${ipText('dst_ip')} AS remote, dst_port AS port, protocol,
   count() AS flows,
   if(countIf(direction = 'inbound') > 0, sumIf(bytes_sent + bytes_received, direction = 'inbound'),
      sum(bytes_sent + bytes_received)) AS bytes,
   toString(topK(1)(rule_name)[1]) AS topRule, toString(topK(1)(nsg)[1]) AS topNsg,
-  max(src_ip IN (${served('(80, 443)', '{webSources:UInt32}', true)})) AS srcWeb,
-  max(dst_ip IN (${served('(88, 389)', '{dcSources:UInt32}', false)})) AS dstDc,
-  max(dst_ip IN (${served('{dataPorts:Array(UInt16)}', '2', false)})) AS dstData,
+  max(src_ip IN (${served('(80, 443)', '{webSources:UInt32}', true, 'src_ip')})) AS srcWeb,
+  max(dst_ip IN (${served('(88, 389)', '{dcSources:UInt32}', false, 'dst_ip')})) AS dstDc,
+  max(dst_ip IN (${served('{dataPorts:Array(UInt16)}', '2', false, 'dst_ip')})) AS dstData,
   any(ifNull(a.peers, 0)) AS adminPeers,
   min(time) AS firstSeen, max(time) AS lastSeen, dataStart, ${samples(config.sampleFlows)} AS samples
 FROM flows
 LEFT JOIN (
-  SELECT src_ip AS a_src, dst_port AS a_port, uniqExact(dst_ip) AS peers FROM (${knownPairs()})
+  SELECT src_ip AS a_src, dst_port AS a_port, uniqExact(dst_ip) AS peers FROM (${knownPairs(CAND_SOURCES)})
   GROUP BY src_ip, dst_port
 ) AS a ON flows.src_ip = a.a_src AND flows.dst_port = a.a_port
 WHERE ${IN_WINDOW} AND ${MGMT}
-  AND (src_ip, dst_ip, dst_port) NOT IN (SELECT src_ip, dst_ip, dst_port FROM (${knownPairs()}))
+  AND (src_ip, dst_ip, dst_port) NOT IN (SELECT src_ip, dst_ip, dst_port FROM (${knownPairs(CAND_PAIRS)}))
 GROUP BY src_ip, dst_ip, dst_port, protocol
 HAVING countIf(direction = 'inbound') > 0 OR sum(bytes_received) > 0
 ORDER BY ip, remote, port`;
@@ -84,15 +84,28 @@ const MGMT = `action = 'allow' AND NOT remote_is_public AND dst_port IN {ports:A
 const HOURS = ROLLUP_HOURS;
 const EDGES = (end: string) => rawEdges('baseFrom', end);
 
-/** (source, destination, port) of the allowed internal management flows in the look-back. */
-function knownPairs(): string {
-  return `SELECT src_ip, dst_ip, dst_port FROM flows WHERE ${EDGES('from')} AND ${MGMT}
-    UNION ALL SELECT src_ip, dst_ip, dst_port FROM flows_internal_1h WHERE ${HOURS} AND ${MGMT}`;
+/**
+ * The window's management pairs: the look-back is read only for them (every window row the outer
+ * query keeps has its pair here, so filtering the look-back by it changes no answer).
+ */
+const CAND = `cand AS (SELECT DISTINCT dst_port, dst_ip, src_ip FROM flows WHERE ${IN_WINDOW} AND ${MGMT})`;
+const CAND_PAIRS = '(dst_port, dst_ip, src_ip) IN (SELECT dst_port, dst_ip, src_ip FROM cand)';
+const CAND_SOURCES = '(dst_port, src_ip) IN (SELECT dst_port, src_ip FROM cand)';
+
+/** (source, destination, port) of the allowed internal management flows in the look-back, for `only`. */
+function knownPairs(only: string): string {
+  return `SELECT src_ip, dst_ip, dst_port FROM flows WHERE ${EDGES('from')} AND ${MGMT} AND ${only}
+    UNION ALL SELECT src_ip, dst_ip, dst_port FROM flows_internal_1h WHERE ${HOURS} AND ${MGMT} AND ${only}`;
 }
 
-/** Hosts that answered ≥ `minSources` distinct (public or private) clients on `ports` over the range. */
-function served(ports: string, minSources: string, publicPeers: boolean): string {
-  const where = `direction = 'inbound' AND action = 'allow' AND ${publicPeers ? '' : 'NOT '}remote_is_public AND dst_port IN ${ports}`;
+/**
+ * Hosts that answered ≥ `minSources` distinct (public or private) clients on `ports` over the range,
+ * among the window's candidates' `end` (their sources or destinations: the only hosts asked about).
+ */
+function served(ports: string, minSources: string, publicPeers: boolean, end: 'src_ip' | 'dst_ip'): string {
+  const where =
+    `direction = 'inbound' AND action = 'allow' AND ${publicPeers ? '' : 'NOT '}remote_is_public ` +
+    `AND dst_port IN ${ports} AND dst_ip IN (SELECT ${end} FROM cand)`;
   // Inbound rows: the local host is the destination, the client the source (migration 0001).
   return `SELECT local_ip FROM (
       SELECT dst_ip AS local_ip, src_ip AS remote_ip FROM flows WHERE ${EDGES('to')} AND ${where}

@@ -45,8 +45,12 @@ export const INTERNAL_PAIRS_WHERE =
   "NOT remote_is_public OR (dst_port IN (80, 443) AND direction = 'inbound' AND action = 'allow')";
 
 const T = `DateTime64(3, 'UTC')`;
-/** Sorting key: the hour, then the port (the analyzer filters on its ports), then the pair. */
-const KEYS = ['time', 'dst_port', 'src_ip', 'dst_ip', 'direction', 'action', 'remote_is_public', 'stored_on'];
+/**
+ * Sorting key: port and responder first, then the initiator, then the hour. The analyzer reads the
+ * history of its window's candidates only (their pairs, their sources, the hosts they reach), so
+ * the key prunes to those keys' granules whatever the stored days; months partition it for TTL.
+ */
+const KEYS = ['dst_port', 'dst_ip', 'src_ip', 'time', 'direction', 'action', 'remote_is_public', 'stored_on'];
 const COLUMNS = [
   `time DateTime('UTC') CODEC(DoubleDelta, LZ4)`,
   'dst_port UInt16',
