@@ -28,7 +28,7 @@ async function insertFlow(db: TestDb, time: string, token: string, ingestedAt?: 
 }
 
 async function mergeAll(db: TestDb): Promise<void> {
-  for (const t of ['flows', 'flows_1m', 'flows_1h'])
+  for (const t of ['flows', 'flows_1m', 'flows_1h', 'flow_log_hours'])
     await db.client.command({ query: `OPTIMIZE TABLE ${t} FINAL` });
 }
 
