@@ -110,8 +110,8 @@ export async function applyRetention(client: ClickHouseClient, opts: SchemaOptio
 
 /**
  * Every table with a retention: migration 0002's three; the peer rollup (0700), kept as the raw rows
- * it summarizes; the exfiltration look-back rollups (0710),
- * kept as long as the longer of raw and hourly retention (forever when either is); the ingest
+ * it summarizes; the analyzers' look-back rollups (0710 exfiltration, 0730 lateral movement), kept
+ * as long as the longer of raw and hourly retention (forever when either is); the ingest
  * health rollup (0720), kept as the hourly rollups.
  */
 function retainedTables(opts: SchemaOptions): [keyof typeof ARRIVAL_TTL, number][] {
@@ -123,6 +123,7 @@ function retainedTables(opts: SchemaOptions): [keyof typeof ARRIVAL_TTL, number]
     ['flows_egress_1h', lookBack],
     ['flows_contact_1h', lookBack],
     ['flows_span_1h', lookBack],
+    ['flows_internal_1h', lookBack],
     ['flow_log_hours', opts.hourTtlDays],
   ];
 }

@@ -28,7 +28,7 @@ async function insertFlow(db: TestDb, time: string, token: string, ingestedAt?: 
 }
 
 async function mergeAll(db: TestDb): Promise<void> {
-  for (const t of ['flows', 'flows_1m', 'flows_1h'])
+  for (const t of ['flows', 'flows_1m', 'flows_1h', 'flow_log_hours'])
     await db.client.command({ query: `OPTIMIZE TABLE ${t} FINAL` });
 }
 
@@ -85,6 +85,7 @@ describe('retention counts from arrival (real chDB, default retention)', () => {
       'flows_egress_1h',
       'flows_contact_1h',
       'flows_span_1h',
+      'flows_internal_1h',
       'flow_log_hours',
     ]);
     // The exfiltration look-back rollups (0710) keep the longer of raw and hourly retention.
@@ -145,6 +146,7 @@ describe('migration 0002 on a database created before it', () => {
       'flows_egress_1h',
       'flows_contact_1h',
       'flows_span_1h',
+      'flows_internal_1h',
       'flow_log_hours',
     ]);
   });

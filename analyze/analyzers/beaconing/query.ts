@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { platformCutSql } from '../../../core/enrich/platform.js';
 import type { AnalysisWindow, AnalyzerQuery } from '../../analyzer.js';
+import { hourSplit, ROLLUP_HOURS, rawEdges } from '../../lookback.js';
 import {
   candidateGroups,
   dt,
@@ -67,24 +68,37 @@ LEFT JOIN (
   SELECT dst_ip, uniqExact(src_ip) AS peers FROM flows
   WHERE ${IN_WINDOW} AND direction = 'outbound' AND remote_is_public GROUP BY dst_ip
 ) AS p ON c.dst_ip = p.dst_ip
-LEFT JOIN (
-  SELECT dst_ip, uniqExact(toDate(time)) AS days FROM flows
-  WHERE time >= {historyFrom:DateTime64(3, 'UTC')} AND time < {from:DateTime64(3, 'UTC')}
-    AND direction = 'outbound' AND remote_is_public GROUP BY dst_ip
-) AS h ON c.dst_ip = h.dst_ip
+LEFT JOIN (${priorDays()}) AS h ON c.dst_ip = h.dst_ip
 GROUP BY c.src_ip, c.dst_ip, c.dst_port, c.protocol
 HAVING connections > {minConnections:UInt32}
 ORDER BY ip, remote, port`;
   const w = expandWindow(window, 60, config.spanSeconds);
+  const historyFrom = new Date(w.from.getTime() - config.historyDays * 86_400_000);
   return {
     sql,
     params: {
       ...windowParams(w),
-      historyFrom: dt(new Date(w.from.getTime() - config.historyDays * 86_400_000)),
+      historyFrom: dt(historyFrom),
+      ...hourSplit(historyFrom, w.from),
       ...cut.params,
       minConnections: config.minConnections,
       samples: config.sampleFlows,
     },
     row: BeaconRowSchema,
   };
+}
+
+/**
+ * Days before the span on which any local host opened a connection to each public address
+ * (`priorDays`). Incremental (issue 17): the history's whole hours come from `flows_contact_1h`
+ * (migration 0710: outbound rows to public addresses, any action, per hour), its partial hours at
+ * both ends from raw `flows`; an hour lies in one UTC day, so the days counted are the same.
+ */
+function priorDays(): string {
+  return `
+  SELECT dst_ip, uniqExact(d) AS days FROM (
+    SELECT dst_ip, toDate(time) AS d FROM flows
+    WHERE ${rawEdges('historyFrom', 'from')} AND direction = 'outbound' AND remote_is_public
+    UNION ALL SELECT remote_ip AS dst_ip, toDate(time) AS d FROM flows_contact_1h WHERE ${ROLLUP_HOURS})
+  GROUP BY dst_ip`;
 }

@@ -12,6 +12,7 @@ import { migration0600 } from './0600_ingest_batches.js';
 import { migration0700 } from './0700_flows_remote.js';
 import { migration0710 } from './0710_analyzer_rollups.js';
 import { migration0720 } from './0720_flow_log_hours.js';
+import { migration0730 } from './0730_internal_pairs_rollup.js';
 import type { Migration } from './types.js';
 
 /**
@@ -35,4 +36,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0700,
   migration0710,
   migration0720,
+  migration0730,
 ];
