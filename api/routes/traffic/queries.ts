@@ -92,9 +92,11 @@ export async function topN(
 }
 
 /**
- * The metric columns and FROM clause of a top-N. Keys looked up from the peer alone sum per
- * distinct peer first, so each lookup runs once per address, not per row (flow types also read the
- * local address: those pairs barely repeat, so there is nothing to gain).
+ * The metric columns and FROM clause of a top-N. Looked-up keys sum per distinct value of the
+ * columns they read first (the peer; for flow and connection types also the local address and
+ * `remote_is_public`), so each lookup runs once per distinct group, not per row; the key is then
+ * evaluated on those groups and summed again. Sums of sums are the same sums, so answers do not change
+ * (test/integration/api/flow-type-pregroup.test.ts compares with per-row evaluation).
  */
 function topSource(
   dim: Dimension,
@@ -111,7 +113,7 @@ function topSource(
   ];
   const direct = metrics.map(([sql, a]) => `${sql} AS ${a}`).join(', ');
   const filtered = `FROM ${fromSql(t, input.window, params)} WHERE ${where(input, params)}`;
-  if (dim.groupBy === undefined || dim.columns.length !== 1) return { select: direct, from: filtered };
+  if (dim.groupBy === undefined) return { select: direct, from: filtered };
   const cols = dim.columns.join(', ');
   return {
     select: metrics.map(([, a]) => `sum(${a}) AS ${a}`).join(', '),
