@@ -38,11 +38,16 @@ beforeAll(async () => {
         { name: 'web', prefixes: ['10.0.0.0/24', '10.0.1.0/24'] },
         { name: 'data', prefixes: ['10.0.2.0/24'] },
         { name: 'mgmt', prefixes: ['10.0.3.0/24'] },
+        // Public address space in a VNet: public peers whose type still depends on the local end.
+        { name: 'edge', prefixes: ['198.51.113.0/24'] },
       ],
       siteToSite: ['198.51.110.0/24'],
       expressRoute: ['198.51.111.0/24'],
       pointToSite: ['198.51.112.0/24'],
-      peerings: [['web', 'data']],
+      peerings: [
+        ['web', 'data'],
+        ['web', 'edge'],
+      ],
     }),
     () => NOW,
   );
@@ -63,6 +68,7 @@ const FILTERS = [
   'action = deny OR dst_port IN (22, 3389)',
   'flow_type IN (InterVNet, IntraVNet, S2S) OR connection_type = VNetPeering',
   'remote_is_public = false AND nsg = "nsg-app"',
+  'remote_ip << 198.51.112.0/22 AND local_ip << 10.0.0.0/23',
 ];
 const METRICS: Metric[] = ['bytes', 'flows', 'packets'];
 
@@ -122,6 +128,11 @@ describe('pre-grouped flow and connection types answer as per-row evaluation doe
     expect(types).toEqual(
       expect.arrayContaining(['IntraVNet', 'InterVNet', 'S2S', 'MaliciousFlow', 'ExternalPublic']),
     );
+    // Public peers in the `edge` VNet: InterVNet/VNetPeering from web (peered), plain InterVNet from data.
+    const edge = await perRow('flow_type', all, 'remote_ip << 198.51.113.0/24', 'flows');
+    expect(edge.map((r) => r.key.flow_type)).toEqual(['InterVNet']);
+    const edgeConns = await perRow('connection_type', all, 'remote_ip << 198.51.113.0/24', 'flows');
+    expect(edgeConns.map((r) => r.key.connection_type).sort()).toEqual(['', 'VNetPeering']);
     const conns = (await perRow('connection_type', all, '', 'flows')).map((r) => r.key.connection_type);
     expect(conns).toEqual(expect.arrayContaining(['VNetPeering', 'VpnGateway', 'ExpressRoute', '']));
   });
