@@ -35,11 +35,6 @@ export const FLOW_TYPES = [
 const kind = (ip: string) => `dictGetOrDefault('${NETWORKS.dictionary}', 'kind', ${ip}, '')`;
 const net = (ip: string) => `dictGetOrDefault('${NETWORKS.dictionary}', 'network', ${ip}, '')`;
 
-/** SQL: the peer address is in a configured VNet prefix (the only case where both types read the local end for a public peer). */
-export function peerInVnetSql(): string {
-  return `${kind('remote_ip')} = 'vnet'`;
-}
-
 /** SQL for the flow type of a `flows` row (uses `local_ip`, `remote_ip`, `remote_is_public`). */
 export function flowTypeSql(): string {
   const lk = kind('local_ip');

@@ -10,12 +10,6 @@ export interface Dimension {
   select: [string, string][];
   /** GROUP BY keys when they are not the raw columns: the `k_<alias>` of looked-up values (enrichment at query time). */
   groupBy?: string[];
-  /**
-   * For keys read from the peer and the local address: when (SQL, given `vnetPeers`, the set of
-   * the window's peers in a VNet prefix) the key depends on the local address at all. Elsewhere the
-   * local address is grouped away before the lookups, so they run per peer, not per address pair.
-   */
-  localWhen?: (vnetPeers: string) => string;
 }
 
 /** A key derived from the peer address through an enrichment dictionary; groups on the looked-up value. */
@@ -73,15 +67,11 @@ export const DIMENSIONS = {
     columns: ['remote_ip', 'local_ip', 'remote_is_public'],
     select: [['flow_type', flowTypeSql()]],
     groupBy: ['k_flow_type'],
-    // A public peer outside every VNet prefix is MaliciousFlow, S2S, P2S or *Public whatever the local end.
-    localWhen: (vnetPeers) => `NOT remote_is_public OR remote_ip IN ${vnetPeers}`,
   },
   connection_type: {
     columns: ['remote_ip', 'local_ip'],
     select: [['connection_type', connectionTypeSql()]],
     groupBy: ['k_connection_type'],
-    // Only VNetPeering reads the local end, and only for a peer in a VNet prefix.
-    localWhen: (vnetPeers) => `remote_ip IN ${vnetPeers}`,
   },
   threat_list: enriched('threat_list', `arrayJoin(${enrichSql.threatLists()})`),
   conversation: {

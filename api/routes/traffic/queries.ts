@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../../../core/clickhouse/client.js';
 import { chIsoTime, chNumber } from '../../../core/clickhouse/query.js';
-import { peerInVnetSql } from '../../../core/enrich/flow-type.js';
 import { type FilterNode, fieldsOf } from '../../filter/ast.js';
 import { compileFilter } from '../../filter/compile.js';
 import { ParamBag } from '../../query/params.js';
@@ -93,11 +92,9 @@ export async function topN(
 }
 
 /**
- * The metric columns and FROM clause of a top-N. Looked-up keys sum per distinct value of what they
- * read first, so each lookup runs once per group, not per row: per peer; flow and connection types
- * per peer and local address where the type depends on it (`localWhen`; address pairs barely repeat,
- * so grouping on every pair costs more than the lookups it saves). Sums of sums are the same sums
- * (test/integration/api/flow-type-pregroup.test.ts compares with per-row evaluation).
+ * The metric columns and FROM clause of a top-N. Keys looked up from the peer alone sum per
+ * distinct peer first, so each lookup runs once per address, not per row (flow types also read the
+ * local address: those pairs barely repeat, so there is nothing to gain).
  */
 function topSource(
   dim: Dimension,
@@ -114,28 +111,12 @@ function topSource(
   ];
   const direct = metrics.map(([sql, a]) => `${sql} AS ${a}`).join(', ');
   const filtered = `FROM ${fromSql(t, input.window, params)} WHERE ${where(input, params)}`;
-  const summed = metrics.map(([, a]) => `sum(${a}) AS ${a}`).join(', ');
-  if (dim.localWhen) {
-    const names = metrics.map(([, a]) => a).join(', ');
-    const inner = `SELECT remote_ip, remote_is_public, if(${dim.localWhen(vnetPeers(input, params))}, local_ip, toIPv6('::')) AS l_key, ${direct} ${filtered} GROUP BY remote_ip, remote_is_public, l_key`;
-    return {
-      select: summed,
-      from: `FROM (SELECT remote_ip, remote_is_public, l_key AS local_ip, ${names} FROM (${inner}))`,
-    };
-  }
   if (dim.groupBy === undefined || dim.columns.length !== 1) return { select: direct, from: filtered };
   const cols = dim.columns.join(', ');
-  return { select: summed, from: `FROM (SELECT ${cols}, ${direct} ${filtered} GROUP BY ${cols})` };
-}
-
-/** The window's distinct peers in a VNet prefix, looked up once each (an IN set, cheap per row). */
-function vnetPeers(input: TrafficInput, params: ParamBag): string {
-  const from = params.add('DateTime64(3)', chTime(input.window.from));
-  const to = params.add('DateTime64(3)', chTime(input.window.to));
-  return (
-    `(SELECT remote_ip FROM flows WHERE time >= ${from} AND time < ${to} ` +
-    `GROUP BY remote_ip HAVING ${peerInVnetSql()})`
-  );
+  return {
+    select: metrics.map(([, a]) => `sum(${a}) AS ${a}`).join(', '),
+    from: `FROM (SELECT ${cols}, ${direct} ${filtered} GROUP BY ${cols})`,
+  };
 }
 
 export interface Series {

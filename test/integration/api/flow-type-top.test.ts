@@ -13,10 +13,11 @@ import { generateFlows } from '../../harness/api-seed.js';
 import { openTestDb, rows, type TestDb } from '../../harness/chdb.js';
 
 /**
- * Differential test of the pre-grouped flow-type and connection-type top-N (queries.ts
- * `topSource`): rows are summed per distinct (local address, peer, public) first and the type is
- * evaluated on those groups; the reference here evaluates it on every raw row, as a plain
- * `GROUP BY <type expression>` over `flows` does. Both must give identical rows.
+ * Differential test of the flow-type and connection-type top-N (queries.ts `topN`) against a plain
+ * per-row reference: the type expression evaluated on every raw row, grouped on its value. Any
+ * rewrite that sums rows before the lookups (pre-grouping per peer or address pair, docs/api.md
+ * "Flow and connection types") must keep these rows identical, including public peers in a VNet
+ * prefix, whose type still depends on the local end.
  */
 let db: TestDb;
 const START = new Date('2026-01-10T00:17:23.000Z');
