@@ -136,10 +136,20 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     return true;
   };
 
+  const batches = source.batches(AbortSignal.any([signal, pull.signal]))[Symbol.asyncIterator]();
+  let next: Promise<IteratorResult<SourceBatch>> | undefined;
   try {
-    for await (const batch of source.batches(AbortSignal.any([signal, pull.signal]))) {
-      normalizing.push({ batch, result: normalizeStep(options, batch) });
-      normalizingBytes += batch.body.length;
+    for (;;) {
+      next ??= batches.next();
+      if (!windowFull() && normalizing.length > 0 && (await oldestFirst(next, normalizing[0]!.result))) {
+        if (!(await writeOldest())) break;
+        continue;
+      }
+      const pulled = await next;
+      next = undefined;
+      if (pulled.done) break;
+      normalizing.push({ batch: pulled.value, result: normalizeStep(options, pulled.value) });
+      normalizingBytes += pulled.value.body.length;
       if (windowFull() && !(await writeOldest())) break;
     }
     while (normalizing.length > 0 && (await writeOldest()));
@@ -152,6 +162,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       failedStep = 'source';
     }
   }
+  await closeSource(batches, next);
   if (coalescer) {
     // Exhausted (not aborted, no failure): nothing more comes back, so re-formed batches still
     // missing members are settled now instead of waiting.
@@ -160,6 +171,36 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   }
   if (failure) logger.error({ err: failure.message, ...stats }, `pipeline stopped: ${failedStep} failed`);
   return failure ? { ...stats, error: failure, failedStep } : { ...stats };
+}
+
+/**
+ * While the window has room, pull ahead only as long as the source has a batch ready: true when the
+ * oldest body finished normalizing first, so it is written now. A source whose ranges wait for their
+ * acks (an Event Hubs partition, blobs with a range in flight, Kafka at its in-flight budget) yields
+ * nothing more until the oldest is written; waiting for a fuller window would wait forever.
+ */
+async function oldestFirst(
+  next: Promise<IteratorResult<SourceBatch>>,
+  oldest: Promise<NormalizeResult>,
+): Promise<boolean> {
+  const settled = () => 'normalized' as const;
+  return (
+    (await Promise.race([next.then(() => 'pulled' as const), oldest.then(settled, settled)])) === 'normalized'
+  );
+}
+
+/**
+ * Ends the source's iteration as `for await … break` would. A pull still pending is waited for
+ * first (an async generator queues `return()` behind it); every way out of the loop has aborted the
+ * source's signal or exhausted it, so it settles. Its batch, if any, is never acked: it is replayed.
+ */
+async function closeSource(
+  batches: AsyncIterator<SourceBatch>,
+  pending: Promise<IteratorResult<SourceBatch>> | undefined,
+): Promise<void> {
+  const last = pending ? await pending.catch(() => ({ done: true, value: undefined })) : undefined;
+  if (last?.done) return;
+  await batches.return?.().catch(() => undefined);
 }
 
 function addWritten(stats: PipelineStats, batch: SourceBatch, result: NormalizeResult, written: WriteResult) {

@@ -138,4 +138,52 @@ describe('runPipeline with normalizer worker threads', () => {
     const inThread = await run(0, many);
     expect(inThread.maxUnacked).toBeLessThanOrEqual(1 + 2);
   });
+
+  it('writes a normalized body at once when the source waits for its acks (it never fills the window)', async () => {
+    // Like Event Hubs partitions: each hands out its next range only after the previous one is acked,
+    // so only 2 small bodies are ever outstanding, far below the small-body window of 8 per worker.
+    const body = bodies()[1]!;
+    const acked: string[] = [];
+    const source: Source = {
+      name: 'gated',
+      async *batches(signal: AbortSignal) {
+        const previous: (Promise<void> | undefined)[] = [undefined, undefined];
+        for (let i = 0; i < 3; i++) {
+          for (let p = 0; p < 2; p++) {
+            await previous[p];
+            if (signal.aborted) return;
+            let release!: () => void;
+            previous[p] = new Promise<void>((r) => {
+              release = r;
+            });
+            const position: SourcePosition = { kind: 'eventhubs', key: `p${p}`, start: i, end: i + 1 };
+            yield {
+              body,
+              position,
+              ack: async () => {
+                acked.push(`p${p}:${i}`);
+                release();
+              },
+            } satisfies SourceBatch;
+          }
+        }
+      },
+      stop: async () => undefined,
+    };
+    const pool = new NormalizerPool({ workers: 1, variantsModule: FAILING });
+    pools.push(pool);
+    const { sink } = recordingSink();
+    const run = runPipeline({
+      source,
+      normalize,
+      parallel: pool.variant('plain'),
+      sink,
+      signal: new AbortController().signal,
+    });
+    // A guard, not a timing: before the fix the run never ended (0 acks).
+    const guard = new Promise<'hung'>((r) => setTimeout(() => r('hung'), 20_000).unref());
+    const outcome = await Promise.race([run, guard]);
+    expect(outcome === 'hung' ? `hung after ${acked.length} acks` : 'finished').toBe('finished');
+    expect(acked).toEqual(['p0:0', 'p1:0', 'p0:1', 'p1:1', 'p0:2', 'p1:2']);
+  });
 });
