@@ -62,6 +62,9 @@ describe('migration 0700 (flows_remote_1h) on a database that already holds flow
     await seedFlows(db, [flow('2026-03-01 11:30:00.000', '2001:db8::9', 3)], 10);
     expect((await migrate(db.client, opts, MIGRATIONS)).applied).toEqual([]);
     expect(await totals(db)).toEqual({ rows: 3, flows: 4, bytes: 160 });
+    // A second instance that started before the first recorded 0700 runs its statements again.
+    for (const statement of migration0700.up(opts)) await db.client.command({ query: statement });
+    expect(await totals(db)).toEqual({ rows: 3, flows: 4, bytes: 160 });
     const [peer] = await rows<{ ip: string; dir: string; port: number }>(
       db,
       "SELECT IPv6NumToString(remote_ip) AS ip, toString(direction) AS dir, dst_port AS port FROM flows_remote_1h WHERE time = '2026-03-01 11:00:00' AND bytes_sent = 3",

@@ -94,8 +94,13 @@ function remoteView(from: string, where = ''): string {
  */
 function backfill(opts: SchemaOptions): string {
   const target = opts.cluster ? REMOTE_ROLLUP : storageName(opts, REMOTE_ROLLUP);
-  // now64() is taken once, when the statement starts: rows the view already saw are newer.
-  return `INSERT INTO ${target} ${remoteView('flows', ' WHERE ingested_at < now64(3)')}`;
+  // now64() is taken once, when the statement starts: rows the view already saw are newer. A fixed
+  // token makes a second run (two instances migrating at once, or a crash before the migration was
+  // recorded) a duplicate the table drops instead of summing every stored flow twice.
+  return (
+    `INSERT INTO ${target} ${remoteView('flows', ' WHERE ingested_at < now64(3)')} ` +
+    "SETTINGS insert_deduplicate = 1, insert_deduplication_token = 'migration-0700-backfill'"
+  );
 }
 
 function optionalTtl(ttl: string | undefined): { ttl?: string } {
