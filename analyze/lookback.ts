@@ -1,6 +1,6 @@
+import { wholeHours } from '../core/clickhouse/time.js';
 import { dt } from './sql.js';
 
-const HOUR_MS = 3_600_000;
 const TS = (name: string) => `{${name}:DateTime64(3, 'UTC')}`;
 
 /**
@@ -10,8 +10,7 @@ const TS = (name: string) => `{${name}:DateTime64(3, 'UTC')}`;
  * Passing `firstHour = lastHour = base` gives the raw-only answer (tests compare the two).
  */
 export function hourSplit(base: Date, end: Date): { firstHour: string; lastHour: string } {
-  const first = Math.ceil(base.getTime() / HOUR_MS) * HOUR_MS;
-  const last = Math.floor(end.getTime() / HOUR_MS) * HOUR_MS;
+  const { from: first, to: last } = wholeHours(base, end);
   if (first >= last) return { firstHour: dt(base), lastHour: dt(base) };
   return { firstHour: dt(new Date(first)), lastHour: dt(new Date(last)) };
 }

@@ -1,4 +1,5 @@
 import { REMOTE_DIMS, REMOTE_ROLLUP } from '../../core/clickhouse/migrations/0700_flows_remote.js';
+import { wholeHours as hoursOf } from '../../core/clickhouse/time.js';
 import { FIELDS } from '../filter/fields.js';
 import type { ParamBag } from './params.js';
 import { chTime, pickStep, type TimeWindow } from './time.js';
@@ -54,15 +55,8 @@ function remoteOrRaw(window: TimeWindow, cols: string[], series: boolean): Table
   return { table: REMOTE_ROLLUP, resolution: 3600 };
 }
 
-const HOUR_MS = 3600e3;
-
 /** The whole hours inside a window: from its first hour boundary to its last. */
-function wholeHours(w: TimeWindow): { from: number; to: number } {
-  return {
-    from: Math.ceil(w.from.getTime() / HOUR_MS) * HOUR_MS,
-    to: Math.floor(w.to.getTime() / HOUR_MS) * HOUR_MS,
-  };
-}
+const wholeHours = (w: TimeWindow) => hoursOf(w.from, w.to);
 
 const COUNTERS = 'packets_sent, bytes_sent, packets_received, bytes_received';
 

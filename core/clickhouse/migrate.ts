@@ -7,6 +7,7 @@ import {
   modifyTtl,
   retentionDays,
 } from './migrations/0002_retention_from_arrival.js';
+import { lookBackDays } from './migrations/0710_analyzer_rollups.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { DEFAULT_SCHEMA_OPTIONS, type Migration, type SchemaOptions } from './migrations/types.js';
 import { query } from './query.js';
@@ -115,8 +116,7 @@ export async function applyRetention(client: ClickHouseClient, opts: SchemaOptio
  * health rollup (0720), kept as the hourly rollups.
  */
 function retainedTables(opts: SchemaOptions): [keyof typeof ARRIVAL_TTL, number][] {
-  const lookBack =
-    opts.rawTtlDays > 0 && opts.hourTtlDays > 0 ? Math.max(opts.rawTtlDays, opts.hourTtlDays) : 0;
+  const lookBack = lookBackDays(opts);
   return [
     ...retentionDays(opts),
     ['flows_remote_1h', opts.rawTtlDays],

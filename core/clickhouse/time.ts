@@ -30,3 +30,17 @@ export function isoTime(text: string): string {
   if (Number.isNaN(ms)) throw new RangeError(`not a ClickHouse time: ${JSON.stringify(text)}`);
   return new Date(ms).toISOString();
 }
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The whole hours inside `[from, to)`, as ms: from its first hour boundary to its last (`from >= to`
+ * when it holds none). Readers of the hourly rollups take these hours from the rollup and the partial
+ * hours at either end from raw `flows`, so their answer is exact for any window.
+ */
+export function wholeHours(from: Date, to: Date): { from: number; to: number } {
+  return {
+    from: Math.ceil(from.getTime() / HOUR_MS) * HOUR_MS,
+    to: Math.floor(to.getTime() / HOUR_MS) * HOUR_MS,
+  };
+}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../../../core/clickhouse/client.js';
 import { chIsoTime, chNumber } from '../../../core/clickhouse/query.js';
+import { wholeHours } from '../../../core/clickhouse/time.js';
 import { ParamBag } from '../../query/params.js';
 import { readRows } from '../../query/run.js';
 import { chTime } from '../../query/time.js';
@@ -13,7 +14,6 @@ function windowSql(p: ParamBag, w: Span): string {
 }
 
 const SourceRow = z.object({ source: z.string(), n: chNumber, newest: chIsoTime, ingested: chIsoTime });
-const HOUR_MS = 3_600_000;
 
 /**
  * Rows per `flows.source` in the window, with the newest flow and arrival. The window's whole hours
@@ -25,8 +25,9 @@ export function rowsBySource(db: Db, w: Span) {
   const p = new ParamBag();
   const from = p.add('DateTime64(3)', chTime(w.from));
   const to = p.add('DateTime64(3)', chTime(w.to));
-  const wholeFrom = p.add('DateTime64(3)', chTime(new Date(Math.ceil(w.from.getTime() / HOUR_MS) * HOUR_MS)));
-  const wholeTo = p.add('DateTime64(3)', chTime(new Date(Math.floor(w.to.getTime() / HOUR_MS) * HOUR_MS)));
+  const hours = wholeHours(w.from, w.to);
+  const wholeFrom = p.add('DateTime64(3)', chTime(hours.from));
+  const wholeTo = p.add('DateTime64(3)', chTime(hours.to));
   return readRows(
     db,
     'SELECT source, sum(n) AS n, max(newest) AS newest, max(ingested) AS ingested FROM (' +

@@ -1,4 +1,5 @@
 import { createMaterializedView, createTable, storageName, ttlDays } from '../ddl.js';
+import { ARRIVAL_TTL } from './0002_retention_from_arrival.js';
 import type { Migration, SchemaOptions } from './types.js';
 
 /**
@@ -56,7 +57,7 @@ export const migration0700: Migration = {
 export const REMOTE_ROLLUP = 'flows_remote_1h';
 
 /** Arrival-based TTL expression (without the days), as `flows_1h`'s (migration 0002). */
-const REMOTE_ARRIVAL_TTL = "greatest(time, toDateTime(stored_on, 'UTC') + INTERVAL 1 DAY)";
+const REMOTE_ARRIVAL_TTL = ARRIVAL_TTL.flows_remote_1h;
 
 /** The dimensions besides time and arrival day; `flows_remote_1h` sums the counters over them. */
 export const REMOTE_DIMS = 'direction, action, remote_is_public, remote_ip, protocol, dst_port';

@@ -1,4 +1,5 @@
 import { createMaterializedView, createTable, onCluster, storageName, ttlDays } from '../ddl.js';
+import { ARRIVAL_TTL } from './0002_retention_from_arrival.js';
 import type { Migration, SchemaOptions } from './types.js';
 
 /**
@@ -112,10 +113,14 @@ function columns(r: Rollup): string[] {
  * Kept at least as long as the raw rows (so a look-back over stored flows always finds its
  * rollup) and as the hour rollups; 0 (forever) when either is kept forever. Counted from arrival.
  */
-function retention(opts: SchemaOptions): { ttl?: string } {
-  const days = opts.rawTtlDays > 0 && opts.hourTtlDays > 0 ? Math.max(opts.rawTtlDays, opts.hourTtlDays) : 0;
-  const ttl = ttlDays("greatest(time, toDateTime(stored_on, 'UTC') + INTERVAL 1 DAY)", days);
+export function lookBackRetention(opts: SchemaOptions): { ttl?: string } {
+  const ttl = ttlDays(ARRIVAL_TTL.flows_egress_1h, lookBackDays(opts));
   return ttl ? { ttl } : {};
+}
+
+/** Days the analyzers' look-back rollups (0710, 0730) are kept: also reconciled by `applyRetention`. */
+export function lookBackDays(opts: SchemaOptions): number {
+  return opts.rawTtlDays > 0 && opts.hourTtlDays > 0 ? Math.max(opts.rawTtlDays, opts.hourTtlDays) : 0;
 }
 
 function rollup(opts: SchemaOptions, r: Rollup): string[] {
@@ -126,7 +131,7 @@ function rollup(opts: SchemaOptions, r: Rollup): string[] {
       engine: 'AggregatingMergeTree',
       partitionBy: 'toYYYYMM(time)',
       orderBy: `(${r.orderBy}, stored_on)`,
-      ...retention(opts),
+      ...lookBackRetention(opts),
       settings: ['ttl_only_drop_parts = 1', 'non_replicated_deduplication_window = 10000'],
     }),
     // Idempotent backfill (a migration that failed half-way runs again): empty, then roll up what is

@@ -1,5 +1,6 @@
-import { createMaterializedView, createTable, onCluster, storageName, ttlDays } from '../ddl.js';
-import type { Migration, SchemaOptions } from './types.js';
+import { createMaterializedView, createTable, onCluster, storageName } from '../ddl.js';
+import { lookBackRetention } from './0710_analyzer_rollups.js';
+import type { Migration } from './types.js';
 
 /**
  * `flows_internal_1h`: per hour, the (source, destination, port, direction, action) of every flow
@@ -25,7 +26,7 @@ export const migration0730: Migration = {
       engine: 'AggregatingMergeTree',
       partitionBy: 'toYYYYMM(time)',
       orderBy: `(${KEYS.join(', ')})`,
-      ...retention(opts),
+      ...lookBackRetention(opts),
       settings: ['ttl_only_drop_parts = 1', 'non_replicated_deduplication_window = 10000'],
     }),
     // Idempotent backfill, as in 0710: empty, then roll up what is stored, then attach the view.
@@ -76,11 +77,4 @@ function internalPairsSelect(from: string): string {
     `bytes_sent, bytes_received FROM ${from} WHERE ${INTERNAL_PAIRS_WHERE}) ` +
     `GROUP BY ${KEYS.join(', ')}`
   );
-}
-
-/** As the 0710 rollups: the longer of raw and hourly retention from arrival; forever if either is. */
-function retention(opts: SchemaOptions): { ttl?: string } {
-  const days = opts.rawTtlDays > 0 && opts.hourTtlDays > 0 ? Math.max(opts.rawTtlDays, opts.hourTtlDays) : 0;
-  const ttl = ttlDays("greatest(time, toDateTime(stored_on, 'UTC') + INTERVAL 1 DAY)", days);
-  return ttl ? { ttl } : {};
 }
