@@ -1,12 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ClickHouseClient } from '@clickhouse/client';
 import type { Command } from 'commander';
+import { z } from 'zod';
 import { parseNsgDocument } from '../../analyze/rules/inventory/parse.js';
 import { writeSnapshots } from '../../analyze/rules/inventory/store.js';
 import { type AzuriteHandle, startAzurite } from '../../core/azurite.js';
+import { query } from '../../core/clickhouse/query.js';
 import type { Config } from '../../core/config/schema.js';
 import { loadIntelList, loadServiceTags } from '../../core/enrich/load.js';
+import { SERVICE_TAGS } from '../../core/enrich/tables.js';
 import { ConfigError, errorMessage } from '../../core/errors.js';
 import {
   DEMO_AZURE_TRAFFIC,
@@ -85,7 +89,7 @@ async function runDemo(opts: DemoOptions, globals: GlobalOptions, clock: () => n
     const release = onShutdownSignal(controller, ctx.logger);
     try {
       await importDemoRules(ctx, feed.historyStartMs);
-      await loadDemoEnrichment(ctx);
+      await loadDemoEnrichment(ctx.db.client, ctx.now());
       const started = clock();
       await feed.writeHistory(controller.signal);
       ctx.logger.info({ ms: clock() - started, tuples: feed.status.tuples }, 'demo history written');
@@ -181,10 +185,25 @@ async function importDemoRules(ctx: AppContext, historyStartMs: number): Promise
 /**
  * The demo's service-tag slice and threat-intel list (simulator/azure-services.ts), so its pages
  * show a service tag and a listed address the way an estate with `enrich service-tags import` and
- * a configured feed does. Loaded at every start: they replace what a previous run loaded.
+ * a configured feed does. Loaded at every start, replacing what a previous demo run loaded; service
+ * tags someone imported into this database (`enrich service-tags import` / `sync`) are kept: the
+ * demo's two-tag slice must never replace a real download. The list is the demo's own name.
  */
-async function loadDemoEnrichment(ctx: AppContext): Promise<void> {
-  const meta = { source: 'demo', now: ctx.now() };
-  await loadServiceTags(ctx.db.client, DEMO_SERVICE_TAGS, meta);
-  await loadIntelList(ctx.db.client, DEMO_THREAT_LIST, meta);
+export async function loadDemoEnrichment(client: ClickHouseClient, now: Date): Promise<void> {
+  const meta = { source: DEMO_SOURCE, now };
+  if (await ownServiceTags(client)) await loadServiceTags(client, DEMO_SERVICE_TAGS, meta);
+  await loadIntelList(client, DEMO_THREAT_LIST, meta);
+}
+
+const DEMO_SOURCE = 'demo';
+
+/** True when the database has no service tags yet, or only the ones a demo run loaded. */
+async function ownServiceTags(client: ClickHouseClient): Promise<boolean> {
+  const rows = await query(client, {
+    name: 'service-tag dataset source',
+    sql: 'SELECT source FROM enrich_datasets FINAL WHERE name = {name:String}',
+    params: { name: SERVICE_TAGS.name },
+    row: z.object({ source: z.string() }),
+  });
+  return rows.every((r) => r.source === DEMO_SOURCE);
 }
