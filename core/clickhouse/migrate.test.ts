@@ -18,6 +18,25 @@ describe('migrations on real chDB', () => {
     expect(again.applied).toEqual([]);
   });
 
+  it('converges when several instances apply a migration at once, each re-attaching every view', async () => {
+    const views = async () =>
+      (
+        await rows<{ name: string }>(
+          db,
+          "SELECT name FROM system.tables WHERE database = currentDatabase() AND engine = 'MaterializedView' ORDER BY name",
+        )
+      ).map((r) => r.name);
+    const before = await views();
+    const last = MIGRATIONS.at(-1)!.version;
+    await db.client.command({
+      query: `ALTER TABLE schema_migrations DELETE WHERE version = '${last}' SETTINGS mutations_sync = 2`,
+    });
+    // Three processes starting together (scale-out): one's DETACH must not fail another's.
+    const runs = await Promise.allSettled([migrate(db.client), migrate(db.client), migrate(db.client)]);
+    expect(runs.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok'))).toEqual(['ok', 'ok', 'ok']);
+    expect(await views()).toEqual(before);
+  });
+
   it('feeds the minute and hour rollups from flows', async () => {
     await db.client.insert({
       table: 'flows',

@@ -68,8 +68,10 @@ async function reattachViews(client: ClickHouseClient, opts: SchemaOptions): Pro
     row: z.object({ name: z.string() }),
   });
   for (const { name } of views) {
-    await client.command({ query: `DETACH TABLE ${name}${onCluster(opts)}` });
-    await client.command({ query: `ATTACH TABLE ${name}${onCluster(opts)}` });
+    // IF [NOT] EXISTS: processes starting together (scale-out) re-attach the same views at once, and
+    // one's DETACH must not fail another's (it did: "Table … does not exist", the process exited).
+    await client.command({ query: `DETACH TABLE IF EXISTS ${name}${onCluster(opts)}` });
+    await client.command({ query: `ATTACH TABLE IF NOT EXISTS ${name}${onCluster(opts)}` });
   }
 }
 
