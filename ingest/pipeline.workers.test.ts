@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { generateNsgV2Blob } from '../bench/gen-blob.js';
 import type { FlowColumns } from '../core/flow/batch.js';
 import type { Reject } from '../core/flow/reject.js';
+import { ackGatedSource } from '../test/harness/ack-gated-source.js';
 import type { FlowSink, Source, SourceBatch, SourcePosition } from './contracts.js';
 import { normalize } from './normalizers/index.js';
 import { NormalizerPool } from './normalizers/pool/pool.js';
@@ -142,34 +143,8 @@ describe('runPipeline with normalizer worker threads', () => {
   it('writes a normalized body at once when the source waits for its acks (it never fills the window)', async () => {
     // Like Event Hubs partitions: each hands out its next range only after the previous one is acked,
     // so only 2 small bodies are ever outstanding, far below the small-body window of 8 per worker.
-    const body = bodies()[1]!;
     const acked: string[] = [];
-    const source: Source = {
-      name: 'gated',
-      async *batches(signal: AbortSignal) {
-        const previous: (Promise<void> | undefined)[] = [undefined, undefined];
-        for (let i = 0; i < 3; i++) {
-          for (let p = 0; p < 2; p++) {
-            await previous[p];
-            if (signal.aborted) return;
-            let release!: () => void;
-            previous[p] = new Promise<void>((r) => {
-              release = r;
-            });
-            const position: SourcePosition = { kind: 'eventhubs', key: `p${p}`, start: i, end: i + 1 };
-            yield {
-              body,
-              position,
-              ack: async () => {
-                acked.push(`p${p}:${i}`);
-                release();
-              },
-            } satisfies SourceBatch;
-          }
-        }
-      },
-      stop: async () => undefined,
-    };
+    const source = ackGatedSource({ bodies: Array(6).fill(bodies()[1]!), acked, partitions: 2 });
     const pool = new NormalizerPool({ workers: 1, variantsModule: FAILING });
     pools.push(pool);
     const { sink } = recordingSink();
@@ -184,6 +159,6 @@ describe('runPipeline with normalizer worker threads', () => {
     const guard = new Promise<'hung'>((r) => setTimeout(() => r('hung'), 20_000).unref());
     const outcome = await Promise.race([run, guard]);
     expect(outcome === 'hung' ? `hung after ${acked.length} acks` : 'finished').toBe('finished');
-    expect(acked).toEqual(['p0:0', 'p1:0', 'p0:1', 'p1:1', 'p0:2', 'p1:2']);
+    expect(acked).toEqual(['p0:0', 'p1:1', 'p0:2', 'p1:3', 'p0:4', 'p1:5']);
   });
 });

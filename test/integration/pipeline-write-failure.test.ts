@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateNsgV2Blob } from '../../bench/gen-blob.js';
 import { TransientError } from '../../core/errors.js';
-import type { Source, SourceBatch } from '../../ingest/contracts.js';
 import { normalize } from '../../ingest/normalizers/index.js';
 import { runPipeline } from '../../ingest/pipeline.js';
 import type { BlockWriter } from '../../ingest/sinks/clickhouse/block-writer.js';
 import { createClickHouseSink } from '../../ingest/sinks/clickhouse/sink.js';
+import { ackGatedSource } from '../harness/ack-gated-source.js';
 import { count, openTestDb } from '../harness/chdb.js';
 
 /**
@@ -28,43 +28,6 @@ beforeEach(async () => {
 });
 
 const bodies = [0, 1, 2].map((i) => generateNsgV2Blob({ targetBytes: 20_000, seed: 300 + i }));
-
-/**
- * Hands out one range at a time and the next only once the previous one was acked (an Event Hubs
- * partition); after the last it streams on (waits for more data) until aborted.
- */
-function ackGatedSource(acked: string[]): Source {
-  return {
-    name: 'ack-gated',
-    async *batches(signal) {
-      for (const [i, body] of bodies.entries()) {
-        const key = `p/${i}`;
-        let ack!: () => void;
-        const done = new Promise<void>((r) => {
-          ack = r;
-        });
-        yield {
-          body,
-          position: { kind: 'event-hubs', key, start: 0, end: body.length },
-          ack: async () => {
-            acked.push(key);
-            ack();
-          },
-        } satisfies SourceBatch;
-        await Promise.race([done, aborted(signal)]);
-        if (signal.aborted) return;
-      }
-      await aborted(signal);
-    },
-    stop: async () => undefined,
-  };
-}
-
-const aborted = (signal: AbortSignal) =>
-  new Promise<void>((r) => {
-    if (signal.aborted) r();
-    else signal.addEventListener('abort', () => r(), { once: true });
-  });
 
 /** The database refuses every insert of flows (a server that went down). */
 const downWriter: BlockWriter = {
@@ -97,7 +60,12 @@ describe('a write that fails for good while the source waits for acks', () => {
       });
       const outer = new AbortController();
       const result = await settled(
-        runPipeline({ source: ackGatedSource(acked), normalize, sink, signal: outer.signal }),
+        runPipeline({
+          source: ackGatedSource({ bodies, acked, streamOn: true }),
+          normalize,
+          sink,
+          signal: outer.signal,
+        }),
       );
       outer.abort(); // lets a hung run end after the assertion below failed
       await sink.close();
