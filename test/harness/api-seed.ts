@@ -21,6 +21,23 @@ export interface SeedFlow {
 }
 
 /**
+ * Allowed outbound HTTPS flows from one host to each peer, one minute apart from `hour`:10 (a
+ * `YYYY-MM-DD HH` text): the shape of the flow-type and connection-type tests, one flow per peer.
+ */
+export function outboundFlowsTo(host: string, peers: readonly string[], hour: string): SeedFlow[] {
+  return peers.map((peer, i) => ({
+    time: `${hour}:${String(10 + i).padStart(2, '0')}:00.000`,
+    nsg: 'nsg-hub',
+    rule: 'UserRule_AllowOut',
+    src_ip: host,
+    dst_ip: peer,
+    dst_port: 443,
+    direction: 'outbound',
+    action: 'allow',
+  }));
+}
+
+/**
  * Inserts rows through the normal path (JSONEachRow into `flows`; the materialized views fill
  * the rollups), deriving the columns ingest derives (rule name/kind, public peer, position).
  */

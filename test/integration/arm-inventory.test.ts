@@ -7,7 +7,7 @@ import { armSyncReport, syncArmNetworks } from '../../core/enrich/arm-sync.js';
 import { ensureNetworks } from '../../core/enrich/flow-type.js';
 import { datasetStatus } from '../../core/enrich/store.js';
 import { type TestApi, testApi } from '../harness/api.js';
-import { type SeedFlow, seedFlows } from '../harness/api-seed.js';
+import { outboundFlowsTo, type SeedFlow, seedFlows } from '../harness/api-seed.js';
 import { armEstate, SUB } from '../harness/arm-estate.js';
 import { type ArmDouble, startArmDouble } from '../harness/arm-server.js';
 import { openTestDb } from '../harness/chdb.js';
@@ -41,16 +41,7 @@ const PEERS = [
   '10.250.0.1', // local network gateway without a connection
   '10.200.0.7', // on-premises behind ExpressRoute (a learned route)
 ];
-const flows: SeedFlow[] = PEERS.map((peer, i) => ({
-  time: `2026-03-01 11:${String(10 + i).padStart(2, '0')}:00.000`,
-  nsg: 'nsg-hub',
-  rule: 'UserRule_AllowOut',
-  src_ip: '10.0.1.4',
-  dst_ip: peer,
-  dst_port: 443,
-  direction: 'outbound',
-  action: 'allow',
-}));
+const flows: SeedFlow[] = outboundFlowsTo('10.0.1.4', PEERS, '2026-03-01 11');
 
 async function armDouble(
   opts: Omit<Parameters<typeof startArmDouble>[0], 'dir' | 'subscription' | 'resources'> = {},

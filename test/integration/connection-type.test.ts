@@ -5,7 +5,7 @@ import { NetworkInventorySchema } from '../../core/config/sections/enrich.js';
 import { peeringRows } from '../../core/enrich/connection-type.js';
 import { ensureNetworks } from '../../core/enrich/flow-type.js';
 import { type TestApi, testApi } from '../harness/api.js';
-import { type SeedFlow, seedFlows } from '../harness/api-seed.js';
+import { outboundFlowsTo, type SeedFlow, seedFlows } from '../harness/api-seed.js';
 import { openTestDb } from '../harness/chdb.js';
 
 let db: Awaited<ReturnType<typeof openTestDb>>;
@@ -23,16 +23,7 @@ const PEERS = [
   '192.168.100.7', // pointToSite
   '8.8.8.8',
 ];
-const flows: SeedFlow[] = PEERS.map((peer, i) => ({
-  time: `2026-01-10 11:${String(10 + i).padStart(2, '0')}:00.000`,
-  nsg: 'nsg-hub',
-  rule: 'UserRule_AllowOut',
-  src_ip: '10.0.1.4',
-  dst_ip: peer,
-  dst_port: 443,
-  direction: 'outbound',
-  action: 'allow',
-}));
+const flows: SeedFlow[] = outboundFlowsTo('10.0.1.4', PEERS, '2026-01-10 11');
 // spoke-a → spoke-b: both peered with hub, not with each other (peering is not transitive).
 flows.push({ ...flows[1]!, time: '2026-01-10 11:30:00.000', src_ip: '10.1.0.5', dst_ip: '10.2.0.5' });
 
