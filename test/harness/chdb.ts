@@ -62,6 +62,12 @@ export async function rows<T = Record<string, unknown>>(
   return rs.json<T>();
 }
 
+/** Empties the ingest tables between tests that share one database. */
+export async function emptyIngestTables(db: Db): Promise<void> {
+  for (const t of ['flows', 'flows_1m', 'flows_1h', 'rejects', 'ingest_batches', 'ingest_batch_members'])
+    await db.client.command({ query: `TRUNCATE TABLE ${t}` });
+}
+
 export async function count(db: Db, table: string, where = '1'): Promise<number> {
   const [r] = await rows<{ n: number }>(db, `SELECT count() AS n FROM ${table} WHERE ${where}`);
   return Number(r?.n ?? 0);

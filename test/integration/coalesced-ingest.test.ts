@@ -15,7 +15,7 @@ import {
 import { sinkFromConfig } from '../../ingest/sinks/clickhouse/from-config.js';
 import { createClickHouseSink } from '../../ingest/sinks/clickhouse/sink.js';
 import { StagingArea } from '../../ingest/sinks/clickhouse/staging.js';
-import { count, openTestDb, rows } from '../harness/chdb.js';
+import { count, emptyIngestTables, openTestDb, rows } from '../harness/chdb.js';
 
 // Coalesced inserts (docs/ingest.md "Batching") on a real engine: many ranges in one insert, and
 // exactly-once across a crash before or after the insert, a replay in another order, a member
@@ -27,10 +27,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await db.close();
 });
-beforeEach(async () => {
-  for (const t of ['flows', 'flows_1m', 'flows_1h', 'rejects', 'ingest_batches', 'ingest_batch_members'])
-    await db.client.command({ query: `TRUNCATE TABLE ${t}` });
-});
+beforeEach(async () => emptyIngestTables(db));
 
 interface Item {
   key: string;

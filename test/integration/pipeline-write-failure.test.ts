@@ -6,7 +6,7 @@ import { runPipeline } from '../../ingest/pipeline.js';
 import type { BlockWriter } from '../../ingest/sinks/clickhouse/block-writer.js';
 import { createClickHouseSink } from '../../ingest/sinks/clickhouse/sink.js';
 import { ackGatedSource } from '../harness/ack-gated-source.js';
-import { count, openTestDb } from '../harness/chdb.js';
+import { count, emptyIngestTables, openTestDb } from '../harness/chdb.js';
 
 /**
  * A write that fails for good ends the run even when the source has nothing more to hand out
@@ -22,10 +22,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await db.close();
 });
-beforeEach(async () => {
-  for (const t of ['flows', 'flows_1m', 'flows_1h', 'rejects', 'ingest_batches', 'ingest_batch_members'])
-    await db.client.command({ query: `TRUNCATE TABLE ${t}` });
-});
+beforeEach(async () => emptyIngestTables(db));
 
 const bodies = [0, 1, 2].map((i) => generateNsgV2Blob({ targetBytes: 20_000, seed: 300 + i }));
 

@@ -40,7 +40,7 @@ export const migration0700: Migration = {
       engine: 'SummingMergeTree((flows, packets_sent, bytes_sent, packets_received, bytes_received))',
       partitionBy: 'toYYYYMMDD(time)',
       orderBy: REMOTE_KEY,
-      ...optionalTtl(ttlDays(REMOTE_ARRIVAL_TTL, opts.rawTtlDays)),
+      ...optionalTtl(ttlDays(ARRIVAL_TTL.flows_remote_1h, opts.rawTtlDays)),
       settings: ['ttl_only_drop_parts = 1', 'non_replicated_deduplication_window = 10000'],
       shardBy: 'cityHash64(remote_ip)',
     }),
@@ -55,9 +55,6 @@ export const migration0700: Migration = {
 };
 
 export const REMOTE_ROLLUP = 'flows_remote_1h';
-
-/** Arrival-based TTL expression (without the days), as `flows_1h`'s (migration 0002). */
-const REMOTE_ARRIVAL_TTL = ARRIVAL_TTL.flows_remote_1h;
 
 /** The dimensions besides time and arrival day; `flows_remote_1h` sums the counters over them. */
 export const REMOTE_DIMS = 'direction, action, remote_is_public, remote_ip, protocol, dst_port';
