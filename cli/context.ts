@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { type Db, openDb } from '../core/clickhouse/client.js';
 import { applyRetention, migrate } from '../core/clickhouse/migrate.js';
+import { MIGRATIONS } from '../core/clickhouse/migrations/index.js';
 import type { SchemaOptions } from '../core/clickhouse/migrations/types.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import { loadConfig } from '../core/config/load.js';
@@ -88,7 +89,8 @@ export async function openApp(
       : { kind: 'embedded', path: d.path },
   );
   const schema = schemaOptions(config);
-  await migrate(db.client, schema);
+  // Several processes share a server; embedded chDB has one process per data directory.
+  await migrate(db.client, schema, MIGRATIONS, { lock: db.target.kind === 'server' ? {} : false });
   await applyRetention(db.client, schema);
   const logger = createLogger(config.log.level);
   const networks = await ensureNetworks(db.client, config.enrich.networks, systemClock);

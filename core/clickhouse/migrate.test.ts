@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, rows } from '../../test/harness/chdb.js';
 import { createTable, replicatedEngine } from './ddl.js';
 import { appliedVersions, applyRetention, migrate, ttlDaysOf } from './migrate.js';
+import { MIGRATION_LOCK_TABLE } from './migration-lock.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { DEFAULT_SCHEMA_OPTIONS } from './migrations/types.js';
 
@@ -18,23 +19,95 @@ describe('migrations on real chDB', () => {
     expect(again.applied).toEqual([]);
   });
 
-  it('converges when several instances apply a migration at once, each re-attaching every view', async () => {
-    const views = async () =>
-      (
-        await rows<{ name: string }>(
-          db,
-          "SELECT name FROM system.tables WHERE database = currentDatabase() AND engine = 'MaterializedView' ORDER BY name",
-        )
-      ).map((r) => r.name);
-    const before = await views();
-    const last = MIGRATIONS.at(-1)!.version;
-    await db.client.command({
+  const views = async () =>
+    (
+      await rows<{ name: string }>(
+        db,
+        "SELECT name FROM system.tables WHERE database = currentDatabase() AND engine = 'MaterializedView' ORDER BY name",
+      )
+    ).map((r) => r.name);
+  const last = MIGRATIONS.at(-1)!.version;
+  const forgetLast = () =>
+    db.client.command({
       query: `ALTER TABLE schema_migrations DELETE WHERE version = '${last}' SETTINGS mutations_sync = 2`,
     });
-    // Three processes starting together (scale-out): one's DETACH must not fail another's.
-    const runs = await Promise.allSettled([migrate(db.client), migrate(db.client), migrate(db.client)]);
-    expect(runs.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok'))).toEqual(['ok', 'ok', 'ok']);
+  const lockExists = async () =>
+    Number(
+      (
+        await rows<{ n: number }>(
+          db,
+          `SELECT count() AS n FROM system.tables WHERE name = '${MIGRATION_LOCK_TABLE}'`,
+        )
+      )[0]?.n,
+    ) === 1;
+  const fastLock = (owner: string) => ({ owner, pollMs: 20, heartbeatMs: 50, staleMs: 60_000 });
+
+  it('lets one of several instances starting at once apply a migration; the others find it recorded', async () => {
+    const before = await views();
+    await forgetLast();
+    // Three processes starting together (scale-out): one applies (and re-attaches the views), the
+    // others wait their turn and change nothing — no second backfill, no re-attach under a writer.
+    const runs = await Promise.all(
+      ['a', 'b', 'c'].map((o) => migrate(db.client, undefined, undefined, { lock: fastLock(o) })),
+    );
+    expect(runs.map((r) => r.applied).sort()).toEqual([[], [], [last]]);
     expect(await views()).toEqual(before);
+    const [n] = await rows<{ n: number }>(
+      db,
+      `SELECT count() AS n FROM schema_migrations WHERE version = '${last}'`,
+    );
+    expect(Number(n?.n)).toBe(1);
+    expect(await lockExists()).toBe(false);
+  });
+
+  it('waits while another holds the migration lock, and takes it once the holder drops it', async () => {
+    await forgetLast();
+    await db.client.command({
+      query: `CREATE TABLE ${MIGRATION_LOCK_TABLE} (owner String, heartbeat DateTime64(3, 'UTC') DEFAULT now64(3)) ENGINE = MergeTree ORDER BY tuple()`,
+    });
+    await db.client.insert({
+      table: MIGRATION_LOCK_TABLE,
+      values: [{ owner: 'other' }],
+      format: 'JSONEachRow',
+    });
+    let done = false;
+    const run = migrate(db.client, undefined, undefined, { lock: fastLock('me') }).then((r) => {
+      done = true;
+      return r;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(done).toBe(false);
+    expect(await appliedVersions(db.client)).not.toContain(last);
+    await db.client.command({ query: `DROP TABLE ${MIGRATION_LOCK_TABLE}` });
+    expect((await run).applied).toEqual([last]);
+    expect(await lockExists()).toBe(false);
+  });
+
+  it('breaks a lock whose holder stopped beating (killed mid-migration)', async () => {
+    await forgetLast();
+    await db.client.command({
+      query: `CREATE TABLE ${MIGRATION_LOCK_TABLE} (owner String, heartbeat DateTime64(3, 'UTC') DEFAULT now64(3)) ENGINE = MergeTree ORDER BY tuple()`,
+    });
+    await db.client.insert({
+      table: MIGRATION_LOCK_TABLE,
+      values: [{ owner: 'killed', heartbeat: '2000-01-01 00:00:00.000' }],
+      format: 'JSONEachRow',
+    });
+    const r = await migrate(db.client, undefined, undefined, { lock: { ...fastLock('me'), staleMs: 1_000 } });
+    expect(r.applied).toEqual([last]);
+    expect(await lockExists()).toBe(false);
+  });
+
+  it('takes no lock and runs no DDL when nothing is pending', async () => {
+    await db.client.command({
+      query: `CREATE TABLE ${MIGRATION_LOCK_TABLE} (owner String, heartbeat DateTime64(3, 'UTC') DEFAULT now64(3)) ENGINE = MergeTree ORDER BY tuple()`,
+    });
+    try {
+      // A held lock does not delay a start that has nothing to apply.
+      expect((await migrate(db.client, undefined, undefined, { lock: fastLock('me') })).applied).toEqual([]);
+    } finally {
+      await db.client.command({ query: `DROP TABLE ${MIGRATION_LOCK_TABLE}` });
+    }
   });
 
   it('feeds the minute and hour rollups from flows', async () => {

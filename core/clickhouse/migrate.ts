@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
 import { onCluster, storageName } from './ddl.js';
+import { defaultLockOptions, type MigrationLockOptions, withMigrationLock } from './migration-lock.js';
 import {
   ARRIVAL_COLUMN,
   type ARRIVAL_TTL,
@@ -17,14 +18,27 @@ export interface MigrationResult {
   alreadyApplied: string[];
 }
 
+export interface MigrateOptions {
+  /**
+   * Hold the cross-process migration lock (migration-lock.ts) while applying, or `false` where no
+   * other process can reach the database (embedded chDB: one process per data directory), so a
+   * process killed mid-migration leaves nothing for the next start to wait out.
+   */
+  lock?: Partial<MigrationLockOptions> | false;
+}
+
 /**
- * Applies pending migrations in order and records each in `schema_migrations`. Every statement is
- * `IF NOT EXISTS`, so two instances starting at once converge instead of failing.
+ * Applies pending migrations in order and records each in `schema_migrations`. Processes starting
+ * together take turns through the migration lock: the first applies them, the others find them
+ * recorded when their turn comes and change nothing (no backfill twice, no view re-attach while the
+ * first is already inserting). A start with nothing pending takes no lock and runs no DDL. Every
+ * statement is still `IF NOT EXISTS`, so a run that died half-way is completed by the next.
  */
 export async function migrate(
   client: ClickHouseClient,
   opts: SchemaOptions = DEFAULT_SCHEMA_OPTIONS,
   migrations: readonly Migration[] = MIGRATIONS,
+  how: MigrateOptions = {},
 ): Promise<MigrationResult> {
   assertOrdered(migrations);
   await client.command({
@@ -33,6 +47,22 @@ export async function migrate(
       `(version String, name String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3)) ` +
       `ENGINE = ${opts.cluster ? `ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/schema_migrations', '{replica}')` : 'ReplacingMergeTree'} ORDER BY version`,
   });
+  const pending = async () => {
+    const done = new Set(await appliedVersions(client));
+    return migrations.some((m) => !done.has(m.version));
+  };
+  if (!(await pending())) return { applied: [], alreadyApplied: migrations.map((m) => m.version) };
+  const apply = () => applyPending(client, opts, migrations);
+  if (how.lock === false) return apply();
+  return withMigrationLock(client, { ...defaultLockOptions(), ...how.lock }, apply);
+}
+
+/** Applies what `schema_migrations` (read again: another process may have applied it meanwhile) lacks. */
+async function applyPending(
+  client: ClickHouseClient,
+  opts: SchemaOptions,
+  migrations: readonly Migration[],
+): Promise<MigrationResult> {
   const done = new Set(await appliedVersions(client));
   const result: MigrationResult = { applied: [], alreadyApplied: [] };
   for (const m of migrations) {
@@ -68,8 +98,9 @@ async function reattachViews(client: ClickHouseClient, opts: SchemaOptions): Pro
     row: z.object({ name: z.string() }),
   });
   for (const { name } of views) {
-    // IF [NOT] EXISTS: processes starting together (scale-out) re-attach the same views at once, and
-    // one's DETACH must not fail another's (it did: "Table … does not exist", the process exited).
+    // IF [NOT] EXISTS: a repeated run must not fail on a view another already re-attached. A process
+    // killed between the two statements leaves that view detached (chDB cannot list detached tables):
+    // `ATTACH TABLE <view>` by hand brings it back (docs/operations.md "Upgrading").
     await client.command({ query: `DETACH TABLE IF EXISTS ${name}${onCluster(opts)}` });
     await client.command({ query: `ATTACH TABLE IF NOT EXISTS ${name}${onCluster(opts)}` });
   }

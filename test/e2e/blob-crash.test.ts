@@ -7,7 +7,7 @@ import { type AzuriteHandle, startAzurite } from '../../core/azurite.js';
 import { openDb } from '../../core/clickhouse/client.js';
 import { AzureBlobWriter, type FlowLogStream } from '../harness/azure-blob-writer.js';
 import { waitFor } from '../harness/batch-collector.js';
-import { coalesceInTests, configCoalesce, rollupTotals } from '../harness/crash-checks.js';
+import { coalesceInTests, configCoalesce, rollupMismatches, rollupTotals } from '../harness/crash-checks.js';
 import { type FlowlensProcess, logsWith, startFlowlens } from '../harness/flowlens-process.js';
 
 /**
@@ -116,6 +116,7 @@ describe(`flowlens run with a blob source survives SIGKILL (coalescing ${coalesc
       expect(Number(row?.n)).toBe(writer.totalTuples);
       const total = writer.totalTuples;
       expect(await rollupTotals(db)).toEqual({ flows: total, minute: total, hour: total });
+      expect(await rollupMismatches(db)).toEqual([]);
     } finally {
       await db.close();
     }

@@ -62,9 +62,21 @@ export async function rows<T = Record<string, unknown>>(
   return rs.json<T>();
 }
 
-/** Empties the ingest tables between tests that share one database. */
+/** Tables filled by materialized views on `flows` (migrations 0001, 0700–0730). */
+const FLOW_ROLLUPS = [
+  'flows_1m',
+  'flows_1h',
+  'flows_remote_1h',
+  'flows_egress_1h',
+  'flows_contact_1h',
+  'flows_span_1h',
+  'flow_log_hours',
+  'flows_internal_1h',
+];
+
+/** Empties the ingest tables (and every rollup fed from `flows`) between tests that share one database. */
 export async function emptyIngestTables(db: Db): Promise<void> {
-  for (const t of ['flows', 'flows_1m', 'flows_1h', 'rejects', 'ingest_batches', 'ingest_batch_members'])
+  for (const t of ['flows', ...FLOW_ROLLUPS, 'rejects', 'ingest_batches', 'ingest_batch_members'])
     await db.client.command({ query: `TRUNCATE TABLE ${t}` });
 }
 

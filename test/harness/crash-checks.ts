@@ -1,4 +1,5 @@
 import type { Db } from '../../core/clickhouse/client.js';
+import { INTERNAL_PAIRS_WHERE } from '../../core/clickhouse/migrations/0730_internal_pairs_rollup.js';
 import { rows } from './chdb.js';
 
 /**
@@ -38,4 +39,40 @@ export async function rollupTotals(db: Db): Promise<RollupTotals> {
       '(SELECT sum(flows) FROM flows_1h) AS hour',
   );
   return { flows: Number(r?.flows ?? 0), minute: Number(r?.minute ?? 0), hour: Number(r?.hour ?? 0) };
+}
+
+/**
+ * Every view-fed rollup that counts flows, next to the raw rows its view reads. A replay that
+ * `flows` deduplicated must be deduplicated in each of them too (the re-attach in migrate.ts makes
+ * their block ids stable); these views read through a subquery or a filter, so each is checked, not
+ * only `flows_1m`/`flows_1h`. `flows_contact_1h` and `flows_span_1h` keep only first-seen times
+ * (min), which a double count cannot change, so they are not listed.
+ */
+const COUNTED_ROLLUPS: readonly { table: string; counted: string; raw: string }[] = [
+  { table: 'flows_1m', counted: 'sum(flows)', raw: '1' },
+  { table: 'flows_1h', counted: 'sum(flows)', raw: '1' },
+  { table: 'flows_remote_1h', counted: 'sum(flows)', raw: '1' },
+  { table: 'flow_log_hours', counted: 'sum(rows)', raw: '1' },
+  {
+    table: 'flows_egress_1h',
+    counted: 'sum(flows)',
+    raw: "remote_is_public AND direction = 'outbound' AND action = 'allow' AND bytes_sent > 0",
+  },
+  { table: 'flows_internal_1h', counted: 'sum(flows)', raw: INTERNAL_PAIRS_WHERE },
+];
+
+/**
+ * The rollups whose flow count differs from the raw rows their view reads, as readable lines
+ * (`table: rollup N, raw M`); empty when every one matches. Tests assert `toEqual([])`.
+ */
+export async function rollupMismatches(db: Db): Promise<string[]> {
+  const sql = COUNTED_ROLLUPS.map(
+    (r, i) =>
+      `(SELECT ${r.counted} FROM ${r.table}) AS r${i}, (SELECT countIf(${r.raw}) FROM flows) AS f${i}`,
+  ).join(', ');
+  const [row] = await rows<Record<string, string | number>>(db, `SELECT ${sql}`);
+  return COUNTED_ROLLUPS.flatMap((r, i) => {
+    const [rollup, raw] = [Number(row?.[`r${i}`] ?? 0), Number(row?.[`f${i}`] ?? 0)];
+    return rollup === raw ? [] : [`${r.table}: rollup ${rollup}, raw ${raw}`];
+  });
 }

@@ -7,7 +7,7 @@ import { generateNsgV2Blob } from '../../bench/gen-blob.js';
 import { openDb } from '../../core/clickhouse/client.js';
 import { normalize } from '../../ingest/normalizers/index.js';
 import { REPO_ROOT } from '../harness/cli.js';
-import { rollupTotals } from '../harness/crash-checks.js';
+import { rollupMismatches, rollupTotals } from '../harness/crash-checks.js';
 
 /**
  * SIGKILL in the middle of a coalesced batch (docs/ingest.md "Batching"): a child ingesting many
@@ -89,6 +89,7 @@ describe('kill -9 in the middle of a coalesced batch', () => {
         minute: expected.rows,
         hour: expected.rows,
       });
+      expect(await rollupMismatches(db)).toEqual([]);
       expect(await q('SELECT count() AS n FROM rejects')).toBe(expected.rejects);
       expect(await q('SELECT uniqExact(batch_id) AS n FROM ingest_batches')).toBeGreaterThan(1);
     } finally {

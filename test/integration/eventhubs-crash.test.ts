@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AzuriteHandle, startAzurite } from '../../core/azurite.js';
 import { openDb } from '../../core/clickhouse/client.js';
 import { REPO_ROOT } from '../harness/cli.js';
-import { coalesceInTests, rollupTotals } from '../harness/crash-checks.js';
+import { coalesceInTests, rollupMismatches, rollupTotals } from '../harness/crash-checks.js';
 import { connectorBody, waitUntil } from '../harness/eventhubs-messages.js';
 import { type EventHubsTestDouble, startEventHubsTestDouble } from '../harness/eventhubs-server/server.js';
 
@@ -167,6 +167,7 @@ describe(`Event Hubs source under SIGKILL (coalescing ${coalesceInTests() ? 'on'
       });
       const total = published * RECORDS;
       expect(await rollupTotals(db)).toEqual({ flows: total, minute: total, hour: total });
+      expect(await rollupMismatches(db)).toEqual([]);
       // At least two of the kills hit the worst point (after a durable write, before its checkpoint).
       expect(killPoints.filter((k) => k === -1).length).toBeGreaterThanOrEqual(2);
     } finally {

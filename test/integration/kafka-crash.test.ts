@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../core/clickhouse/client.js';
 import { count } from '../harness/chdb.js';
-import { coalesceInTests, rollupTotals } from '../harness/crash-checks.js';
+import { coalesceInTests, rollupMismatches, rollupTotals } from '../harness/crash-checks.js';
 import { client, type KafkaBroker, startKafka } from '../harness/kafka.js';
 import { fixtureMessages, groupCaughtUp, produceRounds, spawnConsumer, waitFor } from './kafka-helpers.js';
 
@@ -67,6 +67,7 @@ describe(`Kafka source survives SIGKILL (real broker, real chDB, coalescing ${co
       expect(await count(db, 'flows')).toBe(expected);
       expect(await count(db, 'rejects')).toBe(0);
       expect(await rollupTotals(db)).toEqual({ flows: expected, minute: expected, hour: expected });
+      expect(await rollupMismatches(db)).toEqual([]);
     } finally {
       await db.close();
     }
