@@ -32,6 +32,10 @@ export interface Db {
  *   inserts keep "resolved means durable" (and forward the deduplication token with the insert).
  *   Not verified against a real cluster here (no ClickHouse server runs on these machines).
  *   @see https://clickhouse.com/docs/operations/settings/settings#distributed_foreground_insert
+ * - `session_timezone: 'UTC'`: every time flowlens sends (`{t:DateTime64(3)}` parameters, JSON
+ *   inserts) is UTC text without a zone, which the server parses in its own zone unless the session
+ *   says otherwise; a server configured for another zone would shift every window by its offset.
+ *   @see https://clickhouse.com/docs/operations/settings/settings#session_timezone
  */
 export const SESSION_SETTINGS: ClickHouseSettings = {
   output_format_json_quote_64bit_integers: 0,
@@ -39,6 +43,7 @@ export const SESSION_SETTINGS: ClickHouseSettings = {
   insert_deduplication_token: '',
   deduplicate_blocks_in_dependent_materialized_views: 1,
   distributed_foreground_insert: 1,
+  session_timezone: 'UTC',
 };
 
 /**

@@ -23,7 +23,7 @@ export interface ClickHouseDouble {
 }
 
 export async function spawnClickHouseDouble(
-  options: { users?: Record<string, string>; dataDir?: string } = {},
+  options: { users?: Record<string, string>; dataDir?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<ClickHouseDouble> {
   // A given data directory (a bench serving data it generated) is the caller's: kept on stop.
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'flowlens-chserver-'));
@@ -31,6 +31,7 @@ export async function spawnClickHouseDouble(
   const spec = { dataDir, ...(options.users ? { users: options.users } : {}) };
   const child = spawn(process.execPath, ['--import', 'tsx', main, JSON.stringify(spec)], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
   });
   const { port, controlPort } = await firstLine(child);
   const control = async (method: 'GET' | 'POST', body?: unknown) => {
