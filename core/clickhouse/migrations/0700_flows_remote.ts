@@ -18,9 +18,9 @@ import type { Migration, SchemaOptions } from './types.js';
  * - Fed from `flows` (not chained from `flows_1m`, which has no remote address); `stored_on` as in
  *   migration 0002, so its TTL counts from arrival.
  * - Retention follows raw `flows` (`retention.rawDays`), not the hour rollup: it holds remote
- *   addresses (kept no longer than the raw rows they summarize), its size is of the order of raw
- *   rows when peers rarely repeat within an hour, and the API uses it only over ranges raw rows
- *   also cover, so both give the same answer. Reconciled at start with the others (migrate.ts).
+ *   addresses (kept about as long as the raw rows they summarize: up to a day longer, as it knows
+ *   the arrival day, not the time; docs/data-model.md), and its size is of the order of raw rows
+ *   when peers rarely repeat within an hour. Reconciled at start with the others (migrate.ts).
  * - Partitions per day as `flows`, so expired days drop whole (`ttl_only_drop_parts`).
  * - Backfill: right after the view exists, the rows already in `flows` (stored before the backfill
  *   statement started) are summed in once; later rows reach the rollup through the view. A row
