@@ -23,15 +23,16 @@ import { spawnSync } from 'node:child_process';
 import { linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { openDb } from '../core/clickhouse/client.js';
+import { type Db, openDb } from '../core/clickhouse/client.js';
 import { migrate } from '../core/clickhouse/migrate.js';
 import { DEFAULT_SCHEMA_OPTIONS } from '../core/clickhouse/migrations/types.js';
 import { normalize } from '../ingest/normalizers/index.js';
 import { NormalizerPool } from '../ingest/normalizers/pool/pool.js';
-import { FILE_INSERT_QUERY } from '../ingest/sinks/clickhouse/block-writer.js';
+import { FILE_INSERT_QUERY, insertSettings } from '../ingest/sinks/clickhouse/block-writer.js';
 import { flowBlock } from '../ingest/sinks/clickhouse/flow-block.js';
 import { encodeNativeBlock, nativeStructure } from '../ingest/sinks/clickhouse/native.js';
 import { DEFAULT_BATCH_ROWS } from '../ingest/sinks/clickhouse/sink.js';
+import { FLOW_ROLLUPS } from '../test/harness/chdb.js';
 import { generateNsgV2Blob } from './gen-blob.js';
 import { type ChildResult, ingestFiles, runChild, type Tuning, warmUp } from './ingest-child.js';
 import { prepareEnrichment, setEnrichment } from './ingest-enrich.js';
@@ -121,6 +122,7 @@ async function interleaved(
     ...workerCounts.map((w) => `flowlens-${w}` as const),
     'enriched',
     'engine',
+    'engine-core',
   ];
   const t: Timings = {
     wall: Object.fromEntries(variants.map((v) => [v, []])),
@@ -134,8 +136,9 @@ async function interleaved(
   const pools = new Map(workerCounts.map((w) => [w, w > 0 ? new NormalizerPool({ workers: w }) : undefined]));
   for (const pool of pools.values()) await warmUp(pool);
   const staged = stageWholeBlob(blob, join(work, 'engine-floor.native'));
+  // Every view-fed table: a rollup left full would make each run's merges heavier than the last's.
   const truncate = async () => {
-    for (const table of ['flows', 'flows_1m', 'flows_1h'])
+    for (const table of ['flows', ...FLOW_ROLLUPS])
       await db.client.command({ query: `TRUNCATE TABLE ${table}` });
   };
   const count = async () => {
@@ -183,14 +186,44 @@ async function interleaved(
       db.client.command({
         query: FILE_INSERT_QUERY,
         query_params: staged.params,
-        clickhouse_settings: { insert_deduplicate: 0 },
+        clickhouse_settings: ENGINE_SETTINGS,
       }),
     );
     if ((await count()) !== t.tuples) throw new Error('engine-only insert wrote a different row count');
+
+    // The same insert with only the two core rollup views attached: the read rollups' share of it.
+    await truncate();
+    const readViews = await readRollupViews(db);
+    for (const v of readViews) await db.client.command({ query: `DETACH TABLE ${v}` });
+    try {
+      await timed(t, 'engine-core', keep, () =>
+        db.client.command({
+          query: FILE_INSERT_QUERY,
+          query_params: staged.params,
+          clickhouse_settings: ENGINE_SETTINGS,
+        }),
+      );
+    } finally {
+      for (const v of readViews) await db.client.command({ query: `ATTACH TABLE ${v}` });
+    }
   }
   for (const pool of pools.values()) await pool?.close();
   await db.close();
   return t;
+}
+
+/** The sink's insert settings (views in parallel, no collapse at insert), without deduplication. */
+const ENGINE_SETTINGS = { ...insertSettings(''), insert_deduplicate: 0 } as const;
+
+/** Views of the read rollups (migrations 0700–0730): every materialized view but `flows_1m`/`flows_1h`'s. */
+async function readRollupViews(db: Db): Promise<string[]> {
+  const rs = await db.client.query({
+    query:
+      "SELECT name FROM system.tables WHERE database = currentDatabase() AND engine = 'MaterializedView' " +
+      "AND name NOT IN ('flows_1m_mv', 'flows_1h_mv') ORDER BY name",
+    format: 'JSONEachRow',
+  });
+  return (await rs.json<{ name: string }>()).map((r) => r.name);
 }
 
 /** Normalizes the blob and stages all its rows as one Native file, as the sink would stage a batch. */

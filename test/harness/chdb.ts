@@ -63,7 +63,7 @@ export async function rows<T = Record<string, unknown>>(
 }
 
 /** Tables filled by materialized views on `flows` (migrations 0001, 0700–0730). */
-const FLOW_ROLLUPS = [
+export const FLOW_ROLLUPS = [
   'flows_1m',
   'flows_1h',
   'flows_remote_1h',
