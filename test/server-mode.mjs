@@ -28,6 +28,7 @@ export const SERVER_MODE_SUITES = [
   'test/integration/api/flows-findings.test.ts',
   'test/integration/connection-type.test.ts',
   'test/integration/arm-inventory.test.ts',
+  'test/integration/arm-partial-sync.test.ts',
   'test/integration/findings-paging.test.ts',
   'test/integration/api/grafana.test.ts',
   'test/integration/api/grafana-ingest.test.ts',

@@ -7,6 +7,7 @@ import type {
 } from '@azure/arm-network';
 import type { z } from 'zod';
 import type { NetworkInventorySchema } from '../config/sections/enrich.js';
+import { onPremisesRoutes, type SkippedRoutes } from './arm-learned-routes.js';
 
 /** The network inventory in the shape of `enrich.networks` (config and imports are merged as one). */
 export type NetworkInventory = z.infer<typeof NetworkInventorySchema>;
@@ -31,22 +32,26 @@ export interface ArmNetworkResources {
  * - VPN gateways: the P2S client address pools (`vpnClientConfiguration.vpnClientAddressPool`);
  * - IPsec connections: the on-premises prefixes of their local network gateway (S2S, VpnGateway).
  * - ExpressRoute gateways: the routes learned from outside Azure (origin `EBgp`): on-premises prefixes
- *   behind ExpressRoute (S2S, ExpressRoute). A listed VNet's own prefix, learned back, stays a VNet:
- *   within one inventory VNet rows are written last (core/enrich/flow-type.ts).
+ *   behind ExpressRoute (S2S, ExpressRoute), less default routes, short public routes and other Azure
+ *   VNets on the circuit (core/enrich/arm-learned-routes.ts; `skippedRoutes` counts them). A VNet's
+ *   own prefix, learned back, stays a VNet: VNet rows of every import beat on-premises rows of the
+ *   same prefix (core/enrich/flow-type.ts).
  */
 export function inventoryFromArm(r: ArmNetworkResources): {
   inventory: NetworkInventory;
   problems: string[];
+  skippedRoutes: SkippedRoutes;
 } {
   const problems: string[] = [];
   const { vnets, peerings } = vnetsAndPeerings(r.vnets, problems);
-  const learned = r.learnedRoutes.flatMap((g) => g.routes.filter((x) => x.origin === 'EBgp' && x.network));
+  const learned = onPremisesRoutes(r.learnedRoutes.flatMap((g) => g.routes));
   return {
+    skippedRoutes: learned.skipped,
     inventory: {
       vnets,
       peerings,
       siteToSite: siteToSite(r, problems),
-      expressRoute: [...new Set(learned.map((x) => x.network!))],
+      expressRoute: learned.prefixes,
       pointToSite: r.gateways
         .filter((g) => g.gatewayType === 'Vpn')
         .flatMap((g) => g.vpnClientConfiguration?.vpnClientAddressPool?.addressPrefixes ?? []),

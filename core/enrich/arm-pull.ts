@@ -7,9 +7,11 @@ export type ArmNetworkClient = Pick<
   'virtualNetworks' | 'virtualNetworkGateways' | 'localNetworkGateways'
 >;
 
-/** A resource type that could not be read: what, the HTTP status and ARM's error, and the action it needs. */
+/** A read that failed: its resource type and scope, the HTTP status and ARM's error. */
 export interface PullFailure {
   resource: string;
+  /** Where it failed, e.g. `resource group rg-net`, `gateway ergw` (none for subscription-wide reads). */
+  scope?: string;
   status: number;
   message: string;
 }
@@ -19,15 +21,18 @@ export interface PullFailure {
  * holds a VNet or a gateway the VNets point at (gateways have no subscription-wide list): the
  * virtual network gateways, the connections of each, and the local network gateway each connection
  * names; for ExpressRoute gateways, the routes they learned over BGP (a long-running POST that the SDK
- * polls). An ARM error answer (403 for a missing permission, 404…) on one resource type is recorded
- * and the other types are still read; anything else (no credentials, no network) is thrown.
+ * polls). An ARM error answer (403 for a missing permission, 404 for a group deleted meanwhile, a 429
+ * or 5xx left after the SDK's retries) is recorded with its scope and the other reads go on, the same
+ * type in other resource groups and gateways included (permissions may be granted per group);
+ * anything else (no credentials, no network) is thrown.
  */
 export async function pullArmNetworks(
   client: ArmNetworkClient,
 ): Promise<{ resources: ArmNetworkResources; failures: PullFailure[] }> {
   const failures: PullFailure[] = [];
   const guard = guardWith(failures);
-  const vnets = (await guard('virtualNetworks', () => collect(client.virtualNetworks.listAll()))) ?? [];
+  const vnets =
+    (await guard('virtualNetworks', undefined, () => collect(client.virtualNetworks.listAll()))) ?? [];
   const groups = new Set<string>();
   for (const v of vnets) addGroup(groups, v.id);
   for (const v of vnets)
@@ -35,7 +40,9 @@ export async function pullArmNetworks(
       for (const c of s.ipConfigurations ?? []) addGroup(groups, gatewayOf(c.id));
   const gateways: VirtualNetworkGateway[] = [];
   for (const rg of groups) {
-    const list = await guard('virtualNetworkGateways', () => collect(client.virtualNetworkGateways.list(rg)));
+    const list = await guard('virtualNetworkGateways', `resource group ${rg}`, () =>
+      collect(client.virtualNetworkGateways.list(rg)),
+    );
     for (const g of list ?? []) if (!gateways.some((x) => sameId(x.id, g.id))) gateways.push(g);
   }
   const behind = await pullBehindGateways(client, gateways, guard);
@@ -54,14 +61,14 @@ async function pullBehindGateways(
     gateways.flatMap((g) => (g.gatewayType === type && g.id && g.name ? [{ rg: groupOf(g.id)!, g }] : []));
   const connections = [];
   for (const { rg, g } of named('Vpn')) {
-    const list = await guard('connections', () =>
+    const list = await guard('connections', `gateway ${g.name}`, () =>
       collect(client.virtualNetworkGateways.listConnections(rg, g.name!)),
     );
     connections.push(...(list ?? []));
   }
   const learnedRoutes: ArmNetworkResources['learnedRoutes'] = [];
   for (const { rg, g } of named('ExpressRoute')) {
-    const answer = await guard('learnedRoutes', () =>
+    const answer = await guard('learnedRoutes', `gateway ${g.name}`, () =>
       client.virtualNetworkGateways.beginGetLearnedRoutesAndWait(rg, g.name!),
     );
     if (answer) learnedRoutes.push({ gatewayId: g.id!, routes: answer.value ?? [] });
@@ -73,17 +80,22 @@ async function pullBehindGateways(
     const name = id.split('/').at(-1);
     const local =
       rg && name
-        ? await guard('localNetworkGateways', () => client.localNetworkGateways.get(rg, name))
+        ? await guard('localNetworkGateways', `local network gateway ${name}`, () =>
+            client.localNetworkGateways.get(rg, name),
+          )
         : undefined;
     if (local) localGateways.push(local);
   }
   return { connections, localGateways, learnedRoutes };
 }
 
-/** Runs one read; an ARM error answer becomes a failure (once per resource type), the rest throws. */
+/** Runs one read; an ARM error answer becomes a failure of that read alone, the rest throws. */
 function guardWith(failures: PullFailure[]) {
-  return async <T>(resource: string, read: () => Promise<T>): Promise<T | undefined> => {
-    if (failures.some((f) => f.resource === resource)) return undefined;
+  return async <T>(
+    resource: string,
+    scope: string | undefined,
+    read: () => Promise<T>,
+  ): Promise<T | undefined> => {
     try {
       return await read();
     } catch (err) {
@@ -91,7 +103,8 @@ function guardWith(failures: PullFailure[]) {
       if (status === undefined) throw err;
       const code = (err as { code?: unknown }).code;
       const text = (err as Error).message.split('\n')[0]!.slice(0, 300);
-      failures.push({ resource, status, message: `${typeof code === 'string' ? `${code}: ` : ''}${text}` });
+      const message = `${typeof code === 'string' ? `${code}: ` : ''}${text}`;
+      failures.push({ resource, ...(scope ? { scope } : {}), status, message });
       return undefined;
     }
   };
@@ -111,7 +124,7 @@ export function describeFailure(f: PullFailure): string {
   const action = READ_ACTIONS[f.resource] ?? 'read';
   const role = f.resource === 'learnedRoutes' ? 'Network Contributor' : 'Reader';
   const hint = f.status === 403 ? ` (needs ${action}, e.g. the ${role} role on the subscription)` : '';
-  return `${f.resource}: not imported, HTTP ${f.status}${hint}: ${f.message}`;
+  return `${f.resource}${f.scope ? ` (${f.scope})` : ''}: not imported, HTTP ${f.status}${hint}: ${f.message}`;
 }
 
 const READ_ACTIONS: Record<string, string> = {

@@ -49,9 +49,11 @@ export function flowTypeSql(): string {
 }
 
 /**
- * Trie rows `[prefix, kind, network]` from the inventories, lowest precedence first: imports, then
- * config (a prefix listed by both takes the config's kind and VNet; different prefixes all stay and
- * the longest match decides). One catch-all row when every inventory is empty.
+ * Trie rows `[prefix, kind, network]` from the inventories, lowest precedence first: the imports'
+ * on-premises and P2S prefixes, then the imports' VNets, then config (a prefix listed by both takes the
+ * config's kind and VNet; different prefixes all stay and the longest match decides). A VNet of any
+ * import beats another import's on-premises row of the same prefix: a subscription's ExpressRoute
+ * gateway learns the other subscriptions' VNets on the circuit. One catch-all row when all are empty.
  */
 export function networkRows(
   networks: EnrichConfig['networks'],
@@ -59,17 +61,27 @@ export function networkRows(
 ): { rows: TrieRow[]; problems: string[] } {
   const rows = new Map<string, TrieRow>();
   const problems: string[] = [];
-  for (const { source, inventory } of [...imported, { source: 'enrich.networks', inventory: networks }]) {
-    const add = (prefix: string, k: string, name: string) => {
-      const n = normalizeCidr(prefix);
-      if (!n) problems.push(`${source}: not a prefix: ${prefix}`);
-      else rows.set(n.cidr, [n.cidr, k, name]);
-    };
-    for (const p of inventory.siteToSite) add(p, 's2s', 'on-premises');
-    for (const p of inventory.expressRoute) add(p, 'er', 'on-premises');
-    for (const p of inventory.pointToSite) add(p, 'p2s', 'point-to-site');
-    for (const v of inventory.vnets) for (const p of v.prefixes) add(p, 'vnet', v.name);
-  }
+  const config = { source: 'enrich.networks', inventory: networks };
+  const passes: [readonly NetworkImport[], 'onPremises' | 'vnets' | 'all'][] = [
+    [imported, 'onPremises'],
+    [imported, 'vnets'],
+    [[config], 'all'],
+  ];
+  for (const [inventories, part] of passes)
+    for (const { source, inventory } of inventories) {
+      const add = (prefix: string, k: string, name: string) => {
+        const n = normalizeCidr(prefix);
+        if (!n) problems.push(`${source}: not a prefix: ${prefix}`);
+        else rows.set(n.cidr, [n.cidr, k, name]);
+      };
+      if (part !== 'vnets') {
+        for (const p of inventory.siteToSite) add(p, 's2s', 'on-premises');
+        for (const p of inventory.expressRoute) add(p, 'er', 'on-premises');
+        for (const p of inventory.pointToSite) add(p, 'p2s', 'point-to-site');
+      }
+      if (part !== 'onPremises')
+        for (const v of inventory.vnets) for (const p of v.prefixes) add(p, 'vnet', v.name);
+    }
   if (rows.size === 0) rows.set('::/0', ['::/0', 'assumed', '']);
   return { rows: [...rows.values()], problems };
 }

@@ -12,7 +12,9 @@ import type { ArmResource } from './arm-server.js';
  * - `vpngw`: a VPN gateway with P2S pool 192.168.100.0/24 and an IPsec connection to the local network
  *   gateway `onprem-dc` 172.16.0.0/12 in rg-onprem (read by id);
  * - `ergw`: an ExpressRoute gateway in the same GatewaySubnet that learned 10.200.0.0/16 from on-premises
- *   (EBgp) and hub's own 10.0.0.0/16 (Network);
+ *   (EBgp) and hub's own 10.0.0.0/16 (Network), and, over eBGP too, what is not on-premises: a default
+ *   route and `128.0.0.0/1` (forced tunnelling) and 10.6.0.0/16, another subscription's VNet on the
+ *   circuit (AS path 12076 only);
  * - `lab-site` 10.250.0.0/16: a local network gateway with no connection (not S2S).
  */
 export const SUB = '11111111-2222-3333-4444-555555555555';
@@ -108,6 +110,9 @@ export function armEstate(): ArmResource[] {
       learnedRoutes: [
         { network: '10.200.0.0/16', origin: 'EBgp', sourcePeer: '10.0.255.4', asPath: '12076-65020' },
         { network: '10.0.0.0/16', origin: 'Network', sourcePeer: '10.0.255.4' },
+        { network: '0.0.0.0/0', origin: 'EBgp', sourcePeer: '10.0.255.4', asPath: '12076-65020' },
+        { network: '128.0.0.0/1', origin: 'EBgp', sourcePeer: '10.0.255.4', asPath: '12076-65020' },
+        { network: '10.6.0.0/16', origin: 'EBgp', sourcePeer: '10.0.255.4', asPath: '12076' },
       ],
     },
     {

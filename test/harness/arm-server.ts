@@ -12,7 +12,9 @@ import { createServerCert, createTestCa } from './tls.js';
  * `@azure/arm-network` client. It serves ARM wire-format resources (`{id, name, type, properties}`):
  * subscription-wide and resource-group lists, `virtualNetworkGateways/{gw}/connections`, and GET by id,
  * in pages of `pageSize` joined by `nextLink`. A resource type in `forbidden` answers 403
- * `AuthorizationFailed` as ARM does. HTTPS because the SDK refuses bearer tokens over plain HTTP.
+ * `AuthorizationFailed` as ARM does; a request whose path matches one of `faults` answers that ARM
+ * error (one resource group's list, one gateway's learned routes…). HTTPS because the SDK refuses
+ * bearer tokens over plain HTTP.
  *
  * What it cannot prove: Azure AD sign-in and token scopes (the client gets a static token), ARM's
  * real paging quirks (empty pages with a nextLink, skip tokens that expire), throttling (429 with
@@ -37,6 +39,12 @@ export interface ArmResource {
   learnedRoutes?: unknown[];
 }
 
+export interface ArmFault {
+  path: RegExp;
+  status: number;
+  code: string;
+}
+
 const TOKEN = 'arm-double-token';
 const staticCredential: TokenCredential = {
   getToken: async (): Promise<AccessToken> => ({ token: TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }),
@@ -48,6 +56,8 @@ export async function startArmDouble(opts: {
   resources: ArmResource[];
   pageSize?: number;
   forbidden?: string[];
+  /** ARM error answers by request path (decoded, without the query); pick statuses the SDK does not retry. */
+  faults?: ArmFault[];
   /** Instead of the static token (e.g. one that fails the way a wrong client secret does). */
   credential?: TokenCredential;
 }): Promise<ArmDouble> {
@@ -87,6 +97,12 @@ type Answer = [number, unknown, Record<string, string>?];
 function answer(req: IncomingMessage, opts: Options): Answer {
   const url = new URL(req.url ?? '/', 'https://arm.test');
   const path = decodeURIComponent(url.pathname).replace(/\/$/, '');
+  const fault = opts.faults?.find((f) => f.path.test(path));
+  if (fault)
+    return [
+      fault.status,
+      { error: { code: fault.code, message: `${fault.code} (test fault) at '${path}'.` } },
+    ];
   const type = resourceTypeOf(path);
   if (type && opts.forbidden?.includes(type))
     return [

@@ -5,6 +5,8 @@ import { inventoryFromArm } from '../../core/enrich/arm-inventory.js';
 import { describeFailure, pullArmNetworks } from '../../core/enrich/arm-pull.js';
 import { armSyncReport, syncArmNetworks } from '../../core/enrich/arm-sync.js';
 import { ensureNetworks } from '../../core/enrich/flow-type.js';
+import { loadServiceTags } from '../../core/enrich/load.js';
+import { ServiceTagsFileSchema } from '../../core/enrich/service-tags.js';
 import { datasetStatus } from '../../core/enrich/store.js';
 import { type TestApi, testApi } from '../harness/api.js';
 import { outboundFlowsTo, type SeedFlow, seedFlows } from '../harness/api-seed.js';
@@ -40,6 +42,9 @@ const PEERS = [
   '192.168.100.7', // P2S client pool
   '10.250.0.1', // local network gateway without a connection
   '10.200.0.7', // on-premises behind ExpressRoute (a learned route)
+  '52.239.216.9', // public, service tag Storage (ExpressRoute's learned 0.0.0.0/0 and 128.0.0.0/1 cover it)
+  '203.0.113.50', // public, no tag (the same)
+  '10.6.0.9', // another subscription's VNet, learned over the circuit with AS path 12076 only
 ];
 const flows: SeedFlow[] = outboundFlowsTo('10.0.1.4', PEERS, '2026-03-01 11');
 
@@ -60,6 +65,8 @@ async function types(): Promise<[string, string, string][]> {
 beforeAll(async () => {
   db = await openTestDb();
   await seedFlows(db, flows);
+  const tags = { values: [{ name: 'Storage', properties: { addressPrefixes: ['52.239.216.0/24'] } }] };
+  await loadServiceTags(db.client, ServiceTagsFileSchema.parse(tags), { source: 'file:test', now: NOW });
   api = testApi(db);
 });
 afterAll(async () => {
@@ -87,8 +94,9 @@ describe('network inventory from ARM', { timeout: 120_000 }, () => {
       expect.stringContaining('/virtualNetworkGateways/ergw/getLearnedRoutes?'),
       expect.stringContaining('/operationResults/learned-ergw?'),
     ]);
-    const { inventory, problems } = inventoryFromArm(pulled.resources);
+    const { inventory, problems, skippedRoutes } = inventoryFromArm(pulled.resources);
     expect(problems).toEqual([]);
+    expect(skippedRoutes).toEqual({ defaultRoute: 1, publicShort: 1, azureOnly: 1 });
     expect(inventory).toEqual({
       vnets: [
         { name: 'hub', prefixes: ['10.0.0.0/16'] },
@@ -112,7 +120,9 @@ describe('network inventory from ARM', { timeout: 120_000 }, () => {
     await ensureNetworks(db.client, NO_CONFIG, clock);
     const got = await types();
     expect(got).toHaveLength(PEERS.length);
-    expect(new Set(got.map(([, t, c]) => `${t}/${c}`))).toEqual(new Set(['UnknownPrivate/']));
+    expect(new Set(got.map(([, t, c]) => `${t}/${c}`))).toEqual(
+      new Set(['UnknownPrivate/', 'AzurePublic/', 'ExternalPublic/']),
+    );
   });
 
   it('after the import, on-premises flows are S2S + VpnGateway and peered-VNet flows InterVNet + VNetPeering', async () => {
@@ -122,6 +132,16 @@ describe('network inventory from ARM', { timeout: 120_000 }, () => {
       now: clock,
     });
     expect(r.failures).toEqual([]);
+    // The default route, 128.0.0.0/1 and the other subscription's VNet are not on-premises prefixes.
+    expect(r.inventory?.expressRoute).toEqual(['10.200.0.0/16']);
+    expect(armSyncReport(r)).toEqual({
+      stdout:
+        'network inventory: 5 VNets, 3 peerings, 1 S2S and 1 ExpressRoute on-premises prefixes, 1 P2S pools\n' +
+        'ExpressRoute learned routes not imported as on-premises: 1 default route, 1 reaching public space ' +
+        'shorter than /16 (IPv6 /32), 1 with only Microsoft ASNs in the AS path (Azure VNets on the circuit)',
+      stderr: [],
+      failed: false,
+    });
     expect(await types()).toEqual([
       ['10.0.1.9', 'IntraVNet', ''],
       ['10.1.0.5', 'InterVNet', 'VNetPeering'],
@@ -131,6 +151,9 @@ describe('network inventory from ARM', { timeout: 120_000 }, () => {
       ['192.168.100.7', 'P2S', 'VpnGateway'],
       ['10.250.0.1', 'UnknownPrivate', ''],
       ['10.200.0.7', 'S2S', 'ExpressRoute'],
+      ['52.239.216.9', 'AzurePublic', ''],
+      ['203.0.113.50', 'ExternalPublic', ''],
+      ['10.6.0.9', 'UnknownPrivate', ''],
     ]);
     const status = (await datasetStatus(db.client)).find((d) => d.name === 'networks');
     expect(status?.source).toBe(`config+arm:${SUB}`);
@@ -151,29 +174,39 @@ describe('network inventory from ARM', { timeout: 120_000 }, () => {
     await ensureNetworks(db.client, NO_CONFIG, clock);
   });
 
-  it('a 403 on gateways is a clear failure; VNets and peerings are still imported', async () => {
+  it('a 403 on gateways in every group is a clear failure; the gateway-side parts of the previous import are kept', async () => {
     const arm = await armDouble({ forbidden: ['virtualNetworkGateways'] });
     const r = await syncArmNetworks(db.client, arm.client, {
       subscription: SUB,
       networks: NO_CONFIG,
       now: clock,
     });
-    expect(r.failures.map((f) => [f.resource, f.status])).toEqual([['virtualNetworkGateways', 403]]);
+    // Every resource group is tried (a permission may be granted per group), each failure named.
+    expect(r.failures.map((f) => [f.resource, f.scope, f.status])).toEqual([
+      ['virtualNetworkGateways', 'resource group rg-net', 403],
+      ['virtualNetworkGateways', 'resource group rg-app', 403],
+      ['virtualNetworkGateways', 'resource group rg-gw', 403],
+    ]);
     expect(describeFailure(r.failures[0]!)).toMatch(
-      /^virtualNetworkGateways: not imported, HTTP 403 \(needs Microsoft\.Network\/virtualNetworkGateways\/read, e\.g\. the Reader role on the subscription\): AuthorizationFailed: /,
+      /^virtualNetworkGateways \(resource group rg-net\): not imported, HTTP 403 \(needs Microsoft\.Network\/virtualNetworkGateways\/read, e\.g\. the Reader role on the subscription\): AuthorizationFailed: /,
     );
     expect(r.inventory?.vnets).toHaveLength(5);
-    // What `rules sync` prints: the refused type with its permission, the rest stored, exit 1.
+    expect(r.carried).toEqual(['siteToSite', 'expressRoute', 'pointToSite']);
+    // What `rules sync` prints: each refused read with its permission, what was kept, exit 1.
     expect(armSyncReport(r)).toEqual({
       stdout:
-        'network inventory: 5 VNets, 3 peerings, 0 S2S and 0 ExpressRoute on-premises prefixes, 0 P2S pools',
-      stderr: [describeFailure(r.failures[0]!)],
+        'network inventory: 5 VNets, 3 peerings, 1 S2S and 1 ExpressRoute on-premises prefixes, 1 P2S pools',
+      stderr: [
+        ...r.failures.map(describeFailure),
+        'network inventory: S2S prefixes, ExpressRoute prefixes, P2S pools completed from the previous import (reads failed above)',
+      ],
       failed: true,
     });
     const got = new Map((await types()).map(([ip, t, c]) => [ip, `${t}/${c}`]));
     expect(got.get('10.1.0.5')).toBe('InterVNet/VNetPeering');
-    expect(got.get('172.16.8.1')).toBe('UnknownPrivate/');
-    expect(got.get('192.168.100.7')).toBe('UnknownPrivate/');
+    expect(got.get('172.16.8.1')).toBe('S2S/VpnGateway');
+    expect(got.get('192.168.100.7')).toBe('P2S/VpnGateway');
+    expect(got.get('10.200.0.7')).toBe('S2S/ExpressRoute');
   });
 
   it('when the VNets cannot be read nothing is stored and the previous import stays in use', async () => {
