@@ -40,6 +40,14 @@ describe('migrations on real chDB', () => {
         )
       )[0]?.n,
     ) === 1;
+  /** Another process's lock, as migration-lock.ts makes it: the table, and its heartbeat when given. */
+  const holdLock = async (heartbeat?: { owner: string; heartbeat?: string }) => {
+    await db.client.command({
+      query: `CREATE TABLE ${MIGRATION_LOCK_TABLE} (owner String, heartbeat DateTime64(3, 'UTC') DEFAULT now64(3)) ENGINE = MergeTree ORDER BY tuple()`,
+    });
+    if (heartbeat)
+      await db.client.insert({ table: MIGRATION_LOCK_TABLE, values: [heartbeat], format: 'JSONEachRow' });
+  };
   const fastLock = (owner: string) => ({ owner, pollMs: 20, heartbeatMs: 50, staleMs: 60_000 });
 
   it('lets one of several instances starting at once apply a migration; the others find it recorded', async () => {
@@ -62,14 +70,7 @@ describe('migrations on real chDB', () => {
 
   it('waits while another holds the migration lock, and takes it once the holder drops it', async () => {
     await forgetLast();
-    await db.client.command({
-      query: `CREATE TABLE ${MIGRATION_LOCK_TABLE} (owner String, heartbeat DateTime64(3, 'UTC') DEFAULT now64(3)) ENGINE = MergeTree ORDER BY tuple()`,
-    });
-    await db.client.insert({
-      table: MIGRATION_LOCK_TABLE,
-      values: [{ owner: 'other' }],
-      format: 'JSONEachRow',
-    });
+    await holdLock({ owner: 'other' });
     let done = false;
     const run = migrate(db.client, undefined, undefined, { lock: fastLock('me') }).then((r) => {
       done = true;
@@ -85,23 +86,14 @@ describe('migrations on real chDB', () => {
 
   it('breaks a lock whose holder stopped beating (killed mid-migration)', async () => {
     await forgetLast();
-    await db.client.command({
-      query: `CREATE TABLE ${MIGRATION_LOCK_TABLE} (owner String, heartbeat DateTime64(3, 'UTC') DEFAULT now64(3)) ENGINE = MergeTree ORDER BY tuple()`,
-    });
-    await db.client.insert({
-      table: MIGRATION_LOCK_TABLE,
-      values: [{ owner: 'killed', heartbeat: '2000-01-01 00:00:00.000' }],
-      format: 'JSONEachRow',
-    });
+    await holdLock({ owner: 'killed', heartbeat: '2000-01-01 00:00:00.000' });
     const r = await migrate(db.client, undefined, undefined, { lock: { ...fastLock('me'), staleMs: 1_000 } });
     expect(r.applied).toEqual([last]);
     expect(await lockExists()).toBe(false);
   });
 
   it('takes no lock and runs no DDL when nothing is pending', async () => {
-    await db.client.command({
-      query: `CREATE TABLE ${MIGRATION_LOCK_TABLE} (owner String, heartbeat DateTime64(3, 'UTC') DEFAULT now64(3)) ENGINE = MergeTree ORDER BY tuple()`,
-    });
+    await holdLock();
     try {
       // A held lock does not delay a start that has nothing to apply.
       expect((await migrate(db.client, undefined, undefined, { lock: fastLock('me') })).applied).toEqual([]);
