@@ -26,8 +26,8 @@ import { mdTable, median, parseFlags } from './util.js';
  * dictionaries loaded with `--enrich-lines` ranges of each packaged IPv4 CSV (ingest-enrich.ts).
  *
  * Same run, for the peer rollups `flows_remote_1h` (migration 0700) and `flows_remote_1d` (0760):
- * the insert cost of their views (`--mv-rows` rows inserted with both, the hourly one only and
- * neither, rotating, before the data is seeded; api-cost.ts), and the peer-side top-N requests
+ * the insert cost of their views (`--mv-rows` rows over `--mv-span-h` hours inserted with both, the
+ * hourly one only and neither, rotating, before the data is seeded; api-cost.ts), and the peer-side top-N requests
  * answered from raw `flows`, from whole hours only and from days + hours (api/query/source.ts),
  * p50/p95 and rows read of each (api-peer.ts); then flow search pages read in newest-first slices
  * against one query over the window. Rows read (the engine's `read_rows` of the request's
@@ -36,7 +36,7 @@ import { mdTable, median, parseFlags } from './util.js';
  * partial hours and days at both ends, as real "now-24h" requests do.
  *
  * Usage: `npm run bench -- api [--rows 10000000] [--days 30] [--runs 20] [--enrich-lines 200000]
- * [--mv-rows 500000] [--offset-min 17]`
+ * [--mv-rows 500000] [--mv-span-h 24] [--offset-min 17]`
  */
 export async function run(args: string[]): Promise<void> {
   const opts = parseFlags(args, {
@@ -45,6 +45,7 @@ export async function run(args: string[]): Promise<void> {
     runs: 20,
     'enrich-lines': 200_000,
     'mv-rows': 500_000,
+    'mv-span-h': 24,
     'offset-min': 17,
   });
   const dir = mkdtempSync(join(tmpdir(), 'flowlens-bench-api-'));
@@ -56,7 +57,8 @@ export async function run(args: string[]): Promise<void> {
         .map((l) => l.toFixed(1))
         .join(' ')}`,
     );
-    if (Number(opts['mv-rows']) > 0) console.log(await insertCost(db, Number(opts['mv-rows'])));
+    if (Number(opts['mv-rows']) > 0)
+      console.log(await insertCost(db, Number(opts['mv-rows']), Number(opts['mv-span-h']) * 3600e3));
     const end = new Date(Math.floor(Date.now() / 3600e3) * 3600e3 + Number(opts['offset-min']) * 60e3);
     const spanMs = opts.days * 86400e3;
     const t0 = performance.now();
@@ -91,7 +93,7 @@ export async function run(args: string[]): Promise<void> {
         if (res.status !== 200) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
         await res.arrayBuffer();
       });
-      const read = await rowsRead(db, () => app.request(path));
+      const read = await rowsRead(db, async () => app.request(path));
       const p95v = p95(ms);
       const target = path.includes('now-30d') ? 1000 : 300;
       rows.push([
