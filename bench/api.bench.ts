@@ -1,16 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseFilter } from '../api/filter/parse.js';
-import type { TimeWindow } from '../api/query/time.js';
-import type { DimensionName } from '../api/routes/traffic/dimensions.js';
-import { topN } from '../api/routes/traffic/queries.js';
 import type { Db } from '../core/clickhouse/client.js';
 import { openDb } from '../core/clickhouse/client.js';
 import { migrate } from '../core/clickhouse/migrate.js';
-import { migration0700, REMOTE_ROLLUP } from '../core/clickhouse/migrations/0700_flows_remote.js';
+import { REMOTE_ROLLUP } from '../core/clickhouse/migrations/0700_flows_remote.js';
+import { REMOTE_DAILY } from '../core/clickhouse/migrations/0760_flows_remote_daily.js';
 import { DEFAULT_SCHEMA_OPTIONS } from '../core/clickhouse/migrations/types.js';
 import { generateFlows } from '../test/harness/api-seed.js';
+import { insertCost, rowsRead } from './api-cost.js';
+import { flowSearchSlices, peerTiers } from './api-peer.js';
 import { benchApi } from './bench-api.js';
 import { prepareEnrichment } from './ingest-enrich.js';
 import { mdTable, median, parseFlags } from './util.js';
@@ -26,14 +25,18 @@ import { mdTable, median, parseFlags } from './util.js';
  * The enrichment dimensions (country, AS, service tag, flow type) are looked up at query time in
  * dictionaries loaded with `--enrich-lines` ranges of each packaged IPv4 CSV (ingest-enrich.ts).
  *
- * Same run, for `flows_remote_1h` (migration 0700): the insert cost of its view (`--mv-rows` rows
- * inserted with and without it, alternating, before the data is seeded), and the peer-side top-N
- * requests answered from raw `flows` and from the rollup (api/query/source.ts), p50/p95 of each.
+ * Same run, for the peer rollups `flows_remote_1h` (migration 0700) and `flows_remote_1d` (0760):
+ * the insert cost of their views (`--mv-rows` rows over `--mv-span-h` hours inserted with both, the
+ * hourly one only and neither, rotating, before the data is seeded; api-cost.ts), and the peer-side top-N requests
+ * answered from raw `flows`, from whole hours only and from days + hours (api/query/source.ts),
+ * p50/p95 and rows read of each (api-peer.ts); then flow search pages read in newest-first slices
+ * against one query over the window. Rows read (the engine's `read_rows` of the request's
+ * queries, run once more) do not move with the machine's load; the times do.
  * The clock is pinned `--offset-min` minutes past the hour (default 17), so the windows have
- * partial hours at both ends, as real "now-24h" requests do.
+ * partial hours and days at both ends, as real "now-24h" requests do.
  *
  * Usage: `npm run bench -- api [--rows 10000000] [--days 30] [--runs 20] [--enrich-lines 200000]
- * [--mv-rows 500000] [--offset-min 17]`
+ * [--mv-rows 500000] [--mv-span-h 24] [--offset-min 17]`
  */
 export async function run(args: string[]): Promise<void> {
   const opts = parseFlags(args, {
@@ -42,6 +45,7 @@ export async function run(args: string[]): Promise<void> {
     runs: 20,
     'enrich-lines': 200_000,
     'mv-rows': 500_000,
+    'mv-span-h': 24,
     'offset-min': 17,
   });
   const dir = mkdtempSync(join(tmpdir(), 'flowlens-bench-api-'));
@@ -53,7 +57,8 @@ export async function run(args: string[]): Promise<void> {
         .map((l) => l.toFixed(1))
         .join(' ')}`,
     );
-    if (Number(opts['mv-rows']) > 0) console.log(await insertCost(db, Number(opts['mv-rows'])));
+    if (Number(opts['mv-rows']) > 0)
+      console.log(await insertCost(db, Number(opts['mv-rows']), Number(opts['mv-span-h']) * 3600e3));
     const end = new Date(Math.floor(Date.now() / 3600e3) * 3600e3 + Number(opts['offset-min']) * 60e3);
     const spanMs = opts.days * 86400e3;
     const t0 = performance.now();
@@ -71,7 +76,7 @@ export async function run(args: string[]): Promise<void> {
       `seeded ${counts.flows.toLocaleString()} flows over ${opts.days} days in ${loadS.toFixed(1)} s ` +
         `(${Math.round(counts.flows / loadS).toLocaleString()} rows/s incl. 3 rollup MVs); ` +
         `flows_1m ${counts.m.toLocaleString()} rows, flows_1h ${counts.h.toLocaleString()} rows, ` +
-        `${REMOTE_ROLLUP} ${counts.r.toLocaleString()} rows\n`,
+        `${REMOTE_ROLLUP} ${counts.r.toLocaleString()} rows, ${REMOTE_DAILY} ${counts.d.toLocaleString()} rows\n`,
     );
     const app = benchApi(db, end);
     const baseline = await time(opts.runs, async () => {
@@ -88,6 +93,7 @@ export async function run(args: string[]): Promise<void> {
         if (res.status !== 200) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
         await res.arrayBuffer();
       });
+      const read = await rowsRead(db, async () => app.request(path));
       const p95v = p95(ms);
       const target = path.includes('now-30d') ? 1000 : 300;
       rows.push([
@@ -98,13 +104,18 @@ export async function run(args: string[]): Promise<void> {
         `${target}`,
         p95v <= target ? 'ok' : '**over**',
         (median(ms) / median(baseline)).toFixed(2),
+        read.rows.toLocaleString(),
       ]);
     }
     console.log(
-      mdTable(['endpoint', 'request', 'p50 ms', 'p95 ms', 'target p95', '', '× full scan'], rows) +
+      mdTable(
+        ['endpoint', 'request', 'p50 ms', 'p95 ms', 'target p95', '', '× full scan', 'rows read'],
+        rows,
+      ) +
         `\n\nbaseline: full scan count()+sum() over ${counts.flows.toLocaleString()} rows, p50 ${median(baseline).toFixed(0)} ms, p95 ${p95(baseline).toFixed(0)} ms`,
     );
-    console.log(`\n${await rawVsRollup(db, end, opts.runs)}`);
+    console.log(`\n${await peerTiers(db, end, opts.runs)}`);
+    console.log(`\n${await flowSearchSlices(db, end, opts.runs)}`);
     console.log(
       `load average ${loadavg()
         .map((l) => l.toFixed(1))
@@ -177,92 +188,13 @@ export function p95(values: readonly number[]): number {
   return s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)]!;
 }
 
-async function sizes(db: Db): Promise<{ flows: number; m: number; h: number; r: number }> {
+async function sizes(db: Db): Promise<{ flows: number; m: number; h: number; r: number; d: number }> {
   const rs = await db.client.query({
     query:
       'SELECT (SELECT count() FROM flows) AS f, (SELECT count() FROM flows_1m) AS m, (SELECT count() FROM flows_1h) AS h, ' +
-      `(SELECT count() FROM ${REMOTE_ROLLUP} FINAL) AS r`,
+      `(SELECT count() FROM ${REMOTE_ROLLUP} FINAL) AS r, (SELECT count() FROM ${REMOTE_DAILY} FINAL) AS d`,
     format: 'JSONEachRow',
   });
-  const [r] = await rs.json<{ f: number; m: number; h: number; r: number }>();
-  return { flows: Number(r?.f), m: Number(r?.m), h: Number(r?.h), r: Number(r?.r) };
-}
-
-/**
- * Insert throughput with and without the `flows_remote_1h` view, alternating 3 rounds of `rows`
- * rows each (`INSERT … SELECT` in the engine: no JS, so this is the view's cost against the
- * engine-only floor, an upper bound on its share of real ingest). The tables are emptied after.
- */
-async function insertCost(db: Db, rows: number): Promise<string> {
-  const [, view] = migration0700.up(DEFAULT_SCHEMA_OPTIONS);
-  const rate: Record<'with' | 'without', number[]> = { with: [], without: [] };
-  const from = new Date(Date.UTC(2020, 0, 1));
-  for (let round = 0; round < 3; round++) {
-    for (const mode of round % 2 ? (['without', 'with'] as const) : (['with', 'without'] as const)) {
-      if (mode === 'without') await db.client.command({ query: `DROP VIEW ${REMOTE_ROLLUP}_mv` });
-      const t = performance.now();
-      await generateFlows(db, { count: rows, from, spanMs: 86400e3 });
-      rate[mode].push(rows / ((performance.now() - t) / 1000));
-      if (mode === 'without') await db.client.command({ query: view! });
-    }
-  }
-  for (const t of ['flows', 'flows_1m', 'flows_1h', REMOTE_ROLLUP])
-    await db.client.command({ query: `TRUNCATE TABLE ${t}` });
-  const w = median(rate.with);
-  const wo = median(rate.without);
-  return (
-    `insert cost of ${REMOTE_ROLLUP}_mv (${rows.toLocaleString()} rows × 3 rounds, median): ` +
-    `${Math.round(w).toLocaleString()} rows/s with, ${Math.round(wo).toLocaleString()} rows/s without ` +
-    `(ratio ${(w / wo).toFixed(2)})`
-  );
-}
-
-const EGRESS = 'direction = outbound AND remote_is_public = true';
-const EXPOSED =
-  'direction = inbound AND remote_is_public = true AND dst_port IN (22, 3389) AND action = allow';
-/** Peer-side top-N requests, answered from raw `flows` and from the chosen table in one run. */
-const PEER_QUERIES: [string, DimensionName, string][] = [
-  ['egress top remote', 'remote_ip', EGRESS],
-  ['exposure sources', 'remote_ip', EXPOSED],
-  ['top countries', 'remote_country', ''],
-  ['top countries, inbound denied', 'remote_country', 'direction = inbound AND action = deny'],
-  ['top AS', 'remote_asn', ''],
-  ['top service tags', 'service_tag', ''],
-  ['threat lists', 'threat_list', ''],
-];
-
-async function rawVsRollup(db: Db, end: Date, runs: number): Promise<string> {
-  const rows: string[][] = [];
-  for (const [label, days] of [
-    ['24 h', 1],
-    ['30 d', 30],
-  ] as const) {
-    const window: TimeWindow = { from: new Date(end.getTime() - days * 86400e3), to: end };
-    for (const [name, dimension, filter] of PEER_QUERIES) {
-      const input = {
-        window,
-        filter: filter ? parseFilter(filter) : null,
-        metric: 'bytes' as const,
-        dimension,
-      };
-      const limit = 15;
-      const raw = await time(runs, async () => {
-        await topN(db, { ...input, limit }, () => ({ table: 'flows', resolution: 1 }));
-      });
-      const chosen = (await topN(db, { ...input, limit })).source.table;
-      const rolled = await time(runs, async () => {
-        await topN(db, { ...input, limit });
-      });
-      rows.push([
-        `${name} ${label}`,
-        `${median(raw).toFixed(0)} / ${p95(raw).toFixed(0)}`,
-        `${median(rolled).toFixed(0)} / ${p95(rolled).toFixed(0)} (${chosen})`,
-        (median(raw) / median(rolled)).toFixed(1),
-      ]);
-    }
-  }
-  return mdTable(
-    ['peer-side top-N (same run)', 'raw p50 / p95 ms', 'chosen p50 / p95 ms', 'p50 speed-up'],
-    rows,
-  );
+  const [r] = await rs.json<{ f: number; m: number; h: number; r: number; d: number }>();
+  return { flows: Number(r?.f), m: Number(r?.m), h: Number(r?.h), r: Number(r?.r), d: Number(r?.d) };
 }

@@ -1,5 +1,6 @@
 import { REMOTE_DIMS, REMOTE_ROLLUP } from '../../core/clickhouse/migrations/0700_flows_remote.js';
-import { wholeHours as hoursOf } from '../../core/clickhouse/time.js';
+import { REMOTE_DAILY } from '../../core/clickhouse/migrations/0760_flows_remote_daily.js';
+import { DAY_MS, HOUR_MS, wholeHours as hoursOf, tierSpans } from '../../core/clickhouse/time.js';
 import { FIELDS } from '../filter/fields.js';
 import type { ParamBag } from './params.js';
 import { chTime, pickStep, type TimeWindow } from './time.js';
@@ -21,6 +22,8 @@ export interface TableChoice {
   table: FlowTable;
   /** Smallest meaningful bucket on that table, in seconds. */
   resolution: number;
+  /** Peer rollups: skip the daily tier, read whole hours only (benches compare the two). */
+  hoursOnly?: boolean;
 }
 
 /**
@@ -60,23 +63,51 @@ const wholeHours = (w: TimeWindow) => hoursOf(w.from, w.to);
 
 const COUNTERS = 'packets_sent, bytes_sent, packets_received, bytes_received';
 
+/** The peer tiers, coarsest first: whole days, then whole hours (raw `flows` below both). */
+const PEER_TIERS: readonly [number, string][] = [
+  [DAY_MS, REMOTE_DAILY],
+  [HOUR_MS, REMOTE_ROLLUP],
+];
+
 /**
  * The FROM clause for a choice. `flows_remote_1h` becomes the exact answer for any window: its
- * whole hours from the rollup, the partial hours at either end from raw `flows` (at most two
- * hours of raw rows), one row shape with `flows` counted. The caller's own `time` bounds still
- * apply on top. Other choices are their table name.
+ * whole days from `flows_remote_1d` (migration 0760), the partial days' whole hours from
+ * `flows_remote_1h`, the partial hours at either end from raw `flows` (at most two hours of raw
+ * rows), one row shape with `flows` counted (core/clickhouse/time.ts `tierSpans`). A 30-day top-N
+ * reads ~30 daily rows per active peer instead of ~720 hourly ones. `stepSeconds`: a time series'
+ * bucket; the daily tier is read only when its buckets are whole days (a day row has one time).
+ * The caller's own `time` bounds still apply on top. Other choices are their table name.
  */
-export function fromSql(table: FlowTable, window: TimeWindow, params: ParamBag): string {
+export function fromSql(
+  table: FlowTable,
+  window: TimeWindow,
+  params: ParamBag,
+  stepSeconds?: number,
+): string {
   if (table !== REMOTE_ROLLUP) return table;
-  const h = wholeHours(window);
-  const at = (ms: number) => params.add('DateTime64(3)', chTime(new Date(ms)));
-  const [from, h0, h1, to] = [window.from.getTime(), h.from, h.to, window.to.getTime()].map(at);
-  return (
-    `(SELECT toDateTime64(time, 3, 'UTC') AS time, ${REMOTE_DIMS}, flows, ${COUNTERS} ` +
-    `FROM ${REMOTE_ROLLUP} WHERE ${REMOTE_ROLLUP}.time >= ${h0} AND ${REMOTE_ROLLUP}.time < ${h1} ` +
-    `UNION ALL SELECT time, ${REMOTE_DIMS}, toUInt64(1) AS flows, ${COUNTERS} FROM flows ` +
-    `WHERE (time >= ${from} AND time < ${h0}) OR (time >= ${h1} AND time < ${to})) AS ${REMOTE_ROLLUP}`
+  const tiers = PEER_TIERS.filter(([unit]) => stepSeconds === undefined || (stepSeconds * 1000) % unit === 0);
+  const spans = tierSpans(
+    window.from.getTime(),
+    window.to.getTime(),
+    tiers.map(([unit]) => unit),
   );
+  const at = (ms: number) => params.add('DateTime64(3)', chTime(new Date(ms)));
+  const inSpans = (t: string, unit: number) =>
+    spans
+      .filter((s) => s.unit === unit)
+      .map((s) => `(${t}.time >= ${at(s.from)} AND ${t}.time < ${at(s.to)})`)
+      .join(' OR ');
+  const parts = tiers
+    .filter(([unit]) => spans.some((s) => s.unit === unit))
+    .map(
+      ([unit, t]) =>
+        `SELECT toDateTime64(time, 3, 'UTC') AS time, ${REMOTE_DIMS}, flows, ${COUNTERS} FROM ${t} WHERE ${inSpans(t, unit)}`,
+    );
+  if (spans.some((s) => s.unit === 0))
+    parts.push(
+      `SELECT time, ${REMOTE_DIMS}, toUInt64(1) AS flows, ${COUNTERS} FROM flows WHERE ${inSpans('flows', 0)}`,
+    );
+  return `(${parts.join(' UNION ALL ')}) AS ${REMOTE_ROLLUP}`;
 }
 
 export type Metric = 'bytes' | 'flows' | 'packets';

@@ -154,10 +154,15 @@ describe('retention on real chDB', () => {
   it('alters only the tables whose TTL differs, and nothing when retention is unchanged', async () => {
     const same = { ...DEFAULT_SCHEMA_OPTIONS, rawTtlDays: 30, minuteTtlDays: 90, hourTtlDays: 730 };
     expect(await applyRetention(db.client, same)).toEqual([]);
-    // The remote-address rollup follows raw retention (migration 0700).
-    expect(await applyRetention(db.client, { ...same, rawTtlDays: 7 })).toEqual(['flows', 'flows_remote_1h']);
+    // The remote-address rollups follow raw retention (migrations 0700, 0760).
+    expect(await applyRetention(db.client, { ...same, rawTtlDays: 7 })).toEqual([
+      'flows',
+      'flows_remote_1h',
+      'flows_remote_1d',
+    ]);
     expect(ttlDaysOf(await engine('flows'))).toBe(7);
     expect(ttlDaysOf(await engine('flows_remote_1h'))).toBe(7);
+    expect(ttlDaysOf(await engine('flows_remote_1d'))).toBe(7);
     expect(await applyRetention(db.client, { ...same, rawTtlDays: 7 })).toEqual([]);
   });
 
@@ -168,6 +173,7 @@ describe('retention on real chDB', () => {
     expect(await applyRetention(db.client, forever)).toEqual([
       'flows',
       'flows_remote_1h',
+      'flows_remote_1d',
       'flows_egress_1h',
       'flows_contact_1h',
       'flows_span_1h',
@@ -175,6 +181,7 @@ describe('retention on real chDB', () => {
     ]);
     expect(await engine('flows')).not.toContain(' TTL ');
     expect(await engine('flows_remote_1h')).not.toContain(' TTL ');
+    expect(await engine('flows_remote_1d')).not.toContain(' TTL ');
     expect(await engine('flows_egress_1h')).not.toContain(' TTL ');
     expect(await applyRetention(db.client, forever)).toEqual([]);
   });

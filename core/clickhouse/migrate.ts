@@ -143,8 +143,8 @@ export async function applyRetention(client: ClickHouseClient, opts: SchemaOptio
 }
 
 /**
- * Every table with a retention: migration 0002's three; the peer rollup (0700), kept as the raw rows
- * it summarizes; the analyzers' look-back rollups (0710 exfiltration, 0730 lateral movement), kept
+ * Every table with a retention: migration 0002's three; the peer rollups (0700 hourly, 0760 daily),
+ * kept as the raw rows they summarize; the analyzers' look-back rollups (0710 exfiltration, 0730 lateral movement), kept
  * as long as the longer of raw and hourly retention (forever when either is); the ingest
  * health rollup (0720), kept as the hourly rollups.
  */
@@ -153,6 +153,7 @@ function retainedTables(opts: SchemaOptions): [keyof typeof ARRIVAL_TTL, number]
   return [
     ...retentionDays(opts),
     ['flows_remote_1h', opts.rawTtlDays],
+    ['flows_remote_1d', opts.rawTtlDays],
     ['flows_egress_1h', lookBack],
     ['flows_contact_1h', lookBack],
     ['flows_span_1h', lookBack],

@@ -109,7 +109,15 @@ describe('migration 0002 on a database created before it', () => {
     await db.client.command({ query: 'DROP TABLE flows_1m_mv' });
     await db.client.command({ query: 'DROP TABLE flows_1h_mv' });
     await db.client.command({ query: 'DROP TABLE flows_remote_1h_mv' });
-    for (const t of ['flows', 'flows_1m', 'flows_1h', 'flows_remote_1h', 'schema_migrations']) {
+    await db.client.command({ query: 'DROP TABLE flows_remote_1d_mv' });
+    for (const t of [
+      'flows',
+      'flows_1m',
+      'flows_1h',
+      'flows_remote_1d',
+      'flows_remote_1h',
+      'schema_migrations',
+    ]) {
       await db.client.command({ query: `DROP TABLE ${t}` });
     }
     const legacy = { ...DEFAULTS };

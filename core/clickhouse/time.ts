@@ -31,7 +31,7 @@ export function isoTime(text: string): string {
   return new Date(ms).toISOString();
 }
 
-const HOUR_MS = 3_600_000;
+export const HOUR_MS = 3_600_000;
 
 /**
  * The whole hours inside `[from, to)`, as ms: from its first hour boundary to its last (`from >= to`
@@ -43,4 +43,31 @@ export function wholeHours(from: Date, to: Date): { from: number; to: number } {
     from: Math.ceil(from.getTime() / HOUR_MS) * HOUR_MS,
     to: Math.floor(to.getTime() / HOUR_MS) * HOUR_MS,
   };
+}
+
+/** A stretch of `[from, to)` (ms) read from one tier: `unit` is the tier's bucket in ms, 0 = raw rows. */
+export interface TierSpan {
+  unit: number;
+  from: number;
+  to: number;
+}
+
+export const DAY_MS = 86_400_000;
+
+/**
+ * Splits `[from, to)` for a stack of rollups with buckets of `units` ms (coarsest first, each a
+ * multiple of the next, e.g. days then hours): the whole buckets of the coarsest unit come from its
+ * tier, the partial ones at either end from the next finer unit, and so on down to raw rows (unit 0)
+ * for what no bucket covers whole. Reading each span from its tier and summing gives exactly the raw
+ * answer for any window; the raw part is at most two of the finest buckets. UTC days and hours
+ * (`toStartOfDay`/`toStartOfHour` in UTC) are multiples of the unit since the epoch.
+ */
+export function tierSpans(from: number, to: number, units: readonly number[]): TierSpan[] {
+  if (from >= to) return [];
+  const [unit, ...finer] = units;
+  if (unit === undefined) return [{ unit: 0, from, to }];
+  const first = Math.ceil(from / unit) * unit;
+  const last = Math.floor(to / unit) * unit;
+  if (first >= last) return tierSpans(from, to, finer);
+  return [...tierSpans(from, first, finer), { unit, from: first, to: last }, ...tierSpans(last, to, finer)];
 }

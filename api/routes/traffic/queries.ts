@@ -71,7 +71,7 @@ export async function topN(
   const params = new ParamBag();
   const t = source.table;
   const keys = dim.select.map(([alias, expr]) => `${expr} AS k_${alias}`).join(', ');
-  const { select, from } = topSource(dim, input, t, params);
+  const { select, from } = topSource(dim, input, t, params, source.hoursOnly ? 3600 : undefined);
   const query =
     `SELECT ${keys}, ${select} ${from} ` +
     // Group on the stored columns and format only the winners (text per row is the slow part).
@@ -101,6 +101,8 @@ function topSource(
   input: TrafficInput,
   t: TableChoice['table'],
   params: ParamBag,
+  /** A 1-hour step reads no daily rows (api/query/source.ts `fromSql`). */
+  stepSeconds?: number,
 ): { select: string; from: string } {
   const metrics = [
     [metricSql(input.metric, t), 'm_value'],
@@ -110,7 +112,7 @@ function topSource(
     [metricSql('packets', t), 'm_packets'],
   ];
   const direct = metrics.map(([sql, a]) => `${sql} AS ${a}`).join(', ');
-  const filtered = `FROM ${fromSql(t, input.window, params)} WHERE ${where(input, params)}`;
+  const filtered = `FROM ${fromSql(t, input.window, params, stepSeconds)} WHERE ${where(input, params)}`;
   if (dim.groupBy === undefined || dim.columns.length !== 1) return { select: direct, from: filtered };
   const cols = dim.columns.join(', ');
   return {
@@ -138,7 +140,7 @@ export async function timeSeries(
   const t = source.table;
   const splitSel = cols.map((c) => `${c === 'local_ip' ? ipTextSql(c) : c} AS s_${c}`);
   const filterSql = where(input, params);
-  const table = fromSql(t, input.window, params);
+  const table = fromSql(t, input.window, params, step);
   const bounded = cols.length && !['action', 'direction'].includes(cols[0]!);
   const topClause = bounded
     ? ` AND (${cols.join(', ')}) IN (SELECT ${cols.join(', ')} FROM ${table} WHERE ${filterSql} ` +

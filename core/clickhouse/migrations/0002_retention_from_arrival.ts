@@ -41,8 +41,9 @@ export const ARRIVAL_TTL = {
   flows: 'greatest(toDateTime(time), toDateTime(ingested_at))',
   flows_1m: "greatest(time, toDateTime(stored_on, 'UTC') + INTERVAL 1 DAY)",
   flows_1h: "greatest(time, toDateTime(stored_on, 'UTC') + INTERVAL 1 DAY)",
-  // Created later (migrations 0700, 0710, 0720, 0730) with the same arrival rule; listed so retention reconciles them.
+  // Created later (migrations 0700, 0710, 0720, 0730, 0760) with the same arrival rule; listed so retention reconciles them.
   flows_remote_1h: "greatest(time, toDateTime(stored_on, 'UTC') + INTERVAL 1 DAY)",
+  flows_remote_1d: "greatest(time, toDateTime(stored_on, 'UTC') + INTERVAL 1 DAY)",
   flows_egress_1h: "greatest(time, toDateTime(stored_on, 'UTC') + INTERVAL 1 DAY)",
   flows_contact_1h: "greatest(time, toDateTime(stored_on, 'UTC') + INTERVAL 1 DAY)",
   flows_span_1h: "greatest(time, toDateTime(stored_on, 'UTC') + INTERVAL 1 DAY)",
@@ -56,6 +57,7 @@ export const ARRIVAL_COLUMN: Record<keyof typeof ARRIVAL_TTL, string> = {
   flows_1m: 'stored_on',
   flows_1h: 'stored_on',
   flows_remote_1h: 'stored_on',
+  flows_remote_1d: 'stored_on',
   flows_egress_1h: 'stored_on',
   flows_contact_1h: 'stored_on',
   flows_span_1h: 'stored_on',

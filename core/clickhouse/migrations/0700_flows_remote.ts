@@ -94,11 +94,18 @@ function backfill(opts: SchemaOptions): string {
   const target = opts.cluster ? REMOTE_ROLLUP : storageName(opts, REMOTE_ROLLUP);
   // now64() is taken once, when the statement starts: rows the view already saw are newer. A fixed
   // token makes a second run (two instances migrating at once, or a crash before the migration was
-  // recorded) a duplicate the table drops instead of summing every stored flow twice.
+  // recorded) a duplicate the table drops instead of summing every stored flow twice. A second run
+  // after 0700 was recorded selects nothing: the table drops a duplicate, but the view chained on
+  // it (0760's daily rollup) is still fed the block and never saw the first run (measured on chDB).
   return (
-    `INSERT INTO ${target} ${remoteView('flows', ' WHERE ingested_at < now64(3)')} ` +
+    `INSERT INTO ${target} ${remoteView('flows', ` WHERE ingested_at < now64(3) AND ${unrecorded('0700')}`)} ` +
     "SETTINGS insert_deduplicate = 1, insert_deduplication_token = 'migration-0700-backfill'"
   );
+}
+
+/** True while a migration is not recorded: a backfill run again after it was adds nothing. */
+export function unrecorded(version: string): string {
+  return `(SELECT count() FROM schema_migrations WHERE version = '${version}') = 0`;
 }
 
 function optionalTtl(ttl: string | undefined): { ttl?: string } {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFilter } from '../../../api/filter/parse.js';
-import type { Metric, TableChoice } from '../../../api/query/source.js';
+import { ParamBag } from '../../../api/query/params.js';
+import { fromSql, type Metric, type TableChoice } from '../../../api/query/source.js';
 import type { TimeWindow } from '../../../api/query/time.js';
 import type { DimensionName } from '../../../api/routes/traffic/dimensions.js';
 import { timeSeries, topN } from '../../../api/routes/traffic/queries.js';
@@ -16,10 +17,11 @@ import { generateFlows, seedFlows } from '../../harness/api-seed.js';
 import { openTestDb, rows, type TestDb } from '../../harness/chdb.js';
 
 /**
- * Differential test of `flows_remote_1h` (migration 0700): the same top-N, series and matrix
- * queries answered from the rollup (with raw `flows` for the partial hours at the window's ends)
- * and from raw `flows` alone must give identical rows, for every remote-side dimension, filters on
- * the looked-up fields, aligned and unaligned windows.
+ * Differential test of the peer rollups `flows_remote_1h` (migration 0700) and `flows_remote_1d`
+ * (0760): the same top-N, series and matrix queries answered from the rollups (whole days from the
+ * daily one, the partial days' hours from the hourly one, raw `flows` for the partial hours at the
+ * window's ends) and from raw `flows` alone must give identical rows, for every remote-side
+ * dimension, filters on the looked-up fields, aligned and unaligned windows.
  */
 let db: TestDb;
 const tmp = mkdtempSync(join(tmpdir(), 'flowlens-remote-rollup-'));
@@ -82,6 +84,8 @@ const WINDOWS: [string, TimeWindow][] = [
   ['whole hours', win('2026-01-10T06:00:00Z', '2026-01-11T06:00:00Z')],
   ['unaligned ends', win('2026-01-10T05:12:07.250Z', '2026-01-12T03:44:59.999Z')],
   ['all data, 4 days', win('2026-01-10T00:00:00Z', '2026-01-14T00:00:00Z')],
+  // Partial days and partial hours at both ends around two whole days.
+  ['partial days both ends', win('2026-01-10T13:30:00.500Z', '2026-01-13T00:10:00Z')],
 ];
 const DIMS: DimensionName[] = ['remote_ip', 'remote_country', 'remote_asn', 'service_tag', 'threat_list'];
 const LOCAL_DIMS: DimensionName[] = ['dst_port'];
@@ -147,6 +151,39 @@ describe('flows_remote_1h answers as raw flows do', () => {
       expect(rollup.step).toBe(raw.step);
       expect(rollup.series, split).toEqual(raw.series);
     }
+  });
+
+  it('a series with daily buckets reads whole days from the daily rollup, and agrees', async () => {
+    // 200 days: one-day buckets; the ends are unaligned (partial days and hours from finer tiers).
+    const window = win('2025-08-01T10:20:00Z', '2026-02-17T07:45:30Z');
+    for (const split of ['none', 'action_direction'] as const) {
+      const input = {
+        window,
+        filter: parseFilter('remote_asn = 15133 OR direction = inbound'),
+        metric: 'flows' as const,
+        split,
+      };
+      const rollup = await timeSeries(db, input);
+      expect(rollup.step).toBe(86400);
+      const raw = await timeSeries(db, input, () => ({ table: 'flows', resolution: 1 }));
+      expect(rollup.series, split).toEqual(raw.series);
+      expect(rollup.series.length, split).toBeGreaterThan(0);
+    }
+  });
+
+  it('reads the daily tier only for whole days, and never for sub-day buckets', () => {
+    const sql = (w: TimeWindow, step?: number) => fromSql('flows_remote_1h', w, new ParamBag(), step);
+    const days = win('2026-01-10T13:30:00Z', '2026-01-13T00:10:00Z');
+    expect(sql(days)).toContain('FROM flows_remote_1d');
+    expect(sql(days)).toContain('FROM flows_remote_1h');
+    expect(sql(days, 86400)).toContain('FROM flows_remote_1d');
+    expect(sql(days, 3 * 3600)).not.toContain('flows_remote_1d');
+    // 24 hours past the hour hold no whole day: hours and raw edges only.
+    expect(sql(win('2026-01-10T13:17:00Z', '2026-01-11T13:17:00Z'))).not.toContain('flows_remote_1d');
+    // Whole days only: nothing from the hourly rollup or raw rows.
+    const aligned = sql(win('2026-01-10T00:00:00Z', '2026-01-12T00:00:00Z'));
+    expect(aligned).toContain('FROM flows_remote_1d');
+    expect(aligned).not.toMatch(/FROM flows_remote_1h|FROM flows /);
   });
 
   it('a 24 h series keeps its 15-minute buckets (raw flows)', async () => {
