@@ -62,11 +62,12 @@ export async function rows<T = Record<string, unknown>>(
   return rs.json<T>();
 }
 
-/** Tables filled by materialized views on `flows` (migrations 0001, 0700–0730). */
+/** Tables filled by materialized views on `flows` (migrations 0001, 0700–0730) or chained on one (0760). */
 export const FLOW_ROLLUPS = [
   'flows_1m',
   'flows_1h',
   'flows_remote_1h',
+  'flows_remote_1d',
   'flows_egress_1h',
   'flows_contact_1h',
   'flows_span_1h',

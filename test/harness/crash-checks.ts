@@ -52,6 +52,8 @@ const COUNTED_ROLLUPS: readonly { table: string; counted: string; raw: string }[
   { table: 'flows_1m', counted: 'sum(flows)', raw: '1' },
   { table: 'flows_1h', counted: 'sum(flows)', raw: '1' },
   { table: 'flows_remote_1h', counted: 'sum(flows)', raw: '1' },
+  // Chained on flows_remote_1h's inserts: a replay must stop at both levels.
+  { table: 'flows_remote_1d', counted: 'sum(flows)', raw: '1' },
   { table: 'flow_log_hours', counted: 'sum(rows)', raw: '1' },
   {
     table: 'flows_egress_1h',
