@@ -11,6 +11,7 @@ export interface TickStage {
 }
 
 const RULE_REPORT = 'rule report (rules.windowDays = 30, hourly)';
+const WHOLE_TICK = 'whole tick, CPU ms';
 
 /**
  * Steps whose own look-back legitimately holds more data until it is full (7 days by default, so
@@ -27,6 +28,13 @@ export const LOOKBACKS: Record<string, string> = {
 const fmt = (n: number) => Math.round(n).toLocaleString();
 /** Ratio with +1 on both sides (a step that reads nothing at either stage is 1.00×). */
 const ratio = (a: number, b: number) => (b + 1) / (a + 1);
+/**
+ * Reads below this are the counters' own noise (`system.events` gains rows as events first occur;
+ * scale-reads.ts): such a step reads nothing of note, and its ratio is not shown.
+ */
+const NOISE_ROWS = 1000;
+const readRatio = (a: number, b: number, rowsA: number, rowsB: number) =>
+  Math.max(rowsA, rowsB) < NOISE_ROWS ? '–' : ratio(a, b).toFixed(2);
 
 /**
  * Two tables: wall ms per stage (noisy on a shared machine: the load is in the header), and the
@@ -57,16 +65,21 @@ export function printTicks(stages: TickStage[]): void {
     )}\n\n(one tick = the loop's new-data query, then each analyzer over the last 3 minutes; medians; ratios with +1 ms;\n"whole tick, CPU ms" is this process's CPU over a tick, chDB included: other jobs' load inflates it far less than wall ms)\n`,
   );
   const readRows = steps.map(([name, pick]) => {
-    const r = ratio(pick(first).rows, pick(last).rows);
+    const [f, m, l] = [pick(first), pick(mid), pick(last)];
+    const r = ratio(f.rows, l.rows);
     return [
-      name,
+      name === WHOLE_TICK ? 'whole tick (all steps)' : name,
       ...stages.map((s) => fmt(pick(s).rows)),
-      r.toFixed(2),
-      r <= 1.5 ? 'ok' : LOOKBACKS[name] ? 'look-back' : '**over**',
-      ratio(pick(mid).rows, pick(last).rows).toFixed(2),
-      ratio(pick(first).bytes, pick(last).bytes).toFixed(2),
-      ratio(pick(mid).bytes, pick(last).bytes).toFixed(2),
-      LOOKBACKS[name] ?? 'window only',
+      readRatio(f.rows, l.rows, f.rows, l.rows),
+      r <= 1.5 || Math.max(f.rows, l.rows) < NOISE_ROWS
+        ? 'ok'
+        : LOOKBACKS[name] || name === WHOLE_TICK
+          ? 'look-back'
+          : '**over**',
+      readRatio(m.rows, l.rows, m.rows, l.rows),
+      readRatio(f.bytes, l.bytes, f.rows, l.rows),
+      readRatio(m.bytes, l.bytes, m.rows, l.rows),
+      name === WHOLE_TICK ? 'sum of the steps, look-backs included' : (LOOKBACKS[name] ?? 'window only'),
     ];
   });
   console.log(
