@@ -191,7 +191,7 @@ describe('migrations 0730 and 0740 DDL', () => {
     expect(cluster).toContain('DROP TABLE IF EXISTS flows_internal_1h ON CLUSTER prod SYNC');
     expect(cluster).toContain('DROP TABLE IF EXISTS flows_internal_1h_local ON CLUSTER prod SYNC');
     expect(cluster).toMatch(
-      /CREATE TABLE IF NOT EXISTS flows_internal_1h_local ON CLUSTER prod[^]*PARTITION BY toYYYYMMDD\(time\)/,
+      /CREATE TABLE IF NOT EXISTS flows_internal_1h_local ON CLUSTER prod[\s\S]*PARTITION BY toYYYYMMDD\(time\)/,
     );
     expect(cluster).toMatch(/INSERT INTO flows_internal_1h SELECT .* FROM flows WHERE/);
     expect(migration0730.up(DEFAULT_SCHEMA_OPTIONS).join('\n')).toContain('PARTITION BY toYYYYMM(time)');
