@@ -33,32 +33,11 @@ export interface StepCost extends Reads {
  * are this process's: other jobs' load inflates it far less than wall ms), with every step's reads.
  */
 export async function tickCosts(db: Db, end: Date, runs: number): Promise<Record<string, StepCost>> {
-  const a = parseConfig({}).analyze;
-  const window = { from: new Date(end.getTime() - (a.intervalSeconds + a.overlapSeconds) * 1000), to: end };
-  const context = {
-    threatIntel: { size: 0, has: () => false, match: () => undefined },
-    now: end,
-    extra: {},
-  };
+  await mergesSettled(db);
+  const steps = await tickSteps(db, end);
+  const meter = await readMeter(db.client);
   const ms: Record<string, number[]> = {};
   const reads: Record<string, Reads> = {};
-  await mergesSettled(db);
-  // The loop asks for rows ingested since its last tick: the last minute of arrivals.
-  const since = (await newestIngestMs(db)) - 60_000;
-  const meter = await readMeter(db.client);
-  const steps: [string, () => Promise<unknown>][] = [
-    [NEW_DATA, () => newDataRange(db, since)],
-    ...enabledAnalyzers(a).map((analyzer): [string, () => Promise<unknown>] => [
-      analyzer.id,
-      async () => {
-        const r = await detectWindow(
-          { client: db.client, config: a, context, analyzers: [analyzer] },
-          window,
-        );
-        if (r.errors.length) throw new Error(`analyzer failed: ${JSON.stringify(r.errors)}`);
-      },
-    ]),
-  ];
   for (let i = 0; i < runs; i++) {
     let cpuMs = 0;
     for (const [name, work] of steps) {
@@ -78,6 +57,32 @@ export async function tickCosts(db: Db, end: Date, runs: number): Promise<Record
   const out: Record<string, StepCost> = {};
   for (const [k, v] of Object.entries(ms)) out[k] = { ms: median(v), ...(reads[k] ?? { rows: 0, bytes: 0 }) };
   return out;
+}
+
+/** The steps of one tick ending at `end`: the new-data query, then each enabled analyzer alone. */
+async function tickSteps(db: Db, end: Date): Promise<[string, () => Promise<unknown>][]> {
+  const a = parseConfig({}).analyze;
+  const window = { from: new Date(end.getTime() - (a.intervalSeconds + a.overlapSeconds) * 1000), to: end };
+  const context = {
+    threatIntel: { size: 0, has: () => false, match: () => undefined },
+    now: end,
+    extra: {},
+  };
+  // The loop asks for rows ingested since its last tick: the last minute of arrivals.
+  const since = (await newestIngestMs(db)) - 60_000;
+  return [
+    [NEW_DATA, () => newDataRange(db, since)],
+    ...enabledAnalyzers(a).map((analyzer): [string, () => Promise<unknown>] => [
+      analyzer.id,
+      async () => {
+        const r = await detectWindow(
+          { client: db.client, config: a, context, analyzers: [analyzer] },
+          window,
+        );
+        if (r.errors.length) throw new Error(`analyzer failed: ${JSON.stringify(r.errors)}`);
+      },
+    ]),
+  ];
 }
 
 const NEW_DATA = 'new-data range';

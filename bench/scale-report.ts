@@ -36,6 +36,16 @@ const NOISE_ROWS = 1000;
 const readRatio = (a: number, b: number, rowsA: number, rowsB: number) =>
   Math.max(rowsA, rowsB) < NOISE_ROWS ? '–' : ratio(a, b).toFixed(2);
 
+type Pick = (s: TickStage) => StepCost;
+interface Stages {
+  all: TickStage[];
+  first: TickStage;
+  mid: TickStage;
+  last: TickStage;
+  span: string;
+  beyond: string;
+}
+
 /**
  * Two tables: wall ms per stage (noisy on a shared machine: the load is in the header), and the
  * rows and bytes each step read (independent of the load: the honest measure). The bar (≤ 1.5×
@@ -46,55 +56,62 @@ export function printTicks(stages: TickStage[]): void {
   const first = stages[0]!;
   const last = stages[stages.length - 1]!;
   const mid = stages[stages.length - 2] ?? first;
-  const steps: [string, (s: TickStage) => StepCost][] = [
-    ...Object.keys(first.ticks).map((k): [string, (s: TickStage) => StepCost] => [k, (s) => s.ticks[k]!]),
+  const st: Stages = {
+    all: stages,
+    first,
+    mid,
+    last,
+    span: `${last.days} d / ${first.days} d`,
+    beyond: `${last.days} d / ${mid.days} d`,
+  };
+  const steps: [string, Pick][] = [
+    ...Object.keys(first.ticks).map((k): [string, Pick] => [k, (s) => s.ticks[k]!]),
     [RULE_REPORT, (s) => s.ruleReport],
   ];
-  const span = `${last.days} d / ${first.days} d`;
-  const beyond = `${last.days} d / ${mid.days} d`;
-  const msRows = steps.map(([name, pick]) => [
+  printMs(st, steps);
+  printReads(st, steps);
+}
+
+function printMs(st: Stages, steps: [string, Pick][]): void {
+  const rows = steps.map(([name, pick]) => [
     name,
-    ...stages.map((s) => pick(s).ms.toFixed(0)),
-    ratio(pick(first).ms, pick(last).ms).toFixed(2),
-    ratio(pick(mid).ms, pick(last).ms).toFixed(2),
+    ...st.all.map((s) => pick(s).ms.toFixed(0)),
+    ratio(pick(st.first).ms, pick(st.last).ms).toFixed(2),
+    ratio(pick(st.mid).ms, pick(st.last).ms).toFixed(2),
   ]);
+  const head = ['tick step', ...st.all.map((s) => `ms, ${s.days} d stored (load ${s.load.toFixed(0)})`)];
   console.log(
-    `${mdTable(
-      ['tick step', ...stages.map((s) => `ms, ${s.days} d stored (load ${s.load.toFixed(0)})`), span, beyond],
-      msRows,
-    )}\n\n(one tick = the loop's new-data query, then each analyzer over the last 3 minutes; medians; ratios with +1 ms;\n"whole tick, CPU ms" is this process's CPU over a tick, chDB included: other jobs' load inflates it far less than wall ms)\n`,
+    `${mdTable([...head, st.span, st.beyond], rows)}\n\n(one tick = the loop's new-data query, then each analyzer over the last 3 minutes; medians; ratios with +1 ms;\n"whole tick, CPU ms" is this process's CPU over a tick, chDB included: other jobs' load inflates it far less than wall ms)\n`,
   );
-  const readRows = steps.map(([name, pick]) => {
-    const [f, m, l] = [pick(first), pick(mid), pick(last)];
+}
+
+function printReads(st: Stages, steps: [string, Pick][]): void {
+  const rows = steps.map(([name, pick]) => {
+    const [f, m, l] = [pick(st.first), pick(st.mid), pick(st.last)];
     const r = ratio(f.rows, l.rows);
+    const quiet = Math.max(f.rows, l.rows) < NOISE_ROWS;
     return [
       name === WHOLE_TICK ? 'whole tick (all steps)' : name,
-      ...stages.map((s) => fmt(pick(s).rows)),
+      ...st.all.map((s) => fmt(pick(s).rows)),
       readRatio(f.rows, l.rows, f.rows, l.rows),
-      r <= 1.5 || Math.max(f.rows, l.rows) < NOISE_ROWS
-        ? 'ok'
-        : LOOKBACKS[name] || name === WHOLE_TICK
-          ? 'look-back'
-          : '**over**',
+      r <= 1.5 || quiet ? 'ok' : LOOKBACKS[name] || name === WHOLE_TICK ? 'look-back' : '**over**',
       readRatio(m.rows, l.rows, m.rows, l.rows),
       readRatio(f.bytes, l.bytes, f.rows, l.rows),
       readRatio(m.bytes, l.bytes, m.rows, l.rows),
       name === WHOLE_TICK ? 'sum of the steps, look-backs included' : (LOOKBACKS[name] ?? 'window only'),
     ];
   });
+  const head = [
+    'tick step',
+    ...st.all.map((s) => `rows read, ${s.days} d stored`),
+    `rows ${st.span}`,
+    'bar ≤ 1.5×',
+    `rows ${st.beyond}`,
+    `bytes ${st.span}`,
+    `bytes ${st.beyond}`,
+    'reads beyond its window',
+  ];
   console.log(
-    `${mdTable(
-      [
-        'tick step',
-        ...stages.map((s) => `rows read, ${s.days} d stored`),
-        `rows ${span}`,
-        'bar ≤ 1.5×',
-        `rows ${beyond}`,
-        `bytes ${span}`,
-        `bytes ${beyond}`,
-        'reads beyond its window',
-      ],
-      readRows,
-    )}\n\n(rows and bytes the database read for one run of the step, all its queries and subqueries: bench/scale-reads.ts;\nthe load does not change them. "whole tick" sums the steps; a look-back step is judged from the middle stage on, once its look-back is full)\n`,
+    `${mdTable(head, rows)}\n\n(rows and bytes the database read for one run of the step, all its queries and subqueries: bench/scale-reads.ts;\nthe load does not change them. "whole tick" sums the steps; a look-back step is judged from the middle stage on, once its look-back is full)\n`,
   );
 }
