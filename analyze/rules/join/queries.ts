@@ -3,6 +3,7 @@ import type { Db } from '../../../core/clickhouse/client.js';
 import { query } from '../../../core/clickhouse/query.js';
 import { chTime, isoTime } from '../../../core/clickhouse/time.js';
 import type { SampleFlow } from '../../../core/finding.js';
+import { rawTimeRange } from '../../sql.js';
 import type { FlowKey } from './resolve.js';
 
 /** Analysis window, ISO-8601 instants, `from` inclusive, `to` exclusive. */
@@ -47,7 +48,8 @@ export interface KeyStats extends FlowKey {
 export const KEY_EXPR = "concat(nsg, '|', acl_id, '|', rule_name)";
 export const keyString = (k: Pick<FlowKey, 'nsg' | 'aclId' | 'ruleName'>) =>
   `${k.nsg}|${k.aclId}|${k.ruleName}`;
-const WINDOW = `time >= {from:DateTime64(3, 'UTC')} AND time < {to:DateTime64(3, 'UTC')}`;
+/** The window, also on the sorting key's first column so its first and last days prune (analyze/sql.ts). */
+const WINDOW = rawTimeRange('from', 'to');
 const windowParams = (w: Window) => ({ from: chTime(w.from), to: chTime(w.to) });
 
 const KEY_COLUMNS =
