@@ -1,5 +1,5 @@
 import { wholeHours } from '../core/clickhouse/time.js';
-import { dt } from './sql.js';
+import { dt, rawTimeRange } from './sql.js';
 
 const TS = (name: string) => `{${name}:DateTime64(3, 'UTC')}`;
 
@@ -18,7 +18,11 @@ export function hourSplit(base: Date, end: Date): { firstHour: string; lastHour:
 /** Rollup hours of the look-back (`time` is the rollup's hour). */
 export const ROLLUP_HOURS = `time >= ${TS('firstHour')} AND time < ${TS('lastHour')}`;
 
-/** Raw rows of the look-back's partial hours: from `base` to `firstHour`, and from `lastHour` to `end`. */
+/**
+ * Raw rows of the look-back's partial hours: from `base` to `firstHour`, and from `lastHour` to `end`
+ * (each range also on the sorting key's first column, so only their granules are read: sql.ts
+ * `rawTimeRange`).
+ */
 export function rawEdges(base: string, end: string): string {
-  return `((time >= ${TS(base)} AND time < ${TS('firstHour')}) OR (time >= ${TS('lastHour')} AND time < ${TS(end)}))`;
+  return `((${rawTimeRange(base, 'firstHour')}) OR (${rawTimeRange('lastHour', end)}))`;
 }

@@ -46,6 +46,17 @@ describe('generateFlows', () => {
     expect(Number(m!.n)).toBe(9000);
   });
 
+  it('stores each flow 1–3 minutes after its time, as a tailing ingest does, whatever order the days were written in', async () => {
+    const [r] = await rows<Record<string, number>>(
+      db,
+      "SELECT min(dateDiff('millisecond', time, ingested_at)) AS lo, max(dateDiff('millisecond', time, ingested_at)) AS hi, " +
+        'countIf(ingested_at > (SELECT max(time) FROM flows) + INTERVAL 3 MINUTE) AS late FROM flows',
+    );
+    expect(Number(r!.lo)).toBeGreaterThanOrEqual(60_000);
+    expect(Number(r!.hi)).toBeLessThan(180_000);
+    expect(Number(r!.late)).toBe(0);
+  });
+
   it('leaves the session as it was (deduplication on again after the seed)', async () => {
     const [r] = await rows<{ d: boolean; o: boolean }>(
       db,

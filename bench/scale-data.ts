@@ -23,6 +23,16 @@ export interface FlowGenOptions {
 }
 
 const PUBLIC_POOL = 20_000;
+/**
+ * Arrival (`ingested_at`) 1–3 minutes after the flow, as a tailing ingest stores it (NSG flow logs
+ * append a block about every minute; the poll and the insert add the rest). Left to its default
+ * (`now64()`), every stage's rows would carry the seed's wall time: the 30-day stage's older days
+ * would be the newest arrivals, and the loop's new-data query (rows ingested in the last minute)
+ * would select them rather than the window's minute, and its `ingested_at` minmax index
+ * (migration 0003) could not prune a day written in one INSERT.
+ */
+const ARRIVAL_MIN_MS = 60_000;
+const ARRIVAL_SPREAD_MS = 120_000;
 
 /** The `SELECT` producing rows `[first, first + count)` of a generation with `total` rows. */
 export function flowGenSelect(o: {
@@ -61,7 +71,8 @@ SELECT
   if(action = 'deny', 0, 1 + ${h(7)} % 40) AS packets_sent, packets_sent * (60 + ${h(8)} % 1400) AS bytes_sent,
   if(action = 'deny', 0, 1 + ${h(9)} % 60) AS packets_received, packets_received * (60 + ${h(10)} % 1400) AS bytes_received,
   action = 'allow' AS has_counters, is_public AS remote_is_public, 'scale-bench' AS source,
-  number AS record_offset, 0 AS tuple_index
+  number AS record_offset, 0 AS tuple_index,
+  t + toIntervalMillisecond(${ARRIVAL_MIN_MS} + ${h(13)} % ${ARRIVAL_SPREAD_MS}) AS ingested_at
 FROM (
   SELECT number,
     fromUnixTimestamp64Milli(toInt64(${startMs} + number * ${stepMs}), 'UTC') AS t,
@@ -83,7 +94,7 @@ const COLUMNS =
   'time, record_time, format, subscription_id, resource_group, nsg, target_resource, flow_log, acl_id, mac, ' +
   'rule, rule_name, rule_kind, src_ip, dst_ip, src_port, dst_port, protocol, direction, action, state, encryption, ' +
   'packets_sent, bytes_sent, packets_received, bytes_received, has_counters, remote_is_public, source, ' +
-  'record_offset, tuple_index';
+  'record_offset, tuple_index, ingested_at';
 
 /**
  * Settings of the seed's `INSERT … SELECT`s. The seed is not ingest: no retries, no tokens, so

@@ -5,57 +5,88 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { newDataRange } from '../analyze/loop.js';
 import { ruleReportExtra, rulesWindow } from '../analyze/rules/analyzer.js';
-import { detectWindow } from '../analyze/runner.js';
+import { detectWindow, enabledAnalyzers } from '../analyze/runner.js';
 import type { Db } from '../core/clickhouse/client.js';
 import { count } from '../core/clickhouse/query.js';
 import { isoTime } from '../core/clickhouse/time.js';
 import { parseConfig } from '../core/config/load.js';
 import { ENDPOINTS, p95, time } from './api.bench.js';
 import { benchApi } from './bench-api.js';
+import { type Reads, readMeter, sumReads } from './scale-reads.js';
 import { median } from './util.js';
 
 /** Measurements of the scale bench, each over a database the caller filled (scale.bench.ts). */
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
 
+/** A tick step's median wall ms over the runs, and the rows and bytes the database read for it. */
+export interface StepCost extends Reads {
+  ms: number;
+}
+
 /**
  * One analysis tick as `flowlens run` does it every minute: the new-data range query, then every
  * analyzer over the last `intervalSeconds + overlapSeconds` (3 minutes by default; analyzers widen
- * it to their buckets and spans themselves). Median ms per step over `runs`.
+ * it to their buckets, spans and look-backs themselves), one analyzer at a time so each one's reads
+ * are its own (bench/scale-reads.ts; the counters are read outside the timed section). Median ms
+ * per step over `runs`. "whole tick, CPU ms" is this process's CPU over the steps (chDB's threads
+ * are this process's: other jobs' load inflates it far less than wall ms), with every step's reads.
  */
-export async function tickTimes(db: Db, end: Date, runs: number): Promise<Record<string, number>> {
-  const config = parseConfig({});
-  const a = config.analyze;
+export async function tickCosts(db: Db, end: Date, runs: number): Promise<Record<string, StepCost>> {
+  await mergesSettled(db);
+  const steps = await tickSteps(db, end);
+  const meter = await readMeter(db.client);
+  const ms: Record<string, number[]> = {};
+  const reads: Record<string, Reads> = {};
+  for (let i = 0; i < runs; i++) {
+    let cpuMs = 0;
+    for (const [name, work] of steps) {
+      const { reads: r } = await meter.measure(async () => {
+        const cpu0 = process.cpuUsage();
+        const t0 = performance.now();
+        await work();
+        ms[name] = [...(ms[name] ?? []), performance.now() - t0];
+        const cpu = process.cpuUsage(cpu0);
+        cpuMs += (cpu.user + cpu.system) / 1000;
+      });
+      reads[name] = r;
+    }
+    ms[WHOLE_TICK] = [...(ms[WHOLE_TICK] ?? []), cpuMs];
+  }
+  reads[WHOLE_TICK] = sumReads(Object.values(reads));
+  const out: Record<string, StepCost> = {};
+  for (const [k, v] of Object.entries(ms)) out[k] = { ms: median(v), ...(reads[k] ?? { rows: 0, bytes: 0 }) };
+  return out;
+}
+
+/** The steps of one tick ending at `end`: the new-data query, then each enabled analyzer alone. */
+async function tickSteps(db: Db, end: Date): Promise<[string, () => Promise<unknown>][]> {
+  const a = parseConfig({}).analyze;
   const window = { from: new Date(end.getTime() - (a.intervalSeconds + a.overlapSeconds) * 1000), to: end };
   const context = {
     threatIntel: { size: 0, has: () => false, match: () => undefined },
     now: end,
     extra: {},
   };
-  const samples: Record<string, number[]> = {};
-  const add = (k: string, ms: number) => {
-    samples[k] = [...(samples[k] ?? []), ms];
-  };
-  await mergesSettled(db);
-  // The loop asks for rows ingested since its last tick: the last minute of ingest (wall) time.
+  // The loop asks for rows ingested since its last tick: the last minute of arrivals.
   const since = (await newestIngestMs(db)) - 60_000;
-  for (let i = 0; i < runs; i++) {
-    // CPU of the whole tick (chDB's threads are this process's): what a busy shared machine does
-    // not inflate the way it inflates wall time.
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    await newDataRange(db, since);
-    add('new-data range', performance.now() - t0);
-    const r = await detectWindow({ client: db.client, config: a, context }, window);
-    if (r.errors.length) throw new Error(`analyzers failed: ${JSON.stringify(r.errors)}`);
-    for (const [id, ms] of Object.entries(r.timings)) add(id, ms);
-    const cpu = process.cpuUsage(cpu0);
-    add('whole tick, CPU ms', (cpu.user + cpu.system) / 1000);
-  }
-  const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(samples)) out[k] = median(v);
-  return out;
+  return [
+    [NEW_DATA, () => newDataRange(db, since)],
+    ...enabledAnalyzers(a).map((analyzer): [string, () => Promise<unknown>] => [
+      analyzer.id,
+      async () => {
+        const r = await detectWindow(
+          { client: db.client, config: a, context, analyzers: [analyzer] },
+          window,
+        );
+        if (r.errors.length) throw new Error(`analyzer failed: ${JSON.stringify(r.errors)}`);
+      },
+    ]),
+  ];
 }
+
+const NEW_DATA = 'new-data range';
+const WHOLE_TICK = 'whole tick, CPU ms';
 
 /**
  * Waits (at most 3 minutes) until no merge runs: each stage is timed on settled tables, so the
@@ -75,12 +106,17 @@ async function newestIngestMs(db: Db): Promise<number> {
   return Date.parse(isoTime((await rs.json<{ ing: string }>())[0]?.ing ?? ''));
 }
 
-/** The rule report the loop rebuilds every `rules.refreshMinutes` over `rules.windowDays` (30). */
-export async function ruleReportMs(db: Db, end: Date): Promise<number> {
+/** The rule report the loop rebuilds every `rules.refreshMinutes` over `rules.windowDays` (30): ms, then its reads. */
+export async function ruleReportCost(db: Db, end: Date): Promise<StepCost> {
   const config = parseConfig({});
-  const t0 = performance.now();
-  await ruleReportExtra(db, rulesWindow(end, config.rules), config.rules);
-  return performance.now() - t0;
+  const meter = await readMeter(db.client);
+  let ms = 0;
+  const { reads } = await meter.measure(async () => {
+    const t0 = performance.now();
+    await ruleReportExtra(db, rulesWindow(end, config.rules), config.rules);
+    ms = performance.now() - t0;
+  });
+  return { ms, ...reads };
 }
 
 export interface TableSize {
@@ -110,21 +146,30 @@ export async function tableSizes(db: Db): Promise<TableSize[]> {
   }));
 }
 
-/** p50/p95 ms of every dashboard request (api.bench.ts's list), through the in-process app. */
-export async function apiLatencies(
-  db: Db,
-  end: Date,
-  runs: number,
-): Promise<{ name: string; path: string; p50: number; p95: number }[]> {
+export interface ApiCost extends Reads {
+  name: string;
+  path: string;
+  p50: number;
+  p95: number;
+}
+
+/**
+ * p50/p95 ms of every dashboard request (api.bench.ts's list), through the in-process app, and the
+ * rows and bytes the database read for one more request (bench/scale-reads.ts).
+ */
+export async function apiLatencies(db: Db, end: Date, runs: number): Promise<ApiCost[]> {
   const app = benchApi(db, end);
-  const out: { name: string; path: string; p50: number; p95: number }[] = [];
+  const request = async (a: typeof app, path: string) => {
+    const res = await a.request(path);
+    if (res.status !== 200) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
+    await res.arrayBuffer();
+  };
+  const meter = await readMeter(db.client);
+  const out: ApiCost[] = [];
   for (const [name, path] of ENDPOINTS) {
-    const ms = await time(runs, async () => {
-      const res = await app.request(path);
-      if (res.status !== 200) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
-      await res.arrayBuffer();
-    });
-    out.push({ name, path, p50: median(ms), p95: p95(ms) });
+    const ms = await time(runs, () => request(app, path));
+    const { reads } = await meter.measure(() => request(app, path));
+    out.push({ name, path, p50: median(ms), p95: p95(ms), ...reads });
   }
   return out;
 }

@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import type { AnalysisWindow, AnalyzerQuery } from '../../analyzer.js';
-import { dt, expandWindow, ipText, NO_SAMPLES, SamplesSchema, samples, TimeText } from '../../sql.js';
+import {
+  dt,
+  expandWindow,
+  ipText,
+  NO_SAMPLES,
+  rawTimeRange,
+  SamplesSchema,
+  samples,
+  TimeText,
+} from '../../sql.js';
 import type { ExfiltrationConfig } from './config.js';
 import { destinationKeySql } from './groups.js';
 
@@ -27,7 +36,7 @@ export type EgressHourRow = z.infer<typeof EgressHourRowSchema>;
 
 const TS = (name: string) => `{${name}:DateTime64(3, 'UTC')}`;
 /** The raw rows of the window: from its first whole hour to its end. */
-const WINDOW = `time >= ${TS('from')} AND time < ${TS('to')}`;
+const WINDOW = rawTimeRange('from', 'to');
 /** Rollup hours of the look-back before the window (both ends are whole hours). */
 const HISTORY = `time >= ${TS('baseFrom')} AND time < ${TS('from')}`;
 const EGRESS = `remote_is_public AND direction = 'outbound' AND action = 'allow' AND bytes_sent > 0`;

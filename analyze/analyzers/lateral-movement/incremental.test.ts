@@ -3,6 +3,7 @@ import {
   INTERNAL_PAIRS_WHERE,
   migration0730,
 } from '../../../core/clickhouse/migrations/0730_internal_pairs_rollup.js';
+import { migration0740 } from '../../../core/clickhouse/migrations/0740_internal_pairs_daily.js';
 import { DEFAULT_SCHEMA_OPTIONS } from '../../../core/clickhouse/migrations/types.js';
 import { openTestDb, rows, type TestDb } from '../../../test/harness/chdb.js';
 import { at, type FlowSpec, insertFlows } from '../../../test/harness/flow-rows.js';
@@ -128,6 +129,18 @@ describe('lateral-movement reads its look-back from an hourly rollup (migration 
     expect(await rows(db, ROLLUP)).toEqual(await rows(db, RAW));
   });
 
+  it('is partitioned by day (migration 0740), and building it again rolls up every stored row once', async () => {
+    const key =
+      "SELECT partition_key AS k FROM system.tables WHERE database = currentDatabase() AND name = 'flows_internal_1h'";
+    expect(await rows(db, key)).toEqual([{ k: 'toYYYYMMDD(time)' }]);
+    const statements = migration0740.up({ ...DEFAULT_SCHEMA_OPTIONS, hourTtlDays: 0 });
+    for (const s of [...statements, ...statements]) await db.client.command({ query: s });
+    expect(await rows(db, key)).toEqual([{ k: 'toYYYYMMDD(time)' }]);
+    expect(await rows(db, ROLLUP)).toEqual(await rows(db, RAW));
+    await insertFlows(db, [rdp(51 * 3600 + 5, '10.3.0.8')]); // through the view built again
+    expect(await rows(db, ROLLUP)).toEqual(await rows(db, RAW));
+  });
+
   it.each(CASES)('window from %s to %s, %i h look-back: the same rows as over raw flows', async (f, t, h) => {
     const { incremental, raw } = await incrementalAndRaw(f, t, h);
     expect(raw.length).toBeGreaterThan(0);
@@ -171,7 +184,19 @@ describe('lateral-movement reads its look-back from an hourly rollup (migration 
   });
 });
 
-describe('migration 0730 DDL', () => {
+describe('migrations 0730 and 0740 DDL', () => {
+  it('0740 drops the monthly table and view at once and builds them again by day, on every node in cluster mode', () => {
+    const cluster = migration0740.up({ ...DEFAULT_SCHEMA_OPTIONS, cluster: 'prod' }).join('\n');
+    expect(cluster).toContain('DROP VIEW IF EXISTS flows_internal_1h_mv ON CLUSTER prod SYNC');
+    expect(cluster).toContain('DROP TABLE IF EXISTS flows_internal_1h ON CLUSTER prod SYNC');
+    expect(cluster).toContain('DROP TABLE IF EXISTS flows_internal_1h_local ON CLUSTER prod SYNC');
+    expect(cluster).toMatch(
+      /CREATE TABLE IF NOT EXISTS flows_internal_1h_local ON CLUSTER prod[\s\S]*PARTITION BY toYYYYMMDD\(time\)/,
+    );
+    expect(cluster).toMatch(/INSERT INTO flows_internal_1h SELECT .* FROM flows WHERE/);
+    expect(migration0730.up(DEFAULT_SCHEMA_OPTIONS).join('\n')).toContain('PARTITION BY toYYYYMM(time)');
+  });
+
   it('keeps the rollup from arrival for the longer retention; cluster mode rolls up through Distributed tables', () => {
     const single = migration0730
       .up({ ...DEFAULT_SCHEMA_OPTIONS, rawTtlDays: 30, hourTtlDays: 400 })

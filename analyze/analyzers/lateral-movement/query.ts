@@ -33,8 +33,8 @@ export type LateralRow = z.infer<typeof LateralRowSchema>;
  * has any, so a session is not counted twice.
  *
  * Incremental (issue 17): the look-back's whole hours come from the hourly rollup of migration 0730
- * (`flows_internal_1h`: known pairs, admin peers, served ports) and `flows_span_1h` (where the data
- * starts); raw `flows` is read only for the window and the partial hours at both ends of the
+ * (`flows_internal_1h`: known pairs, admin peers, served ports; partitioned by day since 0740, so a
+ * read stays within the look-back's days) and `flows_span_1h` (where the data starts); raw `flows` is read only for the window and the partial hours at both ends of the
  * look-back (`[baseFrom, firstHour)` and `[lastHour, from)`), so the answer is exactly that of the
  * raw range while a tick's cost follows its window, not the stored days.
  */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../../../core/clickhouse/client.js';
 import { ruleCommands } from '../commands/index.js';
 import { type InventoryNsg, loadInventory, ruleRef } from '../inventory/load.js';
-import { queryCoverage, queryKeyStats, queryObserved, querySamples, type Window } from '../join/queries.js';
+import { queryKeyStatsAndCoverage, queryObserved, querySamples, type Window } from '../join/queries.js';
 import { type CompiledRule, compileRuleSet } from '../model/compile.js';
 import { toWeightedFlows } from '../whatif/replay.js';
 import { type Assessment, assessRule, type RuleInput } from './assess.js';
@@ -19,11 +19,9 @@ import { type JoinedStats, joinStats, type RuleUsage, usageKey } from './usage.j
  */
 export async function buildRuleReport(db: Db, window: Window, opts: RuleReportOptions): Promise<RuleReport> {
   const inventory = await loadInventory(db, window);
-  const joined = joinStats(
-    inventory,
-    await queryKeyStats(db, window),
-    await queryCoverage(db, window, opts.coverageSlices),
-  );
+  // One read of the window for the rule groups' hits and the NSGs' coverage (docs/operations.md).
+  const keys = await queryKeyStatsAndCoverage(db, window, opts.coverageSlices);
+  const joined = joinStats(inventory, keys.stats, keys.coverage);
   const report: RuleReport = {
     generatedAt: opts.now().toISOString(),
     window: { ...window },

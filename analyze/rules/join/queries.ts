@@ -3,6 +3,7 @@ import type { Db } from '../../../core/clickhouse/client.js';
 import { query } from '../../../core/clickhouse/query.js';
 import { chTime, isoTime } from '../../../core/clickhouse/time.js';
 import type { SampleFlow } from '../../../core/finding.js';
+import { rawTimeRange } from '../../sql.js';
 import type { FlowKey } from './resolve.js';
 
 /** Analysis window, ISO-8601 instants, `from` inclusive, `to` exclusive. */
@@ -47,8 +48,17 @@ export interface KeyStats extends FlowKey {
 export const KEY_EXPR = "concat(nsg, '|', acl_id, '|', rule_name)";
 export const keyString = (k: Pick<FlowKey, 'nsg' | 'aclId' | 'ruleName'>) =>
   `${k.nsg}|${k.aclId}|${k.ruleName}`;
-const WINDOW = `time >= {from:DateTime64(3, 'UTC')} AND time < {to:DateTime64(3, 'UTC')}`;
+/** The window, also on the sorting key's first column so its first and last days prune (analyze/sql.ts). */
+const WINDOW = rawTimeRange('from', 'to');
 const windowParams = (w: Window) => ({ from: chTime(w.from), to: chTime(w.to) });
+
+const KEY_COLUMNS =
+  'SELECT nsg, acl_id, subscription_id, resource_group, rule_name, rule_kind, toString(direction) AS direction, ' +
+  'toString(action) AS action, count() AS hits, uniqExact(src_ip) AS sources, countIf(NOT remote_is_public) AS internal_hits, ' +
+  'uniqExactIf(src_ip, NOT remote_is_public) AS internal_sources, toString(min(time)) AS first, toString(max(time)) AS last, ' +
+  'groupUniqArray(format) AS formats';
+const KEY_GROUP =
+  'GROUP BY nsg, acl_id, subscription_id, resource_group, rule_name, rule_kind, direction, action';
 
 /**
  * Hits per (NSG, ACL, rule, direction, action) over the window: the few distinct rule groups the
@@ -58,14 +68,14 @@ export async function queryKeyStats(db: Db, w: Window): Promise<KeyStats[]> {
   const rows = await select(
     db,
     KeyRowSchema,
-    'SELECT nsg, acl_id, subscription_id, resource_group, rule_name, rule_kind, toString(direction) AS direction, ' +
-      'toString(action) AS action, count() AS hits, uniqExact(src_ip) AS sources, countIf(NOT remote_is_public) AS internal_hits, ' +
-      'uniqExactIf(src_ip, NOT remote_is_public) AS internal_sources, toString(min(time)) AS first, toString(max(time)) AS last, ' +
-      `groupUniqArray(format) AS formats FROM flows WHERE ${WINDOW} ` +
-      'GROUP BY nsg, acl_id, subscription_id, resource_group, rule_name, rule_kind, direction, action',
+    `${KEY_COLUMNS} FROM flows WHERE ${WINDOW} ${KEY_GROUP}`,
     windowParams(w),
   );
-  return rows.map((r) => ({
+  return rows.map(keyStats);
+}
+
+function keyStats(r: z.infer<typeof KeyRowSchema>): KeyStats {
+  return {
     nsg: r.nsg,
     aclId: r.acl_id,
     subscriptionId: r.subscription_id,
@@ -81,43 +91,53 @@ export async function queryKeyStats(db: Db, w: Window): Promise<KeyStats[]> {
     first: isoTime(r.first),
     last: isoTime(r.last),
     formats: r.formats,
-  }));
+  };
 }
 
-const CoverageRowSchema = z.object({
-  nsg: z.string(),
-  acl_id: z.string(),
-  subscription_id: z.string(),
-  resource_group: z.string(),
-  buckets: z.array(num),
-});
+const KeyBucketsRowSchema = KeyRowSchema.extend({ buckets: z.array(num) });
 
-/** Which of `buckets` equal slices of the window hold any flow, per NSG key. */
-export async function queryCoverage(
+/**
+ * {@link queryKeyStats} and, in the same read of the window, which of `buckets` equal slices of it
+ * hold any flow, per NSG key (the rule groups' slices, merged). One scan instead of two: the report
+ * reads every flow of its 30-day window, so a second scan doubled its cost (issue 17).
+ */
+export async function queryKeyStatsAndCoverage(
   db: Db,
   w: Window,
   buckets: number,
-): Promise<{ key: FlowKey; buckets: number[] }[]> {
+): Promise<{ stats: KeyStats[]; coverage: { key: FlowKey; buckets: number[] }[] }> {
   const span = Math.max(1, Date.parse(w.to) - Date.parse(w.from));
   const rows = await select(
     db,
-    CoverageRowSchema,
-    'SELECT nsg, acl_id, subscription_id, resource_group, ' +
-      `groupUniqArray(toUInt32(intDiv(toUnixTimestamp64Milli(time) - {fromMs:Int64}, {slice:Int64}))) AS buckets FROM flows WHERE ${WINDOW} ` +
-      'GROUP BY nsg, acl_id, subscription_id, resource_group',
+    KeyBucketsRowSchema,
+    `${KEY_COLUMNS}, groupUniqArray(toUInt32(intDiv(toUnixTimestamp64Milli(time) - {fromMs:Int64}, {slice:Int64}))) AS buckets ` +
+      `FROM flows WHERE ${WINDOW} ${KEY_GROUP}`,
     { ...windowParams(w), fromMs: Date.parse(w.from), slice: Math.ceil(span / buckets) },
   );
-  return rows.map((r) => ({
-    key: {
-      nsg: r.nsg,
-      aclId: r.acl_id,
-      subscriptionId: r.subscription_id,
-      resourceGroup: r.resource_group,
-      ruleName: '',
-      ruleKind: '',
-    },
-    buckets: r.buckets.filter((b) => b < buckets),
-  }));
+  const coverage = new Map<string, { key: FlowKey; buckets: Set<number> }>();
+  for (const r of rows) {
+    const id = JSON.stringify([r.nsg, r.acl_id, r.subscription_id, r.resource_group]);
+    const entry = coverage.get(id) ?? {
+      key: {
+        nsg: r.nsg,
+        aclId: r.acl_id,
+        subscriptionId: r.subscription_id,
+        resourceGroup: r.resource_group,
+        ruleName: '',
+        ruleKind: '',
+      },
+      buckets: new Set<number>(),
+    };
+    for (const b of r.buckets) if (b < buckets) entry.buckets.add(b);
+    coverage.set(id, entry);
+  }
+  return {
+    stats: rows.map(keyStats),
+    coverage: [...coverage.values()].map((c) => ({
+      key: c.key,
+      buckets: [...c.buckets].sort((a, b) => a - b),
+    })),
+  };
 }
 
 const ObservedRowSchema = z.object({

@@ -1,6 +1,6 @@
 import { createMaterializedView, createTable, onCluster, storageName } from '../ddl.js';
 import { lookBackRetention } from './0710_analyzer_rollups.js';
-import type { Migration } from './types.js';
+import type { Migration, SchemaOptions } from './types.js';
 
 /**
  * `flows_internal_1h`: per hour, the (source, destination, port, direction, action) of every flow
@@ -19,12 +19,21 @@ import type { Migration } from './types.js';
 export const migration0730: Migration = {
   version: '0730',
   name: 'analyzer rollup: internal pairs and served web ports per hour (lateral movement)',
-  up: (opts) => [
+  up: (opts) => internalPairsRollup(opts, 'toYYYYMM(time)'),
+};
+
+/**
+ * The rollup's table, its one-time backfill and its view. 0730 partitioned it by month; 0740 builds
+ * it again by day (its sorting key does not start with the hour, so only partitions bound a read to
+ * the look-back's days).
+ */
+export function internalPairsRollup(opts: SchemaOptions, partitionBy: string): string[] {
+  return [
     ...createTable(opts, {
       name: 'flows_internal_1h',
       columns: COLUMNS,
       engine: 'AggregatingMergeTree',
-      partitionBy: 'toYYYYMM(time)',
+      partitionBy,
       orderBy: `(${KEYS.join(', ')})`,
       ...lookBackRetention(opts),
       settings: ['ttl_only_drop_parts = 1', 'non_replicated_deduplication_window = 10000'],
@@ -38,8 +47,8 @@ export const migration0730: Migration = {
       to: 'flows_internal_1h',
       select: internalPairsSelect,
     }),
-  ],
-};
+  ];
+}
 
 /** Flows the rollup keeps: private peers (any port), and allowed inbound web from anywhere. */
 export const INTERNAL_PAIRS_WHERE =

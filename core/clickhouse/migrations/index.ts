@@ -13,6 +13,7 @@ import { migration0700 } from './0700_flows_remote.js';
 import { migration0710 } from './0710_analyzer_rollups.js';
 import { migration0720 } from './0720_flow_log_hours.js';
 import { migration0730 } from './0730_internal_pairs_rollup.js';
+import { migration0740 } from './0740_internal_pairs_daily.js';
 import { migration0760 } from './0760_flows_remote_daily.js';
 import type { Migration } from './types.js';
 
@@ -38,5 +39,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0710,
   migration0720,
   migration0730,
+  migration0740,
   migration0760,
 ];
