@@ -22,6 +22,7 @@ import {
   type SplitName,
   TOP_SERIES,
 } from './dimensions.js';
+import { isTypeDimension, typeTop } from './type-top.js';
 
 export interface TrafficInput {
   window: TimeWindow;
@@ -65,6 +66,8 @@ export async function topN(
   input: TrafficInput & { dimension: DimensionName; limit: number },
   choose: (w: TimeWindow, columns: string[]) => TableChoice = chooseTable,
 ): Promise<{ source: TableChoice; rows: TopRow[] }> {
+  if (isTypeDimension(input.dimension))
+    return typeTop(db, { ...input, dimension: input.dimension }, choose, where);
   const dim: Dimension = DIMENSIONS[input.dimension];
   const groupBy = dim.groupBy ?? dim.columns;
   const source = choose(input.window, [...fieldsOf(input.filter), ...dim.columns]);
