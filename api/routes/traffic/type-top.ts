@@ -2,13 +2,12 @@ import { z } from 'zod';
 import type { Db } from '../../../core/clickhouse/client.js';
 import { chNumber } from '../../../core/clickhouse/query.js';
 import { NETWORKS } from '../../../core/enrich/tables.js';
-import { fieldsOf } from '../../filter/ast.js';
+import { type FilterNode, fieldsOf } from '../../filter/ast.js';
 import { ParamBag } from '../../query/params.js';
 import { readRows } from '../../query/run.js';
 import { fromSql, type Metric, metricSql, type TableChoice } from '../../query/source.js';
 import type { TimeWindow } from '../../query/time.js';
 import { DIMENSIONS } from './dimensions.js';
-import type { TopRow, TrafficInput } from './queries.js';
 
 /**
  * Top-N by flow type or connection type, the two dimensions that read both addresses
@@ -55,7 +54,7 @@ export async function typeTop(
   input: TrafficInput & { dimension: TypeDimension; limit: number },
   choose: (w: TimeWindow, columns: string[]) => TableChoice,
   where: Where,
-): Promise<{ source: TableChoice; rows: TopRow[] }> {
+): Promise<{ source: TableChoice; rows: TypeRow[] }> {
   let source = choose(input.window, [...fieldsOf(input.filter), 'remote_ip', 'remote_is_public']);
   let rows = await readTypes(db, splitSql(input, source.table, where));
   if (rows.some((r) => r.k === NEEDS_LOCAL)) {
@@ -131,5 +130,19 @@ function perRowSql(input: TypeInput, where: Where): Build {
     `WHERE ${where(input, params)} GROUP BY k`;
 }
 
+/** queries.ts's input and row shapes, restated: importing them from there would be a cycle. */
+interface TrafficInput {
+  window: TimeWindow;
+  filter: FilterNode | null;
+  metric: Metric;
+}
+interface TypeRow {
+  key: Record<string, string>;
+  value: number;
+  denied: number;
+  flows: number;
+  bytes: number;
+  packets: number;
+}
 type Where = (input: TrafficInput, params: ParamBag) => string;
 type TypeInput = TrafficInput & { dimension: TypeDimension };
