@@ -24,6 +24,8 @@ import { DIMENSIONS } from './dimensions.js';
  *   per pair. East-west pairs repeat (hosts × hosts), unlike public pairs: pre-grouping every row
  *   per pair was measured 1.3–1.8× slower than per row (docs/api.md), grouping private rows only
  *   is not. No rollup carries them with packets (`flows_internal_1h` has flows and bytes only).
+ *   With no VNet in the inventory (none configured or imported: the default) no type depends on
+ *   the local end, and private peers are summed per peer with the public ones.
  * - A public peer found in a VNet prefix yields {@link NEEDS_LOCAL} instead of a type: the request
  *   is answered again per raw row, the exact answer (rare: VNets with public address space).
  *
@@ -36,7 +38,7 @@ export const isTypeDimension = (d: string): d is TypeDimension =>
 
 /** Not a type: a public peer inside a VNet prefix, whose type needs the local address. */
 const NEEDS_LOCAL = '(public peer in a VNet prefix)';
-/** Any address works for the local end of a public peer outside every VNet; the type ignores it. */
+/** Any address works for the local end when the type cannot depend on it (see {@link localMatters}). */
 const NO_LOCAL = `toIPv6('::')`;
 const METRIC_ALIASES = ['m_value', 'm_denied', 'm_flows', 'm_bytes', 'm_packets'] as const;
 
@@ -56,7 +58,8 @@ export async function typeTop(
   where: Where,
 ): Promise<{ source: TableChoice; rows: TypeRow[] }> {
   let source = choose(input.window, [...fieldsOf(input.filter), 'remote_ip', 'remote_is_public']);
-  let rows = await readTypes(db, splitSql(input, source.table, where));
+  const local = await localMatters(db);
+  let rows = await readTypes(db, splitSql(input, source.table, where, local));
   if (rows.some((r) => r.k === NEEDS_LOCAL)) {
     source = { table: 'flows', resolution: 1 };
     rows = await readTypes(db, perRowSql(input, where));
@@ -101,25 +104,40 @@ const typeSql = (d: TypeDimension) => (DIMENSIONS[d].select as [[string, string]
 const ALL = METRIC_ALIASES.join(', ');
 
 /**
- * Public peers per peer (rollup or raw), private peers per (local, peer) pair (raw). The columns
- * the type expression reads are named one level above the filtered read: an alias in the same
- * SELECT would shadow the column in its WHERE (ClickHouse resolves aliases there too).
+ * Whether any type can depend on the local end: only through a VNet prefix (IntraVNet/InterVNet,
+ * VNetPeering) or "is the local end in a VNet" (UnknownPrivate vs Unknown). With no VNet in the
+ * inventory, every local address answers that alike (all `assumed` with no inventory at all,
+ * none with on-premises prefixes only), so every peer's type is its own.
  */
-function splitSql(input: TypeInput, table: TableChoice['table'], where: Where): Build {
+async function localMatters(db: Db): Promise<boolean> {
+  const sql = `SELECT count() AS n FROM ${NETWORKS.table} WHERE kind = 'vnet'`;
+  const [r] = await readRows(db, sql, {}, z.object({ n: chNumber }));
+  return (r?.n ?? 0) > 0;
+}
+
+/**
+ * Public peers (all peers when the local end cannot matter) per peer, from the rollup or raw;
+ * private peers per (local, peer) pair from raw. The columns the type expression reads are named
+ * one level above the filtered read: an alias in the same SELECT would shadow the column in its
+ * WHERE (ClickHouse resolves aliases there too).
+ */
+function splitSql(input: TypeInput, table: TableChoice['table'], where: Where, local: boolean): Build {
   const type = typeSql(input.dimension);
   const inVnet = `dictGetOrDefault('${NETWORKS.dictionary}', 'kind', remote_ip, '') = 'vnet'`;
   return (params) => {
-    const pub =
+    const peers =
       `SELECT if(${inVnet}, '${NEEDS_LOCAL}', ${type}) AS k, ${ALL} FROM (` +
-      `SELECT remote_ip, ${NO_LOCAL} AS local_ip, true AS remote_is_public, ${ALL} FROM (` +
-      `SELECT remote_ip, ${metrics(input.metric, table)} FROM ${fromSql(table, input.window, params)} ` +
-      `WHERE remote_is_public AND ${where(input, params)} GROUP BY remote_ip))`;
-    const priv =
+      `SELECT remote_ip, ${NO_LOCAL} AS local_ip, remote_is_public, ${ALL} FROM (` +
+      `SELECT remote_ip, remote_is_public, ${metrics(input.metric, table)} ` +
+      `FROM ${fromSql(table, input.window, params)} WHERE ${local ? 'remote_is_public AND ' : ''}` +
+      `${where(input, params)} GROUP BY remote_ip, remote_is_public))`;
+    if (!local) return peers;
+    const pairs =
       `SELECT ${type} AS k, ${ALL} FROM (` +
       `SELECT local_ip, remote_ip, false AS remote_is_public, ${ALL} FROM (` +
       `SELECT local_ip, remote_ip, ${metrics(input.metric, 'flows')} FROM flows ` +
       `WHERE NOT remote_is_public AND ${where(input, params)} GROUP BY local_ip, remote_ip))`;
-    return `${pub} UNION ALL ${priv}`;
+    return `${peers} UNION ALL ${pairs}`;
   };
 }
 

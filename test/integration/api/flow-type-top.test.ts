@@ -154,7 +154,9 @@ describe('pre-grouped flow and connection types answer as per-row evaluation doe
 
 for (const [name, inventory] of [
   ['private VNets only', PRIVATE_VNETS],
+  // No VNet: no type depends on the local end, every peer is summed per peer.
   ['no inventory', {}],
+  ['on-premises prefixes only', { ...PRIVATE_VNETS, vnets: [], peerings: [] }],
 ] as const) {
   describe(`flow and connection types per peer and per pair, ${name}`, () => {
     beforeAll(async () => {
@@ -163,10 +165,10 @@ for (const [name, inventory] of [
     afterAll(async () => {
       await useInventory(EDGE);
     });
-    // Without an inventory no flow is InterVNet/IntraVNet/S2S: filter on the types that remain.
+    // Without VNets no flow is InterVNet/IntraVNet: filter on the types that remain.
     const filters = FILTERS.map((f) =>
-      name === 'no inventory' && f.startsWith('flow_type')
-        ? 'flow_type IN (UnknownPrivate, MaliciousFlow)'
+      name !== 'private VNets only' && f.startsWith('flow_type')
+        ? 'flow_type IN (UnknownPrivate, Unknown, MaliciousFlow, S2S)'
         : f,
     );
     for (const [wname, window] of WINDOWS) {
