@@ -2,7 +2,7 @@ import { REMOTE_DIMS, REMOTE_ROLLUP } from '../../core/clickhouse/migrations/070
 import { wholeHours as hoursOf } from '../../core/clickhouse/time.js';
 import { FIELDS } from '../filter/fields.js';
 import type { ParamBag } from './params.js';
-import { chTime, pickStep, type TimeWindow } from './time.js';
+import { chTime, pickStep, type TimeWindow, timeRangeSql } from './time.js';
 
 export type FlowTable = 'flows' | 'flows_1m' | 'flows_1h' | 'flows_remote_1h';
 
@@ -70,12 +70,12 @@ export function fromSql(table: FlowTable, window: TimeWindow, params: ParamBag):
   if (table !== REMOTE_ROLLUP) return table;
   const h = wholeHours(window);
   const at = (ms: number) => params.add('DateTime64(3)', chTime(new Date(ms)));
-  const [from, h0, h1, to] = [window.from.getTime(), h.from, h.to, window.to.getTime()].map(at);
+  const [from, h0, h1, to] = [at(window.from.getTime()), at(h.from), at(h.to), at(window.to.getTime())];
   return (
     `(SELECT toDateTime64(time, 3, 'UTC') AS time, ${REMOTE_DIMS}, flows, ${COUNTERS} ` +
     `FROM ${REMOTE_ROLLUP} WHERE ${REMOTE_ROLLUP}.time >= ${h0} AND ${REMOTE_ROLLUP}.time < ${h1} ` +
     `UNION ALL SELECT time, ${REMOTE_DIMS}, toUInt64(1) AS flows, ${COUNTERS} FROM flows ` +
-    `WHERE (time >= ${from} AND time < ${h0}) OR (time >= ${h1} AND time < ${to})) AS ${REMOTE_ROLLUP}`
+    `WHERE (${timeRangeSql(from, h0)}) OR (${timeRangeSql(h1, to)})) AS ${REMOTE_ROLLUP}`
   );
 }
 

@@ -49,6 +49,22 @@ function inBounds(ms: number, name: string): Date {
 /** The routes' time conversions are the one time module's (core/clickhouse/time.ts). */
 export { chTime, isoTime } from '../../core/clickhouse/time.js';
 
+/**
+ * `time` in `[from, to)` (SQL placeholders), plus the same bounds on `toStartOfFiveMinutes(time)`,
+ * the first column of `flows`' sorting key (migration 0001). ClickHouse does not derive the latter
+ * from a bound on `time` (DateTime64): measured on chDB, a 43-minute range selected 136 of a
+ * part's 137 marks with the `time` bounds alone and 15 with both, so raw reads of partial hours and
+ * ranges ending mid-day read whole parts. Implied by the `time` bounds, so it changes no answer;
+ * on the rollups (other keys) it is one redundant comparison per row.
+ */
+export function timeRangeSql(from: string, to: string): string {
+  const key = 'toStartOfFiveMinutes(time)';
+  return (
+    `time >= ${from} AND time < ${to} AND ` +
+    `${key} >= toStartOfFiveMinutes(${from}) AND ${key} <= toStartOfFiveMinutes(${to})`
+  );
+}
+
 const STEPS = [60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400, 7 * 86400];
 
 /** Bucket width in seconds: at most ~`maxPoints` buckets, never finer than the table's resolution. */

@@ -6,7 +6,7 @@ import { compileFilter } from '../../filter/compile.js';
 import { ParamBag } from '../../query/params.js';
 import { readRows } from '../../query/run.js';
 import { type Metric, metricSql } from '../../query/source.js';
-import { chTime, type TimeWindow } from '../../query/time.js';
+import { chTime, type TimeWindow, timeRangeSql } from '../../query/time.js';
 
 const CellRow = z.object({ src: z.string(), dst: z.string(), m_allowed: chNumber, m_denied: chNumber });
 
@@ -55,7 +55,7 @@ export async function subnetMatrix(
     `SELECT ${subnetKeySql('src_ip', p)} AS s, ${subnetKeySql('dst_ip', p)} AS d, ` +
     `${metricSql(input.metric, 'flows', `action = 'allow'`)} AS m_allowed, ` +
     `${metricSql(input.metric, 'flows', `action = 'deny'`)} AS m_denied ` +
-    `FROM flows WHERE time >= ${from} AND time < ${to} AND ${compileFilter(input.filter, params)} ` +
+    `FROM flows WHERE ${timeRangeSql(from, to)} AND ${compileFilter(input.filter, params)} ` +
     'GROUP BY s, d';
   const query =
     `SELECT ${subnetTextSql('s', p)} AS src, ${subnetTextSql('d', p)} AS dst, m_allowed, m_denied ` +

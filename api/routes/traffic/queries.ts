@@ -13,7 +13,7 @@ import {
   metricSql,
   type TableChoice,
 } from '../../query/source.js';
-import { chTime, pickStep, type TimeWindow } from '../../query/time.js';
+import { chTime, pickStep, type TimeWindow, timeRangeSql } from '../../query/time.js';
 import {
   DIMENSIONS,
   type Dimension,
@@ -34,7 +34,7 @@ export interface TrafficInput {
 function where(input: TrafficInput, params: ParamBag): string {
   const from = params.add('DateTime64(3)', chTime(input.window.from));
   const to = params.add('DateTime64(3)', chTime(input.window.to));
-  return `time >= ${from} AND time < ${to} AND ${compileFilter(input.filter, params)}`;
+  return `${timeRangeSql(from, to)} AND ${compileFilter(input.filter, params)}`;
 }
 
 export interface TopRow {
