@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { chIsoTime } from '../core/clickhouse/query.js';
-import { chTime } from '../core/clickhouse/time.js';
+import { chTime, timeRangeSql } from '../core/clickhouse/time.js';
 import type { SampleFlow } from '../core/finding.js';
 import type { AnalysisWindow } from './analyzer.js';
 
@@ -69,23 +69,10 @@ export function windowParams(window: AnalysisWindow): { from: string; to: string
   return { from: dt(window.from), to: dt(window.to) };
 }
 
-/**
- * Raw `flows` rows with `time` in `[{from}, {to})` (parameter names), stated on `time` and again on
- * the sorting key's first column, `toStartOfFiveMinutes(time)` (migration 0001). `time` is also the
- * key's last column, and the engine matches a condition on `time` to that column only: it then
- * prunes partitions but no granule inside one, so a 3-minute window read its whole days (measured on
- * 10 M flows / 30 days: 333 k rows for the last hour; 22 k with the bucket bounds; issue 17).
- * The bucket bounds follow from the time bounds (a row at or after `from` lies in `from`'s bucket or
- * a later one; a row before `to`, at `to` − 1 ms or earlier at millisecond precision, in that
- * instant's bucket or an earlier one: a window ending on a bucket boundary reads nothing of the next
- * bucket), so the rows are the same.
- */
+/** Raw `flows` rows in `[{from}, {to})` (parameter names), pruning parts and granules (`timeRangeSql`). */
 export function rawTimeRange(from: string, to: string): string {
   const p = (name: string) => `{${name}:DateTime64(3, 'UTC')}`;
-  return (
-    `time >= ${p(from)} AND time < ${p(to)} AND toStartOfFiveMinutes(time) >= toStartOfFiveMinutes(${p(from)}) ` +
-    `AND toStartOfFiveMinutes(time) <= toStartOfFiveMinutes(${p(to)} - toIntervalMillisecond(1))`
-  );
+  return timeRangeSql(p(from), p(to));
 }
 
 /** The shared `WHERE` prefix of raw reads: the window, pruning parts and granules ({@link rawTimeRange}). */

@@ -133,6 +133,13 @@ const D30 = 'from=now-30d&to=now';
 const PUBLIC_IN = encodeURIComponent(
   'direction = inbound AND remote_is_public = true AND dst_port IN (22, 3389)',
 );
+/** The exposure page's request (dashboards/src/pages/exposure.ts): allowed, its management ports. */
+const EXPOSED_MGMT = encodeURIComponent(
+  'direction = inbound AND remote_is_public = true AND ' +
+    'dst_port IN (22, 23, 3389, 5985, 5986, 445, 135, 1433, 3306, 5432, 6379, 9200, 27017) AND action = allow',
+);
+/** The segmentation page's default request (dashboards/src/pages/segmentation.ts). */
+const MATRIX = 'metric=flows&prefix=24&limit=400&filter=remote_is_public%20%3D%20false';
 
 /** What the dashboards request, per page, over 24 h and 30 days. */
 export const ENDPOINTS: [string, string][] = [
@@ -152,8 +159,12 @@ export const ENDPOINTS: [string, string][] = [
     'egress top remote',
     `/api/traffic/top?${D30}&dimension=remote_ip&limit=15&filter=${encodeURIComponent('direction = outbound AND remote_is_public = true')}`,
   ],
-  ['exposure conversations', `/api/traffic/top?${D1}&dimension=conversation&limit=1000&filter=${PUBLIC_IN}`],
-  ['segmentation matrix', `/api/traffic/matrix?${D1}&prefix=24&filter=remote_is_public%20%3D%20false`],
+  [
+    'exposure conversations',
+    `/api/traffic/top?${D1}&dimension=conversation&metric=flows&limit=1000&filter=${EXPOSED_MGMT}`,
+  ],
+  ['segmentation matrix', `/api/traffic/matrix?${D1}&${MATRIX}`],
+  ['segmentation matrix 30 d', `/api/traffic/matrix?${D30}&${MATRIX}`],
   ['flow search page (raw)', `/api/flows?${D1}&limit=100`],
   ['flow search, filtered (raw)', `/api/flows?${D30}&limit=100&filter=${PUBLIC_IN}`],
   ['rules inventory hits', `/api/rules?${D30}`],
@@ -168,7 +179,7 @@ export const ENDPOINTS: [string, string][] = [
   ['flow types 30 d', `/api/traffic/top?${D30}&dimension=flow_type&limit=10`],
   [
     'exposure conversations 30 d',
-    `/api/traffic/top?${D30}&dimension=conversation&limit=1000&filter=${PUBLIC_IN}`,
+    `/api/traffic/top?${D30}&dimension=conversation&metric=flows&limit=1000&filter=${EXPOSED_MGMT}`,
   ],
 ];
 

@@ -39,6 +39,8 @@ export const SERVER_MODE_SUITES = [
   'test/integration/api/remote-rollup.test.ts',
   'test/integration/api/flow-search-slices.test.ts',
   'test/integration/api/flow-type-top.test.ts',
+  'test/integration/api/subnet-matrix.test.ts',
+  'test/integration/api/time-range.test.ts',
   'test/integration/rules-inventory.test.ts',
   'test/e2e/rules-report.test.ts',
 ];

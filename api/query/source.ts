@@ -3,7 +3,7 @@ import { REMOTE_DAILY } from '../../core/clickhouse/migrations/0760_flows_remote
 import { DAY_MS, HOUR_MS, wholeHours as hoursOf, tierSpans } from '../../core/clickhouse/time.js';
 import { FIELDS } from '../filter/fields.js';
 import type { ParamBag } from './params.js';
-import { chTime, pickStep, type TimeWindow } from './time.js';
+import { chTime, pickStep, type TimeWindow, timeRangeSql } from './time.js';
 
 export type FlowTable = 'flows' | 'flows_1m' | 'flows_1h' | 'flows_remote_1h';
 
@@ -92,10 +92,15 @@ export function fromSql(
     tiers.map(([unit]) => unit),
   );
   const at = (ms: number) => params.add('DateTime64(3)', chTime(new Date(ms)));
+  // Raw spans also bound the sorting key's first column (timeRangeSql); rollups are keyed by time.
   const inSpans = (t: string, unit: number) =>
     spans
       .filter((s) => s.unit === unit)
-      .map((s) => `(${t}.time >= ${at(s.from)} AND ${t}.time < ${at(s.to)})`)
+      .map((s) =>
+        unit === 0
+          ? `(${timeRangeSql(at(s.from), at(s.to))})`
+          : `(${t}.time >= ${at(s.from)} AND ${t}.time < ${at(s.to)})`,
+      )
       .join(' OR ');
   const parts = tiers
     .filter(([unit]) => spans.some((s) => s.unit === unit))

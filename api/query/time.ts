@@ -47,7 +47,7 @@ function inBounds(ms: number, name: string): Date {
 }
 
 /** The routes' time conversions are the one time module's (core/clickhouse/time.ts). */
-export { chTime, isoTime } from '../../core/clickhouse/time.js';
+export { chTime, isoTime, timeRangeSql } from '../../core/clickhouse/time.js';
 
 const STEPS = [60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400, 7 * 86400];
 

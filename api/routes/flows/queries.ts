@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../../../core/clickhouse/client.js';
 import { chNumber } from '../../../core/clickhouse/query.js';
-import { timeMs } from '../../../core/clickhouse/time.js';
+import { timeMs, timeRangeSql } from '../../../core/clickhouse/time.js';
 import type { FilterNode } from '../../filter/ast.js';
 import { compileFilter } from '../../filter/compile.js';
 import { ParamBag } from '../../query/params.js';
@@ -34,8 +34,10 @@ const FlowRow = z.looseObject({
 
 function whereSql(q: FlowQuery, params: ParamBag, cursor?: FlowCursor): string {
   const parts = [
-    `time >= ${params.add('DateTime64(3)', chTime(q.window.from))}`,
-    `time < ${params.add('DateTime64(3)', chTime(q.window.to))}`,
+    timeRangeSql(
+      params.add('DateTime64(3)', chTime(q.window.from)),
+      params.add('DateTime64(3)', chTime(q.window.to)),
+    ),
     compileFilter(q.filter, params),
   ];
   if (cursor) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../../../core/clickhouse/client.js';
 import { chIsoTime, chNumber } from '../../../core/clickhouse/query.js';
-import { wholeHours } from '../../../core/clickhouse/time.js';
+import { timeRangeSql, wholeHours } from '../../../core/clickhouse/time.js';
 import { ParamBag } from '../../query/params.js';
 import { readRows } from '../../query/run.js';
 import { chTime } from '../../query/time.js';
@@ -10,7 +10,7 @@ import type { Span } from './queries.js';
 /** SQL of `/api/ingest/status` and `/api/ingest/rejects`, rows checked (docs/architecture.md "Reads"). */
 
 function windowSql(p: ParamBag, w: Span): string {
-  return `time >= ${p.add('DateTime64(3)', chTime(w.from))} AND time < ${p.add('DateTime64(3)', chTime(w.to))}`;
+  return timeRangeSql(p.add('DateTime64(3)', chTime(w.from)), p.add('DateTime64(3)', chTime(w.to)));
 }
 
 const SourceRow = z.object({ source: z.string(), n: chNumber, newest: chIsoTime, ingested: chIsoTime });
@@ -34,8 +34,8 @@ export function rowsBySource(db: Db, w: Span) {
       'SELECT source, sum(rows) AS n, max(newest_flow) AS newest, max(newest_arrival) AS ingested ' +
       `FROM flow_log_hours WHERE hour >= ${wholeFrom} AND hour < ${wholeTo} GROUP BY source ` +
       'UNION ALL SELECT source, count() AS n, max(time) AS newest, max(ingested_at) AS ingested FROM flows ' +
-      `WHERE (time >= ${from} AND time < least(${wholeFrom}, ${to})) ` +
-      `OR (time >= greatest(${wholeTo}, ${from}) AND time < ${to}) GROUP BY source` +
+      `WHERE (${timeRangeSql(from, `least(${wholeFrom}, ${to})`)}) ` +
+      `OR (${timeRangeSql(`greatest(${wholeTo}, ${from})`, to)}) GROUP BY source` +
       ') GROUP BY source ORDER BY source',
     p.values,
     SourceRow,

@@ -13,7 +13,7 @@ import {
   metricSql,
   type TableChoice,
 } from '../../query/source.js';
-import { chTime, pickStep, type TimeWindow } from '../../query/time.js';
+import { chTime, pickStep, type TimeWindow, timeRangeSql } from '../../query/time.js';
 import {
   DIMENSIONS,
   type Dimension,
@@ -22,6 +22,7 @@ import {
   type SplitName,
   TOP_SERIES,
 } from './dimensions.js';
+import { isTypeDimension, typeTop } from './type-top.js';
 
 export interface TrafficInput {
   window: TimeWindow;
@@ -33,7 +34,7 @@ export interface TrafficInput {
 function where(input: TrafficInput, params: ParamBag): string {
   const from = params.add('DateTime64(3)', chTime(input.window.from));
   const to = params.add('DateTime64(3)', chTime(input.window.to));
-  return `time >= ${from} AND time < ${to} AND ${compileFilter(input.filter, params)}`;
+  return `${timeRangeSql(from, to)} AND ${compileFilter(input.filter, params)}`;
 }
 
 export interface TopRow {
@@ -65,6 +66,8 @@ export async function topN(
   input: TrafficInput & { dimension: DimensionName; limit: number },
   choose: (w: TimeWindow, columns: string[]) => TableChoice = chooseTable,
 ): Promise<{ source: TableChoice; rows: TopRow[] }> {
+  if (isTypeDimension(input.dimension))
+    return typeTop(db, { ...input, dimension: input.dimension }, choose, where);
   const dim: Dimension = DIMENSIONS[input.dimension];
   const groupBy = dim.groupBy ?? dim.columns;
   const source = choose(input.window, [...fieldsOf(input.filter), ...dim.columns]);

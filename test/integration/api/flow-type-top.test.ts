@@ -13,11 +13,12 @@ import { generateFlows } from '../../harness/api-seed.js';
 import { openTestDb, rows, type TestDb } from '../../harness/chdb.js';
 
 /**
- * Differential test of the flow-type and connection-type top-N (queries.ts `topN`) against a plain
- * per-row reference: the type expression evaluated on every raw row, grouped on its value. Any
- * rewrite that sums rows before the lookups (pre-grouping per peer or address pair, docs/api.md
- * "Flow and connection types") must keep these rows identical, including public peers in a VNet
- * prefix, whose type still depends on the local end.
+ * Differential test of the flow-type and connection-type top-N (queries.ts `topN`, type-top.ts)
+ * against a plain per-row reference: the type expression evaluated on every raw row, grouped on
+ * its value. The top-N sums public peers per peer (from `flows_remote_1h` for whole hours, raw
+ * `flows` for the partial ones) and private peers per address pair before the lookups; it must
+ * give these rows exactly, with three inventories: public address space in a VNet (public peers
+ * whose type depends on the local end: answered per row), private VNets only, and none at all.
  */
 let db: TestDb;
 const START = new Date('2026-01-10T00:17:23.000Z');
@@ -32,27 +33,30 @@ beforeAll(async () => {
     { name: 'firehol', prefixes: ['198.51.105.0/24', '93.184.217.0/24'], confidence: 70 },
     { source: 't', now: NOW },
   );
-  await ensureNetworks(
-    db.client,
-    NetworkInventorySchema.parse({
-      vnets: [
-        { name: 'web', prefixes: ['10.0.0.0/24', '10.0.1.0/24'] },
-        { name: 'data', prefixes: ['10.0.2.0/24'] },
-        { name: 'mgmt', prefixes: ['10.0.3.0/24'] },
-        // Public address space in a VNet: public peers whose type still depends on the local end.
-        { name: 'edge', prefixes: ['198.51.113.0/24'] },
-      ],
-      siteToSite: ['198.51.110.0/24'],
-      expressRoute: ['198.51.111.0/24'],
-      pointToSite: ['198.51.112.0/24'],
-      peerings: [
-        ['web', 'data'],
-        ['web', 'edge'],
-      ],
-    }),
-    () => NOW,
-  );
+  await useInventory(EDGE);
 });
+
+const PRIVATE_VNETS = {
+  vnets: [
+    { name: 'web', prefixes: ['10.0.0.0/24', '10.0.1.0/24'] },
+    { name: 'data', prefixes: ['10.0.2.0/24'] },
+    { name: 'mgmt', prefixes: ['10.0.3.0/24'] },
+  ],
+  siteToSite: ['198.51.110.0/24'],
+  expressRoute: ['198.51.111.0/24'],
+  pointToSite: ['198.51.112.0/24'],
+  peerings: [['web', 'data']],
+};
+/** Public address space in a VNet: public peers whose type still depends on the local end. */
+const EDGE = {
+  ...PRIVATE_VNETS,
+  vnets: [...PRIVATE_VNETS.vnets, { name: 'edge', prefixes: ['198.51.113.0/24'] }],
+  peerings: [...PRIVATE_VNETS.peerings, ['web', 'edge']],
+};
+
+async function useInventory(inventory: unknown): Promise<void> {
+  await ensureNetworks(db.client, NetworkInventorySchema.parse(inventory), () => NOW);
+}
 afterAll(async () => {
   await db.close();
 });
@@ -107,19 +111,28 @@ async function perRow(
   }));
 }
 
+/** Filters `flows_remote_1h` can answer the public peers for (whole hours in every window). */
+const PEER_SIDE = new Set(['', 'direction = inbound', 'action = deny OR dst_port IN (22, 3389)']);
+
+async function expectPerRow(window: TimeWindow, text: string, metrics: Metric[], expected: string) {
+  for (const dimension of ['flow_type', 'connection_type'] as const) {
+    for (const metric of metrics) {
+      const filter = text ? parseFilter(text) : null;
+      const got = await topN(db, { window, filter, metric, dimension, limit: 1000 });
+      expect(got.source.table, `${dimension} ${text}`).toBe(expected);
+      const want = await perRow(dimension, window, text, metric);
+      expect(want.length, `${dimension} ${metric}`).toBeGreaterThan(0);
+      expect(got.rows, `${dimension} ${metric} ${text}`).toEqual(want);
+      const top2 = await topN(db, { window, filter, metric, dimension, limit: 2 });
+      expect(top2.rows).toEqual(want.slice(0, 2));
+    }
+  }
+}
+
 describe('pre-grouped flow and connection types answer as per-row evaluation does', () => {
   for (const [wname, window] of WINDOWS) {
-    it.each(FILTERS)(`top-N, ${wname}, filter "%s"`, async (text) => {
-      for (const dimension of ['flow_type', 'connection_type'] as const) {
-        for (const metric of METRICS) {
-          const filter = text ? parseFilter(text) : null;
-          const got = await topN(db, { window, filter, metric, dimension, limit: 1000 });
-          expect(got.source.table).toBe('flows');
-          const want = await perRow(dimension, window, text, metric);
-          expect(want.length, `${dimension} ${metric}`).toBeGreaterThan(0);
-          expect(got.rows, `${dimension} ${metric} ${text}`).toEqual(want);
-        }
-      }
+    it.each(FILTERS)(`public peers in a VNet (per row), ${wname}, filter "%s"`, async (text) => {
+      await expectPerRow(window, text, METRICS, 'flows');
     });
   }
 
@@ -138,3 +151,31 @@ describe('pre-grouped flow and connection types answer as per-row evaluation doe
     expect(conns).toEqual(expect.arrayContaining(['VNetPeering', 'VpnGateway', 'ExpressRoute', '']));
   });
 });
+
+for (const [name, inventory] of [
+  ['private VNets only', PRIVATE_VNETS],
+  // No VNet: no type depends on the local end, every peer is summed per peer.
+  ['no inventory', {}],
+  ['on-premises prefixes only', { ...PRIVATE_VNETS, vnets: [], peerings: [] }],
+] as const) {
+  describe(`flow and connection types per peer and per pair, ${name}`, () => {
+    beforeAll(async () => {
+      await useInventory(inventory);
+    });
+    afterAll(async () => {
+      await useInventory(EDGE);
+    });
+    // Without VNets no flow is InterVNet/IntraVNet: filter on the types that remain.
+    const filters = FILTERS.map((f) =>
+      name !== 'private VNets only' && f.startsWith('flow_type')
+        ? 'flow_type IN (UnknownPrivate, Unknown, MaliciousFlow, S2S)'
+        : f,
+    );
+    for (const [wname, window] of WINDOWS) {
+      it.each(filters)(`${wname}, filter "%s"`, async (text) => {
+        const table = PEER_SIDE.has(text) ? 'flows_remote_1h' : 'flows';
+        await expectPerRow(window, text, ['bytes', 'packets'], table);
+      });
+    }
+  });
+}

@@ -89,8 +89,11 @@ const WINDOWS: [string, TimeWindow][] = [
 ];
 const DIMS: DimensionName[] = ['remote_ip', 'remote_country', 'remote_asn', 'service_tag', 'threat_list'];
 const LOCAL_DIMS: DimensionName[] = ['dst_port'];
-/** What needs the local address stays on raw flows (the rollup does not carry it). */
-const RAW_DIMS: DimensionName[] = ['flow_type', 'connection_type', 'conversation', 'src_ip', 'local_ip'];
+/**
+ * What needs the local address stays on raw flows (the rollup does not carry it). Flow and
+ * connection types read their public peers from the rollup: flow-type-top.test.ts covers them.
+ */
+const RAW_DIMS: DimensionName[] = ['conversation', 'src_ip', 'local_ip'];
 const FILTERS = [
   '',
   'direction = outbound AND remote_is_public = true',
