@@ -4,6 +4,7 @@ import { migration0700, REMOTE_ROLLUP } from '../core/clickhouse/migrations/0700
 import { migration0760, REMOTE_DAILY } from '../core/clickhouse/migrations/0760_flows_remote_daily.js';
 import { DEFAULT_SCHEMA_OPTIONS } from '../core/clickhouse/migrations/types.js';
 import { generateFlows } from '../test/harness/api-seed.js';
+import { FLOW_ROLLUPS } from '../test/harness/chdb.js';
 import { median } from './util.js';
 
 /**
@@ -58,31 +59,36 @@ export async function insertCost(db: Db, rows: number, spanMs: number): Promise<
   const from = new Date(Date.UTC(2020, 0, 1));
   // Merges stopped: the CPU measured is the inserts' (the views' work), not merges of earlier rounds.
   await db.client.command({ query: 'SYSTEM STOP MERGES' });
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const mode of [...modes.slice(round % 3), ...modes.slice(0, round % 3)]) {
-      if (mode !== 'both views') await db.client.command({ query: `DROP VIEW ${REMOTE_DAILY}_mv` });
-      if (mode === 'no peer view') await db.client.command({ query: `DROP VIEW ${REMOTE_ROLLUP}_mv` });
-      const t = performance.now();
-      const c = process.cpuUsage();
-      await generateFlows(sinkLike, { count: rows, from, spanMs });
-      rate[mode].push(rows / ((performance.now() - t) / 1000));
-      const used = process.cpuUsage(c);
-      // CPU-s per million rows: the engine runs in this process, so this is its work, whatever the load.
-      cpu[mode].push((used.user + used.system) / 1e6 / (rows / 1e6));
-      if (mode === 'no peer view') await db.client.command({ query: hourlyView });
-      if (mode !== 'both views') await db.client.command({ query: dailyView });
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const mode of [...modes.slice(round % 3), ...modes.slice(0, round % 3)]) {
+        if (mode !== 'both views') await db.client.command({ query: `DROP VIEW ${REMOTE_DAILY}_mv` });
+        if (mode === 'no peer view') await db.client.command({ query: `DROP VIEW ${REMOTE_ROLLUP}_mv` });
+        const t = performance.now();
+        const c = process.cpuUsage();
+        await generateFlows(sinkLike, { count: rows, from, spanMs });
+        rate[mode].push(rows / ((performance.now() - t) / 1000));
+        const used = process.cpuUsage(c);
+        // CPU-s per million rows: the engine runs in this process, so this is its work, whatever the load.
+        cpu[mode].push((used.user + used.system) / 1e6 / (rows / 1e6));
+        if (mode === 'no peer view') await db.client.command({ query: hourlyView });
+        if (mode !== 'both views') await db.client.command({ query: dailyView });
+      }
     }
+  } finally {
+    // A failed round must not leave a view dropped, merges stopped or generated rows in any rollup.
+    for (const view of [hourlyView, dailyView])
+      await db.client.command({ query: view }).catch(() => undefined); // exists
+    await db.client.command({ query: 'SYSTEM START MERGES' });
+    for (const t of ['flows', ...FLOW_ROLLUPS]) await db.client.command({ query: `TRUNCATE TABLE ${t}` });
   }
-  await db.client.command({ query: 'SYSTEM START MERGES' });
-  for (const t of ['flows', 'flows_1m', 'flows_1h', REMOTE_ROLLUP, REMOTE_DAILY])
-    await db.client.command({ query: `TRUNCATE TABLE ${t}` });
   const [both, hourly, none] = modes.map((m) => median(rate[m]));
   const [cBoth, cHourly, cNone] = modes.map((m) => median(cpu[m]));
   const rs = (v: number) => `${Math.round(v).toLocaleString()} rows/s`;
   const cs = (v: number) => `${v.toFixed(2)} CPU-s/M rows`;
   return (
     `insert cost of the peer rollup views (${rows.toLocaleString()} rows over ${(spanMs / 3600e3).toFixed(1)} h ` +
-    `× ${ROUNDS} rounds, optimize_on_insert = 0 as the sink, merges stopped, median): ` +
+    `× ${ROUNDS} rounds, the sink's view settings, merges stopped, median): ` +
     `${rs(none!)}, ${cs(cNone!)} without either; ${rs(hourly!)}, ${cs(cHourly!)} with ${REMOTE_ROLLUP}_mv ` +
     `(throughput ${(hourly! / none!).toFixed(2)}×, CPU ${(cHourly! / cNone!).toFixed(2)}×); ${rs(both!)}, ${cs(cBoth!)} ` +
     `with ${REMOTE_DAILY}_mv chained on it too (throughput ${(both! / hourly!).toFixed(2)}× of hourly only, ` +
@@ -90,7 +96,7 @@ export async function insertCost(db: Db, rows: number, spanMs: number): Promise<
   );
 }
 
-/** `db` whose commands run with the sink's `optimize_on_insert = 0` (ingest/sinks/clickhouse/block-writer.ts). */
+/** `db` whose commands run with the sink's view settings (`optimize_on_insert = 0`, views in parallel: ingest/sinks/clickhouse/block-writer.ts). */
 function sinkSettings(db: Db): Db {
   const client = new Proxy(db.client, {
     get(target, prop, receiver) {
@@ -98,7 +104,11 @@ function sinkSettings(db: Db): Db {
       return (params: Parameters<typeof target.command>[0]) =>
         target.command({
           ...params,
-          clickhouse_settings: { ...params.clickhouse_settings, optimize_on_insert: 0 },
+          clickhouse_settings: {
+            ...params.clickhouse_settings,
+            optimize_on_insert: 0,
+            parallel_view_processing: 1,
+          },
         });
     },
   });

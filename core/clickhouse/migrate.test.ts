@@ -2,9 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, rows } from '../../test/harness/chdb.js';
 import { createTable, replicatedEngine } from './ddl.js';
 import { appliedVersions, applyRetention, migrate, ttlDaysOf } from './migrate.js';
-import { MIGRATION_LOCK_TABLE } from './migration-lock.js';
+import { MIGRATION_LOCK_TABLE, withMigrationLock } from './migration-lock.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { DEFAULT_SCHEMA_OPTIONS } from './migrations/types.js';
+
+async function waitUntil(ok: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  for (const start = performance.now(); !(await ok()); ) {
+    if (performance.now() - start > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 describe('migrations on real chDB', () => {
   let db: Awaited<ReturnType<typeof openTestDb>>;
@@ -40,14 +47,22 @@ describe('migrations on real chDB', () => {
         )
       )[0]?.n,
     ) === 1;
-  /** Another process's lock, as migration-lock.ts makes it: the table, and its heartbeat when given. */
-  const holdLock = async (heartbeat?: { owner: string; heartbeat?: string }) => {
+  /** Another process's lock, as migration-lock.ts makes it: the table named for its holder, and a heartbeat. */
+  const holdLock = async (owner: string, heartbeat?: string | 'none') => {
     await db.client.command({
-      query: `CREATE TABLE ${MIGRATION_LOCK_TABLE} (owner String, heartbeat DateTime64(3, 'UTC') DEFAULT now64(3)) ENGINE = MergeTree ORDER BY tuple()`,
+      query: `CREATE TABLE ${MIGRATION_LOCK_TABLE} (owner String, heartbeat DateTime64(3, 'UTC') DEFAULT now64(3)) ENGINE = MergeTree ORDER BY tuple() COMMENT '${owner}'`,
     });
-    if (heartbeat)
-      await db.client.insert({ table: MIGRATION_LOCK_TABLE, values: [heartbeat], format: 'JSONEachRow' });
+    if (heartbeat === 'none') return;
+    const row = heartbeat ? { owner, heartbeat } : { owner };
+    await db.client.insert({ table: MIGRATION_LOCK_TABLE, values: [row], format: 'JSONEachRow' });
   };
+  const lockHolder = async () =>
+    (
+      await rows<{ comment: string }>(
+        db,
+        `SELECT comment FROM system.tables WHERE database = currentDatabase() AND name = '${MIGRATION_LOCK_TABLE}'`,
+      )
+    )[0]?.comment;
   const fastLock = (owner: string) => ({ owner, pollMs: 20, heartbeatMs: 50, staleMs: 60_000 });
 
   it('lets one of several instances starting at once apply a migration; the others find it recorded', async () => {
@@ -70,7 +85,7 @@ describe('migrations on real chDB', () => {
 
   it('waits while another holds the migration lock, and takes it once the holder drops it', async () => {
     await forgetLast();
-    await holdLock({ owner: 'other' });
+    await holdLock('other');
     let done = false;
     const run = migrate(db.client, undefined, undefined, { lock: fastLock('me') }).then((r) => {
       done = true;
@@ -86,14 +101,44 @@ describe('migrations on real chDB', () => {
 
   it('breaks a lock whose holder stopped beating (killed mid-migration)', async () => {
     await forgetLast();
-    await holdLock({ owner: 'killed', heartbeat: '2000-01-01 00:00:00.000' });
+    await holdLock('killed', '2000-01-01 00:00:00.000');
     const r = await migrate(db.client, undefined, undefined, { lock: { ...fastLock('me'), staleMs: 1_000 } });
     expect(r.applied).toEqual([last]);
     expect(await lockExists()).toBe(false);
   });
 
+  it('breaks a lock whose holder died before its first heartbeat', async () => {
+    await forgetLast();
+    await holdLock('killed-early', 'none');
+    const r = await migrate(db.client, undefined, undefined, { lock: { ...fastLock('me'), staleMs: 200 } });
+    expect(r.applied).toEqual([last]);
+    expect(await lockExists()).toBe(false);
+  });
+
+  it("a holder whose lock was broken neither beats into nor drops the new holder's lock", async () => {
+    let resume = () => {};
+    const working = new Promise<void>((r) => {
+      resume = r;
+    });
+    const held = withMigrationLock(db.client, fastLock('slow'), () => working);
+    await waitUntil(async () => (await lockHolder()) === 'slow');
+    // Another process found 'slow' stale, broke its lock and took one of its own.
+    await db.client.command({ query: `DROP TABLE ${MIGRATION_LOCK_TABLE}` });
+    await holdLock('next');
+    await new Promise((r) => setTimeout(r, 200)); // several of 'slow''s heartbeat periods
+    resume();
+    await held;
+    expect(await lockHolder()).toBe('next');
+    const [beats] = await rows<{ n: number }>(
+      db,
+      `SELECT count() AS n FROM ${MIGRATION_LOCK_TABLE} WHERE owner = 'slow'`,
+    );
+    expect(Number(beats?.n)).toBe(0);
+    await db.client.command({ query: `DROP TABLE ${MIGRATION_LOCK_TABLE}` });
+  });
+
   it('takes no lock and runs no DDL when nothing is pending', async () => {
-    await holdLock();
+    await holdLock('other');
     try {
       // A held lock does not delay a start that has nothing to apply.
       expect((await migrate(db.client, undefined, undefined, { lock: fastLock('me') })).applied).toEqual([]);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
-import { count, query } from './query.js';
+import { query } from './query.js';
 
 /**
  * One migrating process at a time, across processes sharing a ClickHouse server (scale-out: several
@@ -12,10 +12,13 @@ import { count, query } from './query.js';
  * that had finished migrating and was already inserting.
  *
  * ClickHouse has no lock primitive; `CREATE TABLE` without `IF NOT EXISTS` succeeds for exactly one
- * caller, the others get TABLE_ALREADY_EXISTS (code 57). The lock is that table; its rows are the
- * holder's heartbeats. A waiter polls until the table is gone (the holder dropped it) and tries again;
- * a holder whose last heartbeat is older than `staleMs` by the server's clock (killed mid-migration)
- * loses the lock to the next waiter. The table lives on the node the client talks to: in cluster mode
+ * caller, the others get TABLE_ALREADY_EXISTS (code 57). The lock is that table, its holder the
+ * table's comment (set by that one CREATE), its rows the holder's heartbeats. A waiter polls until
+ * the table is gone (the holder dropped it) and tries again; a holder whose last heartbeat is older
+ * than `staleMs` by the server's clock, or that wrote none for `staleMs` of polls (killed
+ * mid-migration), loses the lock to the next waiter. A holder only beats and only drops the lock
+ * while the comment still names it, so a broken holder neither keeps another's lock fresh nor
+ * drops it. The table lives on the node the client talks to: in cluster mode
  * processes behind a load balancer may reach different nodes, so start one process first there
  * (docs/operations.md "Production checklist").
  */
@@ -58,26 +61,34 @@ export async function withMigrationLock<T>(
 }
 
 async function acquire(client: ClickHouseClient, lock: MigrationLockOptions): Promise<void> {
-  let silentPolls = 0;
+  // Polls that found the same holder without a heartbeat; counted per holder, so a waiter never
+  // carries a count over to the next lock (it would break a fresh one at once).
+  let silent = { holder: '', polls: 0 };
   for (;;) {
     // Look before trying: a CREATE that loses is logged as an error by the client on every poll.
     const state = await lockState(client);
-    if (state === 'gone' && (await tryCreate(client, lock))) return;
-    if (state === 'gone') continue; // lost the race to create it: look again
-    // A lock without a heartbeat yet: its holder is between CREATE and its first INSERT, or died there.
-    silentPolls = state === 'empty' ? silentPolls + 1 : 0;
-    const stale = state === 'empty' ? silentPolls * lock.pollMs > lock.staleMs : state.ageMs > lock.staleMs;
-    if (stale) await client.command({ query: `DROP TABLE IF EXISTS ${MIGRATION_LOCK_TABLE}` });
+    if (state === 'gone') {
+      if (await tryCreate(client, lock)) return;
+      await sleep(lock.pollMs); // another process created it first
+      continue;
+    }
+    const noBeat = state.ageMs === undefined;
+    silent = noBeat
+      ? { holder: state.holder, polls: silent.holder === state.holder ? silent.polls + 1 : 1 }
+      : { holder: '', polls: 0 };
+    const stale = noBeat ? silent.polls * lock.pollMs > lock.staleMs : state.ageMs! > lock.staleMs;
+    if (stale) await breakLock(client, state.holder);
     else await sleep(lock.pollMs);
   }
 }
 
+/** The lock table, with its holder in the table comment: set by the one CREATE that succeeds. */
 async function tryCreate(client: ClickHouseClient, lock: MigrationLockOptions): Promise<boolean> {
   try {
     await client.command({
       query:
         `CREATE TABLE ${MIGRATION_LOCK_TABLE} (owner String, heartbeat DateTime64(3, 'UTC') DEFAULT now64(3)) ` +
-        'ENGINE = MergeTree ORDER BY tuple()',
+        `ENGINE = MergeTree ORDER BY tuple() COMMENT ${sqlString(lock.owner)}`, // no parameters in DDL
     });
   } catch (e) {
     if (isAlreadyExists(e)) return false;
@@ -87,69 +98,104 @@ async function tryCreate(client: ClickHouseClient, lock: MigrationLockOptions): 
   return true;
 }
 
-type LockState = 'gone' | 'empty' | { ageMs: number };
+/** `gone`, or who holds the lock and how old its newest heartbeat is (undefined: none yet). */
+type LockState = 'gone' | { holder: string; ageMs: number | undefined };
+
+async function holderOf(client: ClickHouseClient): Promise<string | undefined> {
+  const [row] = await query(client, {
+    name: 'migration lock holder',
+    sql: 'SELECT comment FROM system.tables WHERE database = currentDatabase() AND name = {name:String}',
+    params: { name: MIGRATION_LOCK_TABLE },
+    row: z.object({ comment: z.string() }),
+  });
+  return row?.comment;
+}
 
 async function lockState(client: ClickHouseClient): Promise<LockState> {
-  const exists = await count(
-    client,
-    'SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = {name:String}',
-    { name: MIGRATION_LOCK_TABLE },
-  );
-  if (exists === 0) return 'gone';
+  const holder = await holderOf(client);
+  if (holder === undefined) return 'gone';
   try {
     const [row] = await query(client, {
       name: 'migration lock heartbeat',
-      sql: `SELECT count() AS n, dateDiff('millisecond', max(heartbeat), now64(3)) AS age FROM ${MIGRATION_LOCK_TABLE}`,
+      sql:
+        "SELECT count() AS n, dateDiff('millisecond', max(heartbeat), now64(3)) AS age " +
+        `FROM ${MIGRATION_LOCK_TABLE} WHERE owner = {holder:String}`,
+      params: { holder },
       row: z.object({ n: z.coerce.number(), age: z.coerce.number() }),
     });
-    return !row || row.n === 0 ? 'empty' : { ageMs: row.age };
+    return { holder, ageMs: row && row.n > 0 ? row.age : undefined };
   } catch (e) {
     if (isUnknownTable(e)) return 'gone'; // dropped between the two reads
     throw e;
   }
 }
 
-function beat(client: ClickHouseClient, lock: MigrationLockOptions): Promise<unknown> {
-  return client.insert({
+/**
+ * Drops a stale lock if it still belongs to the holder found stale. Read-then-drop: two waiters
+ * breaking the same holder at once could drop the lock the first of them has just taken; checking
+ * the holder right before the drop narrows that to the milliseconds between the two statements
+ * (ClickHouse has no conditional DROP).
+ */
+async function breakLock(client: ClickHouseClient, staleHolder: string): Promise<void> {
+  if ((await holderOf(client)) === staleHolder) {
+    await client.command({ query: `DROP TABLE IF EXISTS ${MIGRATION_LOCK_TABLE}` });
+  }
+}
+
+/** Writes a heartbeat while the lock is still this process's (it may have been broken meanwhile). */
+async function beat(client: ClickHouseClient, lock: MigrationLockOptions): Promise<boolean> {
+  if ((await holderOf(client)) !== lock.owner) return false;
+  await client.insert({
     table: MIGRATION_LOCK_TABLE,
     values: [{ owner: lock.owner }],
     format: 'JSONEachRow',
   });
+  return true;
 }
 
-/** Writes a heartbeat every `heartbeatMs` until stopped; a failed beat is retried at the next one. */
+/** Writes a heartbeat every `heartbeatMs` until stopped or the lock is no longer this process's. */
 function heartbeat(client: ClickHouseClient, lock: MigrationLockOptions): () => void {
+  let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const next = () => {
-    timer = setTimeout(
-      () =>
-        void beat(client, lock)
-          .catch(() => undefined)
-          .finally(next),
-      lock.heartbeatMs,
-    );
+    if (stopped) return;
+    timer = setTimeout(() => {
+      void beat(client, lock)
+        .then((held) => {
+          if (held) next();
+        })
+        .catch(() => next()); // a failed beat is retried at the next one
+    }, lock.heartbeatMs);
     timer.unref();
   };
   next();
-  return () => clearTimeout(timer);
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
 }
 
-/** Drops the lock unless it was broken and is now another's (its rows are then all theirs). */
+/** Drops the lock only while it is this process's (a broken lock may be another's by now). */
 async function release(client: ClickHouseClient, lock: MigrationLockOptions): Promise<void> {
-  const [row] = await query(client, {
-    name: 'migration lock owner',
-    sql: `SELECT countIf(owner = {owner:String}) AS mine FROM ${MIGRATION_LOCK_TABLE}`,
-    params: { owner: lock.owner },
-    row: z.object({ mine: z.coerce.number() }),
-  }).catch((e) => (isUnknownTable(e) ? [] : Promise.reject(e)));
-  if (row && row.mine > 0) await client.command({ query: `DROP TABLE IF EXISTS ${MIGRATION_LOCK_TABLE}` });
+  if ((await holderOf(client)) === lock.owner) {
+    await client.command({ query: `DROP TABLE IF EXISTS ${MIGRATION_LOCK_TABLE}` });
+  }
 }
 
-const codeOrText = (e: unknown, code: string, text: RegExp) => {
-  const err = e as { code?: unknown; message?: unknown };
-  return String(err?.code) === code || text.test(String(err?.message ?? e));
+const codeOrName = (e: unknown, code: string, name: string) => {
+  const err = e as { code?: unknown; type?: unknown; message?: unknown };
+  return (
+    String(err?.code) === code ||
+    String(err?.type) === name ||
+    String(err?.message ?? e).includes(`(${name})`)
+  );
 };
-const isAlreadyExists = (e: unknown) => codeOrText(e, '57', /TABLE_ALREADY_EXISTS|already exists/i);
-const isUnknownTable = (e: unknown) => codeOrText(e, '60', /UNKNOWN_TABLE|Unknown table|does not exist/i);
+const isAlreadyExists = (e: unknown) => codeOrName(e, '57', 'TABLE_ALREADY_EXISTS');
+const isUnknownTable = (e: unknown) =>
+  codeOrName(e, '60', 'UNKNOWN_TABLE') ||
+  /Unknown table expression identifier/.test(String((e as Error)?.message ?? e));
+
+/** A ClickHouse string literal. */
+const sqlString = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
