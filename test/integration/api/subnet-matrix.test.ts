@@ -11,7 +11,9 @@ import { openTestDb, rows, type TestDb } from '../../harness/chdb.js';
 /**
  * Differential test of the segmentation matrix (api/routes/traffic/matrix.ts), which sums rows per
  * numeric subnet pair before turning the pairs into text, against the per-row reference it
- * replaced: both addresses formatted and cut as text on every raw row, grouped on the text.
+ * replaced: both addresses formatted and cut as text on every raw row, grouped on the text. With
+ * `remote_is_public = false` by flows or bytes the matrix reads `flows_internal_1h` for whole hours
+ * (window 1 has partial hours at both ends), so those cases compare the rollup path with raw rows.
  * IPv4 and IPv6 (/64) addresses, every prefix, metric and a few filters.
  */
 let db: TestDb;
@@ -104,6 +106,55 @@ describe('the subnet matrix answers as per-row text subnets did', () => {
       }
     });
   }
+
+  it('reads private traffic by flows or bytes from flows_internal_1h for whole hours, packets from raw rows', async () => {
+    // A row only the rollup has: the rollup path shows it, the raw path (packets) cannot.
+    await db.client.insert({
+      table: 'flows_internal_1h',
+      format: 'JSONEachRow',
+      values: [
+        {
+          time: '2026-01-10 12:00:00',
+          dst_port: 445,
+          src_ip: '::ffff:10.99.0.1',
+          dst_ip: '::ffff:10.98.0.1',
+          direction: 'outbound',
+          action: 'allow',
+          remote_is_public: false,
+          stored_on: '2026-01-10',
+          flows: 7,
+          bytes: 70,
+          first_seen: '2026-01-10 12:00:01.000',
+          last_seen: '2026-01-10 12:00:02.000',
+        },
+      ],
+    });
+    try {
+      const cell = async (metric: Metric) =>
+        (
+          await subnetMatrix(db, {
+            window: WINDOWS[1]!,
+            filter: parseFilter('remote_is_public = false'),
+            metric,
+            prefix: 16,
+            limit: 100_000,
+          })
+        ).find((c) => c.src === '10.99.0.0/16' && c.dst === '10.98.0.0/16');
+      expect(await cell('flows')).toEqual({
+        src: '10.99.0.0/16',
+        dst: '10.98.0.0/16',
+        allowed: 7,
+        denied: 0,
+      });
+      expect(await cell('bytes')).toMatchObject({ allowed: 70 });
+      expect(await cell('packets')).toBeUndefined();
+    } finally {
+      await db.client.command({
+        query:
+          "ALTER TABLE flows_internal_1h DELETE WHERE src_ip = toIPv6('::ffff:10.99.0.1') SETTINGS mutations_sync = 2",
+      });
+    }
+  });
 
   it('IPv6 subnets are /64s, IPv4 ones the prefix', async () => {
     const cells = await subnetMatrix(db, {
