@@ -61,7 +61,7 @@ export const REMOTE_DIMS = 'direction, action, remote_is_public, remote_ip, prot
 
 const REMOTE_KEY = `(time, ${REMOTE_DIMS}, stored_on)`;
 
-const REMOTE_COLUMNS = [
+export const REMOTE_COLUMNS = [
   `time DateTime('UTC') CODEC(DoubleDelta, LZ4)`,
   `direction Enum8('inbound' = 1, 'outbound' = 2)`,
   `action Enum8('allow' = 1, 'deny' = 2)`,

@@ -1,6 +1,6 @@
 import { createMaterializedView, createTable, storageName, ttlDays } from '../ddl.js';
 import { ARRIVAL_TTL } from './0002_retention_from_arrival.js';
-import { REMOTE_DIMS, REMOTE_ROLLUP, unrecorded } from './0700_flows_remote.js';
+import { REMOTE_COLUMNS, REMOTE_DIMS, REMOTE_ROLLUP, unrecorded } from './0700_flows_remote.js';
 import type { Migration, SchemaOptions } from './types.js';
 
 /**
@@ -55,21 +55,8 @@ export const migration0760: Migration = {
 
 export const REMOTE_DAILY = 'flows_remote_1d';
 
-const COLUMNS = [
-  `time DateTime('UTC') CODEC(DoubleDelta, LZ4)`,
-  `direction Enum8('inbound' = 1, 'outbound' = 2)`,
-  `action Enum8('allow' = 1, 'deny' = 2)`,
-  'remote_is_public Bool',
-  'remote_ip IPv6 CODEC(ZSTD(1))',
-  'protocol UInt8',
-  'dst_port UInt16',
-  'stored_on Date',
-  'flows UInt64 CODEC(T64, LZ4)',
-  'packets_sent UInt64 CODEC(T64, LZ4)',
-  'bytes_sent UInt64 CODEC(T64, LZ4)',
-  'packets_received UInt64 CODEC(T64, LZ4)',
-  'bytes_received UInt64 CODEC(T64, LZ4)',
-];
+/** The hourly rollup's columns: the chained view inserts its rows' sums as they are. */
+const COLUMNS = REMOTE_COLUMNS;
 
 /** From the hourly rollup `flows` is `sum(flows)` and `stored_on` is a column; from raw rows, `count()` and the arrival day. */
 function dailyView(from: string, flows: string, storedOn = 'stored_on', where = ''): string {
