@@ -8,8 +8,8 @@ import { type Db, openDb } from '../../core/clickhouse/client.js';
 import { AzureBlobWriter, type FlowLogStream } from '../harness/azure-blob-writer.js';
 import { waitFor } from '../harness/batch-collector.js';
 import { count } from '../harness/chdb.js';
-import { rollupMismatches } from '../harness/crash-checks.js';
 import { type ClickHouseDouble, spawnClickHouseDouble } from '../harness/clickhouse-server/process.js';
+import { rollupMismatches } from '../harness/crash-checks.js';
 import {
   type FlowlensProcess,
   freePort,
