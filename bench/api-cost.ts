@@ -3,6 +3,7 @@ import type { Db } from '../core/clickhouse/client.js';
 import { migration0700, REMOTE_ROLLUP } from '../core/clickhouse/migrations/0700_flows_remote.js';
 import { migration0760, REMOTE_DAILY } from '../core/clickhouse/migrations/0760_flows_remote_daily.js';
 import { DEFAULT_SCHEMA_OPTIONS } from '../core/clickhouse/migrations/types.js';
+import { insertSettings } from '../ingest/sinks/clickhouse/block-writer.js';
 import { generateFlows } from '../test/harness/api-seed.js';
 import { FLOW_ROLLUPS } from '../test/harness/chdb.js';
 import { median } from './util.js';
@@ -96,7 +97,7 @@ export async function insertCost(db: Db, rows: number, spanMs: number): Promise<
   );
 }
 
-/** `db` whose commands run with the sink's view settings (`optimize_on_insert = 0`, views in parallel: ingest/sinks/clickhouse/block-writer.ts). */
+/** `db` whose commands run with the sink's insert settings (ingest/sinks/clickhouse/block-writer.ts `insertSettings`), without a token. */
 function sinkSettings(db: Db): Db {
   const client = new Proxy(db.client, {
     get(target, prop, receiver) {
@@ -104,11 +105,7 @@ function sinkSettings(db: Db): Db {
       return (params: Parameters<typeof target.command>[0]) =>
         target.command({
           ...params,
-          clickhouse_settings: {
-            ...params.clickhouse_settings,
-            optimize_on_insert: 0,
-            parallel_view_processing: 1,
-          },
+          clickhouse_settings: { ...params.clickhouse_settings, ...insertSettings('') },
         });
     },
   });
