@@ -47,11 +47,10 @@ export async function migrate(
       `(version String, name String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3)) ` +
       `ENGINE = ${opts.cluster ? `ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/schema_migrations', '{replica}')` : 'ReplacingMergeTree'} ORDER BY version`,
   });
-  const pending = async () => {
-    const done = new Set(await appliedVersions(client));
-    return migrations.some((m) => !done.has(m.version));
-  };
-  if (!(await pending())) return { applied: [], alreadyApplied: migrations.map((m) => m.version) };
+  const done = new Set(await appliedVersions(client));
+  if (migrations.every((m) => done.has(m.version))) {
+    return { applied: [], alreadyApplied: migrations.map((m) => m.version) };
+  }
   const apply = () => applyPending(client, opts, migrations);
   if (how.lock === false) return apply();
   return withMigrationLock(client, { ...defaultLockOptions(), ...how.lock }, apply);
