@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, rows } from '../../test/harness/chdb.js';
 import { createTable, replicatedEngine } from './ddl.js';
 import { appliedVersions, applyRetention, migrate, ttlDaysOf } from './migrate.js';
-import { MIGRATION_LOCK_TABLE, withMigrationLock } from './migration-lock.js';
+import {
+  brokenLockName,
+  MIGRATION_LOCK_TABLE,
+  renameStaleLock,
+  withMigrationLock,
+} from './migration-lock.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { DEFAULT_SCHEMA_OPTIONS } from './migrations/types.js';
 
@@ -63,6 +68,15 @@ describe('migrations on real chDB', () => {
         `SELECT comment FROM system.tables WHERE database = currentDatabase() AND name = '${MIGRATION_LOCK_TABLE}'`,
       )
     )[0]?.comment;
+  const beatsOf = async (owner: string) =>
+    Number(
+      (
+        await rows<{ n: number }>(
+          db,
+          `SELECT count() AS n FROM ${MIGRATION_LOCK_TABLE} WHERE owner = '${owner}'`,
+        ).catch(() => [])
+      )[0]?.n ?? 0,
+    );
   const fastLock = (owner: string) => ({ owner, pollMs: 20, heartbeatMs: 50, staleMs: 60_000 });
 
   it('lets one of several instances starting at once apply a migration; the others find it recorded', async () => {
@@ -115,13 +129,54 @@ describe('migrations on real chDB', () => {
     expect(await lockExists()).toBe(false);
   });
 
+  it('keeps the broken lock as a guard, so a second breaker of the same holder cannot break the new lock', async () => {
+    await forgetLast();
+    await holdLock('killed-twice', '2000-01-01 00:00:00.000');
+    const r = await migrate(db.client, undefined, undefined, {
+      lock: { ...fastLock('first'), staleMs: 60_000 },
+    });
+    expect(r.applied).toEqual([last]);
+    // Another waiter had read 'killed-twice' as the stale holder before 'first' broke it; a new
+    // process holds the lock by the time that waiter acts.
+    await holdLock('new-holder');
+    await renameStaleLock(db.client, 'killed-twice', 'second');
+    expect(await lockHolder()).toBe('new-holder');
+    const [guard] = await rows<{ owner: string }>(
+      db,
+      `SELECT owner FROM ${brokenLockName('killed-twice')} WHERE startsWith(owner, 'broken by') ORDER BY heartbeat`,
+    );
+    expect(guard?.owner).toBe('broken by first');
+    await db.client.command({ query: `DROP TABLE ${MIGRATION_LOCK_TABLE}` });
+  });
+
+  it('drops broken locks once their guard is older than staleMs', async () => {
+    await forgetLast();
+    const old = brokenLockName('long-gone');
+    await db.client.command({
+      query: `CREATE TABLE ${old} (owner String, heartbeat DateTime64(3, 'UTC') DEFAULT now64(3)) ENGINE = MergeTree ORDER BY tuple()`,
+    });
+    await db.client.insert({
+      table: old,
+      values: [{ owner: 'broken by someone', heartbeat: '2000-01-01 00:00:00.000' }],
+      format: 'JSONEachRow',
+    });
+    const fresh = brokenLockName('killed-twice'); // broken by the test before, seconds ago
+    await migrate(db.client, undefined, undefined, { lock: fastLock('sweeper') });
+    const left = await rows<{ name: string }>(
+      db,
+      `SELECT name FROM system.tables WHERE database = currentDatabase() AND name IN ('${old}', '${fresh}')`,
+    );
+    expect(left.map((t) => t.name)).toEqual([fresh]);
+  });
+
   it("a holder whose lock was broken neither beats into nor drops the new holder's lock", async () => {
     let resume = () => {};
     const working = new Promise<void>((r) => {
       resume = r;
     });
     const held = withMigrationLock(db.client, fastLock('slow'), () => working);
-    await waitUntil(async () => (await lockHolder()) === 'slow');
+    // Held: the table and its first heartbeat (taken, not just created).
+    await waitUntil(async () => (await lockHolder()) === 'slow' && (await beatsOf('slow')) > 0);
     // Another process found 'slow' stale, broke its lock and took one of its own.
     await db.client.command({ query: `DROP TABLE ${MIGRATION_LOCK_TABLE}` });
     await holdLock('next');
@@ -129,11 +184,7 @@ describe('migrations on real chDB', () => {
     resume();
     await held;
     expect(await lockHolder()).toBe('next');
-    const [beats] = await rows<{ n: number }>(
-      db,
-      `SELECT count() AS n FROM ${MIGRATION_LOCK_TABLE} WHERE owner = 'slow'`,
-    );
-    expect(Number(beats?.n)).toBe(0);
+    expect(await beatsOf('slow')).toBe(0);
     await db.client.command({ query: `DROP TABLE ${MIGRATION_LOCK_TABLE}` });
   });
 

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
@@ -16,7 +16,8 @@ import { query } from './query.js';
  * table's comment (set by that one CREATE), its rows the holder's heartbeats. A waiter polls until
  * the table is gone (the holder dropped it) and tries again; a holder whose last heartbeat is older
  * than `staleMs` by the server's clock, or that wrote none for `staleMs` of polls (killed
- * mid-migration), loses the lock to the next waiter. A holder only beats and only drops the lock
+ * mid-migration), loses the lock to the next waiter, which renames it out of the way (only the first
+ * breaker of a holder can: {@link renameStaleLock}). A holder only beats and only drops the lock
  * while the comment still names it, so a broken holder neither keeps another's lock fresh nor
  * drops it. The table lives on the node the client talks to: in cluster mode
  * processes behind a load balancer may reach different nodes, so start one process first there
@@ -57,6 +58,7 @@ export async function withMigrationLock<T>(
   } finally {
     stopHeartbeat();
     await release(client, lock);
+    await sweepBrokenLocks(client, lock).catch(() => undefined); // housekeeping only
   }
 }
 
@@ -77,7 +79,7 @@ async function acquire(client: ClickHouseClient, lock: MigrationLockOptions): Pr
       ? { holder: state.holder, polls: silent.holder === state.holder ? silent.polls + 1 : 1 }
       : { holder: '', polls: 0 };
     const stale = noBeat ? silent.polls * lock.pollMs > lock.staleMs : state.ageMs! > lock.staleMs;
-    if (stale) await breakLock(client, state.holder);
+    if (stale) await breakStaleLock(client, state.holder, lock.owner);
     else await sleep(lock.pollMs);
   }
 }
@@ -94,8 +96,9 @@ async function tryCreate(client: ClickHouseClient, lock: MigrationLockOptions): 
     if (isAlreadyExists(e)) return false;
     throw e;
   }
-  await beat(client, lock);
-  return true;
+  // Broken between the CREATE and this first heartbeat (a waiter found the table with no beat for
+  // `staleMs`): lost, so wait again rather than fail the start.
+  return beat(client, lock);
 }
 
 /** `gone`, or who holds the lock and how old its newest heartbeat is (undefined: none yet). */
@@ -130,26 +133,77 @@ async function lockState(client: ClickHouseClient): Promise<LockState> {
   }
 }
 
+/** Breaks the lock if it still belongs to the holder found stale ({@link renameStaleLock}). */
+async function breakStaleLock(client: ClickHouseClient, staleHolder: string, breaker: string): Promise<void> {
+  if ((await holderOf(client)) === staleHolder) await renameStaleLock(client, staleHolder, breaker);
+}
+
 /**
- * Drops a stale lock if it still belongs to the holder found stale. Read-then-drop: two waiters
- * breaking the same holder at once could drop the lock the first of them has just taken; checking
- * the holder right before the drop narrows that to the milliseconds between the two statements
- * (ClickHouse has no conditional DROP).
+ * Breaks a stale lock, and only that one: the lock table is renamed to a name made from the stale
+ * holder ({@link brokenLockName}), which only the first breaker of that holder can take. Two waiters
+ * finding the same holder stale at once used to read the holder and then drop the table; the second
+ * one's drop could land after the first had broken the lock and taken a new one, and two processes
+ * migrated together (ClickHouse has no conditional DROP). Now the second one's rename finds its
+ * target taken (TABLE_ALREADY_EXISTS) and changes nothing. The breaker's row dates the break; the
+ * renamed table stays as that guard until {@link sweepBrokenLocks} finds it older than `staleMs`,
+ * far longer than a waiter takes between reading the holder and renaming.
  */
-async function breakLock(client: ClickHouseClient, staleHolder: string): Promise<void> {
-  if ((await holderOf(client)) === staleHolder) {
-    await client.command({ query: `DROP TABLE IF EXISTS ${MIGRATION_LOCK_TABLE}` });
+export async function renameStaleLock(
+  client: ClickHouseClient,
+  staleHolder: string,
+  breaker: string,
+): Promise<void> {
+  const broken = brokenLockName(staleHolder);
+  try {
+    await client.command({ query: `RENAME TABLE ${MIGRATION_LOCK_TABLE} TO ${broken}` });
+  } catch (e) {
+    // Another waiter broke it first (target taken), or the holder released it meanwhile.
+    if (isAlreadyExists(e) || isUnknownTable(e)) return;
+    throw e;
+  }
+  await client.insert({ table: broken, values: [{ owner: `broken by ${breaker}` }], format: 'JSONEachRow' });
+}
+
+/** Name of a broken lock: one per holder (owners are unique per process), never a live lock's. */
+export function brokenLockName(holder: string): string {
+  return `${MIGRATION_LOCK_TABLE}_broken_${createHash('sha256').update(holder).digest('hex').slice(0, 16)}`;
+}
+
+/**
+ * Drops broken locks broken more than `staleMs` ago (by the server's clock): their guard is no longer
+ * needed. The breaker's row dates the break ({@link breakStaleLock}); a table's metadata time would not
+ * (a rename keeps it).
+ */
+async function sweepBrokenLocks(client: ClickHouseClient, lock: MigrationLockOptions): Promise<void> {
+  const broken = await query(client, {
+    name: 'broken migration locks',
+    sql: 'SELECT name FROM system.tables WHERE database = currentDatabase() AND startsWith(name, {prefix:String})',
+    params: { prefix: `${MIGRATION_LOCK_TABLE}_broken_` },
+    row: z.object({ name: z.string() }),
+  });
+  for (const { name } of broken) {
+    const [row] = await query(client, {
+      name: 'broken migration lock age',
+      sql: `SELECT dateDiff('millisecond', max(heartbeat), now64(3)) AS age FROM ${name}`,
+      row: z.object({ age: z.coerce.number() }),
+    });
+    if (row && row.age > lock.staleMs) await client.command({ query: `DROP TABLE IF EXISTS ${name}` });
   }
 }
 
 /** Writes a heartbeat while the lock is still this process's (it may have been broken meanwhile). */
 async function beat(client: ClickHouseClient, lock: MigrationLockOptions): Promise<boolean> {
   if ((await holderOf(client)) !== lock.owner) return false;
-  await client.insert({
-    table: MIGRATION_LOCK_TABLE,
-    values: [{ owner: lock.owner }],
-    format: 'JSONEachRow',
-  });
+  try {
+    await client.insert({
+      table: MIGRATION_LOCK_TABLE,
+      values: [{ owner: lock.owner }],
+      format: 'JSONEachRow',
+    });
+  } catch (e) {
+    if (isUnknownTable(e)) return false; // broken (renamed away) between the read and the insert
+    throw e;
+  }
   return true;
 }
 
