@@ -7,6 +7,7 @@ export const SERVER_MODE_SUITES = [
   'test/harness/chdb.test.ts',
   'core/clickhouse/migrate.test.ts',
   'core/clickhouse/flows-remote.test.ts',
+  'core/clickhouse/internal-daily.test.ts',
   'core/clickhouse/query.test.ts',
   'core/clickhouse/ingested-at-index.test.ts',
   'core/clickhouse/flow-log-hours.test.ts',

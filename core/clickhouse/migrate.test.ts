@@ -274,6 +274,7 @@ describe('retention on real chDB', () => {
       'flows_contact_1h',
       'flows_span_1h',
       'flows_internal_1h',
+      'flows_internal_1d',
     ]);
     expect(await engine('flows')).not.toContain(' TTL ');
     expect(await engine('flows_remote_1h')).not.toContain(' TTL ');

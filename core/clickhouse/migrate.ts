@@ -143,7 +143,7 @@ export async function applyRetention(client: ClickHouseClient, opts: SchemaOptio
 
 /**
  * Every table with a retention: migration 0002's three; the peer rollups (0700 hourly, 0760 daily),
- * kept as the raw rows they summarize; the analyzers' look-back rollups (0710 exfiltration, 0730 lateral movement), kept
+ * kept as the raw rows they summarize; the analyzers' look-back rollups (0710 exfiltration, 0730 lateral movement and its daily sums, 0780), kept
  * as long as the longer of raw and hourly retention (forever when either is); the ingest
  * health rollup (0720), kept as the hourly rollups.
  */
@@ -157,6 +157,7 @@ function retainedTables(opts: SchemaOptions): [keyof typeof ARRIVAL_TTL, number]
     ['flows_contact_1h', lookBack],
     ['flows_span_1h', lookBack],
     ['flows_internal_1h', lookBack],
+    ['flows_internal_1d', lookBack],
     ['flow_log_hours', opts.hourTtlDays],
   ];
 }

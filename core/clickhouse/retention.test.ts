@@ -86,6 +86,7 @@ describe('retention counts from arrival (real chDB, default retention)', () => {
       'flows_contact_1h',
       'flows_span_1h',
       'flows_internal_1h',
+      'flows_internal_1d',
       'flow_log_hours',
     ]);
     // The exfiltration look-back rollups (0710) keep the longer of raw and hourly retention.
@@ -155,6 +156,7 @@ describe('migration 0002 on a database created before it', () => {
       'flows_contact_1h',
       'flows_span_1h',
       'flows_internal_1h',
+      'flows_internal_1d',
       'flow_log_hours',
     ]);
   });

@@ -62,7 +62,7 @@ export async function rows<T = Record<string, unknown>>(
   return rs.json<T>();
 }
 
-/** Tables filled by materialized views on `flows` (migrations 0001, 0700–0730) or chained on one (0760). */
+/** Tables filled by materialized views on `flows` (migrations 0001, 0700–0730) or chained on one (0760, 0780). */
 export const FLOW_ROLLUPS = [
   'flows_1m',
   'flows_1h',
@@ -73,6 +73,7 @@ export const FLOW_ROLLUPS = [
   'flows_span_1h',
   'flow_log_hours',
   'flows_internal_1h',
+  'flows_internal_1d',
 ];
 
 /** Empties the ingest tables (and every rollup fed from `flows`) between tests that share one database. */

@@ -61,6 +61,7 @@ const COUNTED_ROLLUPS: readonly { table: string; counted: string; raw: string }[
     raw: "remote_is_public AND direction = 'outbound' AND action = 'allow' AND bytes_sent > 0",
   },
   { table: 'flows_internal_1h', counted: 'sum(flows)', raw: INTERNAL_PAIRS_WHERE },
+  { table: 'flows_internal_1d', counted: 'sum(flows)', raw: INTERNAL_PAIRS_WHERE },
 ];
 
 /**

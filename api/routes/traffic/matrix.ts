@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import type { Db } from '../../../core/clickhouse/client.js';
+import {
+  INTERNAL_DAILY,
+  INTERNAL_HOURLY,
+} from '../../../core/clickhouse/migrations/0780_internal_pairs_per_day.js';
 import { chNumber } from '../../../core/clickhouse/query.js';
-import { wholeHours } from '../../../core/clickhouse/time.js';
+import { DAY_MS, HOUR_MS, tierSpans } from '../../../core/clickhouse/time.js';
 import { type FilterNode, fieldsOf } from '../../filter/ast.js';
 import { compileFilter } from '../../filter/compile.js';
 import { ParamBag } from '../../query/params.js';
@@ -32,7 +36,7 @@ function subnetTextSql(key: string, prefix: 8 | 16 | 24): string {
   return `if(${isV4(key)}, concat(replaceRegexpOne(${text}, '^::ffff:', ''), '/${prefix}'), concat(${text}, '/64'))`;
 }
 
-/** Columns `flows_internal_1h` (migrations 0730/0740) has under the names the filter compiles to. */
+/** Columns `flows_internal_1h`/`_1d` (migrations 0730/0740/0780) have under the names the filter compiles to. */
 const INTERNAL_FIELDS: ReadonlySet<string> = new Set([
   'src_ip',
   'dst_ip',
@@ -56,7 +60,7 @@ function privatePeersOnly(node: FilterNode | null): boolean {
 }
 
 /**
- * Whether `flows_internal_1h` answers the window's whole hours: it keeps every flow between two
+ * Whether `flows_internal_1h` and `_1d` answer the window's whole hours and days: it keeps every flow between two
  * private addresses with its source, destination, port, direction and action, flows and bytes (no
  * packets), so a flows or bytes matrix of private traffic filtered on those columns only.
  */
@@ -68,13 +72,20 @@ function internalRollupAnswers(input: { filter: FilterNode | null; metric: Metri
   );
 }
 
+/** The internal-pair tiers, coarsest first: whole days, then whole hours (raw `flows` below both). */
+const INTERNAL_TIERS: readonly [number, string][] = [
+  [DAY_MS, INTERNAL_DAILY],
+  [HOUR_MS, INTERNAL_HOURLY],
+];
+
 /**
  * Traffic between subnets (segmentation): one cell per source subnet → destination subnet pair,
  * allowed and denied separately, largest pairs first. Private traffic by flows or bytes (the
- * segmentation page's request) reads the whole hours from `flows_internal_1h` and only the partial
- * hours at the ends from raw `flows`; anything else reads raw flows (the other rollups drop one
- * address). Rows are summed per numeric subnet pair first and only the pairs are turned into text:
- * formatting two addresses per raw row was most of the cost.
+ * segmentation page's request) reads whole days from `flows_internal_1d` (migration 0780), the
+ * partial days' whole hours from `flows_internal_1h` and only the partial hours at the ends from
+ * raw `flows` (core/clickhouse/time.ts `tierSpans`); anything else reads raw flows (the other
+ * rollups drop one address). Rows are summed per numeric subnet pair first and only the pairs are
+ * turned into text: formatting two addresses per raw row was most of the cost.
  */
 export async function subnetMatrix(
   db: Db,
@@ -88,7 +99,6 @@ export async function subnetMatrix(
 ): Promise<MatrixCell[]> {
   const params = new ParamBag();
   const at = (ms: number) => params.add('DateTime64(3)', chTime(new Date(ms)));
-  const [from, to] = [at(input.window.from.getTime()), at(input.window.to.getTime())];
   const p = input.prefix;
   const filter = compileFilter(input.filter, params);
   const keys = `${subnetKeySql('src_ip', p)} AS s, ${subnetKeySql('dst_ip', p)} AS d`;
@@ -96,17 +106,32 @@ export async function subnetMatrix(
     `SELECT ${keys}, ${metricSql(input.metric, 'flows', `action = 'allow'`)} AS m_allowed, ` +
     `${metricSql(input.metric, 'flows', `action = 'deny'`)} AS m_denied ` +
     `FROM flows WHERE (${where}) AND ${filter} GROUP BY s, d`;
-  const hours = wholeHours(input.window.from, input.window.to);
-  let sums = raw(timeRangeSql(from, to));
-  if (internalRollupAnswers(input) && hours.from < hours.to) {
-    const [h0, h1] = [at(hours.from), at(hours.to)];
-    const m = input.metric === 'bytes' ? 'bytes' : 'flows';
-    sums =
-      `SELECT s, d, sum(m_allowed) AS m_allowed, sum(m_denied) AS m_denied FROM (` +
-      `SELECT ${keys}, sumIf(${m}, action = 'allow') AS m_allowed, sumIf(${m}, action = 'deny') AS m_denied ` +
-      `FROM flows_internal_1h WHERE time >= ${h0} AND time < ${h1} AND ${filter} GROUP BY s, d ` +
-      `UNION ALL ${raw(`(${timeRangeSql(from, h0)}) OR (${timeRangeSql(h1, to)})`)}) GROUP BY s, d`;
-  }
+  const [fromMs, toMs] = [input.window.from.getTime(), input.window.to.getTime()];
+  const tiers = internalRollupAnswers(input) ? INTERNAL_TIERS : [];
+  const spans = tierSpans(
+    fromMs,
+    toMs,
+    tiers.map(([unit]) => unit),
+  );
+  const m = input.metric === 'bytes' ? 'bytes' : 'flows';
+  const inSpans = (unit: number, range: (from: string, to: string) => string) =>
+    spans
+      .filter((s) => s.unit === unit)
+      .map((s) => `(${range(at(s.from), at(s.to))})`)
+      .join(' OR ');
+  const parts = tiers
+    .filter(([unit]) => spans.some((s) => s.unit === unit))
+    .map(
+      ([unit, table]) =>
+        `SELECT ${keys}, sumIf(${m}, action = 'allow') AS m_allowed, sumIf(${m}, action = 'deny') AS m_denied ` +
+        `FROM ${table} WHERE (${inSpans(unit, (f, t) => `time >= ${f} AND time < ${t}`)}) AND ${filter} GROUP BY s, d`,
+    );
+  if (spans.some((s) => s.unit === 0)) parts.push(raw(inSpans(0, timeRangeSql)));
+  if (!parts.length) parts.push(raw(timeRangeSql(at(fromMs), at(toMs)))); // an empty window
+  const sums =
+    parts.length === 1
+      ? parts[0]!
+      : `SELECT s, d, sum(m_allowed) AS m_allowed, sum(m_denied) AS m_denied FROM (${parts.join(' UNION ALL ')}) GROUP BY s, d`;
   const query =
     `SELECT ${subnetTextSql('s', p)} AS src, ${subnetTextSql('d', p)} AS dst, m_allowed, m_denied ` +
     `FROM (${sums}) ORDER BY m_allowed + m_denied DESC, s, d LIMIT ${params.add('UInt32', input.limit)}`;

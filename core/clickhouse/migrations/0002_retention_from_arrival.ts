@@ -41,13 +41,14 @@ export const ARRIVAL_TTL = {
   flows: 'greatest(toDateTime(time), toDateTime(ingested_at))',
   flows_1m: "greatest(time, toDateTime(stored_on, 'UTC') + INTERVAL 1 DAY)",
   flows_1h: "greatest(time, toDateTime(stored_on, 'UTC') + INTERVAL 1 DAY)",
-  // Created later (migrations 0700, 0710, 0720, 0730, 0760) with the same arrival rule; listed so retention reconciles them.
+  // Created later (migrations 0700, 0710, 0720, 0730, 0760, 0780) with the same arrival rule; listed so retention reconciles them.
   flows_remote_1h: "greatest(time, toDateTime(stored_on, 'UTC') + INTERVAL 1 DAY)",
   flows_remote_1d: "greatest(time, toDateTime(stored_on, 'UTC') + INTERVAL 1 DAY)",
   flows_egress_1h: "greatest(time, toDateTime(stored_on, 'UTC') + INTERVAL 1 DAY)",
   flows_contact_1h: "greatest(time, toDateTime(stored_on, 'UTC') + INTERVAL 1 DAY)",
   flows_span_1h: "greatest(time, toDateTime(stored_on, 'UTC') + INTERVAL 1 DAY)",
   flows_internal_1h: "greatest(time, toDateTime(stored_on, 'UTC') + INTERVAL 1 DAY)",
+  flows_internal_1d: "greatest(time, toDateTime(stored_on, 'UTC') + INTERVAL 1 DAY)",
   flow_log_hours: "greatest(hour, toDateTime(stored_on, 'UTC') + INTERVAL 1 DAY)",
 } as const;
 
@@ -62,6 +63,7 @@ export const ARRIVAL_COLUMN: Record<keyof typeof ARRIVAL_TTL, string> = {
   flows_contact_1h: 'stored_on',
   flows_span_1h: 'stored_on',
   flows_internal_1h: 'stored_on',
+  flows_internal_1d: 'stored_on',
   flow_log_hours: 'stored_on',
 };
 

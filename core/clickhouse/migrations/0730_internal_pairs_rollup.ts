@@ -31,10 +31,10 @@ export function internalPairsRollup(opts: SchemaOptions, partitionBy: string): s
   return [
     ...createTable(opts, {
       name: 'flows_internal_1h',
-      columns: COLUMNS,
+      columns: INTERNAL_COLUMNS,
       engine: 'AggregatingMergeTree',
       partitionBy,
-      orderBy: `(${KEYS.join(', ')})`,
+      orderBy: `(${INTERNAL_KEYS.join(', ')})`,
       ...lookBackRetention(opts),
       settings: ['ttl_only_drop_parts = 1', 'non_replicated_deduplication_window = 10000'],
     }),
@@ -60,8 +60,17 @@ const T = `DateTime64(3, 'UTC')`;
  * history of its window's candidates only (their pairs, their sources, the hosts they reach), so
  * the key prunes to those keys' granules whatever the stored days; months partition it for TTL.
  */
-const KEYS = ['dst_port', 'dst_ip', 'src_ip', 'time', 'direction', 'action', 'remote_is_public', 'stored_on'];
-const COLUMNS = [
+export const INTERNAL_KEYS = [
+  'dst_port',
+  'dst_ip',
+  'src_ip',
+  'time',
+  'direction',
+  'action',
+  'remote_is_public',
+  'stored_on',
+];
+export const INTERNAL_COLUMNS = [
   `time DateTime('UTC') CODEC(DoubleDelta, LZ4)`,
   'dst_port UInt16',
   'src_ip IPv6 CODEC(ZSTD(1))',
@@ -84,6 +93,6 @@ function internalPairsSelect(from: string): string {
     'min(t) AS first_seen, max(t) AS last_seen ' +
     'FROM (SELECT time AS t, ingested_at, dst_port, src_ip, dst_ip, direction, action, remote_is_public, ' +
     `bytes_sent, bytes_received FROM ${from} WHERE ${INTERNAL_PAIRS_WHERE}) ` +
-    `GROUP BY ${KEYS.join(', ')}`
+    `GROUP BY ${INTERNAL_KEYS.join(', ')}`
   );
 }

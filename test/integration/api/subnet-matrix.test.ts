@@ -12,8 +12,9 @@ import { openTestDb, rows, type TestDb } from '../../harness/chdb.js';
  * Differential test of the segmentation matrix (api/routes/traffic/matrix.ts), which sums rows per
  * numeric subnet pair before turning the pairs into text, against the per-row reference it
  * replaced: both addresses formatted and cut as text on every raw row, grouped on the text. With
- * `remote_is_public = false` by flows or bytes the matrix reads `flows_internal_1h` for whole hours
- * (window 1 has partial hours at both ends), so those cases compare the rollup path with raw rows.
+ * `remote_is_public = false` by flows or bytes the matrix reads `flows_internal_1d` for whole days
+ * (window 0 is two of them) and `flows_internal_1h` for whole hours (window 1 has partial hours at
+ * both ends and no whole day), so those cases compare the rollup paths with raw rows.
  * IPv4 and IPv6 (/64) addresses, every prefix, metric and a few filters.
  */
 let db: TestDb;
@@ -107,52 +108,63 @@ describe('the subnet matrix answers as per-row text subnets did', () => {
     });
   }
 
-  it('reads private traffic by flows or bytes from flows_internal_1h for whole hours, packets from raw rows', async () => {
-    // A row only the rollup has: the rollup path shows it, the raw path (packets) cannot.
+  it('reads private traffic by flows or bytes from the internal-pair rollups (days, then hours), packets from raw rows', async () => {
+    const pair = (src: string, time: string, flows: number) => ({
+      time,
+      dst_port: 445,
+      src_ip: `::ffff:${src}`,
+      dst_ip: '::ffff:10.98.0.1',
+      direction: 'outbound',
+      action: 'allow',
+      remote_is_public: false,
+      stored_on: time.slice(0, 10),
+      flows,
+      bytes: flows * 10,
+      first_seen: `${time}.000`,
+      last_seen: `${time}.000`,
+    });
+    // Rows only the rollups have: the rollup path shows them, the raw path (packets) cannot. The
+    // hourly row also reaches `flows_internal_1d` through its chained view; the daily row is only there.
     await db.client.insert({
       table: 'flows_internal_1h',
       format: 'JSONEachRow',
-      values: [
-        {
-          time: '2026-01-10 12:00:00',
-          dst_port: 445,
-          src_ip: '::ffff:10.99.0.1',
-          dst_ip: '::ffff:10.98.0.1',
-          direction: 'outbound',
-          action: 'allow',
-          remote_is_public: false,
-          stored_on: '2026-01-10',
-          flows: 7,
-          bytes: 70,
-          first_seen: '2026-01-10 12:00:01.000',
-          last_seen: '2026-01-10 12:00:02.000',
-        },
-      ],
+      values: [pair('10.99.0.1', '2026-01-10 12:00:00', 7)],
+    });
+    await db.client.insert({
+      table: 'flows_internal_1d',
+      format: 'JSONEachRow',
+      values: [pair('10.97.0.1', '2026-01-11 00:00:00', 5)],
     });
     try {
-      const cell = async (metric: Metric) =>
+      const cell = async (window: TimeWindow, src: string, metric: Metric) =>
         (
           await subnetMatrix(db, {
-            window: WINDOWS[1]!,
+            window,
             filter: parseFilter('remote_is_public = false'),
             metric,
             prefix: 16,
             limit: 100_000,
           })
-        ).find((c) => c.src === '10.99.0.0/16' && c.dst === '10.98.0.0/16');
-      expect(await cell('flows')).toEqual({
+        ).find((c) => c.src === src && c.dst === '10.98.0.0/16');
+      // Window 1 holds whole hours but no whole day: the hourly row, not the daily one.
+      expect(await cell(WINDOWS[1]!, '10.99.0.0/16', 'flows')).toEqual({
         src: '10.99.0.0/16',
         dst: '10.98.0.0/16',
         allowed: 7,
         denied: 0,
       });
-      expect(await cell('bytes')).toMatchObject({ allowed: 70 });
-      expect(await cell('packets')).toBeUndefined();
+      expect(await cell(WINDOWS[1]!, '10.99.0.0/16', 'bytes')).toMatchObject({ allowed: 70 });
+      expect(await cell(WINDOWS[1]!, '10.99.0.0/16', 'packets')).toBeUndefined();
+      expect(await cell(WINDOWS[1]!, '10.97.0.0/16', 'flows')).toBeUndefined();
+      // Window 0 is two whole days, read from the daily table: both rows, the hourly one once.
+      expect(await cell(WINDOWS[0]!, '10.99.0.0/16', 'flows')).toMatchObject({ allowed: 7 });
+      expect(await cell(WINDOWS[0]!, '10.97.0.0/16', 'bytes')).toMatchObject({ allowed: 50 });
+      expect(await cell(WINDOWS[0]!, '10.97.0.0/16', 'packets')).toBeUndefined();
     } finally {
-      await db.client.command({
-        query:
-          "ALTER TABLE flows_internal_1h DELETE WHERE src_ip = toIPv6('::ffff:10.99.0.1') SETTINGS mutations_sync = 2",
-      });
+      for (const table of ['flows_internal_1h', 'flows_internal_1d'])
+        await db.client.command({
+          query: `ALTER TABLE ${table} DELETE WHERE src_ip IN (toIPv6('::ffff:10.99.0.1'), toIPv6('::ffff:10.97.0.1')) SETTINGS mutations_sync = 2`,
+        });
     }
   });
 
