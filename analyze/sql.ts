@@ -105,5 +105,23 @@ export function candidateGroups(keys: string, where: string, having: string): st
   return `(${keys}) IN (SELECT ${keys} FROM flows WHERE ${where} GROUP BY ${keys} HAVING ${having})`;
 }
 
+/**
+ * {@link candidateGroups} for a distinct count (`uniqExact(counted) > n` and the like): the groups of
+ * the window with `having` on `count()` of their distinct `counted` values, counted as distinct
+ * (group, value) rows first. Same groups as `uniqExact` in the `HAVING`, but no exact set per group:
+ * over a long window (`flowlens analyze` over 7 days) the sets of millions of (source, port,
+ * 5 minutes) groups peaked the process at 2.8 GB (embedded chDB aggregates in it), and a `GROUP BY`
+ * without aggregate states spills to disk above `max_bytes_before_external_group_by` (execute.ts).
+ */
+export function distinctCountCandidates(
+  keys: string,
+  where: string,
+  counted: string,
+  having: string,
+): string {
+  const pairs = `SELECT (${keys}) AS k, ${counted} AS v FROM flows WHERE ${where} GROUP BY k, v`;
+  return `(${keys}) IN (SELECT k FROM (${pairs}) GROUP BY k HAVING ${having})`;
+}
+
 /** The tumbling bucket of a row, `{bucket:UInt32}` seconds wide. */
 export const BUCKET = 'toStartOfInterval(time, toIntervalSecond({bucket:UInt32}))';

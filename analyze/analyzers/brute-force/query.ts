@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AnalysisWindow, AnalyzerQuery } from '../../analyzer.js';
 import {
   BUCKET,
-  candidateGroups,
+  distinctCountCandidates,
   expandWindow,
   IN_WINDOW,
   ipText,
@@ -50,7 +50,7 @@ SELECT ${ipText('src_ip')} AS ip, ${ipText('dst_ip')} AS target, dst_port AS por
   ${samples(config.sampleFlows)} AS samples
 FROM flows
 WHERE ${where}
-  AND ${candidateGroups(`src_ip, dst_ip, dst_port, ${BUCKET}`, where, "uniqExactIf(src_port, action = 'allow') >= {minAttempts:UInt32}")}
+  AND ${distinctCountCandidates(`src_ip, dst_ip, dst_port, ${BUCKET}`, `${where} AND action = 'allow'`, 'src_port', 'count() >= {minAttempts:UInt32}')}
 GROUP BY src_ip, dst_ip, dst_port, bucket
 HAVING attempts >= {minAttempts:UInt32}
 ORDER BY ip, target, port, bucket`;

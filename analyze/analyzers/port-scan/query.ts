@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AnalysisWindow, AnalyzerQuery } from '../../analyzer.js';
 import {
   BUCKET,
-  candidateGroups,
+  distinctCountCandidates,
   expandWindow,
   IN_WINDOW,
   ipText,
@@ -48,7 +48,7 @@ SELECT ${ipText('src_ip')} AS ip, ${ipText('dst_ip')} AS target,
   min(time) AS firstSeen, max(time) AS lastSeen,
   ${samples(config.sampleFlows)} AS samples
 FROM flows
-WHERE ${IN_WINDOW} AND ${candidateGroups(`src_ip, dst_ip, ${BUCKET}`, IN_WINDOW, 'uniqExact(dst_port) > {minPorts:UInt32}')}
+WHERE ${IN_WINDOW} AND ${distinctCountCandidates(`src_ip, dst_ip, ${BUCKET}`, IN_WINDOW, 'dst_port', 'count() > {minPorts:UInt32}')}
 GROUP BY src_ip, dst_ip, bucket
 HAVING ports > {minPorts:UInt32}
 ORDER BY ip, target, bucket`;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AnalysisWindow, AnalyzerQuery } from '../../analyzer.js';
 import {
   BUCKET,
-  candidateGroups,
+  distinctCountCandidates,
   expandWindow,
   IN_WINDOW,
   ipText,
@@ -48,7 +48,7 @@ SELECT ${ipText('src_ip')} AS ip, dst_port AS port, protocol,
   ${samples(config.sampleFlows)} AS samples
 FROM flows
 WHERE ${IN_WINDOW}
-  AND ${candidateGroups(`src_ip, dst_port, protocol, ${BUCKET}`, IN_WINDOW, 'uniqExact(dst_ip) > {minHosts:UInt32}')}
+  AND ${distinctCountCandidates(`src_ip, dst_port, protocol, ${BUCKET}`, IN_WINDOW, 'dst_ip', 'count() > {minHosts:UInt32}')}
 GROUP BY src_ip, dst_port, protocol, bucket
 HAVING hosts > {minHosts:UInt32}
 ORDER BY ip, port, bucket`;
