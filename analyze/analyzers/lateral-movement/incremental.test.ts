@@ -99,12 +99,20 @@ function unfiltered(sql: string): string {
 async function incrementalAndRaw(from: string, to: string, lookbackHours: number) {
   const config = LateralMovementConfigSchema.parse({ lookbackHours, minHistoryHours: 0 });
   const q = lateralMovementQuery(config, windowOf(from, to));
+  const base = q.params.baseFrom;
   const raw = {
     ...q,
     sql: unfiltered(q.sql),
-    params: { ...q.params, firstHour: q.params.baseFrom, lastHour: q.params.baseFrom },
+    params: { ...q.params, firstHour: base, lastHour: base, firstDay: base, lastDay: base },
   };
-  return { incremental: await executeQuery(db.client, q), raw: await executeQuery(db.client, raw) };
+  // Whole hours from the hourly rollup only (no daily tier): the query before migration 0780.
+  const hourly = { ...q, params: { ...q.params, firstDay: q.params.firstHour, lastDay: q.params.firstHour } };
+  return {
+    incremental: await executeQuery(db.client, q),
+    raw: await executeQuery(db.client, raw),
+    hourly: await executeQuery(db.client, hourly),
+    days: [q.params.firstDay, q.params.lastDay],
+  };
 }
 
 beforeAll(async () => {
@@ -142,9 +150,10 @@ describe('lateral-movement reads its look-back from an hourly rollup (migration 
   });
 
   it.each(CASES)('window from %s to %s, %i h look-back: the same rows as over raw flows', async (f, t, h) => {
-    const { incremental, raw } = await incrementalAndRaw(f, t, h);
+    const { incremental, raw, hourly } = await incrementalAndRaw(f, t, h);
     expect(raw.length).toBeGreaterThan(0);
     expect(incremental).toEqual(raw);
+    expect(hourly).toEqual(raw);
   });
 
   it('partial hours at both ends of the look-back are read from raw flows, exactly', async () => {
@@ -181,6 +190,26 @@ describe('lateral-movement reads its look-back from an hourly rollup (migration 
       await db.client.command({ query: `ALTER TABLE flows DROP PARTITION ${day}` });
     const aligned = await incrementalAndRaw(...CASES[5]!);
     expect(aligned.incremental).toEqual(before[5]!.raw);
+  });
+
+  it('reads whole days of the look-back from flows_internal_1d (migration 0780), the hours around them hourly', async () => {
+    // CASES[5]: a day-3 window (its raw rows still stored) with a 48 h look-back of two whole days.
+    // One RDP pair seen on day 1 (history) and again in the window: known, so not reported.
+    await insertFlows(db, [rdp(5 * 3600, '10.3.0.20'), rdp(49 * 3600, '10.3.0.20')]);
+    const before = await incrementalAndRaw(...CASES[5]!);
+    expect(before.incremental.map((r) => r.ip)).not.toContain('10.3.0.20');
+    expect(before.days).toEqual(['2026-01-01 00:00:00.000', '2026-01-03 00:00:00.000']);
+    expect(before.incremental.length).toBeGreaterThan(0);
+    await db.client.command({
+      query:
+        "ALTER TABLE flows_internal_1h DELETE WHERE time >= '2026-01-01 00:00:00' AND time < '2026-01-03 00:00:00' " +
+        'SETTINGS mutations_sync = 2',
+    });
+    const after = await incrementalAndRaw(...CASES[5]!);
+    // Without the hourly rows of those days the hourly-only query finds the pair new; the daily rows
+    // still know it.
+    expect(after.hourly.map((r) => r.ip)).toContain('10.3.0.20');
+    expect(after.incremental).toEqual(before.incremental);
   });
 });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AnalysisWindow, AnalyzerQuery } from '../../analyzer.js';
-import { hourSplit, ROLLUP_HOURS, rawEdges } from '../../lookback.js';
+import { daySplit, ROLLUP_DAYS, ROLLUP_HOURS, ROLLUP_HOURS_AROUND_DAYS, rawEdges } from '../../lookback.js';
 import { dt, IN_WINDOW, ipText, SamplesSchema, samples, TimeText, windowParams } from '../../sql.js';
 import type { LateralMovementConfig } from './config.js';
 
@@ -32,9 +32,10 @@ export type LateralRow = z.infer<typeof LateralRowSchema>;
  * probes that the target's NSG dropped are the sweep's evidence, not movement. Both NICs may log one connection; bytes come from the responder's (inbound) rows when it
  * has any, so a session is not counted twice.
  *
- * Incremental (issue 17): the look-back's whole hours come from the hourly rollup of migration 0730
- * (`flows_internal_1h`: known pairs, admin peers, served ports; partitioned by day since 0740, so a
- * read stays within the look-back's days) and `flows_span_1h` (where the data starts); raw `flows` is read only for the window and the partial hours at both ends of the
+ * Incremental (issue 17): the look-back's whole days come from `flows_internal_1d` (migration 0780),
+ * its other whole hours from the hourly rollup of migration 0730 (`flows_internal_1h`: known pairs,
+ * admin peers, served ports; partitioned by day since 0740, so a read stays within the look-back's
+ * days) and `flows_span_1h` (where the data starts); raw `flows` is read only for the window and the partial hours at both ends of the
  * look-back (`[baseFrom, firstHour)` and `[lastHour, from)`), so the answer is exactly that of the
  * raw range while a tick's cost follows its window, not the stored days.
  */
@@ -72,7 +73,7 @@ function lateralParams(config: LateralMovementConfig, window: AnalysisWindow): R
   return {
     ...windowParams(window),
     baseFrom: dt(baseFrom),
-    ...hourSplit(baseFrom, window.from),
+    ...daySplit(baseFrom, window.from),
     ports: config.ports,
     dataPorts: config.dataPorts,
     webSources: config.webSources,
@@ -85,6 +86,15 @@ const HOURS = ROLLUP_HOURS;
 const EDGES = (end: string) => rawEdges('baseFrom', end);
 
 /**
+ * Rows of the internal-pair rollups over the look-back's whole hours: whole days from
+ * `flows_internal_1d` (migration 0780), the hours around them from `flows_internal_1h`.
+ */
+function internalRollups(columns: string, where: string): string {
+  return `SELECT ${columns} FROM flows_internal_1d WHERE ${ROLLUP_DAYS} AND ${where}
+    UNION ALL SELECT ${columns} FROM flows_internal_1h WHERE ${ROLLUP_HOURS_AROUND_DAYS} AND ${where}`;
+}
+
+/**
  * The window's management pairs: the look-back is read only for them (every window row the outer
  * query keeps has its pair here, so filtering the look-back by it changes no answer).
  */
@@ -95,7 +105,7 @@ const CAND_SOURCES = '(dst_port, src_ip) IN (SELECT dst_port, src_ip FROM cand)'
 /** (source, destination, port) of the allowed internal management flows in the look-back, for `only`. */
 function knownPairs(only: string): string {
   return `SELECT src_ip, dst_ip, dst_port FROM flows WHERE ${EDGES('from')} AND ${MGMT} AND ${only}
-    UNION ALL SELECT src_ip, dst_ip, dst_port FROM flows_internal_1h WHERE ${HOURS} AND ${MGMT} AND ${only}`;
+    UNION ALL ${internalRollups('src_ip, dst_ip, dst_port', `${MGMT} AND ${only}`)}`;
 }
 
 /**
@@ -109,7 +119,7 @@ function served(ports: string, minSources: string, publicPeers: boolean, end: 's
   // Inbound rows: the local host is the destination, the client the source (migration 0001).
   return `SELECT local_ip FROM (
       SELECT dst_ip AS local_ip, src_ip AS remote_ip FROM flows WHERE ${EDGES('to')} AND ${where}
-      UNION ALL SELECT dst_ip AS local_ip, src_ip AS remote_ip FROM flows_internal_1h WHERE ${HOURS} AND ${where})
+      UNION ALL ${internalRollups('dst_ip AS local_ip, src_ip AS remote_ip', where)})
     GROUP BY local_ip HAVING uniqExact(remote_ip) >= ${minSources}`;
 }
 
