@@ -94,26 +94,44 @@ function keyStats(r: z.infer<typeof KeyRowSchema>): KeyStats {
   };
 }
 
-const KeyBucketsRowSchema = KeyRowSchema.extend({ buckets: z.array(num) });
+export const KeyBucketsRowSchema = KeyRowSchema.extend({ buckets: z.array(num) });
+
+/** Rule groups' stats and their NSGs' coverage slices (the rule groups' slices, merged per NSG key). */
+export interface KeyStatsAndCoverage {
+  stats: KeyStats[];
+  coverage: { key: FlowKey; buckets: number[] }[];
+}
+
+/** The slice of the window each coverage bucket spans, in ms (the last may be shorter). */
+export const sliceMs = (w: Window, buckets: number) =>
+  Math.ceil(Math.max(1, Date.parse(w.to) - Date.parse(w.from)) / buckets);
 
 /**
  * {@link queryKeyStats} and, in the same read of the window, which of `buckets` equal slices of it
  * hold any flow, per NSG key (the rule groups' slices, merged). One scan instead of two: the report
- * reads every flow of its 30-day window, so a second scan doubled its cost (issue 17).
+ * reads every flow of its 30-day window, so a second scan doubled its cost (issue 17). This is the
+ * raw path; analyze/rules/join/key-cache.ts serves whole closed days from its cache.
  */
 export async function queryKeyStatsAndCoverage(
   db: Db,
   w: Window,
   buckets: number,
-): Promise<{ stats: KeyStats[]; coverage: { key: FlowKey; buckets: number[] }[] }> {
-  const span = Math.max(1, Date.parse(w.to) - Date.parse(w.from));
+): Promise<KeyStatsAndCoverage> {
   const rows = await select(
     db,
     KeyBucketsRowSchema,
     `${KEY_COLUMNS}, groupUniqArray(toUInt32(intDiv(toUnixTimestamp64Milli(time) - {fromMs:Int64}, {slice:Int64}))) AS buckets ` +
       `FROM flows WHERE ${WINDOW} ${KEY_GROUP}`,
-    { ...windowParams(w), fromMs: Date.parse(w.from), slice: Math.ceil(span / buckets) },
+    { ...windowParams(w), fromMs: Date.parse(w.from), slice: sliceMs(w, buckets) },
   );
+  return keysAndCoverage(rows, buckets);
+}
+
+/** Rows of rule groups with their slices → stats, and coverage merged per NSG key. */
+export function keysAndCoverage(
+  rows: z.infer<typeof KeyBucketsRowSchema>[],
+  buckets: number,
+): KeyStatsAndCoverage {
   const coverage = new Map<string, { key: FlowKey; buckets: Set<number> }>();
   for (const r of rows) {
     const id = JSON.stringify([r.nsg, r.acl_id, r.subscription_id, r.resource_group]);

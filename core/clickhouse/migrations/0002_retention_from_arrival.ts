@@ -49,6 +49,8 @@ export const ARRIVAL_TTL = {
   flows_span_1h: "greatest(time, toDateTime(stored_on, 'UTC') + INTERVAL 1 DAY)",
   flows_internal_1h: "greatest(time, toDateTime(stored_on, 'UTC') + INTERVAL 1 DAY)",
   flow_log_hours: "greatest(hour, toDateTime(stored_on, 'UTC') + INTERVAL 1 DAY)",
+  // Migration 0770's cache expires by its flows' day, the earliest any of them may expire from `flows`.
+  rule_key_days: "toDateTime(day, 'UTC')",
 } as const;
 
 /** The column each TTL reads for arrival; a TTL without it is the old flow-time rule. */
@@ -63,6 +65,7 @@ export const ARRIVAL_COLUMN: Record<keyof typeof ARRIVAL_TTL, string> = {
   flows_span_1h: 'stored_on',
   flows_internal_1h: 'stored_on',
   flow_log_hours: 'stored_on',
+  rule_key_days: 'day',
 };
 
 /** Retention days per table from the schema options. */
