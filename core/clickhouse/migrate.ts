@@ -145,8 +145,8 @@ export async function applyRetention(client: ClickHouseClient, opts: SchemaOptio
  * Every table with a retention: migration 0002's three; the peer rollups (0700 hourly, 0760 daily),
  * kept as the raw rows they summarize; the analyzers' look-back rollups (0710 exfiltration, 0730 lateral movement), kept
  * as long as the longer of raw and hourly retention (forever when either is); the ingest
- * health rollup (0720), kept as the hourly rollups; the rule report's day cache (0770), kept by its
- * flows' day for the raw retention, so it never answers for a day whose raw flows expired.
+ * health rollup (0720), kept as the hourly rollups; the rule report's day cache (0770), kept as the
+ * raw flows it summarizes.
  */
 function retainedTables(opts: SchemaOptions): [keyof typeof ARRIVAL_TTL, number][] {
   const lookBack = lookBackDays(opts);

@@ -30,10 +30,14 @@ export interface CachePlan {
  * window that ended before the watermark (the open day and later are read raw). Null when there are
  * none, or when coverage slices are shorter than an hour: the cache keeps each hour's first and last
  * flow, which give an hour's slices exactly only when an hour spans at most two of them.
+ * With a raw retention (`rawTtlDays` > 0; 0 keeps flows forever) a day's flows may start to expire
+ * `rawTtlDays` after its start (migration 0002: from the later of flow time and arrival), so days
+ * within a day of that are read raw: the cache must not answer for flows `flows` no longer holds.
  */
-export function cachePlan(w: Window, buckets: number, watermarkMs: number): CachePlan | null {
-  if (sliceMs(w, buckets) < HOUR_MS) return null;
-  const from = Math.ceil(Date.parse(w.from) / DAY_MS) * DAY_MS;
+export function cachePlan(w: Window, buckets: number, watermarkMs: number, rawTtlDays = 0): CachePlan | null {
+  if (sliceMs(w, buckets) < HOUR_MS || rawTtlDays < 0) return null;
+  const kept = rawTtlDays > 0 ? watermarkMs + ARRIVAL_LAG_MS - (rawTtlDays - 1) * DAY_MS : 0;
+  const from = Math.ceil(Math.max(Date.parse(w.from), kept) / DAY_MS) * DAY_MS;
   const to = Math.floor(Math.min(Date.parse(w.to), watermarkMs) / DAY_MS) * DAY_MS;
   if (to <= from) return null;
   const days: string[] = [];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../../../core/clickhouse/client.js';
+import { ttlDaysOf } from '../../../core/clickhouse/migrate.js';
 import { query } from '../../../core/clickhouse/query.js';
 import { chTime, timeMs } from '../../../core/clickhouse/time.js';
 import { rawTimeRange } from '../../sql.js';
@@ -32,8 +33,8 @@ import {
  * The reader fills the cache itself rather than a view, which every insert would pay.
  */
 export async function queryKeyStatsCached(db: Db, w: Window, buckets: number): Promise<KeyStatsAndCoverage> {
-  const watermark = await arrivalWatermark(db);
-  const plan = cachePlan(w, buckets, timeMs(watermark));
+  const [watermark, rawTtlDays] = await Promise.all([arrivalWatermark(db), rawRetentionDays(db)]);
+  const plan = cachePlan(w, buckets, timeMs(watermark), rawTtlDays);
   if (!plan) return queryKeyStatsAndCoverage(db, w, buckets);
   const [cached, arrivals] = await Promise.all([cachedDays(db, plan), dayArrivals(db, plan)]);
   const use = new Map<string, string>();
@@ -59,6 +60,19 @@ async function arrivalWatermark(db: Db): Promise<string> {
     row: z.object({ wm: str }),
   });
   return row!.wm;
+}
+
+/**
+ * Raw retention in days as `flows` (its local table in cluster mode) is configured now: 0 keeps
+ * flows forever, -1 a TTL this schema did not write (no cache then).
+ */
+async function rawRetentionDays(db: Db): Promise<number> {
+  const rows = await query(db.client, {
+    sql: "SELECT engine_full AS e FROM system.tables WHERE database = currentDatabase() AND name IN ('flows', 'flows_local')",
+    row: z.object({ e: str }),
+  });
+  const days = rows.map((r) => ttlDaysOf(r.e));
+  return days.includes(-1) ? -1 : Math.max(0, ...days);
 }
 
 const dayParams = (plan: CachePlan) => ({ a: plan.days[0], b: dayText(plan.to) });

@@ -21,10 +21,12 @@ import type { Migration } from './types.js';
  *   until retention drops their day (a few rows per rule group and late arrival).
  * - Partitioned and sharded by day: one insert puts a day's rows in one part on one shard, so a
  *   day becomes visible whole.
- * - Retention by the flows' day, not arrival: raw rows of a day expire from `day + raw retention
- *   days` on (migration 0002), and the cache must never answer for a day whose flows are gone;
- *   reconciled with the raw retention at every start (core/clickhouse/migrate.ts `retainedTables`).
- *   Dropping it early only costs a recomputation from raw.
+ * - Retention: the raw retention, counted from the later of the day's end and the computation
+ *   (as `flows` counts from the later of flow time and arrival, migration 0002), so rows just
+ *   computed are never already expired (an import of old logs stores flows of long-past days).
+ *   Reconciled with the raw retention at every start (core/clickhouse/migrate.ts `retainedTables`).
+ *   The reader never serves a day whose flows may have begun to expire (key-cache-plan.ts
+ *   `cachePlan`), so rows kept past that are unused until retention drops them.
  */
 export const migration0770: Migration = {
   version: '0770',
