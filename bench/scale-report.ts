@@ -9,10 +9,12 @@ export interface TickStage {
   ticks: Record<string, StepCost>;
   ruleReport: StepCost;
   ruleReportCold: StepCost;
+  ruleReportMidDay: StepCost;
 }
 
 const RULE_REPORT = 'rule report (rules.windowDays = 30, hourly)';
 const RULE_REPORT_COLD = 'rule report, first build after start';
+const RULE_REPORT_MID_DAY = 'rule report, window ending mid-day';
 const WHOLE_TICK = 'whole tick, CPU ms';
 
 /**
@@ -78,6 +80,7 @@ export function printTicks(stages: TickStage[]): void {
   const steps: [string, Pick][] = [
     ...Object.keys(first.ticks).map((k): [string, Pick] => [k, (s) => s.ticks[k]!]),
     [RULE_REPORT, (s) => s.ruleReport],
+    [RULE_REPORT_MID_DAY, (s) => s.ruleReportMidDay],
     [RULE_REPORT_COLD, (s) => s.ruleReportCold],
   ];
   printMs(st, steps);

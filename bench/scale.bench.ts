@@ -89,6 +89,8 @@ interface Stage {
   ruleReport: StepCost;
   /** Its first build after start: fills the day cache for the days stored since. */
   ruleReportCold: StepCost;
+  /** Warm, over a window ending mid-day (its partial days raw), as the loop's ends at the newest data. */
+  ruleReportMidDay: StepCost;
 }
 
 /**
@@ -134,6 +136,7 @@ async function fillInStages(
       ticks,
       ruleReport: report.warm,
       ruleReportCold: report.cold,
+      ruleReportMidDay: report.midDay,
     });
     stored = days;
   }

@@ -31,12 +31,13 @@ export interface CachePlan {
  * none, or when coverage slices are shorter than an hour: the cache keeps each hour's first and last
  * flow, which give an hour's slices exactly only when an hour spans at most two of them.
  * With a raw retention (`rawTtlDays` > 0; 0 keeps flows forever) a day's flows may start to expire
- * `rawTtlDays` after its start (migration 0002: from the later of flow time and arrival), so days
- * within a day of that are read raw: the cache must not answer for flows `flows` no longer holds.
+ * `rawTtlDays` after its start (migration 0002: from the later of flow time and arrival), so a day
+ * that reaches that point within {@link ARRIVAL_LAG_MS} of now (the watermark plus the lag) is read
+ * raw: the cache must not answer for flows `flows` may no longer hold.
  */
 export function cachePlan(w: Window, buckets: number, watermarkMs: number, rawTtlDays = 0): CachePlan | null {
   if (sliceMs(w, buckets) < HOUR_MS || rawTtlDays < 0) return null;
-  const kept = rawTtlDays > 0 ? watermarkMs + ARRIVAL_LAG_MS - (rawTtlDays - 1) * DAY_MS : 0;
+  const kept = rawTtlDays > 0 ? watermarkMs + 2 * ARRIVAL_LAG_MS - rawTtlDays * DAY_MS : 0;
   const from = Math.ceil(Math.max(Date.parse(w.from), kept) / DAY_MS) * DAY_MS;
   const to = Math.floor(Math.min(Date.parse(w.to), watermarkMs) / DAY_MS) * DAY_MS;
   if (to <= from) return null;

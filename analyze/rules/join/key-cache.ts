@@ -44,7 +44,12 @@ export async function queryKeyStatsCached(db: Db, w: Window, buckets: number): P
     if (c && isValid(c, arrivals.get(day))) use.set(day, c.watermark);
     else stale.push(day);
   }
-  for (const run of dayRuns(stale)) await fillDays(db, run, watermark);
+  try {
+    for (const run of dayRuns(stale)) await fillDays(db, run, watermark);
+  } catch {
+    // A database user that may not write (a read-only API user on a server) still gets the report.
+    return queryKeyStatsAndCoverage(db, w, buckets);
+  }
   for (const day of stale) use.set(day, watermark);
   return readMerged(db, w, buckets, plan, use);
 }
