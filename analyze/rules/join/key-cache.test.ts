@@ -20,7 +20,7 @@ import { writeSnapshots } from '../inventory/store.js';
 import { createAddressContext } from '../model/context.js';
 import { queryKeyStatsCached } from './key-cache.js';
 import { cachePlan, dayRuns } from './key-cache-plan.js';
-import { queryKeyStatsAndCoverage } from './queries.js';
+import { KEY_EXPR, keyString, newestFirst, queryKeyStatsAndCoverage, querySamples } from './queries.js';
 
 /**
  * The rule report's day cache (migration 0770) changes what the report reads, never what it says:
@@ -176,6 +176,31 @@ describe('rule report day cache (rule_key_days)', () => {
     await insert(db, backfill);
     expect(await build(db, true)).toEqual(await build(db, false));
     expect(await hits(queryKeyStatsCached)).toBe(before + 12);
+  });
+});
+
+describe('querySamples (newest first in growing slices)', () => {
+  it('gives the latest flows of one read of the whole window, per rule group and filter', async () => {
+    const slices = newestFirst(W);
+    expect(slices[0]!.to).toBe(W.to);
+    expect(slices.at(-1)!.from).toBe(W.from);
+    for (let i = 1; i < slices.length; i++) expect(slices[i]!.to).toBe(slices[i - 1]!.from);
+    const { stats } = await queryKeyStatsAndCoverage(db, W, SLICES);
+    const keys = [...new Set(stats.map(keyString))];
+    expect(keys.length).toBeGreaterThan(5);
+    for (const key of keys)
+      for (const where of ['1', 'NOT remote_is_public']) {
+        const latest = await rows<{ t: string }>(
+          db,
+          `SELECT toString(time) AS t FROM flows WHERE time >= {from:DateTime64(3, 'UTC')} AND time < {to:DateTime64(3, 'UTC')} ` +
+            `AND ${KEY_EXPR} = {key:String} AND ${where} ORDER BY time DESC LIMIT 5`,
+          { from: chTime(W.from), to: chTime(W.to), key },
+        );
+        const got = await querySamples(db, W, [key], 5, where);
+        expect(got.map((f) => f.time)).toEqual(
+          latest.map((r) => new Date(`${r.t.replace(' ', 'T')}Z`).toISOString()),
+        );
+      }
   });
 });
 

@@ -216,7 +216,13 @@ const SampleRowSchema = z.object({
   format: z.string(),
 });
 
-/** The latest few flows of some rule groups, as Finding sample flows. */
+/**
+ * The latest few flows of some rule groups, as Finding sample flows. Read newest first in growing
+ * slices of the window (an hour, then 4, 16, … times longer) until `limit` flows are found: the rule
+ * key filters on no index, so one read of the whole window read every flow of it per recommendation,
+ * while a busy rule's latest flows are in its last hour. Slices are disjoint and each is read
+ * latest first, so the first `limit` flows are the window's latest (ties as in one read).
+ */
 export async function querySamples(
   db: Db,
   w: Window,
@@ -225,6 +231,34 @@ export async function querySamples(
   where = '1',
 ): Promise<SampleFlow[]> {
   if (!keys.length) return [];
+  const out: SampleFlow[] = [];
+  for (const slice of newestFirst(w)) {
+    out.push(...(await sampleSlice(db, slice, keys, limit - out.length, where)));
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+/** `[to − 1 h, to)`, then slices 4× longer each, back to `from`. */
+export function newestFirst(w: Window): Window[] {
+  const from = Date.parse(w.from);
+  const slices: Window[] = [];
+  let end = Date.parse(w.to);
+  for (let span = 3_600_000; end > from; span *= 4) {
+    const start = Math.max(from, end - span);
+    slices.push({ from: new Date(start).toISOString(), to: new Date(end).toISOString() });
+    end = start;
+  }
+  return slices;
+}
+
+async function sampleSlice(
+  db: Db,
+  w: Window,
+  keys: string[],
+  limit: number,
+  where: string,
+): Promise<SampleFlow[]> {
   const rows = await select(
     db,
     SampleRowSchema,
@@ -234,7 +268,11 @@ export async function querySamples(
       `FROM flows WHERE ${WINDOW} AND ${KEY_EXPR} IN {keys:Array(String)} AND ${where} ORDER BY flows.time DESC LIMIT {limit:UInt32}`,
     { ...windowParams(w), keys, limit },
   );
-  return rows.map((r) => ({
+  return rows.map(sampleFlow);
+}
+
+function sampleFlow(r: z.infer<typeof SampleRowSchema>): SampleFlow {
+  return {
     time: isoTime(r.ts),
     srcIp: r.src_ip,
     dstIp: r.dst_ip,
@@ -252,7 +290,7 @@ export async function querySamples(
     rule: r.rule,
     mac: r.mac,
     format: r.format,
-  }));
+  };
 }
 
 function select<T>(db: Db, row: z.ZodType<T>, sql: string, params: Record<string, unknown>): Promise<T[]> {
