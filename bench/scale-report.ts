@@ -8,9 +8,13 @@ export interface TickStage {
   load: number;
   ticks: Record<string, StepCost>;
   ruleReport: StepCost;
+  ruleReportCold: StepCost;
+  ruleReportMidDay: StepCost;
 }
 
 const RULE_REPORT = 'rule report (rules.windowDays = 30, hourly)';
+const RULE_REPORT_COLD = 'rule report, first build after start';
+const RULE_REPORT_MID_DAY = 'rule report, window ending mid-day';
 const WHOLE_TICK = 'whole tick, CPU ms';
 
 /**
@@ -22,7 +26,19 @@ export const LOOKBACKS: Record<string, string> = {
   beaconing: '7-day prevalence look-back (flows_contact_1h)',
   exfiltration: '7-day look-back (flows_egress_1h, flows_contact_1h, flows_span_1h)',
   'lateral-movement': '7-day look-back (flows_internal_1h, flows_span_1h)',
-  [RULE_REPORT]: 'its window is 30 days: reads every stored day by design (docs/operations.md)',
+  // Its window is 30 days: per day of it, the day cache's rows and the ingest-health hours that validate them.
+  [RULE_REPORT]:
+    'whole closed days from its day cache (rule_key_days, validated by flow_log_hours), partial days raw (docs/operations.md)',
+  [RULE_REPORT_MID_DAY]:
+    'as above, ending 12 h before the data: those 12 h of flows raw, as the loop pays it',
+};
+
+/**
+ * Steps paid once, not every refresh: the rule report's first build computes each day its cache
+ * lacks (here, at each stage, the days just stored), so it reads what was stored, by design.
+ */
+const ONCE: Record<string, string> = {
+  [RULE_REPORT_COLD]: 'once: computes the days its cache lacks from raw flows (the days just stored)',
 };
 
 const fmt = (n: number) => Math.round(n).toLocaleString();
@@ -67,6 +83,8 @@ export function printTicks(stages: TickStage[]): void {
   const steps: [string, Pick][] = [
     ...Object.keys(first.ticks).map((k): [string, Pick] => [k, (s) => s.ticks[k]!]),
     [RULE_REPORT, (s) => s.ruleReport],
+    [RULE_REPORT_MID_DAY, (s) => s.ruleReportMidDay],
+    [RULE_REPORT_COLD, (s) => s.ruleReportCold],
   ];
   printMs(st, steps);
   printReads(st, steps);
@@ -94,11 +112,19 @@ function printReads(st: Stages, steps: [string, Pick][]): void {
       name === WHOLE_TICK ? 'whole tick (all steps)' : name,
       ...st.all.map((s) => fmt(pick(s).rows)),
       readRatio(f.rows, l.rows, f.rows, l.rows),
-      r <= 1.5 || quiet ? 'ok' : LOOKBACKS[name] || name === WHOLE_TICK ? 'look-back' : '**over**',
+      r <= 1.5 || quiet
+        ? 'ok'
+        : ONCE[name]
+          ? 'once'
+          : LOOKBACKS[name] || name === WHOLE_TICK
+            ? 'look-back'
+            : '**over**',
       readRatio(m.rows, l.rows, m.rows, l.rows),
       readRatio(f.bytes, l.bytes, f.rows, l.rows),
       readRatio(m.bytes, l.bytes, m.rows, l.rows),
-      name === WHOLE_TICK ? 'sum of the steps, look-backs included' : (LOOKBACKS[name] ?? 'window only'),
+      name === WHOLE_TICK
+        ? 'sum of the steps, look-backs included'
+        : (ONCE[name] ?? LOOKBACKS[name] ?? 'window only'),
     ];
   });
   const head = [

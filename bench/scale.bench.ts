@@ -85,7 +85,12 @@ interface Stage {
   /** 1-minute load average when the ticks were measured. */
   load: number;
   ticks: Record<string, StepCost>;
+  /** The rule report as the loop pays it each refresh (day cache filled). */
   ruleReport: StepCost;
+  /** Its first build after start: fills the day cache for the days stored since. */
+  ruleReportCold: StepCost;
+  /** Warm, over a window ending mid-day (its partial days raw), as the loop's ends at the newest data. */
+  ruleReportMidDay: StepCost;
 }
 
 /**
@@ -120,14 +125,18 @@ async function fillInStages(
     const settleS = (await settleMerges(db)) / 1000;
     const cpu = process.cpuUsage(cpu0); // chDB's insert and merge threads are this process's
     log(`ticks with ${days} d stored`);
+    const ticks = await tickCosts(db, END, o.runs);
+    const report = await ruleReportCost(db, END);
     stages.push({
       days,
       rowsPerS,
       cpuSPerM: (cpu.user + cpu.system) / 1e6 / (rows / 1e6),
       settleS,
       load: loadavg()[0]!,
-      ticks: await tickCosts(db, END, o.runs),
-      ruleReport: await ruleReportCost(db, END),
+      ticks,
+      ruleReport: report.warm,
+      ruleReportCold: report.cold,
+      ruleReportMidDay: report.midDay,
     });
     stored = days;
   }

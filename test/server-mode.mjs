@@ -21,6 +21,8 @@ export const SERVER_MODE_SUITES = [
   'test/integration/kafka-source.test.ts',
   'test/integration/eventhubs-source.test.ts',
   'analyze/analyzers/',
+  'analyze/rules/join/key-cache.test.ts',
+  'analyze/rules/join/key-cache-retention.test.ts',
   'test/integration/analyze-runner.test.ts',
   'test/integration/alert-dispatcher.test.ts',
   'test/scenario/detections.test.ts',

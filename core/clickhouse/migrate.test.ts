@@ -250,15 +250,20 @@ describe('retention on real chDB', () => {
   it('alters only the tables whose TTL differs, and nothing when retention is unchanged', async () => {
     const same = { ...DEFAULT_SCHEMA_OPTIONS, rawTtlDays: 30, minuteTtlDays: 90, hourTtlDays: 730 };
     expect(await applyRetention(db.client, same)).toEqual([]);
-    // The remote-address rollups follow raw retention (migrations 0700, 0760).
+    // The remote-address rollups follow raw retention (migrations 0700, 0760); so does the rule
+    // report's day cache (0770), from the later of its day's end and its computation.
     expect(await applyRetention(db.client, { ...same, rawTtlDays: 7 })).toEqual([
       'flows',
       'flows_remote_1h',
       'flows_remote_1d',
+      'rule_key_days',
     ]);
     expect(ttlDaysOf(await engine('flows'))).toBe(7);
     expect(ttlDaysOf(await engine('flows_remote_1h'))).toBe(7);
     expect(ttlDaysOf(await engine('flows_remote_1d'))).toBe(7);
+    expect(await engine('rule_key_days')).toMatch(
+      /TTL greatest\(.*toDateTime\(watermark\)\) \+ toIntervalDay\(7\)/,
+    );
     expect(await applyRetention(db.client, { ...same, rawTtlDays: 7 })).toEqual([]);
   });
 
@@ -270,6 +275,7 @@ describe('retention on real chDB', () => {
       'flows',
       'flows_remote_1h',
       'flows_remote_1d',
+      'rule_key_days',
       'flows_egress_1h',
       'flows_contact_1h',
       'flows_span_1h',
@@ -277,6 +283,7 @@ describe('retention on real chDB', () => {
       'flows_internal_1d',
     ]);
     expect(await engine('flows')).not.toContain(' TTL ');
+    expect(await engine('rule_key_days')).not.toContain(' TTL ');
     expect(await engine('flows_remote_1h')).not.toContain(' TTL ');
     expect(await engine('flows_remote_1d')).not.toContain(' TTL ');
     expect(await engine('flows_egress_1h')).not.toContain(' TTL ');

@@ -145,7 +145,8 @@ export async function applyRetention(client: ClickHouseClient, opts: SchemaOptio
  * Every table with a retention: migration 0002's three; the peer rollups (0700 hourly, 0760 daily),
  * kept as the raw rows they summarize; the analyzers' look-back rollups (0710 exfiltration, 0730 lateral movement and its daily sums, 0780), kept
  * as long as the longer of raw and hourly retention (forever when either is); the ingest
- * health rollup (0720), kept as the hourly rollups.
+ * health rollup (0720), kept as the hourly rollups; the rule report's day cache (0770), kept as the
+ * raw flows it summarizes.
  */
 function retainedTables(opts: SchemaOptions): [keyof typeof ARRIVAL_TTL, number][] {
   const lookBack = lookBackDays(opts);
@@ -153,6 +154,7 @@ function retainedTables(opts: SchemaOptions): [keyof typeof ARRIVAL_TTL, number]
     ...retentionDays(opts),
     ['flows_remote_1h', opts.rawTtlDays],
     ['flows_remote_1d', opts.rawTtlDays],
+    ['rule_key_days', opts.rawTtlDays],
     ['flows_egress_1h', lookBack],
     ['flows_contact_1h', lookBack],
     ['flows_span_1h', lookBack],

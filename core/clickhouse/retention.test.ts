@@ -150,8 +150,10 @@ describe('migration 0002 on a database created before it', () => {
       '1970-01-01',
       (await rows<{ d: string }>(db, 'SELECT toString(today()) AS d'))[0]!.d,
     ]);
-    // Only the read rollups (0710, 0720, left from this suite's schema without retention) change.
+    // Only the read rollups (0710, 0720) and the rule report's day cache (0770), left from this
+    // suite's schema without retention, change.
     expect(await applyRetention(db.client, legacy)).toEqual([
+      'rule_key_days',
       'flows_egress_1h',
       'flows_contact_1h',
       'flows_span_1h',

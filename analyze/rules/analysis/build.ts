@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../../../core/clickhouse/client.js';
 import { ruleCommands } from '../commands/index.js';
 import { type InventoryNsg, loadInventory, ruleRef } from '../inventory/load.js';
+import { queryKeyStatsCached } from '../join/key-cache.js';
 import { queryKeyStatsAndCoverage, queryObserved, querySamples, type Window } from '../join/queries.js';
 import { type CompiledRule, compileRuleSet } from '../model/compile.js';
 import { toWeightedFlows } from '../whatif/replay.js';
@@ -20,7 +21,11 @@ import { type JoinedStats, joinStats, type RuleUsage, usageKey } from './usage.j
 export async function buildRuleReport(db: Db, window: Window, opts: RuleReportOptions): Promise<RuleReport> {
   const inventory = await loadInventory(db, window);
   // One read of the window for the rule groups' hits and the NSGs' coverage (docs/operations.md).
-  const keys = await queryKeyStatsAndCoverage(db, window, opts.coverageSlices);
+  const keys = await (opts.dayCache ? queryKeyStatsCached : queryKeyStatsAndCoverage)(
+    db,
+    window,
+    opts.coverageSlices,
+  );
   const joined = joinStats(inventory, keys.stats, keys.coverage);
   const report: RuleReport = {
     generatedAt: opts.now().toISOString(),

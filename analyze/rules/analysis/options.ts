@@ -22,6 +22,11 @@ export interface RuleReportOptions {
   sampleFlows: number;
   /** Listed newly denied flows per recommendation (the count is always exact). */
   maxDeniedListed: number;
+  /**
+   * Serve whole closed days from the per-day cache (`rule_key_days`, analyze/rules/join/key-cache.ts);
+   * false reads every flow of the window (the same report, read the slow way).
+   */
+  dayCache: boolean;
   now: () => Date;
 }
 
@@ -37,6 +42,7 @@ export function defaultReportOptions(overrides: Partial<RuleReportOptions> = {})
     observedLimit: 100_000,
     sampleFlows: 5,
     maxDeniedListed: 1000,
+    dayCache: true,
     now: systemClock,
     ...overrides,
   };

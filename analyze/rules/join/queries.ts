@@ -94,26 +94,44 @@ function keyStats(r: z.infer<typeof KeyRowSchema>): KeyStats {
   };
 }
 
-const KeyBucketsRowSchema = KeyRowSchema.extend({ buckets: z.array(num) });
+export const KeyBucketsRowSchema = KeyRowSchema.extend({ buckets: z.array(num) });
+
+/** Rule groups' stats and their NSGs' coverage slices (the rule groups' slices, merged per NSG key). */
+export interface KeyStatsAndCoverage {
+  stats: KeyStats[];
+  coverage: { key: FlowKey; buckets: number[] }[];
+}
+
+/** The slice of the window each coverage bucket spans, in ms (the last may be shorter). */
+export const sliceMs = (w: Window, buckets: number) =>
+  Math.ceil(Math.max(1, Date.parse(w.to) - Date.parse(w.from)) / buckets);
 
 /**
  * {@link queryKeyStats} and, in the same read of the window, which of `buckets` equal slices of it
  * hold any flow, per NSG key (the rule groups' slices, merged). One scan instead of two: the report
- * reads every flow of its 30-day window, so a second scan doubled its cost (issue 17).
+ * reads every flow of its 30-day window, so a second scan doubled its cost (issue 17). This is the
+ * raw path; analyze/rules/join/key-cache.ts serves whole closed days from its cache.
  */
 export async function queryKeyStatsAndCoverage(
   db: Db,
   w: Window,
   buckets: number,
-): Promise<{ stats: KeyStats[]; coverage: { key: FlowKey; buckets: number[] }[] }> {
-  const span = Math.max(1, Date.parse(w.to) - Date.parse(w.from));
+): Promise<KeyStatsAndCoverage> {
   const rows = await select(
     db,
     KeyBucketsRowSchema,
     `${KEY_COLUMNS}, groupUniqArray(toUInt32(intDiv(toUnixTimestamp64Milli(time) - {fromMs:Int64}, {slice:Int64}))) AS buckets ` +
       `FROM flows WHERE ${WINDOW} ${KEY_GROUP}`,
-    { ...windowParams(w), fromMs: Date.parse(w.from), slice: Math.ceil(span / buckets) },
+    { ...windowParams(w), fromMs: Date.parse(w.from), slice: sliceMs(w, buckets) },
   );
+  return keysAndCoverage(rows, buckets);
+}
+
+/** Rows of rule groups with their slices → stats, and coverage merged per NSG key. */
+export function keysAndCoverage(
+  rows: z.infer<typeof KeyBucketsRowSchema>[],
+  buckets: number,
+): KeyStatsAndCoverage {
   const coverage = new Map<string, { key: FlowKey; buckets: Set<number> }>();
   for (const r of rows) {
     const id = JSON.stringify([r.nsg, r.acl_id, r.subscription_id, r.resource_group]);
@@ -198,7 +216,13 @@ const SampleRowSchema = z.object({
   format: z.string(),
 });
 
-/** The latest few flows of some rule groups, as Finding sample flows. */
+/**
+ * The latest few flows of some rule groups, as Finding sample flows. Read newest first in growing
+ * slices of the window (an hour, then 4, 16, … times longer) until `limit` flows are found: the rule
+ * key filters on no index, so one read of the whole window read every flow of it per recommendation,
+ * while a busy rule's latest flows are in its last hour. Slices are disjoint and each is read
+ * latest first, so the first `limit` flows are the window's latest (ties as in one read).
+ */
 export async function querySamples(
   db: Db,
   w: Window,
@@ -207,6 +231,34 @@ export async function querySamples(
   where = '1',
 ): Promise<SampleFlow[]> {
   if (!keys.length) return [];
+  const out: SampleFlow[] = [];
+  for (const slice of newestFirst(w)) {
+    out.push(...(await sampleSlice(db, slice, keys, limit - out.length, where)));
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+/** `[to − 1 h, to)`, then slices 4× longer each, back to `from`. */
+export function newestFirst(w: Window): Window[] {
+  const from = Date.parse(w.from);
+  const slices: Window[] = [];
+  let end = Date.parse(w.to);
+  for (let span = 3_600_000; end > from; span *= 4) {
+    const start = Math.max(from, end - span);
+    slices.push({ from: new Date(start).toISOString(), to: new Date(end).toISOString() });
+    end = start;
+  }
+  return slices;
+}
+
+async function sampleSlice(
+  db: Db,
+  w: Window,
+  keys: string[],
+  limit: number,
+  where: string,
+): Promise<SampleFlow[]> {
   const rows = await select(
     db,
     SampleRowSchema,
@@ -216,7 +268,11 @@ export async function querySamples(
       `FROM flows WHERE ${WINDOW} AND ${KEY_EXPR} IN {keys:Array(String)} AND ${where} ORDER BY flows.time DESC LIMIT {limit:UInt32}`,
     { ...windowParams(w), keys, limit },
   );
-  return rows.map((r) => ({
+  return rows.map(sampleFlow);
+}
+
+function sampleFlow(r: z.infer<typeof SampleRowSchema>): SampleFlow {
+  return {
     time: isoTime(r.ts),
     srcIp: r.src_ip,
     dstIp: r.dst_ip,
@@ -234,7 +290,7 @@ export async function querySamples(
     rule: r.rule,
     mac: r.mac,
     format: r.format,
-  }));
+  };
 }
 
 function select<T>(db: Db, row: z.ZodType<T>, sql: string, params: Record<string, unknown>): Promise<T[]> {

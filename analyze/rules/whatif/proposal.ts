@@ -3,7 +3,8 @@ import type { RuleReportOptions } from '../analysis/options.js';
 import type { WhatIf } from '../analysis/types.js';
 import { joinStats, usageKey } from '../analysis/usage.js';
 import { loadInventory } from '../inventory/load.js';
-import { queryKeyStats, queryObserved, type Window } from '../join/queries.js';
+import { queryKeyStatsCached } from '../join/key-cache.js';
+import { queryObserved, type Window } from '../join/queries.js';
 import type { NsgRule } from '../model/types.js';
 import { replay, toWeightedFlows } from './replay.js';
 
@@ -34,7 +35,8 @@ export async function whatIfProposal(
     (r) => r.kind === 'user' && r.name.toLowerCase() === input.rule.toLowerCase(),
   );
   if (!nsg || !target) return null;
-  const joined = joinStats([nsg], await queryKeyStats(db, window), []);
+  // The rule groups' hits, whole closed days from the report's day cache (one coverage slice: unused).
+  const joined = joinStats([nsg], (await queryKeyStatsCached(db, window, 1)).stats, []);
   const usage = joined.usage.get(usageKey(nsg.key, target));
   const rows = usage?.allowHits
     ? await queryObserved(db, window, usage.keys, window.to, opts.observedLimit)

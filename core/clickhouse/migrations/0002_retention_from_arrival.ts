@@ -50,6 +50,8 @@ export const ARRIVAL_TTL = {
   flows_internal_1h: "greatest(time, toDateTime(stored_on, 'UTC') + INTERVAL 1 DAY)",
   flows_internal_1d: "greatest(time, toDateTime(stored_on, 'UTC') + INTERVAL 1 DAY)",
   flow_log_hours: "greatest(hour, toDateTime(stored_on, 'UTC') + INTERVAL 1 DAY)",
+  // Migration 0770's cache: kept at least the raw retention after its day ended and after it was computed.
+  rule_key_days: "greatest(toDateTime(day, 'UTC') + INTERVAL 1 DAY, toDateTime(watermark))",
 } as const;
 
 /** The column each TTL reads for arrival; a TTL without it is the old flow-time rule. */
@@ -65,6 +67,7 @@ export const ARRIVAL_COLUMN: Record<keyof typeof ARRIVAL_TTL, string> = {
   flows_internal_1h: 'stored_on',
   flows_internal_1d: 'stored_on',
   flow_log_hours: 'stored_on',
+  rule_key_days: 'watermark',
 };
 
 /** Retention days per table from the schema options. */

@@ -15,6 +15,7 @@ import { migration0720 } from './0720_flow_log_hours.js';
 import { migration0730 } from './0730_internal_pairs_rollup.js';
 import { migration0740 } from './0740_internal_pairs_daily.js';
 import { migration0760 } from './0760_flows_remote_daily.js';
+import { migration0770 } from './0770_rule_key_days.js';
 import { migration0780 } from './0780_internal_pairs_per_day.js';
 import type { Migration } from './types.js';
 
@@ -42,5 +43,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0730,
   migration0740,
   migration0760,
+  migration0770,
   migration0780,
 ];
