@@ -73,7 +73,7 @@ describe('migrations on real chDB', () => {
       (
         await rows<{ n: number }>(
           db,
-          `SELECT count() AS n FROM ${MIGRATION_LOCK_TABLE} WHERE owner = '${owner}'`,
+          `SELECT count() AS n FROM ${MIGRATION_LOCK_TABLE} WHERE startsWith(owner, '${owner}#')`,
         ).catch(() => [])
       )[0]?.n ?? 0,
     );
@@ -129,44 +129,62 @@ describe('migrations on real chDB', () => {
     expect(await lockExists()).toBe(false);
   });
 
-  it('keeps the broken lock as a guard, so a second breaker of the same holder cannot break the new lock', async () => {
+  it('keeps the broken lock as a guard, so a second breaker of the same lock cannot break the new one', async () => {
     await forgetLast();
-    await holdLock('killed-twice', '2000-01-01 00:00:00.000');
+    const stale = 'killed-twice#1';
+    await holdLock(stale, '2000-01-01 00:00:00.000');
     const r = await migrate(db.client, undefined, undefined, {
       lock: { ...fastLock('first'), staleMs: 60_000 },
     });
     expect(r.applied).toEqual([last]);
-    // Another waiter had read 'killed-twice' as the stale holder before 'first' broke it; a new
-    // process holds the lock by the time that waiter acts.
+    // Another waiter had read that lock as stale before 'first' broke it; a new process holds the
+    // lock by the time that waiter acts.
     await holdLock('new-holder');
-    await renameStaleLock(db.client, 'killed-twice', 'second');
+    await renameStaleLock(db.client, stale, 'second');
     expect(await lockHolder()).toBe('new-holder');
     const [guard] = await rows<{ owner: string }>(
       db,
-      `SELECT owner FROM ${brokenLockName('killed-twice')} WHERE startsWith(owner, 'broken by') ORDER BY heartbeat`,
+      `SELECT owner FROM ${brokenLockName(stale)} WHERE startsWith(owner, 'broken by') ORDER BY heartbeat`,
     );
     expect(guard?.owner).toBe('broken by first');
     await db.client.command({ query: `DROP TABLE ${MIGRATION_LOCK_TABLE}` });
   });
 
-  it('drops broken locks once their guard is older than staleMs', async () => {
+  it('breaks a lock again when its process took it once more after a break and died', async () => {
     await forgetLast();
-    const old = brokenLockName('long-gone');
-    await db.client.command({
-      query: `CREATE TABLE ${old} (owner String, heartbeat DateTime64(3, 'UTC') DEFAULT now64(3)) ENGINE = MergeTree ORDER BY tuple()`,
-    });
-    await db.client.insert({
-      table: old,
-      values: [{ owner: 'broken by someone', heartbeat: '2000-01-01 00:00:00.000' }],
-      format: 'JSONEachRow',
-    });
-    const fresh = brokenLockName('killed-twice'); // broken by the test before, seconds ago
+    // A process's first lock, broken (its guard stays); it took the lock again (a new holder id,
+    // as acquire() makes one per lock taken), then died.
+    await holdLock('proc#1', '2000-01-01 00:00:00.000');
+    await renameStaleLock(db.client, 'proc#1', 'someone');
+    await holdLock('proc#2', '2000-01-01 00:00:00.000');
+    const r = await migrate(db.client, undefined, undefined, { lock: { ...fastLock('me'), staleMs: 1_000 } });
+    expect(r.applied).toEqual([last]);
+    expect(await lockExists()).toBe(false);
+  });
+
+  it('drops broken locks once their guard is older than staleMs, and keeps younger ones', async () => {
+    await forgetLast();
+    const guard = async (holder: string, brokenAt: string) => {
+      const name = brokenLockName(holder);
+      await db.client.command({
+        query: `CREATE TABLE ${name} (owner String, heartbeat DateTime64(3, 'UTC') DEFAULT now64(3)) ENGINE = MergeTree ORDER BY tuple()`,
+      });
+      await db.client.insert({
+        table: name,
+        values: [{ owner: 'broken by someone', ...(brokenAt ? { heartbeat: brokenAt } : {}) }],
+        format: 'JSONEachRow',
+      });
+      return name;
+    };
+    const old = await guard('long-gone', '2000-01-01 00:00:00.000');
+    const fresh = await guard('just-broken', '');
     await migrate(db.client, undefined, undefined, { lock: fastLock('sweeper') });
     const left = await rows<{ name: string }>(
       db,
       `SELECT name FROM system.tables WHERE database = currentDatabase() AND name IN ('${old}', '${fresh}')`,
     );
     expect(left.map((t) => t.name)).toEqual([fresh]);
+    await db.client.command({ query: `DROP TABLE ${fresh}` });
   });
 
   it("a holder whose lock was broken neither beats into nor drops the new holder's lock", async () => {
@@ -176,7 +194,9 @@ describe('migrations on real chDB', () => {
     });
     const held = withMigrationLock(db.client, fastLock('slow'), () => working);
     // Held: the table and its first heartbeat (taken, not just created).
-    await waitUntil(async () => (await lockHolder()) === 'slow' && (await beatsOf('slow')) > 0);
+    await waitUntil(
+      async () => (await lockHolder())?.startsWith('slow#') === true && (await beatsOf('slow')) > 0,
+    );
     // Another process found 'slow' stale, broke its lock and took one of its own.
     await db.client.command({ query: `DROP TABLE ${MIGRATION_LOCK_TABLE}` });
     await holdLock('next');

@@ -30,7 +30,10 @@ export interface MigrationLockOptions {
   heartbeatMs: number;
   /** How often a waiter looks again. */
   pollMs: number;
-  /** Who holds it, for the lock's rows and logs; unique per process. */
+  /**
+   * Who holds it, for the lock's rows and logs; unique per process. Each lock taken adds a suffix
+   * (`owner#1a2b3c4d`), so a holder id names one lock.
+   */
   owner: string;
 }
 
@@ -51,18 +54,23 @@ export async function withMigrationLock<T>(
   lock: MigrationLockOptions,
   work: () => Promise<T>,
 ): Promise<T> {
-  await acquire(client, lock);
-  const stopHeartbeat = heartbeat(client, lock);
+  const mine = await acquire(client, lock);
+  const stopHeartbeat = heartbeat(client, mine);
   try {
     return await work();
   } finally {
     stopHeartbeat();
-    await release(client, lock);
+    await release(client, mine.owner);
     await sweepBrokenLocks(client, lock).catch(() => undefined); // housekeeping only
   }
 }
 
-async function acquire(client: ClickHouseClient, lock: MigrationLockOptions): Promise<void> {
+/**
+ * Waits for the lock; returns the options it was taken with, whose `owner` is then this lock's own
+ * holder id (the process's owner and a fresh suffix per attempt). A lock the process takes again
+ * after one of its locks was broken is so another lock, with another guard name ({@link brokenLockName}).
+ */
+async function acquire(client: ClickHouseClient, lock: MigrationLockOptions): Promise<MigrationLockOptions> {
   // Polls that found the same holder without a heartbeat; counted per holder, so a waiter never
   // carries a count over to the next lock (it would break a fresh one at once).
   let silent = { holder: '', polls: 0 };
@@ -70,7 +78,8 @@ async function acquire(client: ClickHouseClient, lock: MigrationLockOptions): Pr
     // Look before trying: a CREATE that loses is logged as an error by the client on every poll.
     const state = await lockState(client);
     if (state === 'gone') {
-      if (await tryCreate(client, lock)) return;
+      const attempt = { ...lock, owner: `${lock.owner}#${randomUUID().slice(0, 8)}` };
+      if (await tryCreate(client, attempt)) return attempt;
       await sleep(lock.pollMs); // another process created it first
       continue;
     }
@@ -79,12 +88,16 @@ async function acquire(client: ClickHouseClient, lock: MigrationLockOptions): Pr
       ? { holder: state.holder, polls: silent.holder === state.holder ? silent.polls + 1 : 1 }
       : { holder: '', polls: 0 };
     const stale = noBeat ? silent.polls * lock.pollMs > lock.staleMs : state.ageMs! > lock.staleMs;
+    // Also after a break: one that changed nothing (another waiter's) must not become a busy loop.
     if (stale) await breakStaleLock(client, state.holder, lock.owner);
-    else await sleep(lock.pollMs);
+    await sleep(lock.pollMs);
   }
 }
 
-/** The lock table, with its holder in the table comment: set by the one CREATE that succeeds. */
+/**
+ * The lock table, with its holder in the table comment: set by the one CREATE that succeeds. False
+ * when another process made it first, or broke it before this one's first heartbeat.
+ */
 async function tryCreate(client: ClickHouseClient, lock: MigrationLockOptions): Promise<boolean> {
   try {
     await client.command({
@@ -101,7 +114,7 @@ async function tryCreate(client: ClickHouseClient, lock: MigrationLockOptions): 
   return beat(client, lock);
 }
 
-/** `gone`, or who holds the lock and how old its newest heartbeat is (undefined: none yet). */
+/** `gone`, or which lock is held and how old its newest heartbeat is (undefined: none yet). */
 type LockState = 'gone' | { holder: string; ageMs: number | undefined };
 
 async function holderOf(client: ClickHouseClient): Promise<string | undefined> {
@@ -133,20 +146,21 @@ async function lockState(client: ClickHouseClient): Promise<LockState> {
   }
 }
 
-/** Breaks the lock if it still belongs to the holder found stale ({@link renameStaleLock}). */
+/** Breaks the lock if it is still the one found stale ({@link renameStaleLock}). */
 async function breakStaleLock(client: ClickHouseClient, staleHolder: string, breaker: string): Promise<void> {
   if ((await holderOf(client)) === staleHolder) await renameStaleLock(client, staleHolder, breaker);
 }
 
 /**
- * Breaks a stale lock, and only that one: the lock table is renamed to a name made from the stale
- * holder ({@link brokenLockName}), which only the first breaker of that holder can take. Two waiters
- * finding the same holder stale at once used to read the holder and then drop the table; the second
- * one's drop could land after the first had broken the lock and taken a new one, and two processes
- * migrated together (ClickHouse has no conditional DROP). Now the second one's rename finds its
- * target taken (TABLE_ALREADY_EXISTS) and changes nothing. The breaker's row dates the break; the
- * renamed table stays as that guard until {@link sweepBrokenLocks} finds it older than `staleMs`,
- * far longer than a waiter takes between reading the holder and renaming.
+ * Breaks a stale lock, and only that one: the lock table is renamed to a name made from its holder
+ * ({@link brokenLockName}; holder ids are unique per lock taken), which only the first breaker of
+ * that lock can take. Two waiters finding the same lock stale at once used to read the holder and
+ * then drop the table; the second one's drop could land after the first had broken the lock and
+ * taken a new one, and two processes migrated together (ClickHouse has no conditional DROP). Now the
+ * second one's rename finds its target taken (TABLE_ALREADY_EXISTS) and changes nothing. The
+ * breaker's row dates the break; the renamed table stays as that guard until
+ * {@link sweepBrokenLocks} finds it older than `staleMs`, far longer than a waiter takes between
+ * reading the holder and renaming.
  */
 export async function renameStaleLock(
   client: ClickHouseClient,
@@ -161,18 +175,20 @@ export async function renameStaleLock(
     if (isAlreadyExists(e) || isUnknownTable(e)) return;
     throw e;
   }
-  await client.insert({ table: broken, values: [{ owner: `broken by ${breaker}` }], format: 'JSONEachRow' });
+  await client
+    .insert({ table: broken, values: [{ owner: `broken by ${breaker}` }], format: 'JSONEachRow' })
+    .catch(() => undefined); // only dates the guard for the sweep; the break itself is done
 }
 
-/** Name of a broken lock: one per holder (owners are unique per process), never a live lock's. */
+/** Name of a broken (or released) lock: one per holder id, so one per lock taken. */
 export function brokenLockName(holder: string): string {
   return `${MIGRATION_LOCK_TABLE}_broken_${createHash('sha256').update(holder).digest('hex').slice(0, 16)}`;
 }
 
 /**
- * Drops broken locks broken more than `staleMs` ago (by the server's clock): their guard is no longer
- * needed. The breaker's row dates the break ({@link breakStaleLock}); a table's metadata time would not
- * (a rename keeps it).
+ * Drops guards of locks broken more than `staleMs` ago (by the server's clock). The breaker's row
+ * dates the break ({@link renameStaleLock}); a table's metadata time would not (a rename keeps it).
+ * A guard without that row yet (renamed a moment ago) is kept.
  */
 async function sweepBrokenLocks(client: ClickHouseClient, lock: MigrationLockOptions): Promise<void> {
   const broken = await query(client, {
@@ -184,10 +200,13 @@ async function sweepBrokenLocks(client: ClickHouseClient, lock: MigrationLockOpt
   for (const { name } of broken) {
     const [row] = await query(client, {
       name: 'broken migration lock age',
-      sql: `SELECT dateDiff('millisecond', max(heartbeat), now64(3)) AS age FROM ${name}`,
-      row: z.object({ age: z.coerce.number() }),
+      sql:
+        "SELECT countIf(startsWith(owner, 'broken by')) AS n, " +
+        `dateDiff('millisecond', maxIf(heartbeat, startsWith(owner, 'broken by')), now64(3)) AS age FROM ${name}`,
+      row: z.object({ n: z.coerce.number(), age: z.coerce.number() }),
     });
-    if (row && row.age > lock.staleMs) await client.command({ query: `DROP TABLE IF EXISTS ${name}` });
+    if (row && row.n > 0 && row.age > lock.staleMs)
+      await client.command({ query: `DROP TABLE IF EXISTS ${name}` });
   }
 }
 
@@ -229,11 +248,22 @@ function heartbeat(client: ClickHouseClient, lock: MigrationLockOptions): () => 
   };
 }
 
-/** Drops the lock only while it is this process's (a broken lock may be another's by now). */
-async function release(client: ClickHouseClient, lock: MigrationLockOptions): Promise<void> {
-  if ((await holderOf(client)) === lock.owner) {
-    await client.command({ query: `DROP TABLE IF EXISTS ${MIGRATION_LOCK_TABLE}` });
+/**
+ * Ends this process's lock only while it is still that lock: renamed to its own guard name, then
+ * dropped. A lock broken meanwhile already has that name taken (the breaker's guard), so the rename
+ * changes nothing, even when the lock table is another process's by then (a read-then-DROP would
+ * drop that one).
+ */
+async function release(client: ClickHouseClient, holder: string): Promise<void> {
+  if ((await holderOf(client)) !== holder) return;
+  const own = brokenLockName(holder);
+  try {
+    await client.command({ query: `RENAME TABLE ${MIGRATION_LOCK_TABLE} TO ${own}` });
+  } catch (e) {
+    if (isAlreadyExists(e) || isUnknownTable(e)) return;
+    throw e;
   }
+  await client.command({ query: `DROP TABLE IF EXISTS ${own}` });
 }
 
 const codeOrName = (e: unknown, code: string, name: string) => {
