@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedFlows } from '../../test/harness/api-seed.js';
 import { openTestDb, rows, type TestDb } from '../../test/harness/chdb.js';
 import { migrate } from './migrate.js';
+import { migration0730 } from './migrations/0730_internal_pairs_rollup.js';
+import { migration0740 } from './migrations/0740_internal_pairs_daily.js';
 import { migration0780 } from './migrations/0780_internal_pairs_per_day.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { DEFAULT_SCHEMA_OPTIONS } from './migrations/types.js';
@@ -74,6 +76,27 @@ describe('migration 0780 (flows_internal_1d) on a database that already holds fl
       10,
       '2026-03-01 23:59:59.000',
     ]);
+  });
+});
+
+describe('migrations 0730 and 0740 run again after 0780', () => {
+  it('rebuild the hourly table and its daily sums once, not a second time through the chained view', async () => {
+    const db = await openTestDb();
+    try {
+      const opts = { ...DEFAULT_SCHEMA_OPTIONS, rawTtlDays: 0, minuteTtlDays: 0, hourTtlDays: 0 };
+      await seedFlows(db, [
+        flow('2026-03-01 10:05:00.000', '10.0.0.7', 22, 100),
+        flow('2026-03-02 11:00:00.000', '10.0.0.8', 3389, 9),
+      ]);
+      for (const m of [migration0730, migration0740])
+        for (const statement of m.up(opts)) await db.client.command({ query: statement });
+      await seedFlows(db, [flow('2026-03-02 12:00:00.000', '10.0.0.8', 3389, 1)], 10);
+      const daily = await perDay(db, 'flows_internal_1d');
+      expect(daily).toEqual(await perDay(db, 'flows_internal_1h'));
+      expect(daily.map((r) => Number(r.flows))).toEqual([1, 2]);
+    } finally {
+      await db.close();
+    }
   });
 });
 

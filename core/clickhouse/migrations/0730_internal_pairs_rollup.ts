@@ -39,7 +39,10 @@ export function internalPairsRollup(opts: SchemaOptions, partitionBy: string): s
       settings: ['ttl_only_drop_parts = 1', 'non_replicated_deduplication_window = 10000'],
     }),
     // Idempotent backfill, as in 0710: empty, then roll up what is stored, then attach the view.
+    // The daily sums chained on this table (0780) are emptied too when they exist (this migration run
+    // again): the backfill's insert feeds them afresh instead of a second time.
     `TRUNCATE TABLE IF EXISTS ${storageName(opts, 'flows_internal_1h')}${onCluster(opts)}`,
+    `TRUNCATE TABLE IF EXISTS ${storageName(opts, 'flows_internal_1d')}${onCluster(opts)}`,
     `INSERT INTO flows_internal_1h ${internalPairsSelect('flows')}`,
     createMaterializedView(opts, {
       name: 'flows_internal_1h_mv',

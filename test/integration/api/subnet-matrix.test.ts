@@ -14,7 +14,8 @@ import { openTestDb, rows, type TestDb } from '../../harness/chdb.js';
  * replaced: both addresses formatted and cut as text on every raw row, grouped on the text. With
  * `remote_is_public = false` by flows or bytes the matrix reads `flows_internal_1d` for whole days
  * (window 0 is two of them) and `flows_internal_1h` for whole hours (window 1 has partial hours at
- * both ends and no whole day), so those cases compare the rollup paths with raw rows.
+ * both ends and no whole day; window 2 has all three tiers), so those cases compare the rollup
+ * paths with raw rows.
  * IPv4 and IPv6 (/64) addresses, every prefix, metric and a few filters.
  */
 let db: TestDb;
@@ -52,6 +53,8 @@ const win = (from: string, to: string): TimeWindow => ({ from: new Date(from), t
 const WINDOWS: TimeWindow[] = [
   win('2026-01-10T00:00:00Z', '2026-01-12T00:00:00Z'),
   win('2026-01-10T05:12:07.250Z', '2026-01-11T03:44:59.999Z'),
+  // Every tier at once: raw minutes, hours of Jan 10, the whole day Jan 11, raw minutes of Jan 12.
+  win('2026-01-10T05:12:07.250Z', '2026-01-12T00:10:00.000Z'),
 ];
 const FILTERS = ['', 'remote_is_public = false', 'action = deny OR nsg = "nsg-v6"'];
 
