@@ -12,6 +12,7 @@ export const SERVER_MODE_SUITES = [
   'core/clickhouse/ingested-at-index.test.ts',
   'core/clickhouse/flow-log-hours.test.ts',
   'test/integration/clickhouse-sink.test.ts',
+  'test/integration/sink-staged-ahead.test.ts',
   'test/integration/coalesced-ingest.test.ts',
   'test/integration/pipeline-write-failure.test.ts',
   'test/integration/file-source.test.ts',

@@ -26,6 +26,12 @@ export interface BatchingSupport {
   ledger: BatchLedger;
   /** The member's position token (with the sink's token namespace), as recorded in the ledger. */
   memberToken(position: SourcePosition): string;
+  /**
+   * A hint that `member` will be written alone once the write in flight is done: the sink may
+   * prepare its insert now (the ClickHouse sink stages its first block). Optional; no I/O order
+   * or token may depend on it.
+   */
+  prepare?(member: SinkMember): void;
   /** Stores every member in one insert under `batchId`; one result per member, in order. */
   writeBatch(members: readonly SinkMember[], batchId: string): Promise<WriteResult[]>;
 }

@@ -11,7 +11,7 @@ import { insertRejects, rejectRows } from './rejects.js';
 
 export interface BatchWriteDeps {
   client: ClickHouseClient;
-  writer: Required<BlockWriter>;
+  writer: Required<Pick<BlockWriter, 'insert' | 'insertMany'>>;
   metrics?: Metrics;
   /** Runs `fn` with the sink's retry policy; inserts are timed under `table`. */
   attempt<T>(table: string, fn: () => Promise<T>, timed: boolean): Promise<T>;

@@ -12,6 +12,18 @@ export interface BlockWriter {
    * the blocks travel back to back in one Native stream and land as one part per partition.
    */
   insertMany?(blocks: readonly FlowBlock[], token: string): Promise<void>;
+  /**
+   * Encodes and stages a block now, for an insert that starts later (embedded engine only): the sink
+   * stages the next large range while the insert before it runs, so the engine does not wait for
+   * the main thread's encoding and staging write between two inserts (docs/ingest.md "Threading").
+   */
+  stage?(block: FlowBlock): Promise<StagedBlock>;
+}
+
+/** A block staged ahead of its insert: inserted once, or discarded; either way its file is removed. */
+export interface StagedBlock {
+  insert(token: string): Promise<void>;
+  discard(): Promise<void>;
 }
 
 /**
@@ -63,18 +75,29 @@ export const FILE_INSERT_QUERY = `${INSERT_HEAD} FROM file({path:String}, 'Nativ
  * @see https://clickhouse.com/docs/sql-reference/table-functions/file
  */
 export function chdbFileWriter(client: ClickHouseClient, staging: StagingArea): BlockWriter {
+  void staging.open();
+  const stage = async (block: FlowBlock): Promise<StagedBlock> => {
+    const path = await staging.write(encodeNativeBlock(block.columns, block.rows));
+    const query_params = { ...block.params, path, structure: nativeStructure(block.columns) };
+    return {
+      async insert(token) {
+        try {
+          await client.command({
+            query: FILE_INSERT_QUERY,
+            query_params,
+            clickhouse_settings: insertSettings(token),
+          });
+        } finally {
+          await staging.remove(path);
+        }
+      },
+      discard: () => staging.remove(path),
+    };
+  };
   return {
+    stage,
     async insert(block, token) {
-      const path = await staging.write(encodeNativeBlock(block.columns, block.rows));
-      try {
-        await client.command({
-          query: FILE_INSERT_QUERY,
-          query_params: { ...block.params, path, structure: nativeStructure(block.columns) },
-          clickhouse_settings: insertSettings(token),
-        });
-      } finally {
-        await staging.remove(path);
-      }
+      await (await stage(block)).insert(token);
     },
     async insertMany(blocks, token) {
       const path = await staging.write(encodeBlocks(blocks));

@@ -9,6 +9,7 @@ import { clickHouseLedger } from '../../batching/ledger.js';
 import { type CoalesceLimits, DEFAULT_COALESCE } from '../../batching/plan.js';
 import type { BatchingSupport } from '../../batching/types.js';
 import type { FlowSink, SourcePosition, WriteResult } from '../../contracts.js';
+import { discard, StagedAhead } from './ahead.js';
 import { writeMembers } from './batch-write.js';
 import { type BlockWriter, chdbFileWriter, serverInputWriter } from './block-writer.js';
 import { classifyInsertError } from './classify.js';
@@ -78,6 +79,7 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): FlowSink {
   const writer =
     options.writer ??
     (db.target.kind === 'embedded' ? chdbFileWriter(db.client, staging) : serverInputWriter(db.client));
+  const ahead = new StagedAhead(writer);
   const retryOptions: RetryOptions = {
     ...DEFAULT_RETRY,
     ...options.retry,
@@ -102,10 +104,22 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): FlowSink {
   ) {
     const label = sourceLabel(position);
     const scope = blockScope(cols, from, to, label);
-    const before = await countRows(scope);
-    await attempt('flows', () => writer.insert(flowBlock(cols, from, to, label), token));
-    const after = await countRows(scope);
-    return Math.max(0, Math.min(to - from, after - before));
+    // Staged ahead, or still being staged while the count runs; a retry stages afresh.
+    let staged = ahead.take(cols, from, to);
+    try {
+      const before = await countRows(scope);
+      await attempt('flows', () => {
+        const pre = staged;
+        staged = undefined;
+        return pre
+          ? pre.then((b) => b.insert(token))
+          : writer.insert(flowBlock(cols, from, to, label), token);
+      });
+      const after = await countRows(scope);
+      return Math.max(0, Math.min(to - from, after - before));
+    } finally {
+      await discard(staged);
+    }
   }
 
   async function writeRows(
@@ -179,6 +193,7 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): FlowSink {
       };
     },
     async close() {
+      await ahead.discardAll();
       await staging.close();
     },
   };
@@ -204,6 +219,10 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): FlowSink {
       markWritten: (id) => deps.attempt('flows', () => ledger.markWritten(id), false),
     },
     memberToken: (p) => positionToken(p, options.tokenNamespace),
+    prepare: (m) => {
+      const to = Math.min(m.columns.length, batchRows);
+      ahead.stage(m.columns, to, () => flowBlock(m.columns, 0, to, sourceLabel(m.position)));
+    },
     writeBatch: (members, batchId) => writeMembers(deps, members, batchId),
   };
   return { ...sink, batching };
