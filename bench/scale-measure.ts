@@ -147,7 +147,7 @@ export async function tableSizes(db: Db): Promise<TableSize[]> {
   const rs = await db.client.query({
     query:
       'SELECT table, sum(rows) AS rows, sum(bytes_on_disk) AS bytes, sum(data_uncompressed_bytes) AS uncompressed, ' +
-      "count() AS parts FROM system.parts WHERE active AND database = currentDatabase() AND table IN ('flows', 'flows_1m', 'flows_1h', 'flows_egress_1h', 'flows_contact_1h', 'flows_internal_1h') " +
+      "count() AS parts FROM system.parts WHERE active AND database = currentDatabase() AND table IN ('flows', 'flows_1m', 'flows_1h', 'flows_egress_1h', 'flows_contact_1h', 'flows_internal_1h', 'flows_internal_1d', 'flows_remote_1h', 'flows_remote_1d', 'rule_key_days') " +
       'GROUP BY table ORDER BY table',
     format: 'JSONEachRow',
   });

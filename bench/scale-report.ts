@@ -25,7 +25,7 @@ const WHOLE_TICK = 'whole tick, CPU ms';
 export const LOOKBACKS: Record<string, string> = {
   beaconing: '7-day prevalence look-back (flows_contact_1h)',
   exfiltration: '7-day look-back (flows_egress_1h, flows_contact_1h, flows_span_1h)',
-  'lateral-movement': '7-day look-back (flows_internal_1h, flows_span_1h)',
+  'lateral-movement': '7-day look-back (flows_internal_1d, flows_internal_1h, flows_span_1h)',
   // Its window is 30 days: per day of it, the day cache's rows and the ingest-health hours that validate them.
   [RULE_REPORT]:
     'whole closed days from its day cache (rule_key_days, validated by flow_log_hours), partial days raw (docs/operations.md)',
