@@ -27,18 +27,30 @@ import { KEY_EXPR, keyString, newestFirst, queryKeyStatsAndCoverage, querySample
  * built with a cold cache, a warm one and the raw-only path, the report is the same, also after
  * flows of a cached day arrive late. The rule scenario's estate (3 NSGs, an inventory with a JIT
  * rule added mid-window, allow and deny rules, internal and public sources) plus flows every
- * 2 minutes, moved to end a few days before the clock (data times follow the clock, whatever
- * the year), read over a window that starts and ends mid-day.
+ * 2 minutes, moved to end a few days before the database's clock (whatever the year), read over a window that starts and ends mid-day.
  */
 const DAY = 86_400_000;
-const SHIFT = Math.floor(Date.now() / DAY) * DAY - 34 * DAY - Date.parse(WINDOW.from);
+/**
+ * Data times follow the database's clock, not Node's: the database stamps `ingested_at` and the
+ * cache's watermark (`now64()`), and the CI run with the clock moved ahead moves Node's clock only.
+ * Set in `beforeAll` ({@link anchorToDatabaseClock}).
+ */
+let SHIFT = 0;
 const shift = (iso: string) => new Date(Date.parse(iso) + SHIFT).toISOString();
-const W = {
-  from: shift(new Date(Date.parse(WINDOW.from) + 5 * 3_600_000 + 17 * 60_000).toISOString()),
-  to: shift(new Date(Date.parse(WINDOW.to) + 3 * 3_600_000).toISOString()),
-};
+let W = { from: '', to: '' };
 /** Arrival an hour before the test: stored well before any watermark the cache sets (10 min back). */
-const EARLY = chTime(Date.now() - 3_600_000);
+let EARLY = '';
+
+async function anchorToDatabaseClock(db: TestDb): Promise<void> {
+  const [row] = await rows<{ ms: string }>(db, 'SELECT toString(toUnixTimestamp64Milli(now64(3))) AS ms');
+  const now = Number(row!.ms);
+  SHIFT = Math.floor(now / DAY) * DAY - 34 * DAY - Date.parse(WINDOW.from);
+  W = {
+    from: shift(new Date(Date.parse(WINDOW.from) + 5 * 3_600_000 + 17 * 60_000).toISOString()),
+    to: shift(new Date(Date.parse(WINDOW.to) + 3 * 3_600_000).toISOString()),
+  };
+  EARLY = chTime(now - 3_600_000);
+}
 const SLICES = 30;
 const opts = (dayCache: boolean) =>
   defaultReportOptions({
@@ -109,6 +121,7 @@ const hits = async (f: typeof queryKeyStatsCached) =>
 let db: TestDb;
 beforeAll(async () => {
   db = await openTestDb();
+  await anchorToDatabaseClock(db);
   await loadInventory(db);
   // One insert per day, stored an hour ago, as a tailing ingest would have.
   const byDay = new Map<string, Row[]>();
