@@ -71,14 +71,14 @@ export function isValid(cached: CachedDay | undefined, arrivals: DayArrivals | u
   return arrivals.rows === cached.hits && arrivals.newestArrival <= cached.watermark;
 }
 
-/** Consecutive runs of days (`YYYY-MM-DD`, sorted), so each recomputation reads one time range. */
-export function dayRuns(days: string[]): { from: number; to: number }[] {
-  const runs: { from: number; to: number }[] = [];
-  for (const d of days) {
+/**
+ * The time range of each day (`YYYY-MM-DD`) to compute: one insert per day, not per run of days.
+ * A fill keeps a `uniqExact` state per rule group and hour until its day is summed, so a run of
+ * 30 days (a first start) held 720 hours of per-hour source sets at once; a day holds 24.
+ */
+export function dayRanges(days: string[]): { from: number; to: number }[] {
+  return days.map((d) => {
     const start = Date.parse(`${d}T00:00:00Z`);
-    const last = runs.at(-1);
-    if (last && last.to === start) last.to = start + DAY_MS;
-    else runs.push({ from: start, to: start + DAY_MS });
-  }
-  return runs;
+    return { from: start, to: start + DAY_MS };
+  });
 }

@@ -19,7 +19,7 @@ import { parseNsgDocument } from '../inventory/parse.js';
 import { writeSnapshots } from '../inventory/store.js';
 import { createAddressContext } from '../model/context.js';
 import { queryKeyStatsCached } from './key-cache.js';
-import { cachePlan, dayRuns } from './key-cache-plan.js';
+import { cachePlan, dayRanges } from './key-cache-plan.js';
 import { KEY_EXPR, keyString, newestFirst, queryKeyStatsAndCoverage, querySamples } from './queries.js';
 
 /**
@@ -234,9 +234,10 @@ describe('cachePlan', () => {
     expect(cachePlan({ from: day(0), to: day(1) }, 24, Date.parse(day(9)))!.days).toEqual(['2031-03-01']);
   });
 
-  it('groups days into consecutive runs', () => {
-    expect(dayRuns(['2031-03-01', '2031-03-02', '2031-03-05'])).toEqual([
-      { from: Date.parse(day(0)), to: Date.parse(day(2)) },
+  it('computes one day per insert', () => {
+    expect(dayRanges(['2031-03-01', '2031-03-02', '2031-03-05'])).toEqual([
+      { from: Date.parse(day(0)), to: Date.parse(day(1)) },
+      { from: Date.parse(day(1)), to: Date.parse(day(2)) },
       { from: Date.parse(day(4)), to: Date.parse(day(5)) },
     ]);
   });

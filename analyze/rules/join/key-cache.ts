@@ -10,7 +10,7 @@ import {
   type CachePlan,
   cachePlan,
   type DayArrivals,
-  dayRuns,
+  dayRanges,
   dayText,
   isValid,
 } from './key-cache-plan.js';
@@ -33,6 +33,16 @@ import {
  * The reader fills the cache itself rather than a view, which every insert would pay.
  */
 export async function queryKeyStatsCached(db: Db, w: Window, buckets: number): Promise<KeyStatsAndCoverage> {
+  try {
+    return await viaDayCache(db, w, buckets);
+  } catch {
+    // The cache is an optimization: a database user that may not write or read it (a read-only API
+    // user on a server), or a schema without it, still gets the report, from raw flows.
+    return queryKeyStatsAndCoverage(db, w, buckets);
+  }
+}
+
+async function viaDayCache(db: Db, w: Window, buckets: number): Promise<KeyStatsAndCoverage> {
   const [watermark, rawTtlDays] = await Promise.all([arrivalWatermark(db), rawRetentionDays(db)]);
   const plan = cachePlan(w, buckets, timeMs(watermark), rawTtlDays);
   if (!plan) return queryKeyStatsAndCoverage(db, w, buckets);
@@ -44,12 +54,7 @@ export async function queryKeyStatsCached(db: Db, w: Window, buckets: number): P
     if (c && isValid(c, arrivals.get(day))) use.set(day, c.watermark);
     else stale.push(day);
   }
-  try {
-    for (const run of dayRuns(stale)) await fillDays(db, run, watermark);
-  } catch {
-    // A database user that may not write (a read-only API user on a server) still gets the report.
-    return queryKeyStatsAndCoverage(db, w, buckets);
-  }
+  for (const range of dayRanges(stale)) await fillDays(db, range, watermark);
   for (const day of stale) use.set(day, watermark);
   return readMerged(db, w, buckets, plan, use);
 }
@@ -119,7 +124,7 @@ const RAW_KEY =
 const PUBLIC = 'NOT remote_is_public';
 
 /**
- * One computation of some consecutive days from raw flows, stored at `watermark`: per hour first,
+ * One computation of a day from raw flows, stored at `watermark`: per hour first,
  * then per day (an hour's first and last flow for coverage). All of a day's rows are one block of
  * one insert, so the day becomes visible whole (partitioned and sharded by day).
  */

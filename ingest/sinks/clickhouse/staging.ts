@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, unlinkSync, writevSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, rmSync, unlinkSync, writevSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -44,9 +44,13 @@ export class StagingArea {
       let pending = parts.filter((p) => p.length > 0);
       // writev may write partially; continue from where it stopped.
       while (pending.length > 0) pending = skipBytes(pending, writevSync(fd, pending));
-    } finally {
+    } catch (err) {
+      // A partial file (ENOSPC on a small tmpfs) would shrink the space every retry needs.
       closeSync(fd);
+      rmSync(path, { force: true });
+      throw err;
     }
+    closeSync(fd);
     return path;
   }
 
