@@ -168,13 +168,8 @@ export async function renameStaleLock(
   breaker: string,
 ): Promise<void> {
   const broken = brokenLockName(staleHolder);
-  try {
-    await client.command({ query: `RENAME TABLE ${MIGRATION_LOCK_TABLE} TO ${broken}` });
-  } catch (e) {
-    // Another waiter broke it first (target taken), or the holder released it meanwhile.
-    if (isAlreadyExists(e) || isUnknownTable(e)) return;
-    throw e;
-  }
+  // Not renamed: another waiter broke it first (target taken), or the holder released it meanwhile.
+  if (!(await renameLockTo(client, broken))) return;
   await client
     .insert({ table: broken, values: [{ owner: `broken by ${breaker}` }], format: 'JSONEachRow' })
     .catch(() => undefined); // only dates the guard for the sweep; the break itself is done
@@ -257,13 +252,18 @@ function heartbeat(client: ClickHouseClient, lock: MigrationLockOptions): () => 
 async function release(client: ClickHouseClient, holder: string): Promise<void> {
   if ((await holderOf(client)) !== holder) return;
   const own = brokenLockName(holder);
+  if (await renameLockTo(client, own)) await client.command({ query: `DROP TABLE IF EXISTS ${own}` });
+}
+
+/** Renames the lock table to a guard name; false when that name is taken or no lock table exists. */
+async function renameLockTo(client: ClickHouseClient, guard: string): Promise<boolean> {
   try {
-    await client.command({ query: `RENAME TABLE ${MIGRATION_LOCK_TABLE} TO ${own}` });
+    await client.command({ query: `RENAME TABLE ${MIGRATION_LOCK_TABLE} TO ${guard}` });
+    return true;
   } catch (e) {
-    if (isAlreadyExists(e) || isUnknownTable(e)) return;
+    if (isAlreadyExists(e) || isUnknownTable(e)) return false;
     throw e;
   }
-  await client.command({ query: `DROP TABLE IF EXISTS ${own}` });
 }
 
 const codeOrName = (e: unknown, code: string, name: string) => {
