@@ -1,10 +1,11 @@
 import { parseFilter } from '../api/filter/parse.js';
 import type { TableChoice } from '../api/query/source.js';
 import type { TimeWindow } from '../api/query/time.js';
-import { type FlowQuery, PAGE_SLICING, type Slicing, searchFlows } from '../api/routes/flows/queries.js';
+import { type FlowQuery, searchFlows } from '../api/routes/flows/queries.js';
 import type { DimensionName } from '../api/routes/traffic/dimensions.js';
 import { topN } from '../api/routes/traffic/queries.js';
 import type { Db } from '../core/clickhouse/client.js';
+import { PAGE_SLICING, type Slicing } from '../core/clickhouse/time.js';
 import { p95, time } from './api.bench.js';
 import { rowsRead } from './api-cost.js';
 import { mdTable, median } from './util.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../../../core/clickhouse/client.js';
 import { query } from '../../../core/clickhouse/query.js';
-import { chTime, isoTime } from '../../../core/clickhouse/time.js';
+import { chTime, isoTime, PAGE_SLICING, pageSlices } from '../../../core/clickhouse/time.js';
 import type { SampleFlow } from '../../../core/finding.js';
 import { rawTimeRange } from '../../sql.js';
 import type { FlowKey } from './resolve.js';
@@ -218,7 +218,7 @@ const SampleRowSchema = z.object({
 
 /**
  * The latest few flows of some rule groups, as Finding sample flows. Read newest first in growing
- * slices of the window (an hour, then 4, 16, … times longer) until `limit` flows are found: the rule
+ * slices of the window as the API's flow search pages are (`pageSlices`: an hour, then 4, 16, … times longer) until `limit` flows are found: the rule
  * key filters on no index, so one read of the whole window read every flow of it per recommendation,
  * while a busy rule's latest flows are in its last hour. Slices are disjoint and each is read
  * latest first, so the first `limit` flows are the window's latest (ties as in one read).
@@ -232,24 +232,12 @@ export async function querySamples(
 ): Promise<SampleFlow[]> {
   if (!keys.length) return [];
   const out: SampleFlow[] = [];
-  for (const slice of newestFirst(w)) {
+  for (const [from, to] of pageSlices(Date.parse(w.from), Date.parse(w.to), 'desc', PAGE_SLICING)) {
+    const slice = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
     out.push(...(await sampleSlice(db, slice, keys, limit - out.length, where)));
     if (out.length >= limit) break;
   }
   return out;
-}
-
-/** `[to − 1 h, to)`, then slices 4× longer each, back to `from`. */
-export function newestFirst(w: Window): Window[] {
-  const from = Date.parse(w.from);
-  const slices: Window[] = [];
-  let end = Date.parse(w.to);
-  for (let span = 3_600_000; end > from; span *= 4) {
-    const start = Math.max(from, end - span);
-    slices.push({ from: new Date(start).toISOString(), to: new Date(end).toISOString() });
-    end = start;
-  }
-  return slices;
 }
 
 async function sampleSlice(

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import type { Db } from '../../../core/clickhouse/client.js';
 import { chNumber } from '../../../core/clickhouse/query.js';
-import { timeMs, timeRangeSql } from '../../../core/clickhouse/time.js';
+import {
+  PAGE_SLICING,
+  pageSlices,
+  type Slicing,
+  timeMs,
+  timeRangeSql,
+} from '../../../core/clickhouse/time.js';
 import type { FilterNode } from '../../filter/ast.js';
 import { compileFilter } from '../../filter/compile.js';
 import { ParamBag } from '../../query/params.js';
@@ -65,40 +71,6 @@ function keyTuple(params: ParamBag, k: FlowCursor): string {
 function orderSql(order: 'asc' | 'desc'): string {
   const dir = order === 'desc' ? 'DESC' : 'ASC';
   return `toStartOfFiveMinutes(time) ${dir}, time ${dir}, source ${dir}, record_offset ${dir}, tuple_index ${dir}`;
-}
-
-/**
- * Where a page's reads go: the first slice's length and how much each next one grows. A page is
- * read slice by slice from its start (the window's newest end for `desc`), so a 30-day search
- * whose matches are recent reads hours, not a sort of 30 days: at 100 M flows the filtered 30-day
- * page took 5.2 s in one query; at 10 M (`npm run bench -- api`) one query read 9.9 M rows for a
- * 100-row page, the slices 18–27 k (p50 514 → 23 ms). A filter that matches little still reads the
- * whole window, in at most 6 queries for 30 days (1 h, ×4 each; 84 ms against 13 ms for one query
- * that matched nothing). Tests pass other values to prove that any slicing gives the same pages.
- */
-export interface Slicing {
-  firstMs: number;
-  growth: number;
-}
-
-export const PAGE_SLICING: Slicing = { firstMs: 3_600_000, growth: 4 };
-
-/**
- * The slices of `[from, to)` in page order: from the newest end backwards for `desc`, from the
- * oldest end forwards for `asc`, each `growth` times longer than the one before.
- */
-export function pageSlices(from: number, to: number, order: 'asc' | 'desc', s: Slicing): [number, number][] {
-  const out: [number, number][] = [];
-  for (let lo = from, hi = to, w = s.firstMs; lo < hi; w *= s.growth) {
-    if (order === 'desc') {
-      out.push([Math.max(lo, hi - w), hi]);
-      hi = Math.max(lo, hi - w);
-    } else {
-      out.push([lo, Math.min(hi, lo + w)]);
-      lo = Math.min(hi, lo + w);
-    }
-  }
-  return out;
 }
 
 /**

@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFilter } from '../../../api/filter/parse.js';
 import { decodeCursor } from '../../../api/routes/flows/cursor.js';
-import {
-  type FlowQuery,
-  PAGE_SLICING,
-  pageSlices,
-  type Slicing,
-  searchFlows,
-} from '../../../api/routes/flows/queries.js';
+import { type FlowQuery, searchFlows } from '../../../api/routes/flows/queries.js';
+import { PAGE_SLICING, pageSlices, type Slicing } from '../../../core/clickhouse/time.js';
 import { generateFlows, type SeedFlow, seedFlows } from '../../harness/api-seed.js';
 import { openTestDb, type TestDb } from '../../harness/chdb.js';
 
