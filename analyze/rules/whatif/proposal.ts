@@ -4,7 +4,7 @@ import type { WhatIf } from '../analysis/types.js';
 import { joinStats, usageKey } from '../analysis/usage.js';
 import { loadInventory } from '../inventory/load.js';
 import { queryKeyStatsCached } from '../join/key-cache.js';
-import { queryObserved, type Window } from '../join/queries.js';
+import { queryKeyStats, queryObserved, type Window } from '../join/queries.js';
 import type { NsgRule } from '../model/types.js';
 import { replay, toWeightedFlows } from './replay.js';
 
@@ -35,8 +35,12 @@ export async function whatIfProposal(
     (r) => r.kind === 'user' && r.name.toLowerCase() === input.rule.toLowerCase(),
   );
   if (!nsg || !target) return null;
-  // The rule groups' hits, whole closed days from the report's day cache (one coverage slice: unused).
-  const joined = joinStats([nsg], (await queryKeyStatsCached(db, window, 1)).stats, []);
+  // The rule groups' hits; whole closed days from the report's day cache unless the options say
+  // not to (one coverage slice: coverage is unused here).
+  const stats = opts.dayCache
+    ? (await queryKeyStatsCached(db, window, 1)).stats
+    : await queryKeyStats(db, window);
+  const joined = joinStats([nsg], stats, []);
   const usage = joined.usage.get(usageKey(nsg.key, target));
   const rows = usage?.allowHits
     ? await queryObserved(db, window, usage.keys, window.to, opts.observedLimit)
