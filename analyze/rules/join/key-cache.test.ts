@@ -19,7 +19,7 @@ import { parseNsgDocument } from '../inventory/parse.js';
 import { writeSnapshots } from '../inventory/store.js';
 import { createAddressContext } from '../model/context.js';
 import { queryKeyStatsCached } from './key-cache.js';
-import { cachePlan, dayRanges } from './key-cache-plan.js';
+import { cachePlan, dayRanges, isValid } from './key-cache-plan.js';
 import { KEY_EXPR, keyString, queryKeyStatsAndCoverage, querySamples } from './queries.js';
 
 /**
@@ -236,6 +236,21 @@ describe('cachePlan', () => {
       { from: Date.parse(day(1)), to: Date.parse(day(2)) },
       { from: Date.parse(day(4)), to: Date.parse(day(5)) },
     ]);
+  });
+});
+
+describe('isValid', () => {
+  const cached = { watermark: '2031-03-02 00:10:00.000', hits: 40 };
+  it('reuses a day only with its flow count and no arrival after its watermark', () => {
+    expect(isValid(cached, { rows: 40, newestArrival: '2031-03-02 00:09:59.999' })).toBe(true);
+    expect(isValid(cached, { rows: 40, newestArrival: '2031-03-02 00:10:00.000' })).toBe(true);
+    // Same count, but a flow arrived after the computation (one removed, one stored): computed again.
+    expect(isValid(cached, { rows: 40, newestArrival: '2031-03-02 00:10:00.001' })).toBe(false);
+    expect(isValid(cached, { rows: 41, newestArrival: '2031-03-02 00:00:00.000' })).toBe(false);
+    expect(isValid(undefined, { rows: 40, newestArrival: '2031-03-02 00:00:00.000' })).toBe(false);
+    // No ingest-health rows for the day: valid only if the cache counted none either.
+    expect(isValid(cached, undefined)).toBe(false);
+    expect(isValid({ ...cached, hits: 0 }, undefined)).toBe(true);
   });
 });
 
