@@ -190,6 +190,18 @@ describe('rule report day cache (rule_key_days)', () => {
     expect(await build(db, true)).toEqual(await build(db, false));
     expect(await hits(queryKeyStatsCached)).toBe(before + 12);
   });
+
+  it('gives the raw report when the cache table cannot be used (a schema or user without it)', async () => {
+    const raw = await build(db, false);
+    await db.client.command({ query: 'RENAME TABLE rule_key_days TO rule_key_days_away' });
+    try {
+      expect(await build(db, true)).toEqual(raw);
+      expect(await hits(queryKeyStatsCached)).toBe(await hits(queryKeyStatsAndCoverage));
+    } finally {
+      await db.client.command({ query: 'RENAME TABLE rule_key_days_away TO rule_key_days' });
+    }
+    expect(await build(db, true)).toEqual(raw);
+  });
 });
 
 describe('querySamples (newest first in growing slices)', () => {
