@@ -1,10 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type ClickHouseClient, type ClickHouseSettings, createClient } from '@clickhouse/client';
+import { loadChdbConnection } from './engine-memory.js';
 
 type ClientConfig = NonNullable<Parameters<typeof createClient>[0]>;
-
-import { createChdbConnection } from 'chdb/connection';
 
 /** Where the data lives: an in-process chDB directory (default) or a ClickHouse server. */
 export type DbTarget =
@@ -69,9 +68,10 @@ export function openDb(target: DbTarget): Db {
   if (target.kind === 'embedded') {
     const path = resolve(target.path);
     mkdirSync(path, { recursive: true });
+    const connection = loadChdbConnection().createChdbConnection({ path });
     const client = createClient({
       // chdb types its Connection against its own copy of @clickhouse/client-common; same shape.
-      connection: createChdbConnection({ path }) as unknown as NonNullable<ClientConfig['connection']>,
+      connection: connection as unknown as NonNullable<ClientConfig['connection']>,
       clickhouse_settings: SESSION_SETTINGS,
     });
     return { client, target: { kind: 'embedded', path }, database: 'default', close: () => client.close() };
