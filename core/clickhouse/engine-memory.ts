@@ -8,9 +8,9 @@ import { createRequire } from 'node:module';
  * stay in the process for 5 s, so within one blob every insert's working set (the flows block, the
  * eight views' aggregates and sorted parts) piled on the pages the previous insert had freed. 200 ms
  * lets them go between two inserts. Measured with `npm run bench -- ingest` (51.4 MB blob, 2 cores,
- * 2026-12-07, docs/ingest.md "Engine memory"): flowlens's peak RSS above idle 10.2× → 7.6× the blob
- * in-thread and 10.4× → 8.4× with one worker, for +6–9 % of its CPU; a single 804 k-row insert
- * (the bench's SQL explode and engine-only rows) pays more, +30 %, because it refaults more pages.
+ * 2026-12-07, docs/ingest.md "Engine memory"): flowlens's peak RSS above idle 10.2× → 7.7× the blob
+ * in-thread and 10.4× → 8.4–8.6× with one worker, for about 5–15 % more of its CPU (refaulting the
+ * pages); a single 804 k-row insert (the bench's SQL explode and engine-only rows) pays 23–34 %.
  *
  * jemalloc reads `JE_MALLOC_CONF` once, when the engine's library loads, and ignores it afterwards
  * (measured: set after loading, peak RSS did not change). So {@link loadChdbConnection} sets it just
