@@ -8,13 +8,16 @@ import { createRequire } from 'node:module';
  * stay in the process for 5 s, so within one blob every insert's working set (the flows block, the
  * eight views' aggregates and sorted parts) piled on the pages the previous insert had freed. 200 ms
  * lets them go between two inserts. Measured with `npm run bench -- ingest` (51.4 MB blob, 2 cores,
- * 2026-12-07, docs/ingest.md "Engine memory"): flowlens's peak RSS above idle 10.2× → 7.7× the blob
- * in-thread and 10.4× → 8.4–8.6× with one worker, for about 5–15 % more of its CPU (refaulting the
+ * 2026-12-07, docs/ingest.md "Engine memory"): flowlens's peak RSS above idle 9.7–10.2× → 7.6–7.7× the
+ * blob in-thread and 10.4–11.0× → 8.4–8.6× with one worker, for 5–16 % more of its CPU (refaulting the
  * pages); a single 804 k-row insert (the bench's SQL explode and engine-only rows) pays 23–34 %.
  *
  * jemalloc reads `JE_MALLOC_CONF` once, when the engine's library loads, and ignores it afterwards
  * (measured: set after loading, peak RSS did not change). So {@link loadChdbConnection} sets it just
- * before loading chDB, and only when the operator has not set it: theirs always wins.
+ * before loading chDB (the first embedded `openDb`; never in server mode), unless the operator gave it
+ * a value: theirs always wins. An empty value counts as none (compose's `${VAR:-}` gives one). It must
+ * run on the main thread: a worker thread's `process.env` is its own copy, which native code never sees.
+ * Child processes inherit the setting; flowlens's own (Azurite, builds) are Node, which does not use it.
  * @see https://jemalloc.net/jemalloc.3.html#opt.dirty_decay_ms
  */
 export const ENGINE_MALLOC_CONF = 'dirty_decay_ms:200';
