@@ -1,3 +1,4 @@
+import { engineMallocConf } from '../core/clickhouse/engine-memory.js';
 import type { ChildResult } from './ingest-child.js';
 import { mdTable, median } from './util.js';
 
@@ -109,7 +110,9 @@ export function report({ blobBytes, t, rss, load, big }: IngestReport): void {
     : [];
   const out = [
     `### ingest benchmark: ${(blobBytes / 1e6).toFixed(1)} MB NSG v2 blob, ${t.tuples} tuples, ` +
-      `median of ${t.wall.parse?.length ?? 0}; load average ${load.map((l) => l.toFixed(1)).join(' → ')}`,
+      `median of ${t.wall.parse?.length ?? 0}; load average ${load.map((l) => l.toFixed(1)).join(' → ')}; ` +
+      // The engine's allocator options change its memory and CPU (docs/ingest.md "Engine memory").
+      `engine allocator JE_MALLOC_CONF=${engineMallocConf(process.env)}`,
     '',
     mdTable(['variant', 'wall ms (runs)', 'CPU ms', 'MB/s', 'rows/s', '× SQL explode (wall)'], rows),
     '',
