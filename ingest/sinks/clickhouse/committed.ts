@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
 import { chNumber, count, query } from '../../../core/clickhouse/query.js';
+import { timeRangeSql } from '../../../core/clickhouse/time.js';
 import type { FlowColumns } from '../../../core/flow/batch.js';
 
 /**
@@ -8,7 +9,9 @@ import type { FlowColumns } from '../../../core/flow/batch.js';
  * offsets. Counting rows in that scope before and after the insert gives the rows it committed,
  * which is how a repeated deduplication token (the block was stored before) is told apart from a
  * stored block: chDB's insert summary is empty and the server's counts the rows read, not kept.
- * The time range keeps the count on a few granules (`flows` is sorted by time).
+ * The time range keeps the count on a few granules: {@link SCOPE_TIME} bounds the sorting key's first
+ * column too, which a bare `time` bound does not (core/clickhouse/time.ts `timeRangeSql`). Without it
+ * every count read its whole day partition, twice per insert (measured in committed.test.ts).
  */
 export interface BlockScope {
   source: string;
@@ -35,9 +38,14 @@ export function blockScope(cols: FlowColumns, from: number, to: number, source: 
   return { source, fromMs, toMs, fromOffset, toOffset };
 }
 
+/** `time` in `[fromMs, toMs]` (flow times have millisecond precision, so `< toMs + 1 ms`). */
+const SCOPE_TIME = timeRangeSql(
+  "fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC')",
+  "fromUnixTimestamp64Milli({toMs:Int64} + 1, 'UTC')",
+);
+
 const COUNT_QUERY =
-  'SELECT count() AS n FROM flows ' +
-  "WHERE time >= fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC') AND time <= fromUnixTimestamp64Milli({toMs:Int64}, 'UTC') " +
+  `SELECT count() AS n FROM flows WHERE ${SCOPE_TIME} ` +
   'AND source = {source:String} AND record_offset >= {fromOffset:UInt64} AND record_offset <= {toOffset:UInt64}';
 
 /** Rows of `flows` inside a block's scope (0 for an empty scope). */
@@ -128,8 +136,7 @@ export async function countBySource(
 }
 
 const BY_SOURCE_QUERY =
-  'SELECT source AS s, count() AS n FROM flows ' +
-  "WHERE time >= fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC') AND time <= fromUnixTimestamp64Milli({toMs:Int64}, 'UTC') " +
+  `SELECT source AS s, count() AS n FROM flows WHERE ${SCOPE_TIME} ` +
   'AND source IN {sources:Array(String)} AND record_offset >= {fromOffset:UInt64} AND record_offset <= {toOffset:UInt64} ' +
   'GROUP BY source';
 

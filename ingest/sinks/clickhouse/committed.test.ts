@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDb, rows, type TestDb } from '../../../test/harness/chdb.js';
+import { countBySource, countInScope } from './committed.js';
+
+/**
+ * The sink counts a block's scope in `flows` before and after every insert. Those counts must read
+ * the scope's few granules, not the day partition the block lands in: a busy estate stores millions
+ * of flows a day, and every insert pays two counts. Rows selected are the engine's own counter
+ * (`system.events`), so this holds on a loaded machine too.
+ */
+const DAY = Date.UTC(2024, 2, 1); // any stored day: nothing here depends on today
+const PER_DAY = 288_000; // 1,000 flows in every 5-minute bucket of the day
+const MINUTE = 60_000;
+
+let db: TestDb;
+beforeAll(async () => {
+  db = await openTestDb();
+  // A day of other sources' flows, then the block under test: 600 flows over two minutes at 14:00.
+  await db.client.command({
+    query:
+      'INSERT INTO flows (time, record_time, source, record_offset, tuple_index) ' +
+      "SELECT t, t, concat('blob:nic-', toString(number % 97)), number, 0 FROM (SELECT number, " +
+      "fromUnixTimestamp64Milli(toInt64({day:Int64} + intDiv(number * 86400000, {n:UInt64})), 'UTC') AS t " +
+      'FROM numbers({n:UInt64}))',
+    query_params: { day: DAY, n: PER_DAY },
+  });
+  await db.client.command({
+    query:
+      'INSERT INTO flows (time, record_time, source, record_offset, tuple_index) ' +
+      "SELECT t, t, 'blob:under-test', 1000 + number, 0 FROM (SELECT number, " +
+      "fromUnixTimestamp64Milli(toInt64({from:Int64} + number * 200), 'UTC') AS t FROM numbers(600))",
+    query_params: { from: DAY + 14 * 3_600_000 },
+  });
+});
+afterAll(async () => db?.close());
+
+async function selectedRows(work: () => Promise<unknown>): Promise<number> {
+  const read = async () =>
+    Number(
+      (await rows<{ v: string }>(db, "SELECT value AS v FROM system.events WHERE event = 'SelectedRows'"))[0]
+        ?.v ?? 0,
+    );
+  const before = await read();
+  await work();
+  return (await read()) - before;
+}
+
+const scope = {
+  source: 'blob:under-test',
+  fromMs: DAY + 14 * 3_600_000,
+  toMs: DAY + 14 * 3_600_000 + 599 * 200, // the last flow's time: the upper bound is inclusive
+  fromOffset: 1000,
+  toOffset: 1599,
+};
+
+describe('committed-row counts', () => {
+  it('count every row of the scope, the last millisecond included, and nothing past it', async () => {
+    expect(await countInScope(db.client, scope)).toBe(600);
+    expect(await countInScope(db.client, { ...scope, toMs: scope.toMs - 1 })).toBe(599);
+    const bySource = await countBySource(db.client, { ...scope, sources: ['blob:under-test', 'blob:none'] });
+    expect(bySource.get('blob:under-test')).toBe(600);
+    expect(bySource.get('blob:none') ?? 0).toBe(0);
+  });
+
+  it('read the scope’s minutes, not the day it lands in', async () => {
+    const single = await selectedRows(() => countInScope(db.client, scope));
+    const batch = await selectedRows(() =>
+      countBySource(db.client, { ...scope, sources: ['blob:under-test'], toMs: scope.fromMs + 2 * MINUTE }),
+    );
+    // The block's two minutes hold ≈ 1,000 other flows of the same 5-minute bucket; one granule is
+    // 8,192 rows. Before the sorting key's bucket was bounded, each count read the whole day.
+    for (const n of [single, batch]) {
+      expect(n).toBeGreaterThan(0);
+      expect(n).toBeLessThan(PER_DAY / 10);
+    }
+  });
+});
