@@ -34,4 +34,10 @@ export interface BatchingSupport {
   prepare?(member: SinkMember): void;
   /** Stores every member in one insert under `batchId`; one result per member, in order. */
   writeBatch(members: readonly SinkMember[], batchId: string): Promise<WriteResult[]>;
+  /**
+   * Per member, true when all its rows and rejects are already stored; false when unknown. Asked
+   * before a batch that cannot be re-formed is written anew. Optional: without it such members are
+   * written again.
+   */
+  storedAlready?(members: readonly SinkMember[]): Promise<boolean[]>;
 }

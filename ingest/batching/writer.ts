@@ -220,14 +220,7 @@ export class Coalescer {
               members[0]!.batch.position,
             ),
           ]
-        : await support.writeBatch(
-            members.map((m) => ({
-              columns: m.result.columns,
-              rejects: m.result.rejects,
-              position: m.batch.position,
-            })),
-            id,
-          );
+        : await support.writeBatch(members.map(sinkMember), id);
     if (recorded) await support.ledger.markWritten(id);
     await this.#ack(members, written);
   }
@@ -292,9 +285,12 @@ export class Coalescer {
 
   /**
    * Members that never came back (the blob was rewritten or deleted, the partition moved to another
-   * consumer): the batch cannot be re-formed. It was not marked written, so no member was acked; the
-   * members present are written in a new batch. Exact unless the crash fell between the insert and
-   * the written mark (then those members get a second copy): losing rows is worse than repeating them.
+   * consumer, or, with blob leases, its blob went to another survivor of a crash): the batch cannot
+   * be re-formed. It was not marked written, so no member was acked. The crash may still have fallen
+   * between its insert and the written mark; then its rows are stored and a new batch would store
+   * them twice. So the sink is asked which members are stored already (exact for blob and file
+   * ranges): those are acked as duplicates, the rest written in a new batch. Where it cannot tell
+   * (Kafka, Event Hubs), they are written again: losing rows is worse than repeating them.
    */
   #settle(r: Recovering): void {
     this.#forget(r);
@@ -302,17 +298,24 @@ export class Coalescer {
     if (!present.length) return;
     this.#enqueue(async () => {
       if (await this.#writtenNow(r)) return this.#ackStored(present);
+      const stored = (await this.#o.support.storedAlready?.(present.map(sinkMember))) ?? [];
       this.#o.logger.warn(
         {
           batch: r.batch.batchId,
           missing: missing(r.batch, new Set(r.have.keys())).length,
           present: present.length,
+          alreadyStored: stored.filter(Boolean).length,
         },
         'batch members did not come back; settling the members that did',
       );
-      await this.#writeNew(present);
+      await this.#ackStored(present.filter((_, i) => stored[i]));
+      await this.#writeNew(present.filter((_, i) => !stored[i]));
     });
   }
+}
+
+function sinkMember(m: Member) {
+  return { columns: m.result.columns, rejects: m.result.rejects, position: m.batch.position };
 }
 
 function ordered(r: Recovering): Member[] {

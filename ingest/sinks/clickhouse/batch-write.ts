@@ -5,7 +5,14 @@ import { attribute } from '../../batching/plan.js';
 import type { SinkMember } from '../../batching/types.js';
 import type { FlowSink, WriteResult } from '../../contracts.js';
 import type { BlockWriter } from './block-writer.js';
-import { blockScope, countBySource, countRejectsBySource, mergeScopes } from './committed.js';
+import {
+  blockScope,
+  countBySource,
+  countInScope,
+  countRejects,
+  countRejectsBySource,
+  mergeScopes,
+} from './committed.js';
 import { membersBlock } from './flow-block.js';
 import { insertRejects, rejectRows } from './rejects.js';
 
@@ -104,4 +111,42 @@ async function writeRejects(
         deps.metrics?.rejectsTotal.inc({ source: m.position.kind, reason: r.reason });
   });
   return stored;
+}
+
+/**
+ * Sources whose positions are byte ranges of one object (a blob, a file): a member's rows carry
+ * record offsets inside its own `[start, end)`, and two ranges of one object never overlap, so the
+ * rows stored under its label in that range are its own. Not so for Kafka or Event Hubs, whose
+ * record offsets count from a message offset and can fall inside a neighbour's range.
+ */
+const BYTE_RANGE_KINDS: ReadonlySet<string> = new Set(['blob', 'file']);
+
+/**
+ * Per member: are all its rows and rejects already stored? Asked for the members of a recorded batch
+ * that was never marked written and whose batch-mates did not come back (their blobs went to
+ * another process after a crash): its one insert may have landed before the crash. Counting the
+ * member's own scope tells, exactly for byte-range sources; `false` (write it again) otherwise.
+ */
+export async function storedMembers(
+  deps: Pick<BatchWriteDeps, 'client' | 'attempt' | 'label'>,
+  members: readonly SinkMember[],
+): Promise<boolean[]> {
+  return Promise.all(
+    members.map(async (m) => {
+      if (!BYTE_RANGE_KINDS.has(m.position.kind)) return false;
+      const label = deps.label(m);
+      const rows = m.columns.length;
+      const scope = blockScope(m.columns, 0, rows, label);
+      const flows = rows ? await deps.attempt('flows', () => countInScope(deps.client, scope), false) : 0;
+      const offsets = m.rejects.map((r) => r.offset);
+      const rejects = offsets.length
+        ? await deps.attempt(
+            'rejects',
+            () => countRejects(deps.client, m.position.kind, m.position.key, offsets),
+            false,
+          )
+        : 0;
+      return flows >= rows && rejects >= m.rejects.length;
+    }),
+  );
 }

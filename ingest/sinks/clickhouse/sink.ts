@@ -10,7 +10,7 @@ import { type CoalesceLimits, DEFAULT_COALESCE } from '../../batching/plan.js';
 import type { BatchingSupport } from '../../batching/types.js';
 import type { FlowSink, SourcePosition, WriteResult } from '../../contracts.js';
 import { discard, StagedAhead } from './ahead.js';
-import { writeMembers } from './batch-write.js';
+import { storedMembers, writeMembers } from './batch-write.js';
 import { type BlockWriter, chdbFileWriter, serverInputWriter } from './block-writer.js';
 import { classifyInsertError } from './classify.js';
 import { type BlockScope, blockScope, countInScope, countRejects } from './committed.js';
@@ -224,6 +224,7 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): FlowSink {
       ahead.stage(m.columns, to, () => flowBlock(m.columns, 0, to, sourceLabel(m.position)));
     },
     writeBatch: (members, batchId) => writeMembers(deps, members, batchId),
+    storedAlready: (members) => storedMembers(deps, members),
   };
   return { ...sink, batching };
 }
