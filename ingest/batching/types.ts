@@ -35,9 +35,12 @@ export interface BatchingSupport {
   /** Stores every member in one insert under `batchId`; one result per member, in order. */
   writeBatch(members: readonly SinkMember[], batchId: string): Promise<WriteResult[]>;
   /**
-   * Per member, true when all its rows and rejects are already stored; false when unknown. Asked
-   * before a batch that cannot be re-formed is written anew. Optional: without it such members are
-   * written again.
+   * Per member, whether its rows and its rejects are already stored by the batch recorded at
+   * `recordedMs` (false when unknown). Asked before a batch that cannot be re-formed is written
+   * anew. Optional: without it such members are written again.
    */
-  storedAlready?(members: readonly SinkMember[]): Promise<boolean[]>;
+  storedAlready?(
+    members: readonly SinkMember[],
+    recordedMs: number,
+  ): Promise<readonly { rows: boolean; rejects: boolean }[]>;
 }

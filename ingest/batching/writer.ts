@@ -1,3 +1,4 @@
+import { FlowBatchBuilder } from '../../core/flow/builder.js';
 import type { Logger } from '../../core/logging.js';
 import type { FlowSink, NormalizeResult, SourceBatch, WriteResult } from '../contracts.js';
 import { batchToken, claim, isFull, isSolo, missing, type RecordedBatch, wouldOverflow } from './plan.js';
@@ -288,9 +289,11 @@ export class Coalescer {
    * consumer, or, with blob leases, its blob went to another survivor of a crash): the batch cannot
    * be re-formed. It was not marked written, so no member was acked. The crash may still have fallen
    * between its insert and the written mark; then its rows are stored and a new batch would store
-   * them twice. So the sink is asked which members are stored already (exact for blob and file
-   * ranges): those are acked as duplicates, the rest written in a new batch. Where it cannot tell
-   * (Kafka, Event Hubs), they are written again: losing rows is worse than repeating them.
+   * them twice. So the sink is asked which members the batch stored already (exact for blob and file
+   * ranges): those are acked as duplicates; a member whose rows are stored but not its rejects (the
+   * crash fell between the two inserts) gets its rejects written alone; the rest is written in a new
+   * batch. Where the sink cannot tell (Kafka, Event Hubs), members are written again: losing rows is
+   * worse than repeating them.
    */
   #settle(r: Recovering): void {
     this.#forget(r);
@@ -298,21 +301,34 @@ export class Coalescer {
     if (!present.length) return;
     this.#enqueue(async () => {
       if (await this.#writtenNow(r)) return this.#ackStored(present);
-      const stored = (await this.#o.support.storedAlready?.(present.map(sinkMember))) ?? [];
+      const known = await this.#o.support.storedAlready?.(present.map(sinkMember), r.batch.createdMs);
+      const stored = present.map((_, i) => known?.[i] ?? { rows: false, rejects: false });
       this.#o.logger.warn(
         {
           batch: r.batch.batchId,
           missing: missing(r.batch, new Set(r.have.keys())).length,
           present: present.length,
-          alreadyStored: stored.filter(Boolean).length,
+          alreadyStored: stored.filter((s) => s.rows && s.rejects).length,
         },
         'batch members did not come back; settling the members that did',
       );
-      await this.#ackStored(present.filter((_, i) => stored[i]));
-      await this.#writeNew(present.filter((_, i) => !stored[i]));
+      await this.#ackStored(present.filter((_, i) => stored[i]!.rows && stored[i]!.rejects));
+      await this.#writeRejectsOf(present.filter((_, i) => stored[i]!.rows && !stored[i]!.rejects));
+      await this.#writeNew(present.filter((_, i) => !stored[i]!.rows));
     });
   }
+
+  /** Members whose rows are stored but not their rejects: each one's rejects alone, under its own token. */
+  async #writeRejectsOf(members: Member[]): Promise<void> {
+    for (const m of members) {
+      const w = await this.#o.sink.write(NO_ROWS, m.result.rejects, m.batch.position);
+      await this.#ack([m], [{ ...w, rows: 0, duplicates: m.rows }]);
+    }
+  }
 }
+
+/** A member with its rows left out (they are stored). */
+const NO_ROWS = new FlowBatchBuilder(16).finish();
 
 function sinkMember(m: Member) {
   return { columns: m.result.columns, rejects: m.result.rejects, position: m.batch.position };

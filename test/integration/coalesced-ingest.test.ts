@@ -47,6 +47,23 @@ function items(n: number, offset = 0): Item[] {
 const expectedRows = (list: Item[]) =>
   list.reduce((s, it) => s + normalize(it.body, { source: `blob:${it.key}` }).columns.length, 0);
 
+/** The body with one malformed tuple first in its first record: rows and a reject. */
+function withBadTuple(body: Buffer): Buffer {
+  const s = body.toString();
+  const at = s.indexOf('"flowTuples":[') + '"flowTuples":['.length;
+  return Buffer.from(`${s.slice(0, at)}"garbage",${s.slice(at)}`);
+}
+
+/** An earlier, shorter version of a generated blob (one record a line): its first `share` of records. */
+function firstRecords(body: Buffer, share: number): Buffer {
+  const lines = body.toString().split('\n');
+  if (lines.length < 3) return body;
+  const records = lines.slice(1, -1);
+  const kept = records.slice(0, Math.ceil(records.length * share));
+  kept[kept.length - 1] = kept.at(-1)!.replace(/,$/, '');
+  return Buffer.from([lines[0], ...kept, lines.at(-1)].join('\n'));
+}
+
 function listSource(list: Item[], acks: Map<string, number>, failAcks = false): Source {
   return {
     name: 'list',
@@ -91,12 +108,16 @@ function crashingWriter(when: 'before' | 'after'): BlockWriter {
   };
 }
 
-async function run(list: Item[], opts: { writer?: BlockWriter; maxRows?: number; failAcks?: boolean } = {}) {
+async function run(
+  list: Item[],
+  opts: { writer?: BlockWriter; maxRows?: number; failAcks?: boolean; tokenNamespace?: string } = {},
+) {
   const acks = new Map<string, number>();
   const sink = createClickHouseSink({
     db,
     retry: { attempts: 1 },
     ...(opts.writer ? { writer: opts.writer } : {}),
+    ...(opts.tokenNamespace ? { tokenNamespace: opts.tokenNamespace } : {}),
     coalesce: { maxRows: opts.maxRows ?? 200_000, maxDelayMs: 60_000, idleMs: 60_000 },
   });
   const result = await runPipeline({
@@ -219,6 +240,41 @@ describe('coalesced inserts', () => {
     // The crash came before the rejects insert: the bad blob's rejects are stored now, once.
     expect(await count(db, 'rejects')).toBe(survivors[1]!.result.rejects);
     expect(survivors[1]!.result.rejects).toBeGreaterThan(0);
+  });
+
+  it('a member with rows and rejects, crash between the two inserts, split: rows once, rejects once', async () => {
+    const list = items(12);
+    list[3] = { key: list[3]!.key, body: withBadTuple(list[3]!.body) };
+    const withBoth = normalize(list[3]!.body, { source: 'x' });
+    expect(withBoth.columns.length).toBeGreaterThan(0);
+    expect(withBoth.rejects.length).toBeGreaterThan(0);
+    await run(list, { writer: crashingWriter('after') }); // rows stored, rejects not, batch not marked
+    const want = expectedRows(list);
+    const survivors = [];
+    for (const half of [list.slice(0, 6), list.slice(6)]) survivors.push((await run(half)).result);
+    expect(await count(db, 'flows')).toBe(want);
+    expect(await rollupFlows()).toBe(want);
+    expect(survivors.reduce((n, r) => n + r.rows, 0)).toBe(0);
+    expect(survivors.reduce((n, r) => n + r.duplicates, 0)).toBe(want);
+    expect(await count(db, 'rejects')).toBe(survivors.reduce((n, r) => n + r.rejects, 0));
+    expect(survivors[0]!.rejects).toBe(withBoth.rejects.length);
+  });
+
+  it('earlier copies of the same bytes (a blob read whole again, --force) do not pass for an unmarked batch', async () => {
+    const full = items(12);
+    await run(full.map((it) => ({ key: it.key, body: firstRecords(it.body, 0.6) })));
+    await run(
+      full.map((it) => ({ key: it.key, body: firstRecords(it.body, 0.8) })),
+      { tokenNamespace: 'force-1' },
+    );
+    const before = await count(db, 'flows');
+    // The blobs changed (same keys); their batch is recorded, the process dies before the insert,
+    // and two survivors each get half of it.
+    const first = await run(full, { writer: crashingWriter('before') });
+    expect(first.result.error).toBeDefined();
+    for (const half of [full.slice(0, 6), full.slice(6)]) await run(half);
+    expect(await count(db, 'flows')).toBe(before + expectedRows(full));
+    expect(await rollupFlows()).toBe(before + expectedRows(full));
   });
 
   it('a partition handed over mid-write: members of a batch its old holder is still writing are acked as duplicates once it is marked', async () => {

@@ -115,38 +115,48 @@ async function writeRejects(
 
 /**
  * Sources whose positions are byte ranges of one object (a blob, a file): a member's rows carry
- * record offsets inside its own `[start, end)`, and two ranges of one object never overlap, so the
- * rows stored under its label in that range are its own. Not so for Kafka or Event Hubs, whose
- * record offsets count from a message offset and can fall inside a neighbour's range.
+ * record offsets inside its own `[start, end)`. Not so for Kafka or Event Hubs, whose record offsets
+ * count from a message offset and can fall inside a neighbour's range.
  */
 const BYTE_RANGE_KINDS: ReadonlySet<string> = new Set(['blob', 'file']);
 
+/** Whether a member's rows, and its rejects, are stored (each `true` when it has none). */
+export interface StoredParts {
+  rows: boolean;
+  rejects: boolean;
+}
+
 /**
- * Per member: are all its rows and rejects already stored? Asked for the members of a recorded batch
- * that was never marked written and whose batch-mates did not come back (their blobs went to
- * another process after a crash): its one insert may have landed before the crash. Counting the
- * member's own scope tells, exactly for byte-range sources; `false` (write it again) otherwise.
+ * Per member: are its rows and its rejects already stored by the batch recorded at `sinceMs`?
+ * Asked for the members of a recorded batch never marked written whose batch-mates did not come
+ * back (their blobs went to another process after a crash): its insert may have landed before the
+ * crash. Only rows and rejects stored since the batch was recorded count, so earlier copies of the
+ * same bytes (a blob read whole again after it changed, a file that grew, `--force`) cannot pass for
+ * it. Exact for byte-range sources; elsewhere "not stored" (written again).
  */
 export async function storedMembers(
   deps: Pick<BatchWriteDeps, 'client' | 'attempt' | 'label'>,
   members: readonly SinkMember[],
-): Promise<boolean[]> {
-  return Promise.all(
-    members.map(async (m) => {
-      if (!BYTE_RANGE_KINDS.has(m.position.kind)) return false;
-      const label = deps.label(m);
-      const rows = m.columns.length;
-      const scope = blockScope(m.columns, 0, rows, label);
-      const flows = rows ? await deps.attempt('flows', () => countInScope(deps.client, scope), false) : 0;
-      const offsets = m.rejects.map((r) => r.offset);
-      const rejects = offsets.length
-        ? await deps.attempt(
-            'rejects',
-            () => countRejects(deps.client, m.position.kind, m.position.key, offsets),
-            false,
-          )
-        : 0;
-      return flows >= rows && rejects >= m.rejects.length;
-    }),
-  );
+  sinceMs: number,
+): Promise<StoredParts[]> {
+  const out: StoredParts[] = [];
+  for (const m of members) {
+    if (!BYTE_RANGE_KINDS.has(m.position.kind)) {
+      out.push({ rows: false, rejects: false });
+      continue;
+    }
+    const n = m.columns.length;
+    const scope = blockScope(m.columns, 0, n, deps.label(m));
+    const rows = n ? await deps.attempt('flows', () => countInScope(deps.client, scope, sinceMs), false) : 0;
+    const offsets = m.rejects.map((r) => r.offset);
+    const rejects = offsets.length
+      ? await deps.attempt(
+          'rejects',
+          () => countRejects(deps.client, m.position.kind, m.position.key, offsets, sinceMs),
+          false,
+        )
+      : 0;
+    out.push({ rows: rows >= n, rejects: rejects >= m.rejects.length });
+  }
+  return out;
 }

@@ -62,6 +62,22 @@ describe('committed-row counts', () => {
     expect(bySource.get('blob:none') ?? 0).toBe(0);
   });
 
+  it('count rows with times a 32-bit bucket cannot hold (the scanner accepts them) by their time alone', async () => {
+    const far = 5_000_000_000 * 1000; // year 2128
+    await db.client.command({
+      query:
+        'INSERT INTO flows (time, record_time, source, record_offset, tuple_index) ' +
+        "SELECT fromUnixTimestamp64Milli(toInt64(t), 'UTC'), now64(3), 'blob:far', 10, n " +
+        'FROM (SELECT arrayJoin([({a:Int64}, 0), ({b:Int64}, 1)]) AS p, p.1 AS t, p.2 AS n)',
+      query_params: { a: DAY, b: far },
+    });
+    const farScope = { source: 'blob:far', fromMs: DAY, toMs: far, fromOffset: 10, toOffset: 10 };
+    expect(await countInScope(db.client, farScope)).toBe(2);
+    expect(await countBySource(db.client, { ...farScope, sources: ['blob:far'] })).toEqual(
+      new Map([['blob:far', 2]]),
+    );
+  });
+
   it('read the scope’s minutes, not the day it lands in', async () => {
     const single = await selectedRows(() => countInScope(db.client, scope));
     const batch = await selectedRows(() =>

@@ -9,7 +9,7 @@ import type { FlowColumns } from '../../../core/flow/batch.js';
  * offsets. Counting rows in that scope before and after the insert gives the rows it committed,
  * which is how a repeated deduplication token (the block was stored before) is told apart from a
  * stored block: chDB's insert summary is empty and the server's counts the rows read, not kept.
- * The time range keeps the count on a few granules: {@link SCOPE_TIME} bounds the sorting key's first
+ * The time range keeps the count on a few granules: `scopeTimeSql` bounds the sorting key's first
  * column too, which a bare `time` bound does not (core/clickhouse/time.ts `timeRangeSql`). Without it
  * every count read its whole day partition, twice per insert (measured in committed.test.ts).
  */
@@ -38,25 +38,47 @@ export function blockScope(cols: FlowColumns, from: number, to: number, source: 
   return { source, fromMs, toMs, fromOffset, toOffset };
 }
 
-/** `time` in `[fromMs, toMs]` (flow times have millisecond precision, so `< toMs + 1 ms`). */
-const SCOPE_TIME = timeRangeSql(
-  "fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC')",
-  "fromUnixTimestamp64Milli({toMs:Int64} + 1, 'UTC')",
-);
+/**
+ * `time` in `[fromMs, toMs]` (flow times have millisecond precision, so `< toMs + 1 ms`), with the
+ * sorting key's 5-minute bucket bounded too. The bucket is a 32-bit `DateTime`, which wraps outside
+ * 1970–2106 (a tuple may carry such a time), so there the bare `time` bounds are used: slower, exact.
+ */
+function scopeTimeSql(fromMs: number, toMs: number): string {
+  const from = "fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC')";
+  const to = "fromUnixTimestamp64Milli({toMs:Int64} + 1, 'UTC')";
+  if (fromMs >= 0 && toMs + 1 < BUCKET_LIMIT_MS) return timeRangeSql(from, to);
+  return `time >= ${from} AND time < ${to}`;
+}
 
-const COUNT_QUERY =
-  `SELECT count() AS n FROM flows WHERE ${SCOPE_TIME} ` +
-  'AND source = {source:String} AND record_offset >= {fromOffset:UInt64} AND record_offset <= {toOffset:UInt64}';
+/** The first instant a 32-bit `DateTime` (the 5-minute bucket) cannot hold. */
+const BUCKET_LIMIT_MS = 2 ** 32 * 1000;
 
-/** Rows of `flows` inside a block's scope (0 for an empty scope). */
-export async function countInScope(client: ClickHouseClient, scope: BlockScope): Promise<number> {
+/** Only rows that arrived since `sinceMs` (a batch's recording), when given: older copies do not count. */
+const arrivedSince = (sinceMs: number | undefined, column: string) =>
+  sinceMs === undefined ? '' : ` AND ${column} >= fromUnixTimestamp64Milli({sinceMs:Int64}, 'UTC')`;
+
+/**
+ * Rows of `flows` inside a block's scope (0 for an empty scope); with `sinceMs`, only those stored
+ * since then.
+ */
+export async function countInScope(
+  client: ClickHouseClient,
+  scope: BlockScope,
+  sinceMs?: number,
+): Promise<number> {
   if (!(scope.toMs >= scope.fromMs)) return 0;
-  return count(client, COUNT_QUERY, {
+  const fromMs = Math.floor(scope.fromMs);
+  const toMs = Math.ceil(scope.toMs);
+  const sql =
+    `SELECT count() AS n FROM flows WHERE ${scopeTimeSql(fromMs, toMs)} AND source = {source:String} ` +
+    `AND record_offset >= {fromOffset:UInt64} AND record_offset <= {toOffset:UInt64}${arrivedSince(sinceMs, 'ingested_at')}`;
+  return count(client, sql, {
     source: scope.source,
-    fromMs: Math.floor(scope.fromMs),
-    toMs: Math.ceil(scope.toMs),
+    fromMs,
+    toMs,
     fromOffset: scope.fromOffset,
     toOffset: scope.toOffset,
+    ...(sinceMs === undefined ? {} : { sinceMs: Math.floor(sinceMs) }),
   });
 }
 
@@ -69,6 +91,7 @@ export async function countRejects(
   kind: string,
   source: string,
   offsets: readonly number[],
+  sinceMs?: number,
 ): Promise<number> {
   if (offsets.length === 0) return 0;
   // A loop, not Math.min(...offsets): a write can carry more rejects than the call stack has room for.
@@ -78,9 +101,17 @@ export async function countRejects(
     if (o < from) from = o;
     if (o > to) to = o;
   }
-  return count(client, REJECTS_QUERY, { kind, source, from, to });
+  const sql = `${REJECTS_QUERY}${arrivedSince(sinceMs, 'time')}`;
+  return count(client, sql, {
+    kind,
+    source,
+    from,
+    to,
+    ...(sinceMs === undefined ? {} : { sinceMs: Math.floor(sinceMs) }),
+  });
 }
 
+/** `rejects.time` is when a reject was stored (its arrival), which `sinceMs` bounds. */
 const REJECTS_QUERY =
   'SELECT count() AS n FROM rejects WHERE source_kind = {kind:String} AND source = {source:String} ' +
   'AND offset >= {from:Int64} AND offset <= {to:Int64}';
@@ -126,19 +157,20 @@ export async function countBySource(
   scope: BatchScope,
 ): Promise<Map<string, number>> {
   if (!scope.sources.length) return new Map();
-  return countsOf(client, BY_SOURCE_QUERY, {
+  const fromMs = Math.floor(scope.fromMs);
+  const toMs = Math.ceil(scope.toMs);
+  const sql =
+    `SELECT source AS s, count() AS n FROM flows WHERE ${scopeTimeSql(fromMs, toMs)} ` +
+    'AND source IN {sources:Array(String)} AND record_offset >= {fromOffset:UInt64} AND record_offset <= {toOffset:UInt64} ' +
+    'GROUP BY source';
+  return countsOf(client, sql, {
     sources: scope.sources,
-    fromMs: Math.floor(scope.fromMs),
-    toMs: Math.ceil(scope.toMs),
+    fromMs,
+    toMs,
     fromOffset: scope.fromOffset,
     toOffset: scope.toOffset,
   });
 }
-
-const BY_SOURCE_QUERY =
-  `SELECT source AS s, count() AS n FROM flows WHERE ${SCOPE_TIME} ` +
-  'AND source IN {sources:Array(String)} AND record_offset >= {fromOffset:UInt64} AND record_offset <= {toOffset:UInt64} ' +
-  'GROUP BY source';
 
 /** Rejects per source label of one source kind within an offset envelope (one query per batch). */
 export async function countRejectsBySource(

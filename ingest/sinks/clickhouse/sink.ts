@@ -224,7 +224,7 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): FlowSink {
       ahead.stage(m.columns, to, () => flowBlock(m.columns, 0, to, sourceLabel(m.position)));
     },
     writeBatch: (members, batchId) => writeMembers(deps, members, batchId),
-    storedAlready: (members) => storedMembers(deps, members),
+    storedAlready: (members, recordedMs) => storedMembers(deps, members, recordedMs),
   };
   return { ...sink, batching };
 }
