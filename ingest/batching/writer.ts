@@ -312,22 +312,39 @@ export class Coalescer {
         },
         'batch members did not come back; settling the members that did',
       );
-      await this.#ackStored(present.filter((_, i) => stored[i]!.rows && stored[i]!.rejects));
-      await this.#writeRejectsOf(present.filter((_, i) => stored[i]!.rows && !stored[i]!.rejects));
-      await this.#writeNew(present.filter((_, i) => !stored[i]!.rows));
+      for (const [i, m] of present.entries()) {
+        const { rows, rejects } = stored[i]!;
+        if (rows) await this.#settleOne(r, m, rejects ? 'nothing' : 'rejects');
+      }
+      // Rows not stored: written anew, without rejects the batch did store (rare: a refused insert's fallback).
+      await this.#writeNew(
+        present.flatMap((m, i) =>
+          stored[i]!.rows ? [] : [stored[i]!.rejects ? { ...m, result: { ...m.result, rejects: [] } } : m],
+        ),
+      );
     });
   }
 
-  /** Members whose rows are stored but not their rejects: each one's rejects alone, under its own token. */
-  async #writeRejectsOf(members: Member[]): Promise<void> {
-    for (const m of members) {
-      const w = await this.#o.sink.write(NO_ROWS, m.result.rejects, m.batch.position);
-      await this.#ack([m], [{ ...w, rows: 0, duplicates: m.rows }]);
-    }
+  /**
+   * A member whose rows the unmarked batch stored: its missing rejects (if any) are written alone, and
+   * it is recorded as a batch of its own, marked written, before its ack. So if the ack is lost and
+   * the whole old batch re-forms later, the member belongs to this newer, written batch and is acked
+   * as a duplicate instead of joining a rewrite whose rejects insert carries a token never used.
+   */
+  async #settleOne(r: Recovering, m: Member, write: 'nothing' | 'rejects'): Promise<void> {
+    const { ledger } = this.#o.support;
+    const id = batchToken([r.batch.batchId, m.token]);
+    await ledger.record(id, [m.token]);
+    const stored: WriteResult =
+      write === 'rejects'
+        ? await this.#o.sink.write(NO_ROWS, m.result.rejects, m.batch.position)
+        : { rows: 0, rejects: 0, duplicateRejects: m.result.rejects.length };
+    await ledger.markWritten(id);
+    await this.#ack([m], [{ ...stored, rows: 0, duplicates: m.rows }]);
   }
 }
 
-/** A member with its rows left out (they are stored). */
+/** A member with its rows left out (they are stored). Never mutated: the sink only reads columns. */
 const NO_ROWS = new FlowBatchBuilder(16).finish();
 
 function sinkMember(m: Member) {

@@ -64,7 +64,12 @@ function firstRecords(body: Buffer, share: number): Buffer {
   return Buffer.from([lines[0], ...kept, lines.at(-1)].join('\n'));
 }
 
-function listSource(list: Item[], acks: Map<string, number>, failAcks = false): Source {
+/** `failAcks`: every ack fails (true), or the acks of these keys. */
+function listSource(
+  list: Item[],
+  acks: Map<string, number>,
+  failAcks: boolean | ReadonlySet<string> = false,
+): Source {
   return {
     name: 'list',
     async *batches(signal) {
@@ -75,7 +80,8 @@ function listSource(list: Item[], acks: Map<string, number>, failAcks = false): 
           position: { kind: 'blob', key: it.key, start: 0, end: it.body.length },
           ack: async () => {
             // A crash after the batch was written and marked, before any ack persisted.
-            if (failAcks) throw new Error('crash before the acks');
+            if (failAcks === true || (failAcks !== false && failAcks.has(it.key)))
+              throw new Error('crash before the acks');
             acks.set(it.key, (acks.get(it.key) ?? 0) + 1);
           },
         } satisfies SourceBatch;
@@ -110,7 +116,12 @@ function crashingWriter(when: 'before' | 'after'): BlockWriter {
 
 async function run(
   list: Item[],
-  opts: { writer?: BlockWriter; maxRows?: number; failAcks?: boolean; tokenNamespace?: string } = {},
+  opts: {
+    writer?: BlockWriter;
+    maxRows?: number;
+    failAcks?: boolean | ReadonlySet<string>;
+    tokenNamespace?: string;
+  } = {},
 ) {
   const acks = new Map<string, number>();
   const sink = createClickHouseSink({
@@ -258,6 +269,23 @@ describe('coalesced inserts', () => {
     expect(survivors.reduce((n, r) => n + r.duplicates, 0)).toBe(want);
     expect(await count(db, 'rejects')).toBe(survivors.reduce((n, r) => n + r.rejects, 0));
     expect(survivors[0]!.rejects).toBe(withBoth.rejects.length);
+  });
+
+  it('settled members whose acks were lost, then the whole old batch re-forms: rows and rejects still once', async () => {
+    const list = items(12);
+    list[3] = { key: list[3]!.key, body: withBadTuple(list[3]!.body) };
+    await run(list, { writer: crashingWriter('after') }); // rows stored, rejects not, batch not marked
+    const lost = new Set([list[3]!.key, list.at(-1)!.key]); // the two members with rejects
+    for (const half of [list.slice(0, 6), list.slice(6)]) await run(half, { failAcks: lost });
+    const rejects = await count(db, 'rejects');
+    expect(rejects).toBeGreaterThan(0);
+    // Every member comes back to one process, so the old batch could re-form: it must not store the
+    // rejects again under its own rejects token.
+    const again = await run(list);
+    expect(again.result).toMatchObject({ rows: 0, rejects: 0, duplicates: expectedRows(list) });
+    expect(await count(db, 'rejects')).toBe(rejects);
+    expect(await count(db, 'flows')).toBe(expectedRows(list));
+    expect(await rollupFlows()).toBe(expectedRows(list));
   });
 
   it('earlier copies of the same bytes (a blob read whole again, --force) do not pass for an unmarked batch', async () => {
