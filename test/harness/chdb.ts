@@ -62,6 +62,21 @@ export async function rows<T = Record<string, unknown>>(
   return rs.json<T>();
 }
 
+/**
+ * Rows the engine selected (after pruning) while `work` ran, from `system.events` (chDB keeps no
+ * query_log): a load-independent measure of what a query read.
+ */
+export async function selectedRows(db: Db, work: () => Promise<unknown>): Promise<number> {
+  const read = async () =>
+    Number(
+      (await rows<{ v: string }>(db, "SELECT value AS v FROM system.events WHERE event = 'SelectedRows'"))[0]
+        ?.v ?? 0,
+    );
+  const before = await read();
+  await work();
+  return (await read()) - before;
+}
+
 /** Tables filled by materialized views on `flows` (migrations 0001, 0700–0730) or chained on one (0760, 0780). */
 export const FLOW_ROLLUPS = [
   'flows_1m',

@@ -3,7 +3,7 @@ import { migration0770 } from '../../../core/clickhouse/migrations/0770_rule_key
 import { DEFAULT_SCHEMA_OPTIONS } from '../../../core/clickhouse/migrations/types.js';
 import { chTime } from '../../../core/clickhouse/time.js';
 import { isPublicIpText } from '../../../core/net/ip.js';
-import { openTestDb, rows, type TestDb } from '../../../test/harness/chdb.js';
+import { openTestDb, rows, selectedRows, type TestDb } from '../../../test/harness/chdb.js';
 import {
   JIT_UNUSED,
   JIT_USED,
@@ -101,18 +101,6 @@ async function loadInventory(db: TestDb): Promise<void> {
 const comparable = (r: RuleReport) => ({ ...r, generatedAt: '' });
 const build = async (db: TestDb, dayCache: boolean) =>
   comparable(await buildRuleReport(db, W, opts(dayCache)));
-
-/** Rows the engine selected (after pruning) while `work` ran: `system.events` (no query_log in chDB). */
-async function selectedRows(db: TestDb, work: () => Promise<unknown>): Promise<number> {
-  const read = async () =>
-    Number(
-      (await rows<{ v: string }>(db, "SELECT value AS v FROM system.events WHERE event = 'SelectedRows'"))[0]
-        ?.v ?? 0,
-    );
-  const before = await read();
-  await work();
-  return (await read()) - before;
-}
 
 /** Flows counted over the window's rule groups, by the cached or the raw path. */
 const hits = async (f: typeof queryKeyStatsCached) =>

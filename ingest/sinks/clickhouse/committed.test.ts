@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestDb, rows, type TestDb } from '../../../test/harness/chdb.js';
+import { openTestDb, selectedRows, type TestDb } from '../../../test/harness/chdb.js';
 import { countBySource, countInScope } from './committed.js';
 
 /**
@@ -33,17 +33,6 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => db?.close());
-
-async function selectedRows(work: () => Promise<unknown>): Promise<number> {
-  const read = async () =>
-    Number(
-      (await rows<{ v: string }>(db, "SELECT value AS v FROM system.events WHERE event = 'SelectedRows'"))[0]
-        ?.v ?? 0,
-    );
-  const before = await read();
-  await work();
-  return (await read()) - before;
-}
 
 const scope = {
   source: 'blob:under-test',
@@ -79,8 +68,8 @@ describe('committed-row counts', () => {
   });
 
   it('read the scope’s minutes, not the day it lands in', async () => {
-    const single = await selectedRows(() => countInScope(db.client, scope));
-    const batch = await selectedRows(() =>
+    const single = await selectedRows(db, () => countInScope(db.client, scope));
+    const batch = await selectedRows(db, () =>
       countBySource(db.client, { ...scope, sources: ['blob:under-test'], toMs: scope.fromMs + 2 * MINUTE }),
     );
     // The block's two minutes hold ≈ 1,000 other flows of the same 5-minute bucket; one granule is
