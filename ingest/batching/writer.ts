@@ -327,19 +327,23 @@ export class Coalescer {
 
   /**
    * A member whose rows the unmarked batch stored: its missing rejects (if any) are written alone, and
-   * it is recorded as a batch of its own, marked written, before its ack. So if the ack is lost and
+   * it is recorded as a batch of its own, already written, before its ack. So if the ack is lost and
    * the whole old batch re-forms later, the member belongs to this newer, written batch and is acked
    * as a duplicate instead of joining a rewrite whose rejects insert carries a token never used.
+   * Marked before it is recorded: a lookup finds a batch through its member rows, so it is never seen
+   * unmarked (seen unmarked, a one-member batch would be re-formed at once and its rows written again
+   * under the position's token). A crash before the record leaves the member to the old batch, whose
+   * next settle finds everything stored.
    */
   async #settleOne(r: Recovering, m: Member, write: 'nothing' | 'rejects'): Promise<void> {
     const { ledger } = this.#o.support;
     const id = batchToken([r.batch.batchId, m.token]);
-    await ledger.record(id, [m.token]);
     const stored: WriteResult =
       write === 'rejects'
         ? await this.#o.sink.write(NO_ROWS, m.result.rejects, m.batch.position)
         : { rows: 0, rejects: 0, duplicateRejects: m.result.rejects.length };
     await ledger.markWritten(id);
+    await ledger.record(id, [m.token]);
     await this.#ack([m], [{ ...stored, rows: 0, duplicates: m.rows }]);
   }
 }
