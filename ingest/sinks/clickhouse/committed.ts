@@ -67,19 +67,25 @@ export async function countInScope(
   sinceMs?: number,
 ): Promise<number> {
   if (!(scope.toMs >= scope.fromMs)) return 0;
-  const fromMs = Math.floor(scope.fromMs);
-  const toMs = Math.ceil(scope.toMs);
+  const where = scopeFilter(scope);
   const sql =
-    `SELECT count() AS n FROM flows WHERE ${scopeTimeSql(fromMs, toMs)} AND source = {source:String} ` +
-    `AND record_offset >= {fromOffset:UInt64} AND record_offset <= {toOffset:UInt64}${arrivedSince(sinceMs, 'ingested_at')}`;
+    `SELECT count() AS n FROM flows WHERE ${where.sql} AND source = {source:String}` +
+    arrivedSince(sinceMs, 'ingested_at');
   return count(client, sql, {
+    ...where.params,
     source: scope.source,
-    fromMs,
-    toMs,
-    fromOffset: scope.fromOffset,
-    toOffset: scope.toOffset,
     ...(sinceMs === undefined ? {} : { sinceMs: Math.floor(sinceMs) }),
   });
+}
+
+/** A scope's time range and record offsets as SQL, with its parameters (times rounded outwards). */
+function scopeFilter(s: Omit<BlockScope, 'source'>) {
+  const fromMs = Math.floor(s.fromMs);
+  const toMs = Math.ceil(s.toMs);
+  return {
+    sql: `${scopeTimeSql(fromMs, toMs)} AND record_offset >= {fromOffset:UInt64} AND record_offset <= {toOffset:UInt64}`,
+    params: { fromMs, toMs, fromOffset: s.fromOffset, toOffset: s.toOffset },
+  };
 }
 
 /**
@@ -157,19 +163,9 @@ export async function countBySource(
   scope: BatchScope,
 ): Promise<Map<string, number>> {
   if (!scope.sources.length) return new Map();
-  const fromMs = Math.floor(scope.fromMs);
-  const toMs = Math.ceil(scope.toMs);
-  const sql =
-    `SELECT source AS s, count() AS n FROM flows WHERE ${scopeTimeSql(fromMs, toMs)} ` +
-    'AND source IN {sources:Array(String)} AND record_offset >= {fromOffset:UInt64} AND record_offset <= {toOffset:UInt64} ' +
-    'GROUP BY source';
-  return countsOf(client, sql, {
-    sources: scope.sources,
-    fromMs,
-    toMs,
-    fromOffset: scope.fromOffset,
-    toOffset: scope.toOffset,
-  });
+  const where = scopeFilter(scope);
+  const sql = `SELECT source AS s, count() AS n FROM flows WHERE ${where.sql} AND source IN {sources:Array(String)} GROUP BY source`;
+  return countsOf(client, sql, { ...where.params, sources: scope.sources });
 }
 
 /** Rejects per source label of one source kind within an offset envelope (one query per batch). */
