@@ -312,16 +312,14 @@ export class Coalescer {
         },
         'batch members did not come back; settling the members that did',
       );
+      const fresh: Member[] = [];
       for (const [i, m] of present.entries()) {
         const { rows, rejects } = stored[i]!;
         if (rows) await this.#settleOne(r, m, rejects ? 'nothing' : 'rejects');
+        // Rows not stored: written anew, without rejects the batch did store (rare: a refused insert's fallback).
+        else fresh.push(rejects ? { ...m, result: { ...m.result, rejects: [] } } : m);
       }
-      // Rows not stored: written anew, without rejects the batch did store (rare: a refused insert's fallback).
-      await this.#writeNew(
-        present.flatMap((m, i) =>
-          stored[i]!.rows ? [] : [stored[i]!.rejects ? { ...m, result: { ...m.result, rejects: [] } } : m],
-        ),
-      );
+      await this.#writeNew(fresh);
     });
   }
 
