@@ -33,16 +33,14 @@ export function engineMallocConf(env: NodeJS.ProcessEnv): string {
 
 type ChdbConnectionModule = typeof import('chdb/connection');
 
-let loaded: ChdbConnectionModule | undefined;
-
 /**
  * Loads chDB's connection module on first use, after giving jemalloc its options. chDB loads its
  * native library when the module is evaluated, so a static import would load it before any flowlens
  * code could set them (and in every process that merely imports the client, server mode included).
  */
 export function loadChdbConnection(env: NodeJS.ProcessEnv = process.env): ChdbConnectionModule {
-  if (loaded) return loaded;
+  // Idempotent: once set, the value is the operator's as far as a later call can tell, and
+  // `require` returns the module it loaded the first time.
   env[MALLOC_CONF_VARIABLE] = engineMallocConf(env);
-  loaded = createRequire(import.meta.url)('chdb/connection') as ChdbConnectionModule;
-  return loaded;
+  return createRequire(import.meta.url)('chdb/connection') as ChdbConnectionModule;
 }
