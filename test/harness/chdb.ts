@@ -63,6 +63,15 @@ export async function rows<T = Record<string, unknown>>(
 }
 
 /**
+ * The database's clock in ms. Data the database stamps (`ingested_at`, watermarks from `now64()`)
+ * follows it, not Node's: the CI run with the clock moved ahead moves Node's alone.
+ */
+export async function dbNowMs(db: Db): Promise<number> {
+  const [row] = await rows<{ ms: string }>(db, 'SELECT toString(toUnixTimestamp64Milli(now64(3))) AS ms');
+  return Number(row!.ms);
+}
+
+/**
  * Rows the engine selected (after pruning) while `work` ran, from `system.events` (chDB keeps no
  * query_log): a load-independent measure of what a query read.
  */

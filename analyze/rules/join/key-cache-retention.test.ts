@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chTime } from '../../../core/clickhouse/time.js';
-import { openTestDb, rows, type TestDb } from '../../../test/harness/chdb.js';
+import { dbNowMs, openTestDb, rows, type TestDb } from '../../../test/harness/chdb.js';
 import { queryKeyStatsCached } from './key-cache.js';
 import { queryKeyStatsAndCoverage } from './queries.js';
 
@@ -23,8 +23,7 @@ describe('rule report day cache with a raw retention', () => {
     // Flows of 40 to 25 days ago, stored now, read over 17 days from an hour past midnight.
     // Days follow the database's clock (it stamps arrivals and the cache's watermark), not Node's,
     // which the CI run with the clock moved ahead moves alone.
-    const [clock] = await rows<{ ms: string }>(db, 'SELECT toString(toUnixTimestamp64Milli(now64(3))) AS ms');
-    const now = Number(clock!.ms);
+    const now = await dbNowMs(db);
     const start = Math.floor(now / DAY) * DAY - 40 * DAY;
     const flows = Array.from({ length: 1500 }, (_, i) => ({
       time: chTime(start + i * 900_000),

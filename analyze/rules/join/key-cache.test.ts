@@ -3,7 +3,7 @@ import { migration0770 } from '../../../core/clickhouse/migrations/0770_rule_key
 import { DEFAULT_SCHEMA_OPTIONS } from '../../../core/clickhouse/migrations/types.js';
 import { chTime } from '../../../core/clickhouse/time.js';
 import { isPublicIpText } from '../../../core/net/ip.js';
-import { openTestDb, rows, selectedRows, type TestDb } from '../../../test/harness/chdb.js';
+import { dbNowMs, openTestDb, rows, selectedRows, type TestDb } from '../../../test/harness/chdb.js';
 import {
   JIT_UNUSED,
   JIT_USED,
@@ -42,8 +42,7 @@ let W = { from: '', to: '' };
 let EARLY = '';
 
 async function anchorToDatabaseClock(db: TestDb): Promise<void> {
-  const [row] = await rows<{ ms: string }>(db, 'SELECT toString(toUnixTimestamp64Milli(now64(3))) AS ms');
-  const now = Number(row!.ms);
+  const now = await dbNowMs(db);
   SHIFT = Math.floor(now / DAY) * DAY - 34 * DAY - Date.parse(WINDOW.from);
   W = {
     from: shift(new Date(Date.parse(WINDOW.from) + 5 * 3_600_000 + 17 * 60_000).toISOString()),
